@@ -1,0 +1,64 @@
+package org.opencdp.kit;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings every service shares, under {@code cdp.kit.*}. Each service sets {@code service} in its
+ * own configuration file; everything else has a default that works locally.
+ *
+ * @param service short service name ({@code identity}); names the Kafka consumer source, the
+ *     dead-letter topic and the outbox lock
+ */
+@Validated
+@ConfigurationProperties("cdp.kit")
+public record KitProperties(
+        @NotBlank @Pattern(regexp = "[a-z][a-z0-9-]*") String service,
+        @Valid @DefaultValue Security security,
+        @Valid @DefaultValue Kafka kafka,
+        @Valid @DefaultValue Outbox outbox) {
+
+    /**
+     * Bearer-token verification. Local mode signs HS256 tokens with {@code jwtSecret}; production
+     * points {@code jwksUri} at any issuer's JWKS.
+     *
+     * @param jwtSecret HS256 secret, at least 32 bytes ({@code CDP_JWT_SECRET})
+     * @param jwksUri JWKS of an external issuer; used when no secret is set
+     * @param issuer expected {@code iss} claim, if any
+     * @param publicPaths path patterns served without a token, besides actuator, OpenAPI and /error
+     */
+    public record Security(String jwtSecret, URI jwksUri, String issuer,
+                           @DefaultValue List<String> publicPaths) {
+    }
+
+    /**
+     * @param partitions partitions of the contract topics this service creates when missing
+     * @param replicationFactor replication of those topics
+     * @param maxRetryTime how long a retriable consumer error is retried (with backoff) before the
+     *     record goes to the dead-letter topic
+     * @param createTopics whether to create missing topics at start-up
+     */
+    public record Kafka(@DefaultValue("6") @Min(1) int partitions,
+                        @DefaultValue("1") @Min(1) short replicationFactor,
+                        @DefaultValue("5m") Duration maxRetryTime,
+                        @DefaultValue("true") boolean createTopics) {
+    }
+
+    /**
+     * @param pollInterval how often the relay looks for rows when nothing woke it
+     * @param batchSize rows published per relay transaction
+     * @param sendTimeout how long the relay waits for Kafka to acknowledge a batch
+     */
+    public record Outbox(@DefaultValue("250ms") Duration pollInterval,
+                         @DefaultValue("500") @Min(1) int batchSize,
+                         @DefaultValue("30s") Duration sendTimeout) {
+    }
+}

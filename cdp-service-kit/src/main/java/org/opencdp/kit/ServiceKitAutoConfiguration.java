@@ -1,0 +1,28 @@
+package org.opencdp.kit;
+
+import org.opencdp.kit.inbox.Inbox;
+import org.opencdp.kit.kafka.KafkaConfiguration;
+import org.opencdp.kit.outbox.OutboxConfiguration;
+import org.opencdp.kit.problem.ProblemConfiguration;
+import org.opencdp.kit.security.SecurityConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Wires the kit into every service that has it on the classpath. */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
+        "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration"})
+@EnableConfigurationProperties(KitProperties.class)
+@Import({ProblemConfiguration.class, SecurityConfiguration.class, KafkaConfiguration.class,
+        OutboxConfiguration.class})
+public class ServiceKitAutoConfiguration {
+
+    @Bean
+    Inbox inbox(JdbcTemplate jdbc) {
+        return new Inbox(jdbc);
+    }
+}

@@ -1,0 +1,85 @@
+package org.opencdp.kit.security;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.proc.SingleKeyJWSKeySelector;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.net.MalformedURLException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.crypto.spec.SecretKeySpec;
+import org.opencdp.kit.KitProperties;
+
+/**
+ * Verifies bearer tokens: HS256 with the configured secret (local mode), or any issuer's keys from
+ * its JWKS (production). A valid token has an unexpired {@code exp}, a {@code ws} claim naming
+ * the workspace and a space-separated {@code scope}.
+ */
+public class JwtVerifier {
+
+    /** Workspace ids: letters, digits, {@code _} and {@code -}, at most 64. */
+    public static final Pattern WORKSPACE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+
+    public JwtVerifier(KitProperties.Security settings) {
+        if (settings.jwtSecret() != null && !settings.jwtSecret().isBlank()) {
+            byte[] secret = settings.jwtSecret().getBytes(StandardCharsets.UTF_8);
+            if (secret.length < 32) {
+                throw new IllegalStateException("cdp.kit.security.jwt-secret (CDP_JWT_SECRET) must be at least 32 bytes");
+            }
+            processor.setJWSKeySelector(new SingleKeyJWSKeySelector<>(JWSAlgorithm.HS256,
+                    new SecretKeySpec(secret, "HmacSHA256")));
+        } else if (settings.jwksUri() != null) {
+            try {
+                JWKSource<SecurityContext> keys = JWKSourceBuilder.create(settings.jwksUri().toURL()).build();
+                processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256,
+                        JWSAlgorithm.RS384, JWSAlgorithm.RS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
+                        JWSAlgorithm.PS256), keys));
+            } catch (MalformedURLException e) {
+                throw new IllegalStateException("cdp.kit.security.jwks-uri is not a URL: " + settings.jwksUri(), e);
+            }
+        } else {
+            throw new IllegalStateException("No token verification configured: set cdp.kit.security.jwt-secret "
+                    + "(env CDP_JWT_SECRET, at least 32 bytes) or cdp.kit.security.jwks-uri (env CDP_JWKS_URI)");
+        }
+        JWTClaimsSet exact = settings.issuer() == null || settings.issuer().isBlank() ? new JWTClaimsSet.Builder().build()
+                : new JWTClaimsSet.Builder().issuer(settings.issuer()).build();
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(exact, Set.of("ws", "exp")));
+    }
+
+    /** The caller a token stands for; throws {@link InvalidTokenException} with a safe reason otherwise. */
+    public Caller verify(String token) {
+        JWTClaimsSet claims;
+        try {
+            claims = processor.process(token, null);
+        } catch (Exception e) {
+            throw new InvalidTokenException("The bearer token is invalid or expired.", e);
+        }
+        Object ws = claims.getClaim("ws");
+        if (!(ws instanceof String workspace) || !WORKSPACE_ID.matcher(workspace).matches()) {
+            throw new InvalidTokenException("The bearer token has no valid 'ws' (workspace) claim.", null);
+        }
+        Object scope = claims.getClaim("scope");
+        Set<String> scopes = scope instanceof String value
+                ? Arrays.stream(value.trim().split("\\s+")).filter(s -> !s.isEmpty()).collect(Collectors.toSet())
+                : new HashSet<>();
+        return new Caller(workspace, claims.getSubject(), scopes);
+    }
+
+    /** A token that cannot be trusted. The message is safe to show the caller. */
+    public static class InvalidTokenException extends RuntimeException {
+        InvalidTokenException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.opencdp.testsupport;
+
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.opencdp.kit.security.TokenIssuer;
+
+/**
+ * The real infrastructure of one integration test class: its own Kafka broker, its own database on
+ * the shared PostgreSQL server, and a JWT secret to sign tokens with.
+ */
+public final class TestInfrastructure implements AutoCloseable {
+
+    private final KafkaBroker kafka;
+    private final String jdbcUrl;
+    private final String jdbcUser;
+    private final String jdbcPassword;
+    private final String jwtSecret;
+
+    private TestInfrastructure(KafkaBroker kafka, String jdbcUrl, String jdbcUser, String jdbcPassword) {
+        this.kafka = kafka;
+        this.jdbcUrl = jdbcUrl;
+        this.jdbcUser = jdbcUser;
+        this.jdbcPassword = jdbcPassword;
+        byte[] secret = new byte[32];
+        ThreadLocalRandom.current().nextBytes(secret);
+        this.jwtSecret = HexFormat.of().formatHex(secret);
+    }
+
+    /** Starts a broker and creates a database. */
+    public static TestInfrastructure start() {
+        PostgresServer postgres = PostgresServer.shared();
+        String database = postgres.createDatabase();
+        return new TestInfrastructure(KafkaBroker.start(), database, postgres.user(), postgres.password());
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public String jdbcUser() {
+        return jdbcUser;
+    }
+
+    public String jdbcPassword() {
+        return jdbcPassword;
+    }
+
+    public String jwtSecret() {
+        return jwtSecret;
+    }
+
+    /** A bearer token for {@code workspaceId} with the space-separated {@code scopes}. */
+    public String token(String workspaceId, String scopes) {
+        return new TokenIssuer(jwtSecret).issue(workspaceId, scopes, "test", Duration.ofHours(1));
+    }
+
+    /** A reader of {@code topic} from its beginning. */
+    public TopicReader read(String topic) {
+        return new TopicReader(bootstrapServers(), topic);
+    }
+
+    /** The Spring properties that point a service at this infrastructure. */
+    public Map<String, Object> springProperties() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("spring.kafka.bootstrap-servers", bootstrapServers());
+        properties.put("spring.datasource.url", jdbcUrl);
+        properties.put("spring.datasource.username", jdbcUser);
+        properties.put("spring.datasource.password", jdbcPassword);
+        properties.put("cdp.kit.security.jwt-secret", jwtSecret);
+        properties.put("cdp.kit.kafka.partitions", 3);
+        properties.put("cdp.kit.outbox.poll-interval", "50ms");
+        return properties;
+    }
+
+    @Override
+    public void close() {
+        kafka.close();
+    }
+}

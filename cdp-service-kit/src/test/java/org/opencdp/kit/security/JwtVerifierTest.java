@@ -1,0 +1,76 @@
+package org.opencdp.kit.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.opencdp.kit.KitProperties;
+import org.opencdp.kit.problem.CdpException;
+import org.opencdp.kit.problem.ErrorKind;
+
+class JwtVerifierTest {
+
+    private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+    private final JwtVerifier verifier = new JwtVerifier(new KitProperties.Security(SECRET, null, null, List.of()));
+
+    @Test
+    void shouldTurnAValidTokenIntoACallerOfItsWorkspaceWithItsScopes() {
+        String token = new TokenIssuer(SECRET).issue("ws_1", "segments:read  segments:write", "alice", Duration.ofMinutes(5));
+
+        Caller caller = verifier.verify(token);
+
+        assertThat(caller.workspaceId()).isEqualTo("ws_1");
+        assertThat(caller.subject()).isEqualTo("alice");
+        assertThat(caller.scopes()).containsExactlyInAnyOrder("segments:read", "segments:write");
+    }
+
+    @Test
+    void shouldRefuseATokenSignedWithAnotherSecret() {
+        String token = new TokenIssuer("another-secret-another-secret-xx").issue("ws_1", "x", "a", Duration.ofMinutes(5));
+
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(JwtVerifier.InvalidTokenException.class);
+    }
+
+    @Test
+    void shouldRefuseAnExpiredToken() {
+        String token = new TokenIssuer(SECRET).issue("ws_1", "x", "a", Duration.ofMinutes(-5));
+
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(JwtVerifier.InvalidTokenException.class);
+    }
+
+    @Test
+    void shouldRefuseGarbage() {
+        assertThatThrownBy(() -> verifier.verify("a.b.c")).isInstanceOf(JwtVerifier.InvalidTokenException.class);
+        assertThatThrownBy(() -> verifier.verify("")).isInstanceOf(JwtVerifier.InvalidTokenException.class);
+    }
+
+    @Test
+    void shouldRefuseToStartWithoutAKeyOrWithAShortSecret() {
+        assertThatThrownBy(() -> new JwtVerifier(new KitProperties.Security(null, null, null, List.of())))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("CDP_JWT_SECRET");
+        assertThatThrownBy(() -> new JwtVerifier(new KitProperties.Security("short", null, null, List.of())))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("32 bytes");
+    }
+
+    @Test
+    void shouldRefuseMissingScopeWithAForbiddenProblem() {
+        Caller caller = new Caller("ws_1", "a", java.util.Set.of("profiles:read"));
+
+        assertThat(caller.require("profiles:read")).isSameAs(caller);
+        assertThatThrownBy(() -> caller.require("segments:write"))
+                .isInstanceOfSatisfying(CdpException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.FORBIDDEN);
+                    assertThat(e.code()).isEqualTo("missing_scope");
+                    assertThat(e.properties()).containsEntry("requiredScope", "segments:write");
+                });
+    }
+
+    @Test
+    void shouldNotIssueTokensForInvalidWorkspaceIds() {
+        assertThatThrownBy(() -> new TokenIssuer(SECRET).issue("bad workspace!", "x", "a", Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

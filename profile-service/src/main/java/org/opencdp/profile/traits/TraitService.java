@@ -1,0 +1,42 @@
+package org.opencdp.profile.traits;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+
+/** A profile's traits: applying observations by event time, and reading them with provenance. */
+@Service
+public class TraitService {
+
+    private final TraitRepository traits;
+
+    TraitService(TraitRepository traits) {
+        this.traits = traits;
+    }
+
+    /**
+     * Applies {@code observations} to a profile's traits by {@link TraitResolution} and returns the
+     * keys whose value changed, with their new values. Runs in the caller's transaction, which must
+     * hold the profile's row lock so two events of one profile never resolve concurrently.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Map<String, JsonNode> apply(String workspaceId, String profileId, List<TraitObservation> observations) {
+        if (observations.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> keys = observations.stream().map(TraitObservation::key).collect(Collectors.toSet());
+        var outcome = TraitResolution.resolve(traits.find(workspaceId, profileId, keys), observations);
+        traits.save(workspaceId, profileId, outcome.accepted().values());
+        return outcome.changed();
+    }
+
+    /** Every trait of a profile with its provenance, sorted by key; removed traits left out. */
+    public List<TraitObservation> traitsOf(String workspaceId, String profileId) {
+        return traits.findAll(workspaceId, profileId).stream().filter(t -> !t.isRemoval()).toList();
+    }
+}

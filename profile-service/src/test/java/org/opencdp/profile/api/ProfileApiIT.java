@@ -1,0 +1,160 @@
+package org.opencdp.profile.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.opencdp.profile.ProfileTestClient.assertProblem;
+import static org.opencdp.profile.ProfileTestClient.identify;
+import static org.opencdp.profile.ProfileTestClient.track;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opencdp.profile.ProfileServiceApplication;
+import org.opencdp.profile.ProfileTestClient;
+import org.opencdp.testsupport.CdpIntegrationTest;
+import org.opencdp.testsupport.CdpTestEnvironment;
+import org.opencdp.testsupport.TestInfrastructure;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/** The Profile API: a profile, its traits, its events page by page; errors and workspace isolation. */
+@CdpIntegrationTest
+@SpringBootTest(classes = ProfileServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.name=profile-service")
+class ProfileApiIT {
+
+    private static final String WS = "ws_api";
+    private static final Instant T = Instant.parse("2025-03-01T10:00:00Z");
+
+    private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
+
+    @LocalServerPort
+    int port;
+
+    private ProfileTestClient client;
+
+    @BeforeEach
+    void connect() {
+        client = new ProfileTestClient(infrastructure, port);
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.close();
+    }
+
+    @Test
+    void shouldPageThroughEventsNewestFirstWithoutOverlapsOrGaps() {
+        String profileId = "p-" + UUID.randomUUID();
+        // e3 and e4 share their event time: the messageId orders them
+        int[] seconds = {0, 10, 20, 30, 30, 50, 60};
+        for (int i = 0; i < seconds.length; i++) {
+            client.send(track(WS, profileId, "e" + i, T.plusSeconds(seconds[i]), "Viewed " + i,
+                    "{\"n\":" + i + "}"));
+        }
+        client.awaitEvents(WS, profileId, 7);
+        String token = client.token(WS);
+        String path = "/v1/profiles/" + profileId + "/events";
+
+        JsonNode all = client.getJson(path, token);
+        assertThat(messageIds(all)).containsExactly("e6", "e5", "e4", "e3", "e2", "e1", "e0");
+        assertThat(all.path("nextCursor").isNull()).isTrue();
+        JsonNode newest = all.path("items").get(0);
+        assertThat(newest.path("type").asString()).isEqualTo("track");
+        assertThat(newest.path("name").asString()).isEqualTo("Viewed 6");
+        assertThat(newest.path("timestamp").asString()).isEqualTo("2025-03-01T10:01:00Z");
+        assertThat(newest.path("receivedAt").asString()).isEqualTo("2025-03-01T10:01:00.250Z");
+        assertThat(newest.path("sourceId").asString()).isEqualTo("src_web");
+        assertThat(newest.path("properties").path("n").asInt()).isEqualTo(6);
+        assertThat(newest.path("context").path("library").path("name").asString()).isEqualTo("analytics.js");
+
+        JsonNode first = client.getJson(path + "?limit=3", token);
+        assertThat(messageIds(first)).containsExactly("e6", "e5", "e4");
+        // events stored while paging neither shift nor repeat later pages
+        client.send(track(WS, profileId, "e-newest", T.plusSeconds(3600), "Late", "{}"),
+                track(WS, profileId, "e-oldest", T.minusSeconds(3600), "Early", "{}"));
+        client.awaitEvents(WS, profileId, 9);
+
+        JsonNode second = client.getJson(path + "?limit=3&cursor=" + cursor(first), token);
+        assertThat(messageIds(second)).containsExactly("e3", "e2", "e1");
+        JsonNode third = client.getJson(path + "?limit=3&cursor=" + cursor(second), token);
+        assertThat(messageIds(third)).containsExactly("e0", "e-oldest");
+        assertThat(third.path("nextCursor").isNull()).isTrue();
+
+        JsonNode last = client.getJson(path + "?limit=1&cursor=" + cursor(client.getJson(path + "?limit=8", token)),
+                token);
+        assertThat(messageIds(last)).containsExactly("e-oldest");
+    }
+
+    @Test
+    void shouldRefuseALimitOutOfRangeOrACursorItDidNotIssue() {
+        String profileId = "p-" + UUID.randomUUID();
+        client.send(track(WS, profileId, "m-" + profileId, T, "Viewed", "{}"));
+        client.awaitEvents(WS, profileId, 1);
+        String token = client.token(WS);
+        String path = "/v1/profiles/" + profileId + "/events";
+
+        for (String limit : List.of("0", "201", "-1", "abc", "")) {
+            assertProblem(client.get(path + "?limit=" + limit, token), 400, "invalid_limit");
+        }
+        assertThat(client.getJson(path + "?limit=200", token).path("items")).hasSize(1);
+        assertProblem(client.get(path + "?cursor=garbage", token), 400, "invalid_cursor");
+        assertProblem(client.get(path + "?cursor=" + URLEncoder.encode("%%%", StandardCharsets.UTF_8), token),
+                400, "invalid_cursor");
+    }
+
+    @Test
+    void shouldAnswerNotFoundForAnUnknownProfileAndForAnotherWorkspacesProfile() {
+        String profileId = "p-" + UUID.randomUUID();
+        client.send(identify(WS, profileId, "m-mine-" + profileId, T, "{\"plan\":\"pro\"}"));
+        client.send(identify("ws_other", profileId, "m-theirs-" + profileId, T, "{\"plan\":\"free\"}"));
+        client.awaitEvents(WS, profileId, 1);
+        client.awaitEvents("ws_other", profileId, 1);
+        String mine = client.token(WS);
+        String theirs = client.token("ws_other");
+        String stranger = client.token("ws_stranger");
+
+        for (String suffix : List.of("", "/traits", "/events")) {
+            assertProblem(client.get("/v1/profiles/nobody" + suffix, mine), 404, "profile_not_found");
+            assertProblem(client.get("/v1/profiles/" + profileId + suffix, stranger), 404, "profile_not_found");
+        }
+        assertThat(client.getJson("/v1/profiles/" + profileId, mine).path("traits").path("plan").asString())
+                .isEqualTo("pro");
+        assertThat(client.getJson("/v1/profiles/" + profileId, theirs).path("traits").path("plan").asString())
+                .isEqualTo("free");
+        assertThat(messageIds(client.getJson("/v1/profiles/" + profileId + "/events", theirs)))
+                .containsExactly("m-theirs-" + profileId);
+        assertThat(client.getJson("/v1/profiles/" + profileId + "/traits", theirs)
+                .path("traits").path("plan").path("messageId").asString()).isEqualTo("m-theirs-" + profileId);
+    }
+
+    @Test
+    void shouldRequireATokenWithTheProfilesReadScope() {
+        String profileId = "p-" + UUID.randomUUID();
+        client.send(identify(WS, profileId, "m-" + profileId, T, "{\"plan\":\"pro\"}"));
+        client.awaitEvents(WS, profileId, 1);
+        String withoutScope = infrastructure.token(WS, "segments:read");
+
+        for (String suffix : List.of("", "/traits", "/events?limit=0")) {
+            assertProblem(client.get("/v1/profiles/" + profileId + suffix, null), 401, "missing_token");
+            assertProblem(client.get("/v1/profiles/" + profileId + suffix, withoutScope), 403, "missing_scope");
+        }
+    }
+
+    private static List<String> messageIds(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.path("items").forEach(item -> ids.add(item.path("messageId").asString()));
+        return ids;
+    }
+
+    private static String cursor(JsonNode page) {
+        assertThat(page.path("nextCursor").isString()).as("a next cursor").isTrue();
+        return URLEncoder.encode(page.path("nextCursor").asString(), StandardCharsets.UTF_8);
+    }
+}

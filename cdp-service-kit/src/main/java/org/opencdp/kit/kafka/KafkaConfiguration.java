@@ -110,12 +110,20 @@ public class KafkaConfiguration {
         return result;
     }
 
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
+    /** The listener's own message and the root cause's, e.g. "Event x cannot be stored; cause: PSQLException: …". */
+    static String rootMessage(Throwable error) {
+        Throwable top = error;
+        while (top instanceof org.springframework.kafka.listener.ListenerExecutionFailedException && top.getCause() != null) {
+            top = top.getCause();
+        }
+        Throwable root = top;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getClass().getSimpleName() + ": " + root.getMessage();
+        String message = top.getClass().getSimpleName() + ": " + top.getMessage();
+        if (root != top) {
+            message += "; cause: " + root.getClass().getSimpleName() + ": " + root.getMessage();
+        }
         return message.length() > 1000 ? message.substring(0, 1000) : message;
     }
 

@@ -1,0 +1,34 @@
+package org.opencdp.segmentation.condition;
+
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The canonical JSON form of a condition; {@link ConditionParser} reads it back to an equal condition. */
+public final class ConditionWriter {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    public ObjectNode toJson(Condition condition) {
+        ObjectNode json = NODES.objectNode();
+        switch (condition) {
+            case And and -> {
+                ArrayNode children = json.putArray("and");
+                and.conditions().forEach(c -> children.add(toJson(c)));
+            }
+            case Or or -> {
+                ArrayNode children = json.putArray("or");
+                or.conditions().forEach(c -> children.add(toJson(c)));
+            }
+            case Not not -> json.set("not", toJson(not.condition()));
+            case TraitCondition trait -> {
+                json.put("trait", trait.trait());
+                json.put("op", trait.op().name());
+                if (trait.value() != null) {
+                    json.set("value", trait.value());
+                }
+            }
+        }
+        return json;
+    }
+}

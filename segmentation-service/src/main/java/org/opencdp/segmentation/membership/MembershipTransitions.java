@@ -1,0 +1,71 @@
+package org.opencdp.segmentation.membership;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.opencdp.contracts.MembershipChanged;
+import org.opencdp.contracts.MembershipChanged.Transition;
+import org.opencdp.kit.outbox.Outbox;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns evaluation results into membership changes: on a real transition it writes the membership
+ * row (version + 1) and appends {@link MembershipChanged} to the outbox, in the caller's
+ * transaction, so the row and the message commit together.
+ */
+@Component
+public class MembershipTransitions {
+
+    private final MembershipRepository memberships;
+    private final Outbox outbox;
+
+    MembershipTransitions(MembershipRepository memberships, Outbox outbox) {
+        this.memberships = memberships;
+        this.outbox = outbox;
+    }
+
+    /**
+     * Brings the profile's membership in line with {@code matches}. {@code member} is what the caller
+     * read before (a hint that skips the write when nothing changes); the write itself re-checks it.
+     */
+    public void reconcile(String workspaceId, String segmentId, String profileId, boolean matches, boolean member) {
+        if (matches == member) {
+            return;
+        }
+        Instant now = now();
+        OptionalLong version = matches ? memberships.enter(workspaceId, segmentId, profileId, now)
+                : memberships.exit(workspaceId, segmentId, profileId, now);
+        version.ifPresent(v -> publish(workspaceId, segmentId, profileId, matches ? Transition.entered
+                : Transition.exited, v, now));
+    }
+
+    /** Exits the members whose profile segmentation no longer knows (end of a build). */
+    public void exitUnknownProfiles(String workspaceId, String segmentId) {
+        Instant now = now();
+        for (Membership exited : memberships.exitUnknownProfiles(workspaceId, segmentId, now)) {
+            publish(workspaceId, segmentId, exited.profileId(), Transition.exited, exited.version(), now);
+        }
+    }
+
+    /** Publishes an exit for every current member of a segment that is being deleted; returns how many. */
+    public int exitAllForDeletion(String workspaceId, String segmentId) {
+        Instant now = now();
+        var members = memberships.members(workspaceId, segmentId);
+        for (Membership member : members) {
+            publish(workspaceId, segmentId, member.profileId(), Transition.exited, member.version() + 1, now);
+        }
+        return members.size();
+    }
+
+    private void publish(String workspaceId, String segmentId, String profileId, Transition transition, long version,
+                         Instant at) {
+        outbox.append(new MembershipChanged(UUID.randomUUID(), workspaceId, at, segmentId, profileId, transition,
+                version));
+    }
+
+    /** Now, at the precision PostgreSQL stores, so messages and rows show the same instant. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

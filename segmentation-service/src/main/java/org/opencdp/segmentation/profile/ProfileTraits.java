@@ -1,0 +1,12 @@
+package org.opencdp.segmentation.profile;
+
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/** One profile's current traits, as segmentation knows them from ProfileChanged messages. */
+public record ProfileTraits(String profileId, Map<String, JsonNode> traits) {
+
+    public ProfileTraits {
+        traits = Map.copyOf(traits);
+    }
+}

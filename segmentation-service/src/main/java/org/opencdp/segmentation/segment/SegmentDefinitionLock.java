@@ -1,0 +1,34 @@
+package org.opencdp.segmentation.segment;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * A per-workspace, transaction-scoped PostgreSQL advisory lock between evaluating profiles (shared:
+ * many at once) and changing segment definitions (exclusive). It closes the one window row locks
+ * cannot: a profile row inserted by a transaction that read the segment list just before a new or
+ * changed segment committed, while that segment's build scanned past the still-invisible row. With
+ * the lock, a definition change waits for in-flight evaluations, and evaluations that start later see
+ * the change.
+ */
+@Component
+public class SegmentDefinitionLock {
+
+    private static final String KEY = "hashtextextended('opencdp.segmentation.definitions:' || current_schema() || ':' || ?, 0)";
+
+    private final JdbcTemplate jdbc;
+
+    SegmentDefinitionLock(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Held while a transaction evaluates a profile against the workspace's segments. */
+    public void forEvaluation(String workspaceId) {
+        jdbc.queryForList("SELECT pg_advisory_xact_lock_shared(" + KEY + ")::text", String.class, workspaceId);
+    }
+
+    /** Held while a transaction creates, changes or deletes a segment of the workspace. */
+    void forChange(String workspaceId) {
+        jdbc.queryForList("SELECT pg_advisory_xact_lock(" + KEY + ")::text", String.class, workspaceId);
+    }
+}

@@ -1,0 +1,112 @@
+package org.opencdp.segmentation.segment;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.opencdp.contracts.MessageCodec;
+import org.opencdp.segmentation.condition.Condition;
+import org.opencdp.segmentation.condition.ConditionParser;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+
+/** The {@code segments} table: definitions, their status and the progress of their build. */
+@Repository
+public class SegmentRepository {
+
+    private static final String COLUMNS = "id, name, condition::text, status, version, created_at, updated_at";
+
+    private final JdbcTemplate jdbc;
+    private final ConditionParser parser = new ConditionParser();
+
+    SegmentRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Every segment of the workspace, building or ready, with its parsed condition. */
+    public List<SegmentDefinition> definitions(String workspaceId) {
+        return jdbc.query("SELECT id, condition::text FROM segments WHERE workspace_id = ?",
+                (rs, i) -> new SegmentDefinition(rs.getString(1), parser.parse(json(rs.getString(2)))), workspaceId);
+    }
+
+    void insert(String workspaceId, String id, String name, JsonNode condition, Instant now) {
+        jdbc.update("""
+                        INSERT INTO segments (workspace_id, id, name, condition, status, version, created_at, updated_at)
+                        VALUES (?, ?, ?, ?::jsonb, 'building', 1, ?, ?)""",
+                workspaceId, id, name, MessageCodec.mapper().writeValueAsString(condition), Timestamp.from(now), Timestamp.from(now));
+    }
+
+    Optional<SegmentRow> find(String workspaceId, String id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM segments WHERE workspace_id = ? AND id = ?",
+                SegmentRepository::row, workspaceId, id).stream().findFirst();
+    }
+
+    /** The segment, locked against a concurrent build batch, change or deletion until the transaction ends. */
+    Optional<SegmentRow> lock(String workspaceId, String id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM segments WHERE workspace_id = ? AND id = ? FOR UPDATE",
+                SegmentRepository::row, workspaceId, id).stream().findFirst();
+    }
+
+    List<SegmentRow> list(String workspaceId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM segments WHERE workspace_id = ? ORDER BY created_at, id",
+                SegmentRepository::row, workspaceId);
+    }
+
+    /** Renames and/or redefines a segment; a new condition restarts its build from the first profile. */
+    SegmentRow update(String workspaceId, String id, String name, JsonNode condition, boolean rebuild, Instant now) {
+        return jdbc.queryForObject("""
+                        UPDATE segments SET name = ?, condition = ?::jsonb, updated_at = ?,
+                            status = CASE WHEN ? THEN 'building' ELSE status END,
+                            version = CASE WHEN ? THEN version + 1 ELSE version END,
+                            build_cursor = CASE WHEN ? THEN NULL ELSE build_cursor END
+                        WHERE workspace_id = ? AND id = ?
+                        RETURNING\s""" + COLUMNS,
+                SegmentRepository::row, name, MessageCodec.mapper().writeValueAsString(condition), Timestamp.from(now), rebuild, rebuild, rebuild,
+                workspaceId, id);
+    }
+
+    void delete(String workspaceId, String id) {
+        jdbc.update("DELETE FROM segments WHERE workspace_id = ? AND id = ?", workspaceId, id);
+    }
+
+    /**
+     * Claims the oldest segment that needs building and that no other builder holds (FOR NO KEY
+     * UPDATE SKIP LOCKED: safe with several instances; NO KEY so membership writes, which check the
+     * foreign key, never wait for it). The claim lasts until the transaction ends.
+     */
+    Optional<BuildClaim> claimBuild() {
+        return jdbc.query("""
+                        SELECT workspace_id, id, condition::text, build_cursor FROM segments
+                        WHERE status = 'building' ORDER BY updated_at, id LIMIT 1
+                        FOR NO KEY UPDATE SKIP LOCKED""",
+                (rs, i) -> new BuildClaim(rs.getString(1), rs.getString(2), parser.parse(json(rs.getString(3))),
+                        rs.getString(4) == null ? "" : rs.getString(4))).stream().findFirst();
+    }
+
+    void advanceBuild(String workspaceId, String id, String cursor) {
+        jdbc.update("UPDATE segments SET build_cursor = ? WHERE workspace_id = ? AND id = ?", cursor, workspaceId, id);
+    }
+
+    void finishBuild(String workspaceId, String id) {
+        jdbc.update("UPDATE segments SET status = 'ready', build_cursor = NULL WHERE workspace_id = ? AND id = ?",
+                workspaceId, id);
+    }
+
+    private static SegmentRow row(ResultSet rs, int rowNum) throws SQLException {
+        return new SegmentRow(rs.getString(1), rs.getString(2), json(rs.getString(3)),
+                SegmentStatus.valueOf(rs.getString(4)), rs.getLong(5), rs.getTimestamp(6).toInstant(),
+                rs.getTimestamp(7).toInstant());
+    }
+
+    private static JsonNode json(String text) {
+        return MessageCodec.mapper().readTree(text);
+    }
+
+    /** A segment a builder holds: where its build continues ({@code cursor}: after that profile id). */
+    record BuildClaim(String workspaceId, String id, Condition condition,
+                      String cursor) {
+    }
+}

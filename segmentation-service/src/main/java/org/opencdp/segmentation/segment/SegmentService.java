@@ -1,0 +1,168 @@
+package org.opencdp.segmentation.segment;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.opencdp.kit.problem.CdpException;
+import org.opencdp.segmentation.condition.Condition;
+import org.opencdp.segmentation.condition.ConditionEvaluator;
+import org.opencdp.segmentation.condition.ConditionParser;
+import org.opencdp.segmentation.condition.ConditionWriter;
+import org.opencdp.segmentation.membership.Membership;
+import org.opencdp.segmentation.membership.MembershipRepository;
+import org.opencdp.segmentation.membership.MembershipTransitions;
+import org.opencdp.segmentation.profile.ProfileTraitsRepository;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Segment definitions and what they contain. Every method takes the caller's workspace and touches
+ * only its rows; an id of another workspace is "not found". Definition changes hold the workspace's
+ * {@link SegmentDefinitionLock} exclusively and leave the evaluation to the {@link SegmentBuilder}.
+ */
+@Service
+class SegmentService {
+
+    /** JSON pointer of the condition in request bodies, so errors point into the body. */
+    private static final String CONDITION_POINTER = "/condition";
+
+    private final SegmentRepository segments;
+    private final MembershipRepository memberships;
+    private final MembershipTransitions transitions;
+    private final ProfileTraitsRepository profiles;
+    private final SegmentDefinitionLock definitionLock;
+    private final SegmentBuilder builder;
+    private final ConditionParser parser = new ConditionParser();
+    private final ConditionWriter writer = new ConditionWriter();
+    private final ConditionEvaluator evaluator = new ConditionEvaluator();
+
+    SegmentService(SegmentRepository segments, MembershipRepository memberships, MembershipTransitions transitions,
+                   ProfileTraitsRepository profiles, SegmentDefinitionLock definitionLock, SegmentBuilder builder) {
+        this.segments = segments;
+        this.memberships = memberships;
+        this.transitions = transitions;
+        this.profiles = profiles;
+        this.definitionLock = definitionLock;
+        this.builder = builder;
+    }
+
+    @Transactional
+    SegmentResponse create(String workspaceId, SegmentRequest request) {
+        JsonNode condition = canonical(request.condition());
+        definitionLock.forChange(workspaceId);
+        String id = UUID.randomUUID().toString();
+        Instant now = now();
+        segments.insert(workspaceId, id, request.name().strip(), condition, now);
+        buildAfterCommit();
+        return new SegmentResponse(id, request.name().strip(), condition, SegmentStatus.building, 0, now, now);
+    }
+
+    @Transactional(readOnly = true)
+    List<SegmentResponse> list(String workspaceId) {
+        Map<String, Long> sizes = memberships.sizes(workspaceId);
+        return segments.list(workspaceId).stream()
+                .map(row -> response(row, sizes.getOrDefault(row.id(), 0L)))
+                .toList();
+    }
+
+    @Transactional(readOnly = true)
+    SegmentResponse get(String workspaceId, String id) {
+        SegmentRow row = segments.find(workspaceId, id).orElseThrow(() -> notFound(id));
+        return response(row, memberships.size(workspaceId, id));
+    }
+
+    /** Replaces name and condition; a different condition sends the segment back to {@code building}. */
+    @Transactional
+    SegmentResponse update(String workspaceId, String id, SegmentRequest request) {
+        Condition condition = parser.parse(request.condition(), CONDITION_POINTER);
+        definitionLock.forChange(workspaceId);
+        SegmentRow current = segments.lock(workspaceId, id).orElseThrow(() -> notFound(id));
+        boolean rebuild = !parser.parse(current.condition()).equals(condition);
+        SegmentRow updated = segments.update(workspaceId, id, request.name().strip(), writer.toJson(condition),
+                rebuild, now());
+        if (rebuild) {
+            buildAfterCommit();
+        }
+        return response(updated, memberships.size(workspaceId, id));
+    }
+
+    /** Publishes an exit for every member, then removes the segment and its memberships. */
+    @Transactional
+    void delete(String workspaceId, String id) {
+        definitionLock.forChange(workspaceId);
+        segments.lock(workspaceId, id).orElseThrow(() -> notFound(id));
+        transitions.exitAllForDeletion(workspaceId, id);
+        segments.delete(workspaceId, id);
+    }
+
+    /** Evaluates a condition over every known profile of the workspace; stores nothing. */
+    @Transactional(readOnly = true)
+    PreviewResponse preview(String workspaceId, JsonNode json) {
+        Condition condition = parser.parse(json, CONDITION_POINTER);
+        long[] size = {0};
+        List<String> sample = new ArrayList<>(PreviewResponse.SAMPLE_SIZE);
+        profiles.forEach(workspaceId, profile -> {
+            if (evaluator.matches(condition, profile.traits())) {
+                size[0]++;
+                if (sample.size() < PreviewResponse.SAMPLE_SIZE) {
+                    sample.add(profile.profileId());
+                }
+            }
+        });
+        return new PreviewResponse(size[0], sample);
+    }
+
+    @Transactional(readOnly = true)
+    MembersResponse members(String workspaceId, String id, int limit, String cursor) {
+        String after = MemberCursor.decode(cursor);
+        segments.find(workspaceId, id).orElseThrow(() -> notFound(id));
+        List<Membership> page = memberships.page(workspaceId, id, after, limit + 1);
+        boolean more = page.size() > limit;
+        List<Membership> items = more ? page.subList(0, limit) : page;
+        return new MembersResponse(
+                items.stream().map(m -> new MembersResponse.Member(m.profileId(), m.since())).toList(),
+                more ? MemberCursor.encode(items.getLast().profileId()) : null);
+    }
+
+    @Transactional(readOnly = true)
+    ProfileSegmentsResponse profileSegments(String workspaceId, String profileId) {
+        if (!profiles.exists(workspaceId, profileId)) {
+            throw CdpException.notFound("profile", profileId);
+        }
+        return new ProfileSegmentsResponse(profileId, memberships.ofProfile(workspaceId, profileId).stream()
+                .map(m -> new ProfileSegmentsResponse.Segment(m.segmentId(), m.name(), m.since()))
+                .toList());
+    }
+
+    private JsonNode canonical(JsonNode condition) {
+        return writer.toJson(parser.parse(condition, CONDITION_POINTER));
+    }
+
+    private SegmentResponse response(SegmentRow row, long size) {
+        return new SegmentResponse(row.id(), row.name(), writer.toJson(parser.parse(row.condition())), row.status(),
+                size, row.createdAt(), row.updatedAt());
+    }
+
+    private void buildAfterCommit() {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                builder.wakeUp();
+            }
+        });
+    }
+
+    private static CdpException notFound(String id) {
+        return CdpException.notFound("segment", id);
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

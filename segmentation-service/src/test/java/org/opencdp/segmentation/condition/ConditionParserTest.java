@@ -1,0 +1,260 @@
+package org.opencdp.segmentation.condition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+class ConditionParserTest {
+
+    private final ConditionParser parser = new ConditionParser();
+    private final ConditionWriter writer = new ConditionWriter();
+
+    @Test
+    void shouldParseEveryNodeIntoTypedRecords() {
+        Condition condition = parse("""
+                {"and": [
+                  {"trait": "plan", "op": "eq", "value": "pro"},
+                  {"or": [{"trait": "age", "op": "gte", "value": 18}, {"trait": "vip", "op": "exists"}]},
+                  {"not": {"trait": "country", "op": "in", "value": ["FR", "DE"]}}
+                ]}""");
+
+        assertThat(condition).isEqualTo(new And(List.of(
+                new TraitCondition("plan", Operator.eq, text("pro")),
+                new Or(List.of(new TraitCondition("age", Operator.gte, JsonNodeFactory.instance.numberNode(18)),
+                        new TraitCondition("vip", Operator.exists, null))),
+                new Not(new TraitCondition("country", Operator.in, json("[\"FR\", \"DE\"]"))))));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            eq          | "pro"
+            eq          | 3
+            eq          | true
+            neq         | "pro"
+            gt          | 5
+            gte         | "2024-01-01T00:00:00Z"
+            lt          | "m"
+            lte         | 1.5
+            in          | ["a", "b"]
+            not_in      | [1, 2]
+            contains    | "gmail"
+            contains    | 7
+            starts_with | "+33"
+            ends_with   | ".fr"
+            between     | [1, 10]
+            between     | ["2024-01-01", "2024-12-31T23:59:59Z"]
+            between     | ["a", "m"]
+            """)
+    void shouldAcceptEveryOperatorWithAFittingValue(String op, String value) {
+        Condition condition = parse("{\"trait\": \"t\", \"op\": \"" + op + "\", \"value\": " + value + "}");
+
+        assertThat(condition).isEqualTo(new TraitCondition("t", Operator.valueOf(op), json(value)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"exists", "not_exists"})
+    void shouldAcceptUnaryOperatorsWithoutValue(String op) {
+        assertThat(parse("{\"trait\": \"t\", \"op\": \"" + op + "\"}"))
+                .isEqualTo(new TraitCondition("t", Operator.valueOf(op), null));
+    }
+
+    @Test
+    void shouldWriteACanonicalFormThatParsesBackToTheSameCondition() {
+        Condition condition = parse("""
+                {"or": [{"not": {"trait": "plan", "op": "exists"}},
+                        {"and": [{"trait": "age", "op": "between", "value": [18, 30]},
+                                 {"trait": "email", "op": "ends_with", "value": "@example.com"}]}]}""");
+
+        JsonNode canonical = writer.toJson(condition);
+
+        assertThat(parser.parse(canonical)).isEqualTo(condition);
+        assertThat(canonical.toString()).startsWith("{\"or\":[{\"not\":{\"trait\":\"plan\",\"op\":\"exists\"}}");
+    }
+
+    @Test
+    void shouldPrefixErrorPathsWithTheGivenPointer() {
+        assertInvalid(() -> parser.parse(json("{\"and\": [{\"trait\": \"plan\", \"op\": \"equals\", \"value\": 1}]}"),
+                "/condition"), "/condition/and/0/op", "Unknown operator 'equals'");
+    }
+
+    @Test
+    void shouldRefuseAMissingCondition() {
+        assertInvalid(() -> parser.parse(null), "", "A condition is required");
+        assertInvalid(() -> parser.parse(JsonNodeFactory.instance.nullNode()), "", "A condition is required");
+    }
+
+    @Test
+    void shouldRefuseAConditionThatIsNotAnObject() {
+        assertInvalid("[]", "", "must be a JSON object");
+        assertInvalid("{\"not\": \"plan\"}", "/not", "must be a JSON object, not string");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownNode() {
+        assertInvalid("{\"property\": \"plan\", \"op\": \"eq\", \"value\": 1}", "", "Unknown condition node");
+    }
+
+    @Test
+    void shouldRefuseANodeOfTwoKinds() {
+        assertInvalid("{\"and\": [{\"trait\": \"a\", \"op\": \"exists\"}], \"or\": []}", "",
+                "exactly one of and, or, not, trait; found and and or");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            {"event": "Order Completed", "count": {"op": "gte", "value": 3}}               | ''        | event
+            {"computedTrait": "lifetime_value", "op": "gte", "value": 500}                 | ''        | computedTrait
+            {"and": [{"trait": "a", "op": "exists"}, {"not": {"segment": "seg_churned"}}]} | /and/1/not | segment
+            """)
+    void shouldRefuseNodesNotSupportedYetAsUnsupported(String json, String path, String node) {
+        assertThatThrownBy(() -> parse(json))
+                .isInstanceOfSatisfying(ConditionException.class, e -> {
+                    assertThat(e.code()).isEqualTo("unsupported_condition");
+                    assertThat(e.path()).isEqualTo(path);
+                    assertThat(e.properties()).containsEntry("path", path);
+                    assertThat(e.getMessage()).contains("'" + node + "'").contains("not supported yet");
+                });
+    }
+
+    @Test
+    void shouldRefuseEmptyAndOr() {
+        assertInvalid("{\"and\": []}", "/and", "'and' needs at least one condition");
+        assertInvalid("{\"or\": []}", "/or", "'or' needs at least one condition");
+    }
+
+    @Test
+    void shouldRefuseAndOrThatAreNotArrays() {
+        assertInvalid("{\"and\": {\"trait\": \"a\", \"op\": \"exists\"}}", "/and", "'and' needs an array");
+        assertInvalid("{\"or\": \"x\"}", "/or", "'or' needs an array");
+    }
+
+    @Test
+    void shouldRefuseUnexpectedMembers() {
+        assertInvalid("{\"trait\": \"a\", \"op\": \"eq\", \"vaule\": 1}", "/vaule", "Unexpected member 'vaule'");
+        assertInvalid("{\"not\": {\"trait\": \"a\", \"op\": \"exists\"}, \"x\": 1}", "/x", "Unexpected member 'x'");
+        assertInvalid("{\"and\": [{\"trait\": \"a\", \"op\": \"exists\"}], \"a/b\": 1}", "/a~1b", "Unexpected member");
+    }
+
+    @Test
+    void shouldRefuseAMissingOrBlankTraitName() {
+        assertInvalid("{\"trait\": \"\", \"op\": \"exists\"}", "/trait", "non-empty string");
+        assertInvalid("{\"trait\": 5, \"op\": \"exists\"}", "/trait", "non-empty string");
+    }
+
+    @Test
+    void shouldRefuseAMissingOrUnknownOperator() {
+        assertInvalid("{\"trait\": \"a\", \"value\": 1}", "/op", "needs an 'op'");
+        assertInvalid("{\"trait\": \"a\", \"op\": 3, \"value\": 1}", "/op", "'op' must be a string");
+        assertInvalid("{\"trait\": \"a\", \"op\": \"EQ\", \"value\": 1}", "/op",
+                "Unknown operator 'EQ'; expected one of eq, neq, gt");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"eq", "neq", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "starts_with",
+            "ends_with", "between"})
+    void shouldRefuseAMissingOrNullValue(String op) {
+        assertInvalid("{\"trait\": \"a\", \"op\": \"" + op + "\"}", "/value", "Operator '" + op + "' needs a 'value'");
+        assertInvalid("{\"trait\": \"a\", \"op\": \"" + op + "\", \"value\": null}", "/value", "needs a 'value'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"exists", "not_exists"})
+    void shouldRefuseAValueForUnaryOperators(String op) {
+        assertInvalid("{\"trait\": \"a\", \"op\": \"" + op + "\", \"value\": true}", "/value", "takes no 'value'");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            eq          | {"a": 1}    | a string, number or boolean
+            neq         | [1]         | a string, number or boolean
+            gt          | true        | a string or a number
+            lte         | [1, 2]      | a string or a number
+            contains    | {}          | a string, number or boolean
+            starts_with | 5           | a string
+            ends_with   | true        | a string
+            in          | "pro"       | a non-empty array
+            not_in      | 5           | a non-empty array
+            in          | []          | a non-empty array
+            between     | 5           | a 2-element array
+            between     | [1]         | a 2-element array
+            between     | [1, 2, 3]   | a 2-element array
+            between     | [1, "9"]    | a 2-element array [lower, upper] of two numbers or two strings
+            between     | [true, false] | a 2-element array [lower, upper] of two numbers or two strings
+            """)
+    void shouldRefuseAValueOfTheWrongTypeForTheOperator(String op, String value, String expected) {
+        assertInvalid("{\"trait\": \"a\", \"op\": \"" + op + "\", \"value\": " + value + "}", "/value",
+                "Operator '" + op + "' needs " + expected);
+    }
+
+    @Test
+    void shouldPointAtTheListElementOfTheWrongType() {
+        assertInvalid("{\"trait\": \"a\", \"op\": \"in\", \"value\": [\"a\", [\"b\"]]}", "/value/1",
+                "element 1 is array");
+        assertInvalid("{\"trait\": \"a\", \"op\": \"not_in\", \"value\": [\"a\", \"b\", 3]}", "/value/2",
+                "needs values of one type");
+    }
+
+    @Test
+    void shouldRefuseBetweenWithBoundsInTheWrongOrderOrOfMixedKinds() {
+        assertInvalid("{\"trait\": \"a\", \"op\": \"between\", \"value\": [10, 1]}", "/value", "lower <= upper");
+        assertInvalid("{\"trait\": \"a\", \"op\": \"between\", \"value\": [\"2024-03-01\", \"2024-01-01T00:00:00Z\"]}",
+                "/value", "lower <= upper");
+        assertInvalid("{\"trait\": \"a\", \"op\": \"between\", \"value\": [\"2024-01-01\", \"zzz\"]}", "/value",
+                "an ISO-8601 time and a plain string do not compare");
+    }
+
+    @Test
+    void shouldAcceptTwentyLevelsAndRefuseTheTwentyFirst() {
+        assertThat(parse(nested(19))).isInstanceOf(Not.class);
+
+        assertInvalid(nested(20), "/not".repeat(20), "at most 20 levels");
+    }
+
+    @Test
+    void shouldPointIntoDeeplyNestedArrays() {
+        assertInvalid("""
+                {"or": [{"trait": "a", "op": "exists"},
+                        {"and": [{"trait": "b", "op": "exists"}, {"trait": "c", "op": "in", "value": "x"}]}]}""",
+                "/or/1/and/1/value", "needs a non-empty array");
+    }
+
+    /** {@code levels} nested {@code not}s around a trait condition: {@code levels + 1} levels in all. */
+    private static String nested(int levels) {
+        return "{\"not\": ".repeat(levels) + "{\"trait\": \"a\", \"op\": \"exists\"}" + "}".repeat(levels);
+    }
+
+    private void assertInvalid(String json, String path, String message) {
+        assertInvalid(() -> parse(json), path, message);
+    }
+
+    private static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String path,
+                                      String message) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(ConditionException.class, e -> {
+            assertThat(e.code()).isEqualTo("invalid_condition");
+            assertThat(e.kind().status()).isEqualTo(400);
+            assertThat(e.path()).isEqualTo(path);
+            assertThat(e.properties()).containsEntry("path", path);
+            assertThat(e.getMessage()).contains(message);
+        });
+    }
+
+    private Condition parse(String json) {
+        return parser.parse(json(json));
+    }
+
+    private static JsonNode json(String json) {
+        return JsonMapper.shared().readTree(json);
+    }
+
+    private static JsonNode text(String value) {
+        return JsonNodeFactory.instance.stringNode(value);
+    }
+}

@@ -1,0 +1,261 @@
+package org.opencdp.identity.resolution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.opencdp.identity.ResolvedEvents.TIMEOUT;
+import static org.opencdp.identity.ResolvedEvents.resolve;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Headers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.CloudEventHeaders;
+import org.opencdp.contracts.EventAccepted;
+import org.opencdp.contracts.EventResolved;
+import org.opencdp.contracts.MessageCodec;
+import org.opencdp.contracts.Topics;
+import org.opencdp.identity.IdentityServiceApplication;
+import org.opencdp.identity.ResolvedEvents;
+import org.opencdp.identity.TestEvents;
+import org.opencdp.kit.kafka.KafkaConfiguration;
+import org.opencdp.testsupport.CdpIntegrationTest;
+import org.opencdp.testsupport.CdpTestEnvironment;
+import org.opencdp.testsupport.TestInfrastructure;
+import org.opencdp.testsupport.TopicReader;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+@CdpIntegrationTest
+@SpringBootTest(classes = IdentityServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.name=identity-service", "spring.kafka.listener.concurrency=3"})
+class IdentityResolutionIT {
+
+    /** Partitions of the contract topics under test (cdp.kit.kafka.partitions of the test infrastructure). */
+    private static final int PARTITIONS = 3;
+
+    private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @BeforeEach
+    void listenersOwnTheEventsTopic() {
+        ResolvedEvents.awaitListenersAssigned(listeners, PARTITIONS);
+    }
+
+    @Test
+    void shouldPublishAResolvedEventWithANewProfileKeyedByProfileWithCloudEventHeaders() throws Exception {
+        EventAccepted accepted = TestEvents.track("ws_a", "u-headers", "a-headers");
+
+        try (var producer = TestEvents.producer(infrastructure.bootstrapServers());
+             TopicReader reader = infrastructure.read(Topics.RESOLVED_EVENTS)) {
+            producer.send(new ProducerRecord<>(Topics.EVENTS, Topics.key("ws_a", "u-headers"),
+                    MessageCodec.toJson(accepted))).get();
+            List<ConsumerRecord<String, String>> records = reader.await(
+                    r -> accepted.event().messageId().equals(ResolvedEvents.messageIdOf(r)), 1, TIMEOUT);
+
+            assertThat(records).hasSize(1);
+            ConsumerRecord<String, String> record = records.getFirst();
+            EventResolved resolved = MessageCodec.read(record.value(), EventResolved.class);
+            assertThat(UUID.fromString(resolved.profileId())).isNotNull();
+            assertThat(resolved.id()).isNotEqualTo(accepted.id());
+            assertThat(resolved.workspaceId()).isEqualTo("ws_a");
+            assertThat(resolved.sourceId()).isEqualTo(accepted.sourceId());
+            assertThat(resolved.occurredAt()).isEqualTo(accepted.occurredAt());
+            assertThat(resolved.receivedAt()).isEqualTo(accepted.receivedAt());
+            assertThat(resolved.event()).isEqualTo(accepted.event());
+            assertThat(record.key()).isEqualTo("ws_a:" + resolved.profileId());
+            assertThat(header(record.headers(), CloudEventHeaders.SPEC_VERSION)).isEqualTo("1.0");
+            assertThat(header(record.headers(), CloudEventHeaders.ID)).isEqualTo(resolved.id().toString());
+            assertThat(header(record.headers(), CloudEventHeaders.TYPE)).isEqualTo("cdp.identity.event-resolved");
+            assertThat(header(record.headers(), CloudEventHeaders.SOURCE)).isEqualTo("/opencdp/identity");
+            assertThat(header(record.headers(), CloudEventHeaders.SUBJECT)).isEqualTo(resolved.profileId());
+            assertThat(header(record.headers(), CloudEventHeaders.WORKSPACE)).isEqualTo("ws_a");
+            assertThat(Instant.parse(header(record.headers(), CloudEventHeaders.TIME))).isEqualTo(accepted.occurredAt());
+            assertThat(profileOf("ws_a", "user_id", "u-headers")).isEqualTo(resolved.profileId());
+            assertThat(profileOf("ws_a", "anonymous_id", "a-headers")).isEqualTo(resolved.profileId());
+        }
+    }
+
+    @Test
+    void shouldResolveEventsWithTheSameUserIdToTheSameProfile() throws Exception {
+        List<EventResolved> resolved = resolve(infrastructure,
+                TestEvents.track("ws_a", "u-same", null),
+                TestEvents.track("ws_a", "u-same", "a-same-device"),
+                TestEvents.track("ws_a", "u-other", null));
+
+        assertThat(resolved.get(1).profileId()).isEqualTo(resolved.get(0).profileId());
+        assertThat(resolved.get(2).profileId()).isNotEqualTo(resolved.get(0).profileId());
+    }
+
+    @Test
+    void shouldKeepTheAnonymousProfileWhenTheVisitorIdentifies() throws Exception {
+        String anonymous = resolve(infrastructure, TestEvents.track("ws_a", null, "a-visitor")).getFirst().profileId();
+
+        String identified = resolve(infrastructure, TestEvents.track("ws_a", "u-visitor", "a-visitor")).getFirst()
+                .profileId();
+        String later = resolve(infrastructure, TestEvents.track("ws_a", "u-visitor", null)).getFirst().profileId();
+
+        assertThat(identified).isEqualTo(anonymous);
+        assertThat(later).isEqualTo(anonymous);
+        assertThat(profileOf("ws_a", "user_id", "u-visitor")).isEqualTo(anonymous);
+    }
+
+    @Test
+    void shouldResolveToTheUserIdsProfileWhenUserAndAnonymousIdBelongToDifferentProfiles() throws Exception {
+        String userProfile = resolve(infrastructure, TestEvents.track("ws_a", "u-split", null)).getFirst().profileId();
+        String anonymousProfile = resolve(infrastructure, TestEvents.track("ws_a", null, "a-split")).getFirst()
+                .profileId();
+
+        String both = resolve(infrastructure, TestEvents.track("ws_a", "u-split", "a-split")).getFirst().profileId();
+
+        assertThat(anonymousProfile).isNotEqualTo(userProfile);
+        assertThat(both).isEqualTo(userProfile);
+        // no merge yet: the anonymous id stays with its own profile
+        assertThat(profileOf("ws_a", "anonymous_id", "a-split")).isEqualTo(anonymousProfile);
+    }
+
+    @Test
+    void shouldGiveTheSameUserIdInAnotherWorkspaceItsOwnProfile() throws Exception {
+        List<EventResolved> resolved = resolve(infrastructure,
+                TestEvents.track("ws_a", "u-tenant", null),
+                TestEvents.track("ws_b", "u-tenant", null));
+
+        assertThat(resolved.get(1).profileId()).isNotEqualTo(resolved.get(0).profileId());
+        assertThat(profileOf("ws_b", "user_id", "u-tenant")).isEqualTo(resolved.get(1).profileId());
+    }
+
+    @Test
+    void shouldPublishExactlyOneResolvedEventWhenAnEventIsDeliveredTwice() throws Exception {
+        EventAccepted duplicated = TestEvents.track("ws_a", "u-twice", null);
+        EventAccepted next = TestEvents.track("ws_a", "u-twice", null);
+
+        try (var producer = TestEvents.producer(infrastructure.bootstrapServers());
+             TopicReader reader = infrastructure.read(Topics.RESOLVED_EVENTS)) {
+            String json = MessageCodec.toJson(duplicated);
+            producer.send(new ProducerRecord<>(Topics.EVENTS, duplicated.key(), json)).get();
+            producer.send(new ProducerRecord<>(Topics.EVENTS, duplicated.key(), json)).get();
+            producer.send(new ProducerRecord<>(Topics.EVENTS, next.key(), MessageCodec.toJson(next))).get();
+
+            // same key, same partition, processed in order: once `next` is out, both copies were handled
+            // and every resolved event they caused precedes it on the profile's partition
+            reader.await(r -> next.event().messageId().equals(ResolvedEvents.messageIdOf(r)), 1, TIMEOUT);
+            List<ConsumerRecord<String, String>> copies = reader.await(
+                    r -> duplicated.event().messageId().equals(ResolvedEvents.messageIdOf(r)), 2, Duration.ZERO);
+
+            assertThat(copies).hasSize(1);
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM inbox WHERE consumer = ? AND message_id = ?",
+                Long.class, IdentityResolutionService.CONSUMER, duplicated.id())).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDeadLetterMalformedRecordsAndEventsWithoutUsableIdsAndKeepConsuming() throws Exception {
+        EventAccepted withoutIds = TestEvents.track("ws_dlt", null, null);
+        EventAccepted tooLong = TestEvents.track("ws_dlt", "u".repeat(513), null);
+        EventAccepted valid = TestEvents.track("ws_dlt", "u-after-bad-ones", null);
+
+        try (var producer = TestEvents.producer(infrastructure.bootstrapServers());
+             TopicReader deadLetters = infrastructure.read(Topics.deadLetters("identity"));
+             TopicReader resolved = infrastructure.read(Topics.RESOLVED_EVENTS)) {
+            // all on one partition, so the consumer that meets the bad ones must also get past them
+            producer.send(new ProducerRecord<>(Topics.EVENTS, 0, "ws_dlt:garbage", "{\"not\": \"an event\"")).get();
+            producer.send(new ProducerRecord<>(Topics.EVENTS, 0, "ws_dlt:none", MessageCodec.toJson(withoutIds))).get();
+            producer.send(new ProducerRecord<>(Topics.EVENTS, 0, "ws_dlt:long", MessageCodec.toJson(tooLong))).get();
+            producer.send(new ProducerRecord<>(Topics.EVENTS, 0, valid.key(), MessageCodec.toJson(valid))).get();
+
+            List<ConsumerRecord<String, String>> dead = deadLetters.await(
+                    r -> r.key() != null && r.key().startsWith("ws_dlt:"), 3, TIMEOUT);
+            List<ConsumerRecord<String, String>> after = resolved.await(
+                    r -> valid.event().messageId().equals(ResolvedEvents.messageIdOf(r)), 1, TIMEOUT);
+
+            assertThat(dead).extracting(ConsumerRecord::key)
+                    .containsExactly("ws_dlt:garbage", "ws_dlt:none", "ws_dlt:long");
+            assertThat(dead).allSatisfy(record -> {
+                assertThat(header(record.headers(), KafkaConfiguration.DLT_REASON)).isEqualTo("permanent");
+                assertThat(header(record.headers(), KafkaConfiguration.DLT_SERVICE)).isEqualTo("identity");
+            });
+            assertThat(header(dead.get(1).headers(), KafkaConfiguration.DLT_ERROR))
+                    .contains("neither a userId nor an anonymousId");
+            assertThat(header(dead.get(2).headers(), KafkaConfiguration.DLT_ERROR))
+                    .contains("userId of 513 characters");
+            assertThat(after).hasSize(1);
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM identities WHERE workspace_id = 'ws_dlt'", Long.class))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void shouldCreateExactlyOneProfilePerIdentifierWhenConsumersRace() throws Exception {
+        int racers = 15;
+        int partitions = PARTITIONS;
+        List<EventAccepted> events = new ArrayList<>();
+        try (var producer = TestEvents.producer(infrastructure.bootstrapServers());
+             TopicReader reader = infrastructure.read(Topics.RESOLVED_EVENTS)) {
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
+            for (int racer = 0; racer < racers; racer++) {
+                for (int partition = 0; partition < partitions; partition++) {
+                    // the same new user on every partition at once: three consumer threads race for it
+                    EventAccepted event = TestEvents.track("ws_race", "racer-" + racer,
+                            "device-" + racer + "-" + partition);
+                    events.add(event);
+                    sends.add(producer.send(new ProducerRecord<>(Topics.EVENTS, partition, event.key(),
+                            MessageCodec.toJson(event))));
+                }
+            }
+            for (Future<RecordMetadata> send : sends) {
+                send.get();
+            }
+
+            List<EventResolved> resolved = reader.await(r -> r.key().startsWith("ws_race:"), events.size(),
+                            Duration.ofSeconds(60)).stream()
+                    .map(r -> MessageCodec.read(r.value(), EventResolved.class)).toList();
+
+            assertThat(resolved).hasSize(events.size());
+            Map<String, List<String>> profilesByUser = resolved.stream().collect(Collectors.groupingBy(
+                    r -> r.event().userId(), Collectors.mapping(EventResolved::profileId, Collectors.toList())));
+            assertThat(profilesByUser).hasSize(racers);
+            profilesByUser.forEach((user, profiles) -> {
+                assertThat(profiles).as(user).hasSize(partitions);
+                assertThat(profiles.stream().distinct()).as(user).hasSize(1);
+                assertThat(profileOf("ws_race", "user_id", user)).isEqualTo(profiles.getFirst());
+            });
+        }
+        assertThat(count("SELECT count(*) FROM profiles WHERE workspace_id = 'ws_race'")).isEqualTo(racers);
+        assertThat(count("SELECT count(DISTINCT profile_id) FROM identities WHERE workspace_id = 'ws_race'"))
+                .isEqualTo(racers);
+        assertThat(count("SELECT count(*) FROM identities WHERE workspace_id = 'ws_race' AND type = 'anonymous_id'"))
+                .isEqualTo((long) racers * partitions);
+    }
+
+    private String profileOf(String workspaceId, String type, String value) {
+        return jdbc.queryForObject("SELECT profile_id FROM identities WHERE workspace_id = ? AND type = ? AND value = ?",
+                String.class, workspaceId, type, value);
+    }
+
+    private long count(String sql) {
+        Long value = jdbc.queryForObject(sql, Long.class);
+        return value == null ? 0 : value;
+    }
+
+    private static String header(Headers headers, String name) {
+        return StreamSupport.stream(headers.headers(name).spliterator(), false).findFirst()
+                .map(h -> new String(h.value(), StandardCharsets.UTF_8)).orElse(null);
+    }
+}

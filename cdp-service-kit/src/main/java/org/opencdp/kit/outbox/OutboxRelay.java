@@ -75,11 +75,12 @@ class OutboxRelay implements SmartLifecycle {
                 return 0;
             }
             List<Row> rows = jdbc.query("""
-                            SELECT seq, id, aggregatetype, aggregateid, type, payload::text, subject, workspace_id, occurred_at
+                            SELECT seq, id, aggregatetype, aggregateid, type, payload::text, subject, workspace_id,
+                                   COALESCE(payload->>'occurredAt', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
                             FROM outbox ORDER BY seq LIMIT ?""",
                     (rs, i) -> new Row(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                            rs.getTimestamp(9).toInstant().toString()),
+                            rs.getString(9)),
                     settings.batchSize());
             if (rows.isEmpty()) {
                 return 0;

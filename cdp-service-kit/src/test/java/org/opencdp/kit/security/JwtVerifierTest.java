@@ -73,4 +73,16 @@ class JwtVerifierTest {
         assertThatThrownBy(() -> new TokenIssuer(SECRET).issue("bad workspace!", "x", "a", Duration.ofMinutes(1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldAcceptAnyOfSeveralScopes() {
+        Caller caller = new Caller("ws_1", "a", java.util.Set.of("segments:write"));
+
+        assertThat(caller.requireAny("segments:read", "segments:write")).isSameAs(caller);
+        assertThatThrownBy(() -> caller.requireAny("profiles:read", "identity:read"))
+                .isInstanceOfSatisfying(CdpException.class, e -> {
+                    assertThat(e.code()).isEqualTo("missing_scope");
+                    assertThat(e.properties()).containsEntry("acceptedScopes", List.of("profiles:read", "identity:read"));
+                });
+    }
 }

@@ -1,0 +1,107 @@
+package org.opencdp.activation.consent;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.opencdp.activation.config.ActivationProperties;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Asks consent-service ({@code POST /v1/consent/decisions}) whether profiles may be sent to a
+ * destination with the given purposes. Fails closed: any answer that is not a decision is a
+ * {@link ConsentUnavailableException}, and a profile the answer leaves out gets no decision.
+ */
+@Component
+public class ConsentClient {
+
+    private final HttpClient http;
+    private final URI decisions;
+    private final Duration timeout;
+    private final ConsentTokens tokens;
+    private final JsonMapper json;
+
+    ConsentClient(ActivationProperties properties, ConsentTokens tokens, JsonMapper json) {
+        this.timeout = properties.consent().timeout();
+        this.decisions = URI.create(properties.consent().url().toString().replaceAll("/+$", "") + "/v1/consent/decisions");
+        this.tokens = tokens;
+        this.json = json;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /**
+     * The decisions for {@code profileIds} under {@code purposes}, by profile id. Profiles the
+     * answer does not cover are absent from the map: they have no decision and must not be sent.
+     */
+    public Map<String, ConsentDecision> decide(String workspaceId, List<String> purposes, Collection<String> profileIds)
+            throws ConsentUnavailableException {
+        byte[] body = json.writeValueAsBytes(Map.of("purposes", purposes, "profileIds", List.copyOf(profileIds)));
+        HttpRequest request = HttpRequest.newBuilder(decisions)
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + tokens.tokenFor(workspaceId))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new ConsentUnavailableException("no answer within " + timeout.toMillis() + " ms", e);
+        } catch (IOException e) {
+            throw new ConsentUnavailableException(e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConsentUnavailableException("interrupted", e);
+        }
+        if (response.statusCode() != 200) {
+            throw new ConsentUnavailableException("HTTP " + response.statusCode() + " from " + decisions);
+        }
+        return parse(response.body(), Set.copyOf(profileIds));
+    }
+
+    private Map<String, ConsentDecision> parse(String body, Set<String> asked) throws ConsentUnavailableException {
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JacksonException e) {
+            throw new ConsentUnavailableException("the decisions answer is not JSON", e);
+        }
+        JsonNode items = root.path("decisions");
+        if (!items.isArray()) {
+            throw new ConsentUnavailableException("the decisions answer has no 'decisions' array");
+        }
+        Map<String, ConsentDecision> decisions = new LinkedHashMap<>();
+        for (JsonNode item : items) {
+            String profileId = item.path("profileId").stringValue(null);
+            String decision = item.path("decision").stringValue("");
+            String decisionId = item.path("decisionId").stringValue(null);
+            if (profileId == null || !asked.contains(profileId)) {
+                continue;
+            }
+            ConsentDecision parsed;
+            if ("allow".equals(decision) && decisionId != null && !decisionId.isBlank()) {
+                parsed = new ConsentDecision(profileId, true, decisionId);
+            } else if ("deny".equals(decision)) {
+                parsed = new ConsentDecision(profileId, false, decisionId);
+            } else {
+                continue;
+            }
+            // should a profile come back twice, a deny wins
+            decisions.merge(profileId, parsed, (first, second) -> first.allowed() ? second : first);
+        }
+        return decisions;
+    }
+}

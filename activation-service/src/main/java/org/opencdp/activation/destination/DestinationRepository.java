@@ -1,0 +1,112 @@
+package org.opencdp.activation.destination;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The {@code destinations} table. Every statement is scoped to one workspace. */
+@Repository
+class DestinationRepository {
+
+    private static final String COLUMNS = """
+            workspace_id, id, name, type, config::text AS config, secret_ciphertext IS NOT NULL AS secret_set,
+            required_purposes, subscribed_events, subscribed_segments, enabled, created_at, updated_at""";
+
+    private final JdbcTemplate jdbc;
+    private final JsonMapper json;
+    private final RowMapper<Destination> rows = this::map;
+
+    DestinationRepository(JdbcTemplate jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    Destination insert(Destination destination, byte[] secretCiphertext) {
+        return jdbc.queryForObject("""
+                        INSERT INTO destinations (workspace_id, id, name, type, config, secret_ciphertext, required_purposes,
+                                                  subscribed_events, subscribed_segments, enabled)
+                        VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)
+                        RETURNING\s""" + COLUMNS, rows,
+                destination.workspaceId(), destination.id(), destination.name(), destination.type(),
+                json.writeValueAsString(destination.settings()), secretCiphertext,
+                array(destination.requiredPurposes()), array(destination.subscribedEvents()),
+                array(destination.subscribedSegments()), destination.enabled());
+    }
+
+    Optional<Destination> update(Destination destination, byte[] secretCiphertext) {
+        return jdbc.query("""
+                        UPDATE destinations SET name = ?, type = ?, config = ?::jsonb, secret_ciphertext = ?,
+                               required_purposes = ?, subscribed_events = ?, subscribed_segments = ?, enabled = ?,
+                               updated_at = now()
+                        WHERE workspace_id = ? AND id = ?
+                        RETURNING\s""" + COLUMNS, rows,
+                destination.name(), destination.type(), json.writeValueAsString(destination.settings()),
+                secretCiphertext, array(destination.requiredPurposes()), array(destination.subscribedEvents()),
+                array(destination.subscribedSegments()), destination.enabled(),
+                destination.workspaceId(), destination.id()).stream().findFirst();
+    }
+
+    boolean delete(String workspaceId, UUID id) {
+        return jdbc.update("DELETE FROM destinations WHERE workspace_id = ? AND id = ?", workspaceId, id) == 1;
+    }
+
+    Optional<Destination> find(String workspaceId, UUID id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM destinations WHERE workspace_id = ? AND id = ?", rows,
+                workspaceId, id).stream().findFirst();
+    }
+
+    List<Destination> list(String workspaceId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM destinations WHERE workspace_id = ? ORDER BY created_at, id",
+                rows, workspaceId);
+    }
+
+    Optional<byte[]> secretCiphertext(String workspaceId, UUID id) {
+        return jdbc.query("SELECT secret_ciphertext FROM destinations WHERE workspace_id = ? AND id = ?",
+                (rs, i) -> rs.getBytes(1), workspaceId, id).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    /** Enabled destinations subscribed to the track event {@code name}, by name or with {@code "*"}. */
+    List<UUID> subscribedToEvent(String workspaceId, String name) {
+        return jdbc.query("""
+                        SELECT id FROM destinations
+                        WHERE workspace_id = ? AND enabled
+                          AND (subscribed_events @> ARRAY[?]::text[] OR subscribed_events @> ARRAY[?]::text[])
+                        ORDER BY id""",
+                (rs, i) -> rs.getObject(1, UUID.class), workspaceId, name, Subscriptions.ALL_EVENTS);
+    }
+
+    /** Enabled destinations subscribed to the segment {@code segmentId}. */
+    List<UUID> subscribedToSegment(String workspaceId, String segmentId) {
+        return jdbc.query("""
+                        SELECT id FROM destinations
+                        WHERE workspace_id = ? AND enabled AND subscribed_segments @> ARRAY[?]::text[]
+                        ORDER BY id""",
+                (rs, i) -> rs.getObject(1, UUID.class), workspaceId, segmentId);
+    }
+
+    private Destination map(ResultSet rs, int row) throws SQLException {
+        return new Destination(rs.getString("workspace_id"), rs.getObject("id", UUID.class), rs.getString("name"),
+                rs.getString("type"), (ObjectNode) json.readTree(rs.getString("config")), rs.getBoolean("secret_set"),
+                list(rs.getArray("required_purposes")), list(rs.getArray("subscribed_events")),
+                list(rs.getArray("subscribed_segments")), rs.getBoolean("enabled"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+    }
+
+    private static List<String> list(Array array) throws SQLException {
+        return array == null ? List.of() : List.of((String[]) array.getArray());
+    }
+
+    private static String[] array(List<String> values) {
+        return values.toArray(String[]::new);
+    }
+}

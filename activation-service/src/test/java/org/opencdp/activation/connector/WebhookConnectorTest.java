@@ -1,0 +1,111 @@
+package org.opencdp.activation.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.opencdp.kit.problem.CdpException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+class WebhookConnectorTest {
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final WebhookConnector connector = new WebhookConnector(Duration.ofSeconds(1), json, Clock.systemUTC());
+
+    @Test
+    void shouldSplitAValidConfigIntoSettingsAndSecrets() {
+        ConnectorConfig config = connector.validate(config("https://example.com/hook?x=1", "s3cr3t"));
+
+        assertThat(config.settings().propertyNames()).containsExactly("url");
+        assertThat(config.settings().path("url").stringValue()).isEqualTo("https://example.com/hook?x=1");
+        assertThat(config.secrets().path("secret").stringValue()).isEqualTo("s3cr3t");
+        assertThat(config.toString()).doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void shouldRefuseUrlsThatAreNotAbsoluteHttpOrHttps() {
+        for (String url : List.of("ftp://example.com/x", "/relative/hook", "example.com/hook", "http://", "ht tp://x",
+                "javascript:alert(1)")) {
+            assertThatThrownBy(() -> connector.validate(config(url, "s")))
+                    .as(url)
+                    .isInstanceOfSatisfying(CdpException.class, e -> {
+                        assertThat(e.code()).isEqualTo("invalid_destination_config");
+                        assertThat(fields(e)).containsExactly("config.url");
+                    });
+        }
+        assertThat(connector.validate(config("HTTP://localhost:8080/hook", "s")).settings().path("url").stringValue())
+                .isEqualTo("HTTP://localhost:8080/hook");
+    }
+
+    @Test
+    void shouldListEveryProblemOfAConfigAtOnce() {
+        ObjectNode config = json.createObjectNode().put("url", 42).put("secret", " ").put("headers", "x");
+
+        assertThatThrownBy(() -> connector.validate(config))
+                .isInstanceOfSatisfying(CdpException.class, e ->
+                        assertThat(fields(e)).containsExactlyInAnyOrder("config.headers", "config.url", "config.secret"));
+    }
+
+    @Test
+    void shouldCarryTheEventAndNoSegmentInAnEventBody() {
+        ObjectNode event = json.createObjectNode().put("type", "track").put("event", "Order Completed");
+        OutboundDelivery delivery = new OutboundDelivery(UUID.randomUUID(), UUID.randomUUID(), "ws", "p1", "dec-1",
+                DeliveryKind.event, event);
+
+        JsonNode body = json.readTree(connector.body(delivery, Instant.parse("2025-01-02T03:04:05.678Z")));
+
+        assertThat(body.propertyNames()).containsExactly("deliveryId", "destinationId", "workspaceId", "profileId",
+                "consentDecisionId", "kind", "event", "segmentId", "sentAt");
+        assertThat(body.path("deliveryId").stringValue()).isEqualTo(delivery.id().toString());
+        assertThat(body.path("consentDecisionId").stringValue()).isEqualTo("dec-1");
+        assertThat(body.path("kind").stringValue()).isEqualTo("event");
+        assertThat(body.path("event")).isEqualTo(event);
+        assertThat(body.get("segmentId").isNull()).isTrue();
+        assertThat(body.path("sentAt").stringValue()).isEqualTo("2025-01-02T03:04:05.678Z");
+    }
+
+    @Test
+    void shouldCarryTheSegmentAndNoEventInASegmentBody() {
+        OutboundDelivery delivery = new OutboundDelivery(UUID.randomUUID(), UUID.randomUUID(), "ws", "p1", "dec-2",
+                DeliveryKind.segment_exited, json.createObjectNode().put("segmentId", "seg-9").put("version", 3));
+
+        JsonNode body = json.readTree(connector.body(delivery, Instant.now()));
+
+        assertThat(body.path("kind").stringValue()).isEqualTo("segment_exited");
+        assertThat(body.get("event").isNull()).isTrue();
+        assertThat(body.path("segmentId").stringValue()).isEqualTo("seg-9");
+    }
+
+    @Test
+    void shouldClassifyHttpAnswers() {
+        assertThat(SendOutcome.ofHttpStatus(200, null, null)).isEqualTo(new SendOutcome.Delivered(200));
+        assertThat(SendOutcome.ofHttpStatus(204, null, null)).isInstanceOf(SendOutcome.Delivered.class);
+        for (int status : List.of(408, 429, 500, 502, 503, 504)) {
+            assertThat(SendOutcome.ofHttpStatus(status, "busy", null)).as("HTTP %d", status)
+                    .isInstanceOf(SendOutcome.RetryLater.class);
+        }
+        for (int status : List.of(301, 400, 401, 403, 404, 410, 422)) {
+            assertThat(SendOutcome.ofHttpStatus(status, "no", null)).as("HTTP %d", status)
+                    .isInstanceOf(SendOutcome.Rejected.class);
+        }
+        assertThat(SendOutcome.ofHttpStatus(429, "slow down", Duration.ofSeconds(7)))
+                .isEqualTo(new SendOutcome.RetryLater("HTTP 429: slow down", Duration.ofSeconds(7)));
+    }
+
+    private ObjectNode config(String url, String secret) {
+        return json.createObjectNode().put("url", url).put("secret", secret);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> fields(CdpException e) {
+        return ((List<Map<String, String>>) e.properties().get("errors")).stream().map(error -> error.get("field")).toList();
+    }
+}

@@ -1,0 +1,59 @@
+package org.opencdp.activation.delivery;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.opencdp.contracts.CdpMessage;
+import org.opencdp.contracts.EventResolved;
+import org.opencdp.contracts.MembershipChanged;
+import org.opencdp.contracts.MessageCodec;
+import org.opencdp.contracts.SegmentEvent;
+
+/** Builds contract messages for one workspace and profile and produces them as the upstream services do. */
+final class TestMessages implements AutoCloseable {
+
+    private final KafkaProducer<String, String> producer;
+
+    TestMessages(String bootstrapServers) {
+        this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers),
+                new StringSerializer(), new StringSerializer());
+    }
+
+    void produce(CdpMessage message) {
+        try {
+            producer.send(new ProducerRecord<>(message.topic(), message.key(), MessageCodec.toJson(message))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not produce " + message, e);
+        }
+    }
+
+    static EventResolved track(String workspace, String profileId, String name) {
+        Instant now = Instant.now();
+        SegmentEvent event = new SegmentEvent(SegmentEvent.EventType.track, UUID.randomUUID().toString(), "user-1",
+                null, name, null, null, null, null, now, now, now, now, MessageCodec.mapper().createObjectNode(),
+                MessageCodec.mapper().createObjectNode().put("total", 99), null, null);
+        return new EventResolved(UUID.randomUUID(), workspace, profileId, "src-1", now, now, event);
+    }
+
+    static EventResolved identify(String workspace, String profileId) {
+        Instant now = Instant.now();
+        SegmentEvent event = new SegmentEvent(SegmentEvent.EventType.identify, UUID.randomUUID().toString(), "user-1",
+                null, null, null, null, null, null, now, now, now, now, null, null,
+                MessageCodec.mapper().createObjectNode().put("plan", "pro"), null);
+        return new EventResolved(UUID.randomUUID(), workspace, profileId, "src-1", now, now, event);
+    }
+
+    static MembershipChanged membership(String workspace, String profileId, String segmentId,
+                                        MembershipChanged.Transition transition, long version) {
+        return new MembershipChanged(UUID.randomUUID(), workspace, Instant.now(), segmentId, profileId, transition,
+                version);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,234 @@
+package org.opencdp.e2e.skeleton;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.opencdp.local.PlatformService.ACTIVATION;
+import static org.opencdp.local.PlatformService.CONSENT;
+import static org.opencdp.local.PlatformService.IDENTITY;
+import static org.opencdp.local.PlatformService.INGESTION;
+import static org.opencdp.local.PlatformService.PROFILE;
+import static org.opencdp.local.PlatformService.SEGMENTATION;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.opencdp.e2e.skeleton.WebhookReceiver.Received;
+import org.opencdp.local.LocalPlatform;
+import org.opencdp.local.LocalPlatformSettings;
+import org.opencdp.local.PlatformService;
+import org.opencdp.testsupport.CdpTestEnvironment;
+import org.opencdp.testsupport.TestInfrastructure;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The walking skeleton from outside (docs/walking-skeleton.md): the six services on real Kafka and
+ * PostgreSQL, a source, a segment and a consent-gated webhook destination; two people identified
+ * and tracked through the Tracking API. The one who granted marketing consent reaches the webhook,
+ * signed, exactly once per event and segment entry; the other one never does, and the delivery log
+ * says why.
+ */
+@ExtendWith(CdpTestEnvironment.class)
+class WalkingSkeletonIT {
+
+    /** Generous: six services share two cores here. */
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final String WORKSPACE = "ws_e2e";
+    private static final String WEBHOOK_SECRET = "e2e-webhook-secret-" + UUID.randomUUID();
+    private static final String SCOPES = "sources:write profiles:read segments:write segments:read "
+            + "destinations:write destinations:read consent:write consent:read";
+
+    private static LocalPlatform platform;
+    private static WebhookReceiver webhook;
+    private static PlatformClient api;
+
+    @BeforeAll
+    static void startPlatform() {
+        TestInfrastructure infrastructure = CdpTestEnvironment.current();
+        webhook = new WebhookReceiver();
+        Map<PlatformService, Integer> ports = new EnumMap<>(PlatformService.class);
+        for (PlatformService service : PlatformService.values()) {
+            ports.put(service, freePort());
+        }
+        platform = LocalPlatform.start(new LocalPlatformSettings(infrastructure.bootstrapServers(),
+                infrastructure.jdbcUrl(), infrastructure.jdbcUser(), infrastructure.jdbcPassword(),
+                infrastructure.jwtSecret(), ports,
+                Map.of("cdp.kit.kafka.partitions", "3", "cdp.kit.outbox.poll-interval", "50ms")));
+        api = new PlatformClient(platform, infrastructure.token(WORKSPACE, SCOPES));
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        if (platform != null) {
+            platform.close();
+        }
+        if (webhook != null) {
+            webhook.close();
+        }
+    }
+
+    @Test
+    void shouldDeliverTheConsentingPersonSignedAndExactlyOnceAndBlockThePersonWithoutConsent() {
+        String writeKey = api.post(INGESTION, "/v1/sources", Map.of("name", "Web")).expect(201).path("writeKey").asString();
+        String segmentId = api.post(SEGMENTATION, "/v1/segments", Map.of("name", "Pro plan",
+                "condition", Map.of("trait", "plan", "op", "eq", "value", "pro"))).expect(201).path("id").asString();
+        String destinationId = api.post(ACTIVATION, "/v1/destinations", Map.of(
+                "name", "CRM hook", "type", "webhook",
+                "config", Map.of("url", webhook.url(), "secret", WEBHOOK_SECRET),
+                "requiredPurposes", List.of("marketing"),
+                "subscriptions", Map.of("events", List.of("Order Completed"), "segments", List.of(segmentId))))
+                .expect(201).path("id").asString();
+
+        // A exists (without the plan) and grants marketing before anything can put A in the segment
+        identify(writeKey, "user-a", Map.of("email", "ada@example.com"));
+        String profileA = awaitProfileOf("user-a");
+        api.put(CONSENT, "/v1/consent", Map.of("profileId", profileA, "purposes", Map.of("marketing", "granted"),
+                "source", "e2e", "legalBasis", "consent", "jurisdiction", "EU")).expect(200);
+        identify(writeKey, "user-a", Map.of("email", "ada@example.com", "plan", "pro"));
+        // B never says anything about consent: opt-in purposes mean deny
+        identify(writeKey, "user-b", Map.of("plan", "pro"));
+        String profileB = awaitProfileOf("user-b");
+        assertThat(profileB).as("B's profile").isNotEqualTo(profileA);
+
+        trackOrder(writeKey, "user-a", "order-a", 120);
+        trackOrder(writeKey, "user-b", "order-b", 80);
+
+        patiently().untilAsserted(() -> {
+            List<Received> forA = webhook.receivedFor(profileA);
+            assertThat(forA).as("webhook requests for A so far: %s", forA)
+                    .anySatisfy(r -> assertThat(isOrderCompleted(r)).isTrue())
+                    .anySatisfy(r -> assertThat(isSegmentEntered(r, segmentId)).isTrue());
+        });
+        patiently().untilAsserted(() -> {
+            List<JsonNode> forB = deliveries(destinationId, profileB);
+            assertThat(forB).as("deliveries of B so far: %s", forB)
+                    .anySatisfy(d -> assertThat(d.path("kind").asString()).isEqualTo("event"))
+                    .anySatisfy(d -> assertThat(d.path("kind").asString()).isEqualTo("segment_entered"))
+                    .allSatisfy(d -> {
+                        assertThat(d.path("status").asString()).isEqualTo("blocked_by_consent");
+                        assertThat(d.path("consentDecisionId").asString()).isNotBlank();
+                    });
+        });
+        // B was decided; now nothing may reach the webhook for B, and nothing may repeat for A
+        await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    assertThat(webhook.receivedFor(profileB)).as("webhook requests for B").isEmpty();
+                    List<Received> forA = webhook.receivedFor(profileA);
+                    assertThat(forA.stream().filter(this::isOrderCompleted)).as("A's Order Completed, in %s", forA).hasSize(1);
+                    assertThat(forA.stream().filter(r -> isSegmentEntered(r, segmentId))).as("A's entry, in %s", forA).hasSize(1);
+                });
+
+        List<Received> received = webhook.received();
+        assertThat(received).as("everything the webhook received").hasSize(2).allSatisfy(r -> assertSigned(r, destinationId));
+        Received order = received.stream().filter(this::isOrderCompleted).findFirst().orElseThrow();
+        JsonNode event = order.json().path("event");
+        assertThat(event.path("userId").asString()).isEqualTo("user-a");
+        assertThat(event.path("properties").path("orderId").asString()).isEqualTo("order-a");
+        assertThat(event.path("properties").path("total").asInt()).isEqualTo(120);
+
+        patiently().untilAsserted(() -> assertThat(deliveries(destinationId, profileA))
+                .as("deliveries of A").hasSize(2).allSatisfy(d -> {
+                    assertThat(d.path("status").asString()).isEqualTo("delivered");
+                    Received sent = received.stream().filter(r -> r.json().path("deliveryId").asString()
+                            .equals(d.path("id").asString())).findFirst().orElseThrow();
+                    assertThat(d.path("consentDecisionId").asString())
+                            .isEqualTo(sent.json().path("consentDecisionId").asString());
+                }));
+
+        patiently().untilAsserted(() -> {
+            JsonNode profile = api.get(PROFILE, "/v1/profiles/" + profileA).expect(200);
+            assertThat(profile.path("id").asString()).isEqualTo(profileA);
+            assertThat(profile.path("traits").path("plan").asString()).as("%s", profile).isEqualTo("pro");
+            assertThat(profile.path("traits").path("email").asString()).as("%s", profile).isEqualTo("ada@example.com");
+        });
+        patiently().untilAsserted(() -> {
+            JsonNode segment = api.get(SEGMENTATION, "/v1/segments/" + segmentId).expect(200);
+            assertThat(segment.path("status").asString()).as("%s", segment).isEqualTo("ready");
+            assertThat(segment.path("size").asInt()).as("%s", segment).isEqualTo(2);
+        });
+    }
+
+    private void identify(String writeKey, String userId, Map<String, Object> traits) {
+        api.track(writeKey, "/v1/identify", Map.of("userId", userId, "traits", traits,
+                "messageId", UUID.randomUUID().toString())).expect(200);
+    }
+
+    private void trackOrder(String writeKey, String userId, String orderId, int total) {
+        api.track(writeKey, "/v1/track", Map.of("userId", userId, "event", "Order Completed",
+                "properties", Map.of("orderId", orderId, "total", total),
+                "messageId", UUID.randomUUID().toString())).expect(200);
+    }
+
+    /** The profile identity resolved {@code userId} to, once it has. */
+    private static String awaitProfileOf(String userId) {
+        PlatformClient.Response[] last = new PlatformClient.Response[1];
+        patiently().until(() -> {
+            last[0] = api.get(IDENTITY, "/v1/identities/user_id/" + userId);
+            return last[0].status() == 200;
+        });
+        String profileId = last[0].json().path("profileId").asString();
+        assertThat(profileId).as("%s", last[0]).isNotBlank();
+        return profileId;
+    }
+
+    /** The destination's deliveries for one profile, every page. */
+    private static List<JsonNode> deliveries(String destinationId, String profileId) {
+        List<JsonNode> deliveries = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = api.get(ACTIVATION, "/v1/destinations/" + destinationId + "/deliveries?limit=100"
+                    + (cursor == null ? "" : "&cursor=" + cursor)).expect(200);
+            page.path("items").forEach(d -> {
+                if (profileId.equals(d.path("profileId").asString())) {
+                    deliveries.add(d);
+                }
+            });
+            cursor = page.path("nextCursor").isString() ? page.path("nextCursor").asString() : null;
+        } while (cursor != null);
+        return deliveries;
+    }
+
+    private boolean isOrderCompleted(Received request) {
+        return "event".equals(request.kind()) && "Order Completed".equals(request.json().path("event").path("event").asString());
+    }
+
+    private boolean isSegmentEntered(Received request, String segmentId) {
+        return "segment_entered".equals(request.kind()) && segmentId.equals(request.json().path("segmentId").asString());
+    }
+
+    private static void assertSigned(Received request, String destinationId) {
+        JsonNode body = request.json();
+        assertThat(request.signature()).as("X-CDP-Signature of %s", request)
+                .isEqualTo(request.expectedSignature(WEBHOOK_SECRET));
+        assertThat(Instant.ofEpochSecond(Long.parseLong(request.timestamp())))
+                .as("X-CDP-Timestamp of %s", request).isBetween(Instant.now().minusSeconds(600), Instant.now().plusSeconds(60));
+        assertThat(request.deliveryIdHeader()).as("X-CDP-Delivery-Id of %s", request).isEqualTo(body.path("deliveryId").asString());
+        assertThat(body.path("consentDecisionId").asString()).as("consentDecisionId of %s", request).isNotBlank();
+        assertThat(body.path("destinationId").asString()).isEqualTo(destinationId);
+        assertThat(body.path("workspaceId").asString()).isEqualTo(WORKSPACE);
+        assertThat(body.path("sentAt").asString()).isNotBlank();
+    }
+
+    private static ConditionFactory patiently() {
+        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

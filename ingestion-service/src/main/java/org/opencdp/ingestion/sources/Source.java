@@ -1,0 +1,9 @@
+package org.opencdp.ingestion.sources;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A source as stored (never its write key, only the key's hint). */
+record Source(String workspaceId, UUID id, String name, String writeKeyHint, boolean enabled, Instant createdAt,
+              Instant updatedAt) {
+}

@@ -1,0 +1,70 @@
+package org.opencdp.ingestion.sources;
+
+import jakarta.validation.Valid;
+import org.opencdp.ingestion.sources.SourceApi.CreateSourceRequest;
+import org.opencdp.ingestion.sources.SourceApi.SourceListResponse;
+import org.opencdp.ingestion.sources.SourceApi.SourceResponse;
+import org.opencdp.ingestion.sources.SourceApi.UpdateSourceRequest;
+import org.opencdp.ingestion.sources.SourceApi.WriteKeyResponse;
+import org.opencdp.kit.security.Caller;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Source management: {@code sources:write} to change, {@code sources:read} (or write) to look. */
+@RestController
+@RequestMapping("/v1/sources")
+class SourceController {
+
+    static final String READ = "sources:read";
+    static final String WRITE = "sources:write";
+
+    private final SourceService sources;
+
+    SourceController(SourceService sources) {
+        this.sources = sources;
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    WriteKeyResponse create(Caller caller, @Valid @RequestBody CreateSourceRequest request) {
+        caller.require(WRITE);
+        return WriteKeyResponse.of(sources.create(caller.workspaceId(), request.name()));
+    }
+
+    @GetMapping
+    SourceListResponse list(Caller caller) {
+        requireRead(caller);
+        return new SourceListResponse(sources.list(caller.workspaceId()).stream().map(SourceResponse::of).toList());
+    }
+
+    @GetMapping("/{id}")
+    SourceResponse get(Caller caller, @PathVariable String id) {
+        requireRead(caller);
+        return SourceResponse.of(sources.get(caller.workspaceId(), id));
+    }
+
+    @PatchMapping("/{id}")
+    SourceResponse update(Caller caller, @PathVariable String id, @Valid @RequestBody UpdateSourceRequest request) {
+        caller.require(WRITE);
+        return SourceResponse.of(sources.setEnabled(caller.workspaceId(), id, request.enabled()));
+    }
+
+    @PostMapping("/{id}/write-key")
+    WriteKeyResponse rotateWriteKey(Caller caller, @PathVariable String id) {
+        caller.require(WRITE);
+        return WriteKeyResponse.of(sources.rotateWriteKey(caller.workspaceId(), id));
+    }
+
+    private static void requireRead(Caller caller) {
+        if (!caller.scopes().contains(WRITE)) {
+            caller.require(READ);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.opencdp.ingestion.sources;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.opencdp.kit.problem.CdpException;
+import org.springframework.stereotype.Service;
+
+/** Creates, lists, enables/disables sources and rotates their write keys, always within one workspace. */
+@Service
+class SourceService {
+
+    private final SourceRepository sources;
+    private final WriteKeyCache cache;
+
+    SourceService(SourceRepository sources, WriteKeyCache cache) {
+        this.sources = sources;
+        this.cache = cache;
+    }
+
+    /** A source with the plain write key, which exists only in this answer. */
+    record SourceWithKey(Source source, String writeKey) {
+    }
+
+    SourceWithKey create(String workspaceId, String name) {
+        String writeKey = WriteKeys.generate();
+        Source source = sources.insert(workspaceId, UUID.randomUUID(), name.strip(), WriteKeys.hash(writeKey),
+                WriteKeys.hint(writeKey), now());
+        return new SourceWithKey(source, writeKey);
+    }
+
+    List<Source> list(String workspaceId) {
+        return sources.findAll(workspaceId);
+    }
+
+    Source get(String workspaceId, String id) {
+        return parse(id).flatMap(uuid -> sources.find(workspaceId, uuid)).orElseThrow(() -> notFound(id));
+    }
+
+    Source setEnabled(String workspaceId, String id, boolean enabled) {
+        Source source = parse(id).flatMap(uuid -> sources.updateEnabled(workspaceId, uuid, enabled, now()))
+                .orElseThrow(() -> notFound(id));
+        cache.evict(source.id());
+        return source;
+    }
+
+    SourceWithKey rotateWriteKey(String workspaceId, String id) {
+        String writeKey = WriteKeys.generate();
+        Source source = parse(id).flatMap(uuid -> sources.replaceWriteKey(workspaceId, uuid,
+                        WriteKeys.hash(writeKey), WriteKeys.hint(writeKey), now()))
+                .orElseThrow(() -> notFound(id));
+        cache.evict(source.id());
+        return new SourceWithKey(source, writeKey);
+    }
+
+    private static Optional<UUID> parse(String id) {
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static CdpException notFound(String id) {
+        return CdpException.notFound("source", id);
+    }
+
+    /** PostgreSQL keeps microseconds; the answer shows what a later GET will show. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,47 @@
+package org.opencdp.ingestion.sources;
+
+import org.opencdp.kit.problem.CdpException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Finds the enabled source of a write key for the Tracking API. An unknown key and the key of a
+ * disabled source get the same answer, so a caller cannot learn which keys exist.
+ */
+@Component
+public class WriteKeyAuthenticator {
+
+    private final SourceRepository sources;
+    private final WriteKeyCache cache;
+
+    WriteKeyAuthenticator(SourceRepository sources, WriteKeyCache cache) {
+        this.sources = sources;
+        this.cache = cache;
+    }
+
+    /**
+     * The source of {@code writeKey}; a 401 problem {@code missing_write_key} when there is none,
+     * {@code invalid_write_key} when it is unknown or its source is disabled.
+     */
+    public AuthenticatedSource authenticate(String writeKey) {
+        if (writeKey == null || writeKey.isBlank()) {
+            throw CdpException.unauthorized("missing_write_key", "Send the source's write key as the HTTP Basic "
+                    + "username (empty password) or as 'writeKey' in the JSON body.");
+        }
+        String hash = WriteKeys.hash(writeKey);
+        KeyOwner owner = cache.get(hash).orElseGet(() -> load(hash));
+        if (owner == null || !owner.enabled()) {
+            throw CdpException.unauthorized("invalid_write_key",
+                    "The write key is not valid, or its source does not accept events.");
+        }
+        return new AuthenticatedSource(owner.workspaceId(), owner.sourceId().toString());
+    }
+
+    private KeyOwner load(String hash) {
+        long generation = cache.generation();
+        KeyOwner owner = sources.findByWriteKeyHash(hash).orElse(null);
+        if (owner != null) {
+            cache.put(hash, owner, generation);
+        }
+        return owner;
+    }
+}

@@ -1,0 +1,35 @@
+package org.opencdp.ingestion.tracking;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.opencdp.kit.problem.CdpException;
+
+/** The write key in an {@code Authorization: Basic} header: the username, with an empty password. */
+final class BasicCredentials {
+
+    private static final String BASIC = "Basic ";
+
+    /**
+     * The write key of the header; null when there is no Basic header or its username is empty
+     * (the key may then be in the body). A Basic header that cannot be decoded is an invalid key.
+     */
+    static String writeKey(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
+            return null;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).strip()),
+                    StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw CdpException.unauthorized("invalid_write_key",
+                    "The write key is not valid, or its source does not accept events.");
+        }
+        int colon = decoded.indexOf(':');
+        String username = colon < 0 ? decoded : decoded.substring(0, colon);
+        return username.isBlank() ? null : username;
+    }
+
+    private BasicCredentials() {
+    }
+}

@@ -1,0 +1,22 @@
+package org.opencdp.ingestion.tracking;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The Tracking API paths: the Segment calls, the batch aliases and the one-letter forms
+ * analytics.js uses, each also with a trailing slash (analytics-java posts to {@code /v1/import/}).
+ * They must also be listed under {@code cdp.kit.security.public-paths} in ingestion-service.yml.
+ */
+final class TrackingPaths {
+
+    static final List<String> CALLS = List.of("identify", "track", "page", "screen", "group", "alias", "batch",
+            "import", "i", "t", "p", "s", "g", "a", "b");
+
+    static final List<String> ALL = CALLS.stream()
+            .flatMap(call -> Stream.of("/v1/" + call, "/v1/" + call + "/"))
+            .toList();
+
+    private TrackingPaths() {
+    }
+}

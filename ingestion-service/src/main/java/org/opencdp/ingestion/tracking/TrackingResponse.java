@@ -1,0 +1,17 @@
+package org.opencdp.ingestion.tracking;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * The answer to a Tracking API call: {@code {"success": true}}, and in a batch the events that were
+ * refused, by their index in the batch.
+ */
+record TrackingResponse(boolean success, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Rejected> rejected) {
+
+    static final TrackingResponse OK = new TrackingResponse(true, List.of());
+
+    /** One refused event of a batch: its index, the first reason's code and every reason's message. */
+    record Rejected(int index, String code, String message) {
+    }
+}

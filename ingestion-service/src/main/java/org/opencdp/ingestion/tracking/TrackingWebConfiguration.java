@@ -1,0 +1,44 @@
+package org.opencdp.ingestion.tracking;
+
+import java.util.List;
+import org.opencdp.ingestion.IngestionProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
+
+/**
+ * The servlet filters of the Tracking API paths: CORS first (browsers post from any origin, and
+ * even error answers carry the CORS headers), then the body filter (gzip, size caps).
+ */
+@Configuration(proxyBeanMethods = false)
+class TrackingWebConfiguration {
+
+    @Bean
+    FilterRegistrationBean<CorsFilter> trackingCorsFilter() {
+        var cors = new CorsConfiguration();
+        cors.addAllowedOrigin("*");
+        cors.setAllowedMethods(List.of("POST", "OPTIONS"));
+        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Content-Encoding"));
+        cors.setAllowCredentials(false);
+        cors.setMaxAge(86_400L);
+        var source = new UrlBasedCorsConfigurationSource();
+        TrackingPaths.ALL.forEach(path -> source.registerCorsConfiguration(path, cors));
+        var registration = new FilterRegistrationBean<>(new CorsFilter(source));
+        registration.setUrlPatterns(TrackingPaths.ALL);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<TrackingBodyFilter> trackingBodyFilter(IngestionProperties properties) {
+        var registration = new FilterRegistrationBean<>(new TrackingBodyFilter(
+                (int) Math.min(Integer.MAX_VALUE - 1, properties.maxRequestSize().toBytes())));
+        registration.setUrlPatterns(TrackingPaths.ALL);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 60);
+        return registration;
+    }
+}

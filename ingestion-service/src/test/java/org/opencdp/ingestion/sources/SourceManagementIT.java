@@ -1,0 +1,161 @@
+package org.opencdp.ingestion.sources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.opencdp.ingestion.IngestionApi.assertProblem;
+import static org.opencdp.ingestion.IngestionApi.json;
+
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opencdp.ingestion.IngestionApi;
+import org.opencdp.ingestion.IngestionServiceApplication;
+import org.opencdp.testsupport.CdpIntegrationTest;
+import org.opencdp.testsupport.CdpTestEnvironment;
+import org.opencdp.testsupport.TestInfrastructure;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+@CdpIntegrationTest
+@SpringBootTest(classes = IngestionServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.name=ingestion-service")
+class SourceManagementIT {
+
+    private static final String EVENT = "{\"userId\": \"u1\", \"event\": \"Signed Up\"}";
+
+    private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
+    private final String writer = infrastructure.token("ws_a", "sources:write");
+    private final String reader = infrastructure.token("ws_a", "sources:read");
+    private final String otherWorkspace = infrastructure.token("ws_b", "sources:write sources:read");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private IngestionApi api;
+
+    @BeforeEach
+    void setUp() {
+        api = new IngestionApi(port);
+    }
+
+    @Test
+    void shouldCreateASourceAndShowItsWriteKeyOnlyOnce() {
+        Instant before = Instant.now();
+
+        JsonNode created = api.createSource(writer, "Web");
+
+        String writeKey = created.path("writeKey").asString();
+        assertThat(writeKey).matches("wk_[A-Za-z0-9_-]{43}");
+        assertThat(created.path("name").asString()).isEqualTo("Web");
+        assertThat(created.path("writeKeyHint").asString()).isEqualTo(writeKey.substring(0, 6) + "…");
+        assertThat(created.path("enabled").asBoolean()).isTrue();
+        assertThat(Instant.parse(created.path("createdAt").asString())).isAfterOrEqualTo(before.minusSeconds(1));
+        String id = created.path("id").asString();
+
+        JsonNode fetched = json(api.get("/v1/sources/" + id, reader));
+        assertThat(fetched.has("writeKey")).isFalse();
+        assertThat(fetched.path("id").asString()).isEqualTo(id);
+        assertThat(fetched.path("writeKeyHint").asString()).isEqualTo(created.path("writeKeyHint").asString());
+        assertThat(fetched.path("createdAt").asString()).isEqualTo(created.path("createdAt").asString());
+        assertThat(fetched.path("updatedAt").isString()).isTrue();
+
+        JsonNode listed = json(api.get("/v1/sources", writer));
+        assertThat(listed.path("items").valueStream().map(item -> item.path("id").asString())).contains(id);
+        assertThat(listed.toString()).doesNotContain(writeKey);
+
+        assertThat(jdbc.queryForObject("SELECT write_key_hash FROM sources WHERE id = ?::uuid", String.class, id))
+                .isEqualTo(WriteKeys.hash(writeKey));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM sources WHERE row(sources.*)::text LIKE ?",
+                Long.class, "%" + writeKey.substring(3) + "%")).isZero();
+    }
+
+    @Test
+    void shouldRequireTheSourcesScopes() {
+        String id = api.createSource(writer, "Scoped").path("id").asString();
+        String unrelated = infrastructure.token("ws_a", "profiles:read");
+
+        assertProblem(api.call("POST", "/v1/sources", reader, "{\"name\": \"x\"}"), 403, "missing_scope");
+        assertProblem(api.call("PATCH", "/v1/sources/" + id, reader, "{\"enabled\": false}"), 403, "missing_scope");
+        assertProblem(api.call("POST", "/v1/sources/" + id + "/write-key", reader, ""), 403, "missing_scope");
+        assertProblem(api.get("/v1/sources", unrelated), 403, "missing_scope");
+        assertProblem(api.get("/v1/sources/" + id, unrelated), 403, "missing_scope");
+        assertProblem(api.get("/v1/sources", null), 401, "missing_token");
+        assertThat(api.get("/v1/sources/" + id, reader).statusCode()).isEqualTo(200);
+        assertThat(api.get("/v1/sources/" + id, writer).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldAnswerNotFoundForAnotherWorkspacesSource() {
+        String id = api.createSource(writer, "Mine").path("id").asString();
+
+        assertProblem(api.get("/v1/sources/" + id, otherWorkspace), 404, "source_not_found");
+        assertProblem(api.call("PATCH", "/v1/sources/" + id, otherWorkspace, "{\"enabled\": false}"), 404,
+                "source_not_found");
+        assertProblem(api.call("POST", "/v1/sources/" + id + "/write-key", otherWorkspace, ""), 404,
+                "source_not_found");
+        assertThat(json(api.get("/v1/sources", otherWorkspace)).toString()).doesNotContain(id);
+        assertProblem(api.get("/v1/sources/00000000-0000-0000-0000-000000000000", writer), 404, "source_not_found");
+        assertProblem(api.get("/v1/sources/not-a-uuid", writer), 404, "source_not_found");
+        assertThat(json(api.get("/v1/sources/" + id, writer)).path("enabled").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseInvalidRequests() {
+        String id = api.createSource(writer, "Valid").path("id").asString();
+
+        assertProblem(api.call("POST", "/v1/sources", writer, "{\"name\": \" \"}"), 400, "validation_failed");
+        assertProblem(api.call("POST", "/v1/sources", writer, "{\"name\": \"" + "n".repeat(201) + "\"}"), 400,
+                "validation_failed");
+        assertProblem(api.call("PATCH", "/v1/sources/" + id, writer, "{}"), 400, "validation_failed");
+        assertProblem(api.call("PATCH", "/v1/sources/" + id, writer, "{\"enabled\": "), 400, "malformed_body");
+    }
+
+    @Test
+    void shouldRefuseEventsWhileTheSourceIsDisabled() {
+        JsonNode created = api.createSource(writer, "Toggle");
+        String id = created.path("id").asString();
+        String writeKey = created.path("writeKey").asString();
+        assertThat(api.track("/v1/track", writeKey, EVENT).statusCode()).isEqualTo(200);
+
+        HttpCheck disabled = HttpCheck.of(api.call("PATCH", "/v1/sources/" + id, writer, "{\"enabled\": false}"));
+        assertThat(disabled.status()).isEqualTo(200);
+        assertThat(disabled.body().path("enabled").asBoolean()).isFalse();
+        assertThat(json(api.get("/v1/sources/" + id, reader)).path("enabled").asBoolean()).isFalse();
+        assertProblem(api.track("/v1/track", writeKey, EVENT), 401, "invalid_write_key");
+
+        assertThat(api.call("PATCH", "/v1/sources/" + id, writer, "{\"enabled\": true}").statusCode()).isEqualTo(200);
+        assertThat(api.track("/v1/track", writeKey, EVENT).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldRotateTheWriteKeyAndRefuseTheOldOne() {
+        JsonNode created = api.createSource(writer, "Rotate");
+        String id = created.path("id").asString();
+        String oldKey = created.path("writeKey").asString();
+        assertThat(api.track("/v1/track", oldKey, EVENT).statusCode()).isEqualTo(200);
+
+        HttpCheck rotated = HttpCheck.of(api.call("POST", "/v1/sources/" + id + "/write-key", writer, ""));
+
+        assertThat(rotated.status()).isEqualTo(200);
+        String newKey = rotated.body().path("writeKey").asString();
+        assertThat(newKey).matches("wk_[A-Za-z0-9_-]{43}").isNotEqualTo(oldKey);
+        assertThat(rotated.body().path("id").asString()).isEqualTo(id);
+        assertThat(rotated.body().path("writeKeyHint").asString()).isEqualTo(newKey.substring(0, 6) + "…");
+        assertThat(json(api.get("/v1/sources/" + id, reader)).path("writeKeyHint").asString())
+                .isEqualTo(newKey.substring(0, 6) + "…");
+        assertProblem(api.track("/v1/track", oldKey, EVENT), 401, "invalid_write_key");
+        assertThat(api.track("/v1/track", newKey, EVENT).statusCode()).isEqualTo(200);
+    }
+
+    /** A response's status and JSON body. */
+    private record HttpCheck(int status, JsonNode body) {
+        static HttpCheck of(java.net.http.HttpResponse<String> response) {
+            return new HttpCheck(response.statusCode(), json(response));
+        }
+    }
+}

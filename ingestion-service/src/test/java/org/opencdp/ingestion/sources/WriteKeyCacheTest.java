@@ -1,0 +1,42 @@
+package org.opencdp.ingestion.sources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class WriteKeyCacheTest {
+
+    private final KeyOwner owner = new KeyOwner("ws_a", UUID.randomUUID(), true);
+
+    @Test
+    void shouldReturnACachedOwnerUntilItIsEvicted() {
+        var cache = new WriteKeyCache(Duration.ofMinutes(1));
+        cache.put("h", owner, cache.generation());
+
+        assertThat(cache.get("h")).contains(owner);
+
+        cache.evict(owner.sourceId());
+        assertThat(cache.get("h")).isEmpty();
+    }
+
+    @Test
+    void shouldNotCacheALookupThatRacedAnEviction() {
+        var cache = new WriteKeyCache(Duration.ofMinutes(1));
+        long generation = cache.generation();
+        cache.evict(owner.sourceId());
+
+        cache.put("h", owner, generation);
+
+        assertThat(cache.get("h")).isEmpty();
+    }
+
+    @Test
+    void shouldNotCacheWithAZeroTtl() {
+        var cache = new WriteKeyCache(Duration.ZERO);
+        cache.put("h", owner, cache.generation());
+
+        assertThat(cache.get("h")).isEmpty();
+    }
+}

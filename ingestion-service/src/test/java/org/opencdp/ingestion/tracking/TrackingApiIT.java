@@ -1,0 +1,263 @@
+package org.opencdp.ingestion.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.opencdp.ingestion.IngestionApi.header;
+import static org.opencdp.ingestion.IngestionApi.json;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.CloudEventHeaders;
+import org.opencdp.contracts.EventAccepted;
+import org.opencdp.contracts.EventRejected;
+import org.opencdp.contracts.MessageCodec;
+import org.opencdp.contracts.SegmentEvent.EventType;
+import org.opencdp.contracts.Topics;
+import org.opencdp.ingestion.IngestionApi;
+import org.opencdp.ingestion.IngestionServiceApplication;
+import org.opencdp.testsupport.CdpIntegrationTest;
+import org.opencdp.testsupport.CdpTestEnvironment;
+import org.opencdp.testsupport.TestInfrastructure;
+import org.opencdp.testsupport.TopicReader;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+@CdpIntegrationTest
+@SpringBootTest(classes = IngestionServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.name=ingestion-service")
+class TrackingApiIT {
+
+    private static final String WORKSPACE = "ws_track";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    MeterRegistry meters;
+
+    private IngestionApi api;
+    private TopicReader events;
+    private String sourceId;
+    private String writeKey;
+
+    @BeforeEach
+    void setUp() {
+        api = new IngestionApi(port);
+        JsonNode source = api.createSource(infrastructure.token(WORKSPACE, "sources:write"), "Web");
+        sourceId = source.path("id").asString();
+        writeKey = source.path("writeKey").asString();
+        events = infrastructure.read(Topics.EVENTS);
+    }
+
+    @AfterEach
+    void tearDown() {
+        events.close();
+    }
+
+    @Test
+    void shouldPublishEveryCallTypeIntactWithKeyCloudEventHeadersAndCorrectedTimestamp() {
+        Map<String, String> bodies = Map.of(
+                "identify", "{\"userId\": \"u-identify\", \"traits\": {\"email\": \"a@example.com\", \"plan\": null, \"age\": 42}}",
+                "track", "{\"userId\": \"u-track\", \"event\": \"Order Completed\", \"properties\": {\"total\": 19.90, \"items\": [{\"sku\": \"x\"}]}}",
+                "page", "{\"anonymousId\": \"a-page\", \"name\": \"Pricing\", \"category\": \"Docs\", \"properties\": {\"path\": \"/pricing\"}}",
+                "screen", "{\"userId\": \"u-screen\", \"name\": \"Home\", \"properties\": {\"variation\": \"blue\"}}",
+                "group", "{\"userId\": \"u-group\", \"groupId\": \"g1\", \"traits\": {\"name\": \"Initech\"}}",
+                "alias", "{\"userId\": \"u-alias\", \"previousId\": \"a-old\"}");
+        String common = ", \"messageId\": \"m-%s\", \"timestamp\": \"2020-01-01T00:00:00.000Z\", "
+                + "\"sentAt\": \"2020-01-01T00:00:10.000Z\", \"integrations\": {\"All\": false, \"Mixpanel\": true}, "
+                + "\"context\": {\"ip\": \"203.0.113.7\", \"library\": {\"name\": \"analytics.js\", \"version\": \"2.11.1\"}, "
+                + "\"traits\": {\"nested\": {\"deep\": [1, 2.50, \"three\"]}}}}";
+        Map<String, String> sent = new java.util.HashMap<>();
+        bodies.forEach((type, body) -> {
+            String full = body.substring(0, body.length() - 1) + common.formatted(type);
+            sent.put(type, full);
+            HttpResponse<String> response = api.track("/v1/" + type, writeKey, full);
+            assertThat(response.statusCode()).as(type + ": " + response.body()).isEqualTo(200);
+            assertThat(json(response)).isEqualTo(JsonMapper.shared().readTree("{\"success\": true}"));
+        });
+
+        List<ConsumerRecord<String, String>> records = events.await(this::fromThisSource, 6, WAIT);
+
+        assertThat(records).hasSize(6);
+        for (ConsumerRecord<String, String> record : records) {
+            EventAccepted message = MessageCodec.read(record.value(), EventAccepted.class);
+            String type = message.event().type().name();
+            JsonNode original = JsonMapper.shared().readTree(sent.get(type));
+            JsonNode published = JsonMapper.shared().readTree(record.value()).path("event");
+
+            assertThat(message.workspaceId()).isEqualTo(WORKSPACE);
+            assertThat(message.sourceId()).isEqualTo(sourceId);
+            assertThat(message.event().messageId()).isEqualTo("m-" + type);
+            assertThat(record.key()).isEqualTo(WORKSPACE + ":" + message.event().personId());
+            assertThat(message.event().personId()).isEqualTo(original.has("userId")
+                    ? original.path("userId").asString() : original.path("anonymousId").asString());
+            for (String field : List.of("context", "integrations", "properties", "traits")) {
+                assertThat(published.path(field)).as(type + " " + field).isEqualTo(original.path(field));
+            }
+            assertThat(message.event().originalTimestamp()).isEqualTo(Instant.parse("2020-01-01T00:00:00Z"));
+            assertThat(message.event().sentAt()).isEqualTo(Instant.parse("2020-01-01T00:00:10Z"));
+            assertThat(message.event().timestamp()).isEqualTo(message.event().receivedAt().minusSeconds(10));
+            assertThat(message.occurredAt()).isEqualTo(message.event().timestamp());
+            assertThat(message.receivedAt()).isEqualTo(message.event().receivedAt());
+            assertThat(header(record.headers(), CloudEventHeaders.SPEC_VERSION)).isEqualTo("1.0");
+            assertThat(header(record.headers(), CloudEventHeaders.ID)).isEqualTo(message.id().toString());
+            assertThat(header(record.headers(), CloudEventHeaders.TYPE)).isEqualTo("cdp.ingestion.event-accepted");
+            assertThat(header(record.headers(), CloudEventHeaders.SOURCE)).isEqualTo("/opencdp/ingestion");
+            assertThat(header(record.headers(), CloudEventHeaders.SUBJECT)).isEqualTo(message.event().personId());
+            assertThat(header(record.headers(), CloudEventHeaders.WORKSPACE)).isEqualTo(WORKSPACE);
+            assertThat(Instant.parse(header(record.headers(), CloudEventHeaders.TIME))).isEqualTo(message.occurredAt());
+        }
+        assertThat(records).extracting(r -> MessageCodec.read(r.value(), EventAccepted.class).event().type())
+                .containsExactlyInAnyOrder(EventType.values());
+        assertThat(records).filteredOn(r -> r.key().endsWith(":u-track")).singleElement()
+                .satisfies(r -> assertThat(r.value()).contains("\"total\":19.90"));
+        assertThat(records).filteredOn(r -> r.key().endsWith(":u-identify")).singleElement()
+                .satisfies(r -> assertThat(r.value()).contains("\"plan\":null"));
+    }
+
+    @Test
+    void shouldAcceptTheOneLetterPathsAndTrailingSlashes() {
+        assertThat(api.track("/v1/t", writeKey, "{\"userId\": \"u1\", \"event\": \"Short\"}").statusCode()).isEqualTo(200);
+        assertThat(api.track("/v1/i/", writeKey, "{\"userId\": \"u1\"}").statusCode()).isEqualTo(200);
+        assertThat(api.track("/v1/p", writeKey, "{\"anonymousId\": \"a1\"}").statusCode()).isEqualTo(200);
+        assertThat(api.track("/v1/import/", writeKey, "{\"batch\": [{\"type\": \"track\", \"userId\": \"u1\", "
+                + "\"event\": \"Imported\"}]}").statusCode()).isEqualTo(200);
+        assertThat(api.track("/v1/b", writeKey, "{\"batch\": [{\"type\": \"screen\", \"userId\": \"u1\"}]}")
+                .statusCode()).isEqualTo(200);
+
+        var records = events.await(this::fromThisSource, 5, WAIT);
+
+        assertThat(records).extracting(r -> MessageCodec.read(r.value(), EventAccepted.class).event().type())
+                .containsExactlyInAnyOrder(EventType.track, EventType.identify, EventType.page, EventType.track,
+                        EventType.screen);
+    }
+
+    @Test
+    void shouldAcceptTheWriteKeyInTheBodyWithAnyContentType() {
+        HttpResponse<String> response = api.send(api.request("/v1/track").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"writeKey\": \"" + writeKey + "\", \"anonymousId\": "
+                        + "\"a-beacon\", \"event\": \"Clicked\", \"messageId\": \"m-body-key\"}")));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        var records = events.await(this::fromThisSource, 1, WAIT);
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo(WORKSPACE + ":a-beacon");
+            assertThat(r.value()).doesNotContain(writeKey);
+        });
+    }
+
+    @Test
+    void shouldAcceptAGzipBatchAndApplyTheBatchSentAtAndContext() {
+        String batch = """
+                {"sentAt": "2020-01-01T00:01:00Z", "context": {"library": {"name": "analytics-java"}},
+                 "batch": [
+                   {"type": "identify", "userId": "u-gzip", "timestamp": "2020-01-01T00:00:00Z", "traits": {"plan": "pro"}},
+                   {"type": "track", "userId": "u-gzip", "event": "Upgraded", "timestamp": "2020-01-01T00:00:30Z",
+                    "context": {"ip": "198.51.100.1"}}
+                 ]}""";
+        HttpResponse<String> response = api.send(api.request("/v1/batch")
+                .header("Authorization", IngestionApi.basic(writeKey)).header("Content-Type", "application/json")
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(IngestionApi.gzip(batch.getBytes(StandardCharsets.UTF_8)))));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json(response).has("rejected")).isFalse();
+        var records = events.await(this::fromThisSource, 2, WAIT);
+        assertThat(records).hasSize(2);
+        var identify = MessageCodec.read(records.getFirst().value(), EventAccepted.class).event();
+        var track = MessageCodec.read(records.get(1).value(), EventAccepted.class).event();
+        assertThat(identify.type()).isEqualTo(EventType.identify);
+        assertThat(identify.timestamp()).isEqualTo(identify.receivedAt().minusSeconds(60));
+        assertThat(identify.context()).isEqualTo(JsonMapper.shared().readTree("{\"library\": {\"name\": \"analytics-java\"}}"));
+        assertThat(track.timestamp()).isEqualTo(track.receivedAt().minusSeconds(30));
+        assertThat(track.context()).isEqualTo(JsonMapper.shared().readTree(
+                "{\"library\": {\"name\": \"analytics-java\"}, \"ip\": \"198.51.100.1\"}"));
+    }
+
+    @Test
+    void shouldAcceptTheValidEventsOfABatchAndReportAndPublishTheInvalidOnes() {
+        String batch = """
+                {"batch": [
+                  {"type": "track", "userId": "u-mix", "event": "Valid One"},
+                  {"type": "track", "userId": "u-mix", "properties": {"no": "event"}},
+                  {"type": "identify", "traits": {"email": "nobody@example.com"}},
+                  "not an event",
+                  {"type": "page", "anonymousId": "a-mix", "name": "Valid Two"}
+                ]}""";
+        try (TopicReader rejectedTopic = infrastructure.read(Topics.REJECTED_EVENTS)) {
+            HttpResponse<String> response = api.track("/v1/batch", writeKey, batch);
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode body = json(response);
+            assertThat(body.path("success").asBoolean()).isTrue();
+            assertThat(body.path("rejected").valueStream().map(r -> r.path("index").asInt() + ":" + r.path("code").asString()))
+                    .containsExactly("1:missing_field", "2:missing_identity", "3:invalid_event");
+            assertThat(body.path("rejected").get(0).path("message").asString()).contains("'event'");
+
+            var accepted = events.await(this::fromThisSource, 2, WAIT);
+            assertThat(accepted).extracting(ConsumerRecord::key)
+                    .containsExactlyInAnyOrder(WORKSPACE + ":u-mix", WORKSPACE + ":a-mix");
+
+            var rejected = rejectedTopic.await(this::fromThisSource, 3, WAIT);
+            assertThat(rejected).hasSize(3);
+            var byPerson = rejected.stream().map(r -> MessageCodec.read(r.value(), EventRejected.class)).toList();
+            assertThat(byPerson).extracting(m -> m.reasons().getFirst().code())
+                    .containsExactlyInAnyOrder("missing_field", "missing_identity", "invalid_event");
+            assertThat(byPerson).filteredOn(m -> "u-mix".equals(m.personId())).singleElement().satisfies(m -> {
+                assertThat(m.event().path("properties").path("no").asString()).isEqualTo("event");
+                assertThat(m.reasons().getFirst().path()).isEqualTo("/event");
+            });
+            assertThat(rejected).allSatisfy(r -> {
+                assertThat(header(r.headers(), CloudEventHeaders.TYPE)).isEqualTo("cdp.ingestion.event-rejected");
+                assertThat(header(r.headers(), CloudEventHeaders.WORKSPACE)).isEqualTo(WORKSPACE);
+            });
+            assertThat(rejected).extracting(ConsumerRecord::key).contains(WORKSPACE + ":u-mix", WORKSPACE + ":unknown");
+        }
+        assertThat(meters.get(TrackingMetrics.ACCEPTED).tag("source", sourceId).counter().count()).isEqualTo(2);
+        assertThat(meters.get(TrackingMetrics.REJECTED).tag("source", sourceId).counter().count()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldAnswerCorsPreflightsAndAddCorsHeadersToAnswers() {
+        HttpResponse<String> preflight = api.send(api.request("/v1/track").header("Origin", "https://shop.example")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,content-type,content-encoding")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(preflight.statusCode()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElseThrow()).contains("POST");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow().toLowerCase())
+                .contains("authorization").contains("content-type").contains("content-encoding");
+
+        HttpResponse<String> answer = api.send(api.request("/v1/track").header("Origin", "https://shop.example")
+                .header("Authorization", IngestionApi.basic(writeKey))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\": \"u-cors\", \"event\": \"E\"}")));
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+
+        HttpResponse<String> refused = api.send(api.request("/v1/track").header("Origin", "https://shop.example")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\": \"u-cors\", \"event\": \"E\"}")));
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+    }
+
+    private boolean fromThisSource(ConsumerRecord<String, String> record) {
+        return record.value().contains("\"sourceId\":\"" + sourceId + "\"");
+    }
+}

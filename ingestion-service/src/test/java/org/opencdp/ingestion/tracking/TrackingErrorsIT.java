@@ -1,0 +1,186 @@
+package org.opencdp.ingestion.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.opencdp.ingestion.IngestionApi.assertProblem;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.Topics;
+import org.opencdp.ingestion.IngestionApi;
+import org.opencdp.ingestion.IngestionServiceApplication;
+import org.opencdp.testsupport.CdpIntegrationTest;
+import org.opencdp.testsupport.CdpTestEnvironment;
+import org.opencdp.testsupport.TestInfrastructure;
+import org.opencdp.testsupport.TopicReader;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+@CdpIntegrationTest
+@SpringBootTest(classes = IngestionServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.name=ingestion-service")
+class TrackingErrorsIT {
+
+    private static final String WORKSPACE = "ws_errors";
+    private static final String EVENT = "{\"userId\": \"u1\", \"event\": \"E\"}";
+
+    private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
+    private final String token = infrastructure.token(WORKSPACE, "sources:write");
+
+    @LocalServerPort
+    int port;
+
+    private IngestionApi api;
+    private TopicReader events;
+    private String sourceId;
+    private String writeKey;
+
+    @BeforeEach
+    void setUp() {
+        api = new IngestionApi(port);
+        JsonNode source = api.createSource(token, "Errors");
+        sourceId = source.path("id").asString();
+        writeKey = source.path("writeKey").asString();
+        events = infrastructure.read(Topics.EVENTS);
+    }
+
+    @AfterEach
+    void tearDown() {
+        events.close();
+    }
+
+    @Test
+    void shouldAnswer401ForAMissingUnknownOrDisabledWriteKeyAlike() {
+        assertProblem(api.track("/v1/track", null, EVENT), 401, "missing_write_key");
+        assertProblem(api.track("/v1/batch", null, "{\"batch\": [" + EVENT + "]}"), 401, "missing_write_key");
+        JsonNode unknown = assertProblem(api.track("/v1/track", "wk_unknown", EVENT), 401, "invalid_write_key");
+        assertProblem(api.track("/v1/track", null, "{\"writeKey\": \"wk_unknown\", \"userId\": \"u1\", \"event\": \"E\"}"),
+                401, "invalid_write_key");
+        assertProblem(api.track("/v1/track", null, "{\"writeKey\": 42, \"userId\": \"u1\", \"event\": \"E\"}"),
+                401, "invalid_write_key");
+        assertProblem(api.send(api.request("/v1/track").header("Authorization", "Basic %%%")
+                .POST(HttpRequest.BodyPublishers.ofString(EVENT))), 401, "invalid_write_key");
+
+        api.call("PATCH", "/v1/sources/" + sourceId, token, "{\"enabled\": false}");
+        JsonNode disabled = assertProblem(api.track("/v1/track", writeKey, EVENT), 401, "invalid_write_key");
+
+        assertThat(disabled.path("detail")).isEqualTo(unknown.path("detail"));
+        assertThat(disabled.path("title")).isEqualTo(unknown.path("title"));
+    }
+
+    @Test
+    void shouldAnswer400WithTheReasonsForAnInvalidEventAndPublishNothing() {
+        JsonNode missingEvent = assertProblem(api.track("/v1/track", writeKey,
+                "{\"userId\": \"u-invalid\", \"messageId\": \"m-invalid\"}"), 400, "invalid_event");
+        assertThat(missingEvent.path("errors").get(0).path("code").asString()).isEqualTo("missing_field");
+        assertThat(missingEvent.path("errors").get(0).path("path").asString()).isEqualTo("/event");
+
+        JsonNode wrongTypes = assertProblem(api.track("/v1/identify", writeKey,
+                "{\"userId\": \"u-invalid\", \"traits\": [1], \"context\": \"web\", \"timestamp\": \"soon\"}"),
+                400, "invalid_event");
+        assertThat(wrongTypes.path("errors").valueStream().map(e -> e.path("path").asString()))
+                .containsExactlyInAnyOrder("/traits", "/context", "/timestamp");
+        assertProblem(api.track("/v1/alias", writeKey, "{\"userId\": \"u-invalid\"}"), 400, "invalid_event");
+        assertProblem(api.track("/v1/group", writeKey, "{\"userId\": \"u-invalid\"}"), 400, "invalid_event");
+        assertProblem(api.track("/v1/page", writeKey, "{\"name\": \"Home\"}"), 400, "invalid_event");
+
+        // a valid event for the same person lands on the same partition after anything sent before it
+        assertThat(api.track("/v1/track", writeKey, "{\"userId\": \"u-invalid\", \"event\": \"Sentinel\"}")
+                .statusCode()).isEqualTo(200);
+        var records = events.await(r -> r.value().contains("Sentinel"), 1, Duration.ofSeconds(30));
+        assertThat(records).hasSize(1);
+        assertThat(events.await(this::fromThisSource, 1, Duration.ZERO)).hasSize(1);
+    }
+
+    @Test
+    void shouldAnswer400ForInvalidOrHostileJson() {
+        assertProblem(api.track("/v1/track", writeKey, "{oops"), 400, "invalid_json");
+        assertProblem(api.track("/v1/track", writeKey, ""), 400, "invalid_json");
+        assertProblem(api.track("/v1/track", writeKey, "[" + EVENT + "]"), 400, "invalid_json");
+        assertProblem(api.track("/v1/track", writeKey, EVENT + EVENT), 400, "invalid_json");
+        String deep = "{\"userId\": \"u1\", \"event\": \"E\", \"properties\": " + "{\"a\": ".repeat(200) + "1"
+                + "}".repeat(200) + "}";
+        assertProblem(api.track("/v1/track", writeKey, deep), 400, "invalid_json");
+        assertProblem(api.track("/v1/batch", writeKey, "{\"batch\": [" + "[".repeat(5_000) + "]".repeat(5_000) + "]}"),
+                400, "invalid_json");
+        assertProblem(api.track("/v1/track", writeKey, "{\"userId\": \"u1\", \"event\": \"E\", \"properties\": {\"n\": "
+                + "1".repeat(1_000) + "}}"), 400, "invalid_json");
+    }
+
+    @Test
+    void shouldAnswer413ForAnOversizedEventRequestOrGzipBomb() {
+        String bigEvent = "{\"userId\": \"u1\", \"event\": \"E\", \"properties\": {\"blob\": \"" + "x".repeat(40_000) + "\"}}";
+        assertProblem(api.track("/v1/track", writeKey, bigEvent), 413, "payload_too_large");
+
+        String bigBatch = "{\"batch\": [" + IntStream.range(0, 30).mapToObj(i -> "{\"type\": \"track\", \"userId\": \"u1\", "
+                + "\"event\": \"E\", \"properties\": {\"blob\": \"" + "x".repeat(20_000) + "\"}}")
+                .collect(Collectors.joining(",")) + "]}";
+        assertProblem(api.track("/v1/batch", writeKey, bigBatch), 413, "payload_too_large");
+
+        byte[] bomb = IngestionApi.gzip(new byte[20_000_000]);
+        assertProblem(gzipped("/v1/batch", bomb), 413, "payload_too_large");
+        assertProblem(gzipped("/v1/batch", "not gzip".getBytes(StandardCharsets.UTF_8)), 400, "invalid_gzip");
+        assertProblem(api.send(api.request("/v1/track").header("Authorization", IngestionApi.basic(writeKey))
+                .header("Content-Encoding", "br").POST(HttpRequest.BodyPublishers.ofString(EVENT))),
+                415, "unsupported_content_encoding");
+    }
+
+    @Test
+    void shouldRejectAnOversizedEventInsideABatch() {
+        String batch = "{\"batch\": [{\"type\": \"track\", \"userId\": \"u1\", \"event\": \"Small\"}, "
+                + "{\"type\": \"track\", \"userId\": \"u1\", \"event\": \"Big\", \"properties\": {\"blob\": \""
+                + "x".repeat(40_000) + "\"}}]}";
+
+        HttpResponse<String> response = api.track("/v1/batch", writeKey, batch);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(IngestionApi.json(response).path("rejected").get(0).path("code").asString())
+                .isEqualTo("event_too_large");
+    }
+
+    @Test
+    void shouldAnswer400ForABatchOverTheLimitOrWithoutEvents() {
+        String tooMany = "{\"batch\": [" + IntStream.range(0, 2_501).mapToObj(i -> "{\"type\":\"identify\",\"userId\":\"u" + i + "\"}")
+                .collect(Collectors.joining(",")) + "]}";
+        JsonNode problem = assertProblem(api.track("/v1/batch", writeKey, tooMany), 400, "batch_too_large");
+        assertThat(problem.path("limit").asInt()).isEqualTo(2_500);
+
+        assertProblem(api.track("/v1/batch", writeKey, "{\"batch\": []}"), 400, "invalid_batch");
+        assertProblem(api.track("/v1/batch", writeKey, "{\"batch\": {}}"), 400, "invalid_batch");
+        assertProblem(api.track("/v1/batch", writeKey, "{}"), 400, "invalid_batch");
+        assertProblem(api.track("/v1/batch", writeKey, "{\"context\": 1, \"batch\": [" + EVENT + "]}"), 400,
+                "invalid_batch");
+    }
+
+    @Test
+    void shouldAnswer400WhenEveryEventOfABatchIsInvalid() {
+        JsonNode problem = assertProblem(api.track("/v1/batch", writeKey,
+                "{\"batch\": [{\"type\": \"track\", \"userId\": \"u1\"}, {\"userId\": \"u1\"}]}"), 400, "invalid_event");
+
+        assertThat(problem.path("rejected").valueStream().map(r -> r.path("code").asString()))
+                .containsExactly("missing_field", "invalid_type");
+    }
+
+    @Test
+    void shouldAnswerProblemsForWrongMethods() {
+        assertProblem(api.send(api.request("/v1/track").GET()), 405, "method_not_allowed");
+    }
+
+    private HttpResponse<String> gzipped(String path, byte[] body) {
+        return api.send(api.request(path).header("Authorization", IngestionApi.basic(writeKey))
+                .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    private boolean fromThisSource(ConsumerRecord<String, String> record) {
+        return record.value().contains("\"sourceId\":\"" + sourceId + "\"");
+    }
+}

@@ -17,6 +17,7 @@ public class CdpException extends RuntimeException {
     private final String title;
     private final Map<String, Object> properties = new LinkedHashMap<>();
     private Duration retryAfter;
+    private String challenge;
 
     public CdpException(ErrorKind kind, String code, String title, String detail) {
         super(detail);
@@ -60,6 +61,16 @@ public class CdpException extends RuntimeException {
     public CdpException retryAfter(Duration delay) {
         this.retryAfter = delay;
         return this;
+    }
+
+    /** Sets the {@code WWW-Authenticate} challenge of a 401 (default {@code Bearer}). */
+    public CdpException challenge(String scheme) {
+        this.challenge = scheme;
+        return this;
+    }
+
+    public String challengeOrNull() {
+        return challenge;
     }
 
     public ErrorKind kind() {

@@ -41,7 +41,7 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfterOrNull().toSeconds())));
         }
         if (e.kind() == ErrorKind.UNAUTHORIZED) {
-            headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, e.challengeOrNull() != null ? e.challengeOrNull() : "Bearer");
         }
         return ResponseEntity.status(status).headers(headers).body(problem);
     }

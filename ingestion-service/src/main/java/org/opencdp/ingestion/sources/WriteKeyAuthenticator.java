@@ -10,6 +10,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class WriteKeyAuthenticator {
 
+    /** SDKs send the write key as the HTTP Basic username. */
+    private static final String CHALLENGE = "Basic realm=\"OpenCDP Tracking API\"";
+
     private final SourceRepository sources;
     private final WriteKeyCache cache;
 
@@ -25,15 +28,20 @@ public class WriteKeyAuthenticator {
     public AuthenticatedSource authenticate(String writeKey) {
         if (writeKey == null || writeKey.isBlank()) {
             throw CdpException.unauthorized("missing_write_key", "Send the source's write key as the HTTP Basic "
-                    + "username (empty password) or as 'writeKey' in the JSON body.");
+                    + "username (empty password) or as 'writeKey' in the JSON body.").challenge(CHALLENGE);
         }
         String hash = WriteKeys.hash(writeKey);
         KeyOwner owner = cache.get(hash).orElseGet(() -> load(hash));
         if (owner == null || !owner.enabled()) {
-            throw CdpException.unauthorized("invalid_write_key",
-                    "The write key is not valid, or its source does not accept events.");
+            throw invalidWriteKey();
         }
         return new AuthenticatedSource(owner.workspaceId(), owner.sourceId().toString());
+    }
+
+    /** The one answer for an unknown, malformed or disabled write key: which it was is not revealed. */
+    public static CdpException invalidWriteKey() {
+        return CdpException.unauthorized("invalid_write_key",
+                "The write key is not valid, or its source does not accept events.").challenge(CHALLENGE);
     }
 
     private KeyOwner load(String hash) {

@@ -2,7 +2,7 @@ package org.opencdp.ingestion.tracking;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.opencdp.kit.problem.CdpException;
+import org.opencdp.ingestion.sources.WriteKeyAuthenticator;
 
 /** The write key in an {@code Authorization: Basic} header: the username, with an empty password. */
 final class BasicCredentials {
@@ -22,8 +22,7 @@ final class BasicCredentials {
             decoded = new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).strip()),
                     StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw CdpException.unauthorized("invalid_write_key",
-                    "The write key is not valid, or its source does not accept events.");
+            throw WriteKeyAuthenticator.invalidWriteKey();
         }
         int colon = decoded.indexOf(':');
         String username = colon < 0 ? decoded : decoded.substring(0, colon);

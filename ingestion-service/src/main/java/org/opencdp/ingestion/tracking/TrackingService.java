@@ -128,8 +128,7 @@ class TrackingService {
             return null;
         }
         if (!key.isString()) {
-            throw CdpException.unauthorized("invalid_write_key",
-                    "The write key is not valid, or its source does not accept events.");
+            throw WriteKeyAuthenticator.invalidWriteKey();
         }
         return key.asString();
     }

@@ -59,7 +59,9 @@ class TrackingErrorsIT {
 
     @Test
     void shouldAnswer401ForAMissingUnknownOrDisabledWriteKeyAlike() {
-        assertProblem(api.track("/v1/track", null, EVENT), 401, "missing_write_key");
+        HttpResponse<String> missing = api.track("/v1/track", null, EVENT);
+        assertProblem(missing, 401, "missing_write_key");
+        assertThat(missing.headers().firstValue("WWW-Authenticate")).contains("Basic realm=\"OpenCDP Tracking API\"");
         assertProblem(api.track("/v1/batch", null, "{\"batch\": [" + EVENT + "]}"), 401, "missing_write_key");
         JsonNode unknown = assertProblem(api.track("/v1/track", "wk_unknown", EVENT), 401, "invalid_write_key");
         assertProblem(api.track("/v1/track", null, "{\"writeKey\": \"wk_unknown\", \"userId\": \"u1\", \"event\": \"E\"}"),

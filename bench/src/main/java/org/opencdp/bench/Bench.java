@@ -1,0 +1,57 @@
+package org.opencdp.bench;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Entry point of the benchmarks: {@code java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar
+ * ingestion [--warmup 10s] [--duration 30s] [--connections 8] [--batch 100]}. See
+ * docs/performance.md for the figures and how they were taken.
+ */
+public final class Bench {
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || !args[0].equals("ingestion")) {
+            System.err.println("usage: bench ingestion [--warmup 10s] [--duration 30s] [--connections 8] [--batch 100]");
+            System.exit(2);
+        }
+        Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
+        var settings = new IngestionBenchmark.Settings(
+                duration(options.getOrDefault("warmup", "10s")),
+                duration(options.getOrDefault("duration", "30s")),
+                Integer.parseInt(options.getOrDefault("connections", "8")),
+                Integer.parseInt(options.getOrDefault("batch", "100")));
+        IngestionBenchmark.run(settings);
+        System.exit(0);
+    }
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("Expected --name value pairs, got: " + String.join(" ", args));
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        return options;
+    }
+
+    /** {@code 30s}, {@code 2m} or an ISO-8601 duration. */
+    static Duration duration(String text) {
+        if (text.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+        }
+        if (text.endsWith("s")) {
+            return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
+        }
+        if (text.endsWith("m")) {
+            return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
+        }
+        return Duration.parse(text);
+    }
+
+    private Bench() {
+    }
+}

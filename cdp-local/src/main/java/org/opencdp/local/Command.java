@@ -1,0 +1,45 @@
+package org.opencdp.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** What the user asked the launcher to do; made by {@link CommandLine#parse}. */
+sealed interface Command {
+
+    /** Management scopes a token gets when {@code --scopes} is not given: all of them. */
+    String ALL_SCOPES = "sources:read sources:write profiles:read identity:read identity:write segments:read "
+            + "segments:write destinations:read destinations:write consent:read consent:write privacy:write";
+
+    int DEFAULT_KAFKA_PORT = 19092;
+    int DEFAULT_POSTGRES_PORT = 54329;
+    /**
+     * {@code .cdp} in the repository root ({@code -Dcdp.home}, set by the {@code ./cdp} script), or
+     * in the working directory.
+     */
+    static Path defaultDataDir() {
+        String home = System.getProperty("cdp.home");
+        return home == null || home.isBlank() ? Path.of(".cdp") : Path.of(home, ".cdp");
+    }
+
+    /**
+     * {@code ./cdp up}: start the infrastructure and the services.
+     *
+     * @param kafkaPort the broker's client port; the KRaft controller listens on the next one
+     */
+    record Up(Path dataDir, boolean fresh, int kafkaPort, int postgresPort, Map<PlatformService, Integer> ports)
+            implements Command {
+
+        int kafkaControllerPort() {
+            return kafkaPort + 1;
+        }
+    }
+
+    /** {@code ./cdp token}: print a bearer token for the local secret. */
+    record Token(Path dataDir, String workspace, String scopes, Duration ttl) implements Command {
+    }
+
+    /** {@code ./cdp}, {@code ./cdp help}: print the usage. */
+    record Help() implements Command {
+    }
+}

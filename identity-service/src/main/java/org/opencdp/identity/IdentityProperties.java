@@ -2,6 +2,8 @@ package org.opencdp.identity;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -9,12 +11,24 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the identity service, under {@code cdp.identity.*}.
  *
- * @param maxIdentifierLength the longest identifier value (in characters) an event may carry; an
- *     event with a longer one is dead-lettered. At most 600, so that even four-byte characters keep
- *     an identifier inside PostgreSQL's index row limit ({@code CDP_IDENTITY_MAX_IDENTIFIER_LENGTH})
+ * @param maxIdentifierLength the longest identifier value (in characters): an event with a longer
+ *     {@code userId} or {@code anonymousId} is dead-lettered, longer values of other identifiers are
+ *     ignored. At most 600, so that even four-byte characters keep an identifier inside
+ *     PostgreSQL's index row limit ({@code CDP_IDENTITY_MAX_IDENTIFIER_LENGTH})
+ * @param maxIdentifiersPerEvent the most identifiers one event may carry (user id, anonymous id,
+ *     traits, device, external ids, custom); an event with more is dead-lettered
+ *     ({@code CDP_IDENTITY_MAX_IDENTIFIERS_PER_EVENT})
+ * @param eventsPerTransaction how many consumed events one database transaction resolves: more is
+ *     faster, but holds more locks at once (one advisory lock per identifier)
+ *     ({@code CDP_IDENTITY_EVENTS_PER_TRANSACTION})
+ * @param rulesCacheTtl how long an instance keeps a workspace's identity rules before reading them
+ *     again; a change reaches other instances within this time ({@code CDP_IDENTITY_RULES_CACHE_TTL})
  */
 @Validated
 @ConfigurationProperties("cdp.identity")
 public record IdentityProperties(
-        @DefaultValue("512") @Min(1) @Max(600) int maxIdentifierLength) {
+        @DefaultValue("512") @Min(1) @Max(600) int maxIdentifierLength,
+        @DefaultValue("50") @Min(2) @Max(1000) int maxIdentifiersPerEvent,
+        @DefaultValue("100") @Min(1) @Max(1000) int eventsPerTransaction,
+        @DefaultValue("5s") @NotNull Duration rulesCacheTtl) {
 }

@@ -1,24 +1,23 @@
 package org.opencdp.identity.resolution;
 
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.opencdp.contracts.EventAccepted;
 import org.opencdp.contracts.Topics;
-import org.opencdp.kit.kafka.IncomingMessages;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-/** Consumes accepted events and hands each to resolution. */
+/** Consumes accepted events in batches and hands them to resolution. */
 @Component
 class EventAcceptedListener {
 
-    private final IdentityResolutionService resolution;
+    private final AcceptedEventBatches batches;
 
-    EventAcceptedListener(IdentityResolutionService resolution) {
-        this.resolution = resolution;
+    EventAcceptedListener(AcceptedEventBatches batches) {
+        this.batches = batches;
     }
 
-    @KafkaListener(topics = Topics.EVENTS)
-    void on(ConsumerRecord<String, String> record) {
-        resolution.resolve(IncomingMessages.decode(record, EventAccepted.class));
+    @KafkaListener(topics = Topics.EVENTS, batch = "true")
+    void on(List<ConsumerRecord<String, String>> records) {
+        batches.resolve(records);
     }
 }

@@ -1,108 +1,122 @@
 package org.opencdp.identity.resolution;
 
-import java.util.Map;
-import java.util.Optional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import org.opencdp.contracts.CdpMessage;
 import org.opencdp.contracts.EventAccepted;
 import org.opencdp.contracts.EventResolved;
-import org.opencdp.identity.IdentityProperties;
-import org.opencdp.identity.graph.IdentityLink;
-import org.opencdp.identity.graph.IdentityRepository;
+import org.opencdp.contracts.ProfilesMerged;
 import org.opencdp.identity.graph.PersonIdentifier;
-import org.opencdp.identity.graph.ProfileRepository;
-import org.opencdp.identity.graph.Sighting;
+import org.opencdp.identity.merge.MergeRecord;
+import org.opencdp.identity.merge.MergeRepository;
 import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.outbox.Outbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Turns an accepted event into a resolved one: finds or creates the profile of the person the event
- * is about, attaches the event's new identifiers to it and publishes the event with its profile id,
- * all in one transaction with the inbox row, so a re-delivered event changes nothing.
- *
- * <p>Concurrent consumers cannot give one identifier two profiles: an identifier is claimed with
- * {@code INSERT … ON CONFLICT DO NOTHING} on its primary key, and a consumer that loses the claim
- * re-reads the winner's profile and adopts it. Identifiers are written in one fixed order (by
- * type), so two transactions never wait on each other in a cycle.
+ * Resolves accepted events to profiles, several per transaction: records them in the inbox (a
+ * re-delivered event changes nothing), locks and reads the part of the graph they touch ({@link
+ * GraphStore}), resolves them in order against it ({@link WorkspaceGraph}), writes the changes,
+ * stores each merge's explanation, and appends a {@link ProfilesMerged} per merge and an {@link
+ * EventResolved} per event to the outbox, all in one transaction. The result is the one the events
+ * would give resolved one at a time in that order.
  */
 @Service
 class IdentityResolutionService {
 
     /** The inbox consumer name of resolution. */
     static final String CONSUMER = "identity-resolution";
+    /** Fresh starts after a concurrent merge made what a transaction read stale, before giving up. */
+    static final int MAX_ATTEMPTS = 10;
 
+    private static final Logger log = LoggerFactory.getLogger(IdentityResolutionService.class);
+
+    private final TransactionTemplate transactions;
     private final Inbox inbox;
     private final Outbox outbox;
-    private final IdentityRepository identities;
-    private final ProfileRepository profiles;
-    private final IdentityProperties properties;
+    private final GraphStore graph;
+    private final MergeRepository merges;
 
-    IdentityResolutionService(Inbox inbox, Outbox outbox, IdentityRepository identities, ProfileRepository profiles,
-                              IdentityProperties properties) {
+    IdentityResolutionService(TransactionTemplate transactions, Inbox inbox, Outbox outbox, GraphStore graph,
+                              MergeRepository merges) {
+        this.transactions = transactions;
         this.inbox = inbox;
         this.outbox = outbox;
-        this.identities = identities;
-        this.profiles = profiles;
-        this.properties = properties;
+        this.graph = graph;
+        this.merges = merges;
     }
 
-    @Transactional
-    void resolve(EventAccepted message) {
-        ResolutionInput input = ResolutionInput.of(message, properties.maxIdentifierLength());
-        if (!inbox.firstDelivery(CONSUMER, message.id())) {
+    /** Resolves {@code inputs} in one transaction, in their order; starts over if a concurrent merge intervened. */
+    void resolve(List<ResolutionInput> inputs) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                transactions.executeWithoutResult(status -> resolveOnce(inputs));
+                return;
+            } catch (StaleGraphException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+                log.debug("Resolving {} events again (attempt {}): {}", inputs.size(), attempt + 1, e.getMessage());
+            }
+        }
+    }
+
+    private void resolveOnce(List<ResolutionInput> inputs) {
+        List<ResolutionInput> fresh = firstDeliveries(inputs);
+        if (fresh.isEmpty()) {
             return;
         }
-        String profileId = resolveProfile(message.workspaceId(), input);
-        outbox.append(new EventResolved(UUID.randomUUID(), message.workspaceId(), profileId, message.sourceId(),
-                message.occurredAt(), message.receivedAt(), message.event()));
+        LockedGraph locked = graph.lockAndLoad(fresh);
+        List<CdpMessage> messages = new ArrayList<>();
+        List<MergeRecord> explanations = new ArrayList<>();
+        for (ResolutionInput input : fresh) {
+            Resolution resolution = locked.workspace(input.workspaceId()).resolve(input);
+            if (resolution.merge() != null) {
+                MergeRecord explanation = explain(input, resolution);
+                explanations.add(explanation);
+                messages.add(new ProfilesMerged(explanation.id(), input.workspaceId(), explanation.mergedAt(),
+                        explanation.survivorId(), explanation.mergedIds(),
+                        explanation.identifiers().stream().map(PersonIdentifier::toContract).toList(),
+                        explanation.eventId(), explanation.rule()));
+            }
+            EventAccepted message = input.message();
+            messages.add(new EventResolved(UUID.randomUUID(), message.workspaceId(), resolution.profileId(),
+                    message.sourceId(), message.occurredAt(), message.receivedAt(), message.event()));
+        }
+        graph.flush(locked);
+        merges.insertAll(explanations);
+        messages.forEach(outbox::append);
     }
 
-    /**
-     * The profile of the event's user id if known, else of its anonymous id if known, else a new
-     * one; the event's identifiers that belong to no profile yet are attached to it.
-     *
-     * <p>When the user id and the anonymous id already belong to different profiles, the event
-     * resolves to the user id's profile and both stay where they are: joining the two profiles is
-     * a merge, which comes with identity resolution proper (merges, rules, limits).
-     */
-    private String resolveProfile(String workspaceId, ResolutionInput input) {
-        Sighting sighting = input.sighting();
-        Map<PersonIdentifier, IdentityLink> known = identities.find(workspaceId, input.identifiers());
-        PersonIdentifier decisive = input.decisive();
-        String profileId = known.containsKey(decisive)
-                ? known.get(decisive).profileId()
-                : claim(workspaceId, decisive, ProfileSelection.select(input.identifiers(), known), sighting);
-        for (PersonIdentifier identifier : input.identifiers()) {
-            IdentityLink link = known.get(identifier);
-            if (link != null) {
-                if (sighting.seenAt().isBefore(link.firstSeenAt())) {
-                    identities.recordSighting(workspaceId, identifier, sighting);
-                }
-            } else if (!identifier.equals(decisive) && !identities.attach(workspaceId, identifier, profileId, sighting)) {
-                // attached to some profile concurrently: it stays there (see the method comment)
-                identities.recordSighting(workspaceId, identifier, sighting);
+    /** The inputs not processed before, in their order; inbox rows are written in id order, a fixed lock order. */
+    private List<ResolutionInput> firstDeliveries(List<ResolutionInput> inputs) {
+        Set<UUID> first = new HashSet<>();
+        inputs.stream().map(input -> input.message().id()).distinct().sorted().forEach(id -> {
+            if (inbox.firstDelivery(CONSUMER, id)) {
+                first.add(id);
+            }
+        });
+        List<ResolutionInput> fresh = new ArrayList<>();
+        for (ResolutionInput input : inputs) {
+            if (first.remove(input.message().id())) {
+                fresh.add(input);
             }
         }
-        return profileId;
+        return fresh;
     }
 
-    /**
-     * Attaches the unknown decisive identifier to {@code existing} (the profile of a lower-priority
-     * identifier) or to a new profile. If another transaction attached it first, this waits for that
-     * transaction to commit and adopts the profile it chose.
-     */
-    private String claim(String workspaceId, PersonIdentifier decisive, Optional<String> existing, Sighting sighting) {
-        String proposed = existing.orElseGet(() -> UUID.randomUUID().toString());
-        if (identities.attach(workspaceId, decisive, proposed, sighting)) {
-            if (existing.isEmpty()) {
-                profiles.create(workspaceId, proposed);
-            }
-            return proposed;
-        }
-        identities.recordSighting(workspaceId, decisive, sighting);
-        return identities.profileOf(workspaceId, decisive).orElseThrow(() -> new IllegalStateException(
-                "Identifier " + decisive.type().wireName() + " of workspace " + workspaceId
-                        + " was claimed concurrently but is gone; retrying"));
+    private static MergeRecord explain(ResolutionInput input, Resolution resolution) {
+        Resolution.Merge merge = resolution.merge();
+        EventAccepted message = input.message();
+        return new MergeRecord(UUID.randomUUID(), input.workspaceId(), merge.survivorId(), merge.mergedIds(),
+                merge.identifiers(), resolution.dropped(), message.id(), message.event().messageId(),
+                message.sourceId(), merge.rule(), input.rules().version(), Instant.now());
     }
 }

@@ -113,10 +113,13 @@ class IdentityApiIT {
         assertProblem(get("/v1/identities/anonymous_id/nobody", token), 404, "identity_not_found");
         assertProblem(get("/v1/profiles/" + UUID.randomUUID() + "/identities", token), 404,
                 "profile_not_found");
-        HttpResponse<String> badType = get("/v1/identities/shoe_size/42", token);
+        assertProblem(get("/v1/identities/shoe_size/42", token), 404, "identity_not_found");
+        assertProblem(get("/v1/identities/email/not-an-email", token), 404, "identity_not_found");
+        assertProblem(get("/v1/profiles/" + UUID.randomUUID() + "/merges", token), 404, "profile_not_found");
+        HttpResponse<String> badType = get("/v1/identities/Shoe%20Size/42", token);
         assertProblem(badType, 400, "invalid_identifier_type");
         assertThat(json(badType).path("supportedTypes").values()).extracting(JsonNode::asString)
-                .containsExactly("user_id", "anonymous_id");
+                .containsExactly("user_id", "email", "phone", "device_id", "advertising_id", "anonymous_id");
     }
 
     @Test
@@ -132,6 +135,8 @@ class IdentityApiIT {
                 .containsExactly("profiles:read", "identity:read");
         assertProblem(get("/v1/profiles/any/identities", infrastructure.token("ws_api", "segments:write")), 403,
                 "missing_scope");
+        assertProblem(get("/v1/profiles/any/merges", infrastructure.token("ws_api", "segments:write")), 403,
+                "missing_scope");
     }
 
     @Test
@@ -146,6 +151,83 @@ class IdentityApiIT {
         assertProblem(get("/v1/identities/user_id/u-private", stranger), 404, "identity_not_found");
         assertProblem(get("/v1/identities/anonymous_id/anon-private", stranger), 404, "identity_not_found");
         assertProblem(get("/v1/profiles/" + profileId + "/identities", stranger), 404, "profile_not_found");
+    }
+
+    @Test
+    void shouldAnswerTheDefaultRulesToAWorkspaceThatNeverSetAny() throws Exception {
+        HttpResponse<String> response = get("/v1/identity-rules", infrastructure.token("ws_rules_default",
+                "identity:read"));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode rules = json(response);
+        assertThat(rules.path("version").asLong()).isZero();
+        assertThat(rules.path("identifiers").path("user_id").path("limit").asInt()).isEqualTo(1);
+        assertThat(rules.path("identifiers").path("user_id").path("priority").asInt()).isEqualTo(1);
+        assertThat(rules.path("identifiers").path("email").path("limit").asInt()).isEqualTo(5);
+        assertThat(rules.path("identifiers").path("email").path("priority").asInt()).isEqualTo(2);
+        assertThat(rules.path("identifiers").path("anonymous_id").path("limit").isNull()).isTrue();
+        assertThat(rules.path("defaultBlockedValues").values()).extracting(JsonNode::asString)
+                .contains("null", "undefined", "anonymous", "unknown", "-1");
+        assertThat(rules.path("defaultBlockedPatterns").get(0).asString()).isEqualTo("^[0-]*$");
+        assertThat(rules.path("caps").path("maxMergesPerProfile").asInt()).isEqualTo(100);
+        assertThat(rules.path("caps").path("maxIdentifiersPerProfile").asInt()).isEqualTo(1000);
+    }
+
+    @Test
+    void shouldReplaceTheRulesAndCountTheirVersions() throws Exception {
+        String writer = infrastructure.token("ws_rules_put", "identity:write");
+        String body = """
+                {"identifiers": {"email": {"limit": 2, "priority": 3}, "crm_id": {"priority": 4}},
+                 "defaultRegion": "gb", "blockedValues": ["guest"], "blockedPatterns": ["^test-"],
+                 "customIdentifiers": [{"type": "crm_id", "paths": ["traits.crm_id"]}],
+                 "caps": {"maxMergesPerProfile": 7}}""";
+
+        HttpResponse<String> first = put("/v1/identity-rules", body, writer);
+        HttpResponse<String> second = put("/v1/identity-rules", body, writer);
+        HttpResponse<String> read = get("/v1/identity-rules", infrastructure.token("ws_rules_put", "profiles:read"));
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(json(first).path("version").asLong()).isEqualTo(1);
+        assertThat(json(second).path("version").asLong()).isEqualTo(2);
+        JsonNode rules = json(read);
+        assertThat(rules.path("version").asLong()).isEqualTo(2);
+        assertThat(rules.path("updatedAt").asString()).isNotBlank();
+        assertThat(rules.path("identifiers").path("email").path("limit").asInt()).isEqualTo(2);
+        assertThat(rules.path("identifiers").path("crm_id").path("priority").asInt()).isEqualTo(4);
+        assertThat(rules.path("identifiers").path("user_id").path("limit").asInt()).isEqualTo(1);
+        assertThat(rules.path("defaultRegion").asString()).isEqualTo("GB");
+        assertThat(rules.path("blockedValues").get(0).asString()).isEqualTo("guest");
+        assertThat(rules.path("customIdentifiers").get(0).path("type").asString()).isEqualTo("crm_id");
+        assertThat(rules.path("caps").path("maxMergesPerProfile").asInt()).isEqualTo(7);
+        assertThat(rules.path("caps").path("maxIdentifiersPerProfile").asInt()).isEqualTo(1000);
+    }
+
+    @Test
+    void shouldRefuseInvalidRulesWithEveryErrorAndKeepTheOldOnes() throws Exception {
+        String writer = infrastructure.token("ws_rules_bad", "identity:write");
+
+        HttpResponse<String> invalid = put("/v1/identity-rules", """
+                {"identifiers": {"email": {"limit": 0, "priority": 2}, "Bad Type": {"priority": 1}},
+                 "defaultRegion": "XX", "blockedPatterns": ["(unclosed"]}""", writer);
+        HttpResponse<String> malformed = put("/v1/identity-rules", "{\"caps\": ", writer);
+
+        assertProblem(invalid, 400, "invalid_identity_rules");
+        assertThat(json(invalid).path("errors").values()).extracting(e -> e.path("field").asString())
+                .containsExactlyInAnyOrder("identifiers.email.limit", "identifiers.Bad Type", "defaultRegion",
+                        "blockedPatterns[0]");
+        assertProblem(malformed, 400, "malformed_body");
+        assertThat(json(get("/v1/identity-rules", writer)).path("version").asLong()).isZero();
+    }
+
+    @Test
+    void shouldRequireTheIdentityScopesForRules() throws Exception {
+        assertProblem(get("/v1/identity-rules", null), 401, "missing_token");
+        assertProblem(get("/v1/identity-rules", infrastructure.token("ws_rules_scope", "segments:read")), 403,
+                "missing_scope");
+        assertProblem(put("/v1/identity-rules", "{}", infrastructure.token("ws_rules_scope", "identity:read")), 403,
+                "missing_scope");
+        assertThat(get("/v1/identity-rules", infrastructure.token("ws_rules_scope", "identity:write")).statusCode())
+                .isEqualTo(200);
     }
 
     private static void assertIdentity(JsonNode identity, String type, String value, EventAccepted first) {
@@ -168,6 +250,15 @@ class IdentityApiIT {
 
     private static JsonNode json(HttpResponse<String> response) {
         return JsonMapper.shared().readTree(response.body());
+    }
+
+    private HttpResponse<String> put(String path, String body, String token) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {

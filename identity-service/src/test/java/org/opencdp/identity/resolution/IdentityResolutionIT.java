@@ -24,6 +24,7 @@ import org.opencdp.contracts.CloudEventHeaders;
 import org.opencdp.contracts.EventAccepted;
 import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.MessageCodec;
+import org.opencdp.contracts.ProfilesMerged;
 import org.opencdp.contracts.Topics;
 import org.opencdp.identity.IdentityServiceApplication;
 import org.opencdp.identity.ResolvedEvents;
@@ -118,7 +119,7 @@ class IdentityResolutionIT {
     }
 
     @Test
-    void shouldResolveToTheUserIdsProfileWhenUserAndAnonymousIdBelongToDifferentProfiles() throws Exception {
+    void shouldMergeTheAnonymousProfileIntoTheOlderUserProfileWhenAnEventCarriesBoth() throws Exception {
         String userProfile = resolve(infrastructure, TestEvents.track("ws_a", "u-split", null)).getFirst().profileId();
         String anonymousProfile = resolve(infrastructure, TestEvents.track("ws_a", null, "a-split")).getFirst()
                 .profileId();
@@ -127,8 +128,9 @@ class IdentityResolutionIT {
 
         assertThat(anonymousProfile).isNotEqualTo(userProfile);
         assertThat(both).isEqualTo(userProfile);
-        // no merge yet: the anonymous id stays with its own profile
-        assertThat(profileOf("ws_a", "anonymous_id", "a-split")).isEqualTo(anonymousProfile);
+        assertThat(profileOf("ws_a", "anonymous_id", "a-split")).isEqualTo(userProfile);
+        assertThat(jdbc.queryForObject("SELECT merged_into FROM profiles WHERE workspace_id = 'ws_a' AND id = ?",
+                String.class, anonymousProfile)).isEqualTo(userProfile);
     }
 
     @Test
@@ -242,6 +244,85 @@ class IdentityResolutionIT {
                 .isEqualTo(racers);
         assertThat(count("SELECT count(*) FROM identities WHERE workspace_id = 'ws_race' AND type = 'anonymous_id'"))
                 .isEqualTo((long) racers * partitions);
+    }
+
+    @Test
+    void shouldMergeEachPersonOnceIntoTheOldestProfileWhenPartitionsRaceToLinkThem() throws Exception {
+        int racers = 10;
+        try (var producer = TestEvents.producer(infrastructure.bootstrapServers());
+             TopicReader resolvedReader = infrastructure.read(Topics.RESOLVED_EVENTS);
+             TopicReader mergesReader = infrastructure.read(Topics.MERGES)) {
+            // wave 1: three anonymous visits per person, one per partition: three profiles each
+            List<EventAccepted> visits = new ArrayList<>();
+            for (int racer = 0; racer < racers; racer++) {
+                for (int partition = 0; partition < PARTITIONS; partition++) {
+                    visits.add(TestEvents.track("ws_merge_race", null, "visit-" + racer + "-" + partition));
+                }
+            }
+            sendRoundRobin(producer, visits);
+            resolvedReader.await(r -> r.key().startsWith("ws_merge_race:"), visits.size(), Duration.ofSeconds(60));
+            // wave 2: on every partition at once, each visit learns the person's email; one also the user id
+            List<EventAccepted> links = new ArrayList<>();
+            for (int racer = 0; racer < racers; racer++) {
+                for (int partition = 0; partition < PARTITIONS; partition++) {
+                    links.add(TestEvents.identify("ws_merge_race", partition == 2 ? "user-" + racer : null,
+                            "visit-" + racer + "-" + partition, "{\"email\": \"Person" + racer + "@Example.com\"}"));
+                }
+            }
+            sendRoundRobin(producer, links);
+
+            resolvedReader.await(r -> r.key().startsWith("ws_merge_race:"), visits.size() + links.size(),
+                    Duration.ofSeconds(60));
+            List<ProfilesMerged> merges = mergesReader.await(r -> r.key().startsWith("ws_merge_race:"),
+                    2 * racers, Duration.ofSeconds(30)).stream()
+                    .map(r -> MessageCodec.read(r.value(), ProfilesMerged.class)).toList();
+
+            assertThat(merges).hasSize(2 * racers);
+            for (int racer = 0; racer < racers; racer++) {
+                String survivor = profileOf("ws_merge_race", "email", "person" + racer + "@example.com");
+                for (int partition = 0; partition < PARTITIONS; partition++) {
+                    assertThat(profileOf("ws_merge_race", "anonymous_id", "visit-" + racer + "-" + partition))
+                            .as("racer %d partition %d", racer, partition).isEqualTo(survivor);
+                }
+                assertThat(profileOf("ws_merge_race", "user_id", "user-" + racer)).isEqualTo(survivor);
+                List<String> originals = jdbc.query("""
+                                WITH RECURSIVE person (id) AS (
+                                    SELECT ?::text
+                                    UNION SELECT p.id FROM profiles p JOIN person ON p.workspace_id = 'ws_merge_race'
+                                                                           AND p.merged_into = person.id)
+                                SELECT p.id FROM profiles p JOIN person USING (id)
+                                WHERE p.workspace_id = 'ws_merge_race' ORDER BY p.created_at, p.id""",
+                        (rs, i) -> rs.getString(1), survivor);
+                assertThat(originals).as("the person's three first profiles").hasSize(3);
+                assertThat(originals.getFirst()).as("the oldest survives").isEqualTo(survivor);
+                assertThat(merges.stream().filter(m -> originals.contains(m.survivorId()))
+                        .flatMap(m -> m.mergedIds().stream()).toList())
+                        .containsExactlyInAnyOrderElementsOf(originals.subList(1, 3));
+            }
+        }
+        assertThat(count("SELECT count(*) FROM profiles WHERE workspace_id = 'ws_merge_race' AND merged_into IS NULL"))
+                .isEqualTo(racers);
+        assertThat(count("SELECT count(*) FROM merges WHERE workspace_id = 'ws_merge_race'")).isEqualTo(2L * racers);
+        // the per-profile counters the limits rely on match the identities
+        assertThat(count("""
+                SELECT count(*) FROM profiles p WHERE p.workspace_id = 'ws_merge_race' AND p.merged_into IS NULL
+                  AND p.identifier_counts <> (SELECT jsonb_object_agg(type, n) FROM (SELECT type, count(*) AS n
+                      FROM identities i WHERE i.workspace_id = p.workspace_id AND i.profile_id = p.id GROUP BY type) c)"""))
+                .isZero();
+    }
+
+    /** Sends the events spread over the partitions (event i on partition i mod 3), all before waiting for acks. */
+    private static void sendRoundRobin(org.apache.kafka.clients.producer.KafkaProducer<String, String> producer,
+                                       List<EventAccepted> events) throws Exception {
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            EventAccepted event = events.get(i);
+            sends.add(producer.send(new ProducerRecord<>(Topics.EVENTS, i % PARTITIONS, event.key(),
+                    MessageCodec.toJson(event))));
+        }
+        for (Future<RecordMetadata> send : sends) {
+            send.get();
+        }
     }
 
     private String profileOf(String workspaceId, String type, String value) {

@@ -1,0 +1,164 @@
+package org.opencdp.identity.resolution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.opencdp.identity.IdentityProperties;
+import org.opencdp.identity.IdentityServiceApplication;
+import org.opencdp.identity.graph.PersonIdentifier;
+import org.opencdp.identity.rules.IdentityRulesService;
+import org.opencdp.testsupport.TestInfrastructure;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Resolution against PostgreSQL does not depend on the order or the interleaving of events: for
+ * random event sets that hit no rule, the same set resolved (1) one event per transaction in a
+ * shuffled order, (2) in random multi-event transactions in another order, and (3) by four threads
+ * at once in random transactions, each in its own workspace, groups the identifiers into the same
+ * profiles: the connected components of "carried by one event". The service runs for real (Spring,
+ * Flyway, inbox, outbox); only its Kafka listener is not started, the events are handed to the
+ * resolution service directly.
+ */
+class IdentityGraphPropertyIT {
+
+    private static final Instant AT = Instant.parse("2025-03-01T10:00:00Z");
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    private static TestInfrastructure infrastructure;
+    private static ConfigurableApplicationContext context;
+    private static IdentityResolutionService resolution;
+    private static IdentityRulesService rules;
+    private static IdentityProperties properties;
+    private static JdbcTemplate jdbc;
+
+    @BeforeContainer
+    static void startService() {
+        infrastructure = TestInfrastructure.start();
+        Map<String, Object> settings = new LinkedHashMap<>(infrastructure.springProperties());
+        settings.put("server.port", 0);
+        settings.put("spring.kafka.listener.auto-startup", false);
+        context = IdentityServiceApplication.application()
+                .run(settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                        .toArray(String[]::new));
+        resolution = context.getBean(IdentityResolutionService.class);
+        rules = context.getBean(IdentityRulesService.class);
+        properties = context.getBean(IdentityProperties.class);
+        jdbc = context.getBean(JdbcTemplate.class);
+    }
+
+    @AfterContainer
+    static void stopService() {
+        if (context != null) {
+            context.close();
+        }
+        if (infrastructure != null) {
+            infrastructure.close();
+        }
+    }
+
+    @Property(tries = 12)
+    void shouldGroupIdentifiersTheSameWayInEveryOrderAndInterleaving(
+            @ForAll("eventSets") List<List<PersonIdentifier>> events, @ForAll Random random) throws Exception {
+        Set<Set<PersonIdentifier>> expected = RandomPeople.components(events);
+        String run = "prop-" + RUNS.incrementAndGet();
+
+        String oneByOne = run + "-one-by-one";
+        for (List<PersonIdentifier> event : RandomPeople.shuffled(events, random)) {
+            resolution.resolve(List.of(input(oneByOne, event)));
+        }
+        String batched = run + "-batched";
+        for (List<ResolutionInput> chunk : chunks(batched, RandomPeople.shuffled(events, random), random)) {
+            resolution.resolve(chunk);
+        }
+        String concurrent = run + "-concurrent";
+        resolveConcurrently(chunks(concurrent, RandomPeople.shuffled(events, random), random));
+
+        for (String workspace : List.of(oneByOne, batched, concurrent)) {
+            assertThat(grouping(workspace)).as(workspace).isEqualTo(expected);
+            assertThat(count("SELECT count(*) FROM profiles WHERE workspace_id = ? AND merged_into IS NULL", workspace))
+                    .as(workspace + ": one live profile per group").isEqualTo(expected.size());
+            assertThat(count("""
+                    SELECT count(*) FROM profiles p WHERE p.workspace_id = ? AND p.merged_into IS NULL
+                      AND p.identifier_counts <> (SELECT jsonb_object_agg(type, n) FROM (SELECT type, count(*) AS n
+                          FROM identities i WHERE i.workspace_id = p.workspace_id AND i.profile_id = p.id
+                          GROUP BY type) c)""", workspace)).as(workspace + ": counters match").isZero();
+        }
+    }
+
+    @Provide
+    Arbitrary<List<List<PersonIdentifier>>> eventSets() {
+        return RandomPeople.eventSets(30);
+    }
+
+    private static ResolutionInput input(String workspaceId, List<PersonIdentifier> event) {
+        return ResolutionInput.of(RandomPeople.event(workspaceId, event, AT), rules.rulesFor(workspaceId),
+                properties);
+    }
+
+    /** The events of {@code order} as inputs in transactions of one to six events. */
+    private static List<List<ResolutionInput>> chunks(String workspaceId, List<List<PersonIdentifier>> order,
+                                                      Random random) {
+        List<List<ResolutionInput>> chunks = new ArrayList<>();
+        int start = 0;
+        while (start < order.size()) {
+            int end = Math.min(order.size(), start + 1 + random.nextInt(6));
+            chunks.add(order.subList(start, end).stream().map(event -> input(workspaceId, event)).toList());
+            start = end;
+        }
+        return chunks;
+    }
+
+    private static void resolveConcurrently(List<List<ResolutionInput>> chunks) throws Exception {
+        ConcurrentLinkedQueue<List<ResolutionInput>> queue = new ConcurrentLinkedQueue<>(chunks);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                workers.add(threads.submit(() -> {
+                    for (List<ResolutionInput> chunk = queue.poll(); chunk != null; chunk = queue.poll()) {
+                        resolution.resolve(chunk);
+                    }
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static Set<Set<PersonIdentifier>> grouping(String workspaceId) {
+        Map<PersonIdentifier, String> links = new HashMap<>();
+        jdbc.query("SELECT type, value, profile_id FROM identities WHERE workspace_id = ?",
+                (org.springframework.jdbc.core.RowCallbackHandler) rs -> links.put(
+                        new PersonIdentifier(rs.getString(1), rs.getString(2)), rs.getString(3)),
+                workspaceId);
+        return RandomPeople.grouping(links);
+    }
+
+    private static long count(String sql, Object... arguments) {
+        Long value = jdbc.queryForObject(sql, Long.class, arguments);
+        return value == null ? 0 : value;
+    }
+}

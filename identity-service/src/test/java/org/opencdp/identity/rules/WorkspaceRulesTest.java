@@ -1,0 +1,77 @@
+package org.opencdp.identity.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkspaceRulesTest {
+
+    private final WorkspaceRules defaults = WorkspaceRules.defaults();
+
+    @Test
+    void shouldTrimAndLowerCaseEmailsAndRefuseImplausibleOnes() {
+        assertThat(defaults.normalise("email", "  Jane.Doe+News@Example.COM ", 512)).contains("jane.doe+news@example.com");
+        assertThat(defaults.normalise("email", "jane@localhost", 512)).isEmpty();
+        assertThat(defaults.normalise("email", "two@@example.com", 512)).isEmpty();
+        assertThat(defaults.normalise("email", "jane doe@example.com", 512)).isEmpty();
+        assertThat(defaults.normalise("email", "jane@example..com", 512)).isEmpty();
+    }
+
+    @Test
+    void shouldFormatPhonesAsE164AndNeedARegionForNationalNumbers() {
+        assertThat(defaults.normalise("phone", "+1 (650) 253-0000", 512)).contains("+16502530000");
+        assertThat(defaults.normalise("phone", "(650) 253-0000", 512)).isEmpty();
+        assertThat(defaults.normalise("phone", "+1 555", 512)).isEmpty();
+        assertThat(defaults.normalise("phone", "call me", 512)).isEmpty();
+        WorkspaceRules us = WorkspaceRules.of(new IdentityRules(IdentityRules.defaultIdentifiers(), "US", List.of(),
+                List.of(), List.of(), Caps.DEFAULT), 1);
+        assertThat(us.normalise("phone", "(650) 253-0000", 512)).contains("+16502530000");
+        assertThat(us.normalise("phone", "+49 30 1234567", 512)).contains("+49301234567");
+    }
+
+    @Test
+    void shouldBlockTheDefaultPlaceholdersWhateverTheirCase() {
+        for (String placeholder : List.of("null", "NULL", " undefined ", "Anonymous", "unknown", "-1", "0", "000-000",
+                "00000000-0000-0000-0000-000000000000", "   ")) {
+            assertThat(defaults.normalise("anonymous_id", placeholder, 512)).as(placeholder).isEmpty();
+        }
+        assertThat(defaults.normalise("user_id", "0001", 512)).contains("0001");
+        assertThat(defaults.normalise("user_id", "nullable", 512)).contains("nullable");
+    }
+
+    @Test
+    void shouldBlockTheWorkspacesValuesAndPatternsToo() {
+        WorkspaceRules rules = WorkspaceRules.of(new IdentityRules(IdentityRules.defaultIdentifiers(), null,
+                List.of("Guest"), List.of("^test-\\d+$"), List.of(), Caps.DEFAULT), 1);
+
+        assertThat(rules.normalise("user_id", "guest", 512)).isEmpty();
+        assertThat(rules.normalise("user_id", "test-42", 512)).isEmpty();
+        assertThat(rules.normalise("user_id", "test-x", 512)).contains("test-x");
+        assertThat(defaults.normalise("user_id", "guest", 512)).contains("guest");
+    }
+
+    @Test
+    void shouldTreatAPatternThatBacktracksTooLongAsBlockingInsteadOfHanging() {
+        WorkspaceRules rules = WorkspaceRules.of(new IdentityRules(IdentityRules.defaultIdentifiers(), null,
+                List.of(), List.of("(x+x+)+y"), List.of(), Caps.DEFAULT), 1);
+
+        assertThat(rules.isBlocked("x".repeat(200))).isTrue();
+        assertThat(rules.isBlocked("bbb")).isFalse();
+    }
+
+    @Test
+    void shouldRefuseValuesLongerThanTheMaximum() {
+        assertThat(defaults.normalise("device_id", "d".repeat(20), 19)).isEmpty();
+        assertThat(defaults.normalise("device_id", "d".repeat(19), 19)).isPresent();
+    }
+
+    @Test
+    void shouldGiveUnlistedTypesTheLowestPriorityAndNoLimit() {
+        assertThat(defaults.ruleFor("hubspot_id")).isEqualTo(new IdentifierRule(null, IdentityRules.UNLISTED_PRIORITY));
+        assertThat(defaults.ruleFor("user_id")).isEqualTo(new IdentifierRule(1, 1));
+        assertThat(defaults.ruleFor("email")).isEqualTo(new IdentifierRule(5, 2));
+        assertThat(defaults.rules().identifiers().keySet()).containsExactly("user_id", "email", "phone", "device_id",
+                "advertising_id", "anonymous_id");
+    }
+}

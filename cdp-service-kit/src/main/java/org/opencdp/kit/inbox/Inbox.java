@@ -1,5 +1,8 @@
 package org.opencdp.kit.inbox;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -22,12 +25,38 @@ public class Inbox {
      * already did, in which case the caller must do nothing.
      */
     public boolean firstDelivery(String consumer, UUID messageId) {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("Inbox.firstDelivery must run inside the transaction of the effect");
-        }
+        requireTransaction();
         int inserted = jdbc.update("""
                 INSERT INTO inbox (consumer, message_id) VALUES (?, ?)
                 ON CONFLICT (consumer, message_id) DO NOTHING""", consumer, messageId);
         return inserted == 1;
+    }
+
+    /**
+     * The batch form of {@link #firstDelivery}: records every id in one statement and returns those
+     * seen for the first time (the others were processed before and must be skipped).
+     */
+    public Set<UUID> firstDeliveries(String consumer, Collection<UUID> messageIds) {
+        requireTransaction();
+        if (messageIds.isEmpty()) {
+            return Set.of();
+        }
+        List<UUID> inserted = jdbc.query(connection -> {
+            var statement = connection.prepareStatement("""
+                    INSERT INTO inbox (consumer, message_id)
+                    SELECT DISTINCT ?, id FROM unnest(?::uuid[]) AS id
+                    ON CONFLICT (consumer, message_id) DO NOTHING
+                    RETURNING message_id""");
+            statement.setString(1, consumer);
+            statement.setArray(2, connection.createArrayOf("uuid", messageIds.toArray()));
+            return statement;
+        }, (rs, i) -> rs.getObject(1, UUID.class));
+        return Set.copyOf(inserted);
+    }
+
+    private static void requireTransaction() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("The inbox must be written inside the transaction of the effect");
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.opencdp.kit.outbox;
 
 import java.sql.Timestamp;
+import java.util.List;
 import org.opencdp.contracts.CdpMessage;
 import org.opencdp.contracts.MessageCodec;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -24,14 +25,23 @@ public class Outbox {
 
     /** Appends {@code message} to the outbox; must run inside a transaction. */
     public void append(CdpMessage message) {
+        appendAll(List.of(message));
+    }
+
+    /** Appends {@code messages}, in order, in one JDBC batch; must run inside a transaction. */
+    public void appendAll(List<? extends CdpMessage> messages) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("Outbox.append must run inside the transaction of the state change");
         }
-        jdbc.update("""
+        if (messages.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("""
                         INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, subject, workspace_id, occurred_at)
                         VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)""",
-                message.id(), message.topic(), message.key(), message.type(), MessageCodec.toJson(message),
-                message.subject(), message.workspaceId(), Timestamp.from(message.occurredAt()));
+                messages.stream().map(message -> new Object[] {message.id(), message.topic(), message.key(),
+                        message.type(), MessageCodec.toJson(message), message.subject(), message.workspaceId(),
+                        Timestamp.from(message.occurredAt())}).toList());
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override

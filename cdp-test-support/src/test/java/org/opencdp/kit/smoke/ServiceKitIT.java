@@ -9,7 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,7 +24,9 @@ import org.opencdp.contracts.CloudEventHeaders;
 import org.opencdp.contracts.ConsentChanged;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.Topics;
+import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.kafka.KafkaConfiguration;
+import org.opencdp.kit.outbox.Outbox;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
@@ -28,6 +35,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,6 +53,15 @@ class ServiceKitIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    Inbox inbox;
+
+    @Autowired
+    Outbox outbox;
+
+    @Autowired
+    PlatformTransactionManager transactionManager;
 
     @Test
     void shouldPublishTheOutboxMessageWithCloudEventHeadersAndConsumeItExactlyOnce() throws Exception {
@@ -71,6 +89,28 @@ class ServiceKitIT {
                     .until(() -> count("SELECT count(*) FROM consumed WHERE profile_id = 'n1'") == 1);
         }
         assertThat(count("SELECT count(*) FROM outbox")).isZero();
+    }
+
+    @Test
+    void shouldRecordABatchOfDeliveriesOnceAndPublishABatchInOrder() {
+        var transactions = new TransactionTemplate(transactionManager);
+        List<UUID> ids = List.of(UUID.randomUUID(), UUID.randomUUID());
+
+        Set<UUID> first = transactions.execute(status ->
+                inbox.firstDeliveries("batch-consumer", List.of(ids.get(0), ids.get(0), ids.get(1))));
+        Set<UUID> again = transactions.execute(status -> inbox.firstDeliveries("batch-consumer", ids));
+
+        assertThat(first).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(again).isEmpty();
+
+        List<ConsentChanged> messages = IntStream.range(0, 5).mapToObj(i -> new ConsentChanged(UUID.randomUUID(),
+                "ws_batch", Instant.now(), "p_ordered", Map.of("purpose_" + i, true))).toList();
+        transactions.executeWithoutResult(status -> outbox.appendAll(messages));
+        try (TopicReader reader = infrastructure.read(Topics.CONSENT_CHANGES)) {
+            var records = reader.await(r -> r.key().equals("ws_batch:p_ordered"), 5, Duration.ofSeconds(30));
+            assertThat(records).extracting(r -> MessageCodec.read(r.value(), ConsentChanged.class).id())
+                    .containsExactlyElementsOf(messages.stream().map(ConsentChanged::id).toList());
+        }
     }
 
     @Test

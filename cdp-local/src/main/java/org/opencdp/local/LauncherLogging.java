@@ -28,6 +28,8 @@ final class LauncherLogging {
     private static final String CONSOLE_PATTERN = "%-5level %logger{30} - %msg%n%nopex";
     private static final String FILE_PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{40} - %msg%n";
 
+    private static final String SLOW_EVENT_LOGGER = "org.apache.kafka.controller.EventPerformanceMonitor";
+
     private static volatile Level consoleLevel = Level.WARN;
 
     private LauncherLogging() {
@@ -75,7 +77,11 @@ final class LauncherLogging {
         Filter<ILoggingEvent> warnings = new Filter<>() {
             @Override
             public FilterReply decide(ILoggingEvent event) {
-                Level threshold = isFileOnlyWarning(event.getLoggerName()) ? Level.ERROR : consoleLevel;
+                String logger = event.getLoggerName();
+                if (logger.startsWith(SLOW_EVENT_LOGGER)) {
+                    return FilterReply.DENY; // "exceptionally slow controller event" at ERROR: a busy machine, not a fault
+                }
+                Level threshold = isFileOnlyWarning(logger) ? Level.ERROR : consoleLevel;
                 return event.getLevel().isGreaterOrEqual(threshold) ? FilterReply.NEUTRAL : FilterReply.DENY;
             }
         };

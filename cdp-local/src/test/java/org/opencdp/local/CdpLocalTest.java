@@ -328,6 +328,39 @@ class CdpLocalTest {
         assertThat(LauncherLogging.isFileOnlyWarning("org.springdoc.core.utils.SpringDocAnnotationsUtils")).isTrue();
     }
 
+    @Test
+    void shouldAddExtraPropertiesWithTheNewOnesWinning() {
+        LocalPlatformSettings settings = new LocalPlatformSettings("k:1", "jdbc:postgresql://h/db", "u", "p",
+                "s".repeat(32), LocalPlatformSettings.defaultPorts(), Map.of("a", "1", "b", "2"));
+
+        LocalPlatformSettings more = settings.withExtraProperties(Map.of("b", "3", "c", "4"));
+
+        assertThat(more.extraProperties()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "3", "c", "4"));
+        assertThat(settings.extraProperties()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "2"));
+    }
+
+    // --- stopping
+
+    @Test
+    void shouldCloseResourcesInReverseOrderOnceAndCloseLateOnesAtOnce() {
+        List<String> events = new java.util.ArrayList<>();
+        Resources resources = new Resources(events::add);
+        resources.add("PostgreSQL", () -> events.add("closed PostgreSQL"));
+        resources.add("Kafka", () -> events.add("closed Kafka"));
+        resources.add("the services", () -> {
+            throw new IllegalStateException("stuck");
+        });
+
+        resources.closeAll();
+        resources.closeAll();
+        resources.add("late", () -> events.add("closed late"));
+
+        assertThat(resources.closing()).isTrue();
+        assertThat(events).containsExactly("Stopping the services…", "Could not stop the services cleanly: stuck",
+                "Stopping Kafka…", "closed Kafka", "Stopping PostgreSQL…", "closed PostgreSQL",
+                "Stopping late…", "closed late");
+    }
+
     // --- helpers
 
     private record Run(int exitCode, String out, String err) {

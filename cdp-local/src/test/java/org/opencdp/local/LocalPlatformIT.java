@@ -1,7 +1,6 @@
 package org.opencdp.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The six services started by {@link LocalPlatform} on the test infrastructure (real Kafka and
- * PostgreSQL), the way the e2e tests and {@code ./cdp up} use it.
+ * PostgreSQL), the way the e2e tests and {@code ./cdp up} use it; one platform for the class.
+ * Starting and stopping are in {@link LocalPlatformLifecycleIT}.
  */
 @ExtendWith(CdpTestEnvironment.class)
 class LocalPlatformIT {
@@ -109,40 +109,7 @@ class LocalPlatformIT {
         assertThat(demo.read()).isEqualTo(recreated.source());
     }
 
-    @Test
-    void shouldReleaseEveryPortWhenClosed() throws IOException {
-        Map<PlatformService, Integer> own = freePorts();
-
-        LocalPlatform second = LocalPlatform.start(settings(infrastructure, own));
-        for (PlatformService service : PlatformService.values()) {
-            assertThat(PortCheck.inUse(own.get(service))).as(service + " listening").isTrue();
-        }
-        second.close();
-
-        for (PlatformService service : PlatformService.values()) {
-            assertThat(PortCheck.inUse(own.get(service))).as(service + " port released").isFalse();
-        }
-    }
-
-    @Test
-    void shouldNameTheServiceThatCannotStartAndStopTheOthers() throws IOException {
-        Map<PlatformService, Integer> own = freePorts();
-        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
-            own.put(PlatformService.PROFILE, taken.getLocalPort());
-
-            assertThatThrownBy(() -> LocalPlatform.start(settings(infrastructure, own)))
-                    .isInstanceOfSatisfying(LocalPlatform.ServiceStartException.class,
-                            e -> assertThat(e.service()).isEqualTo(PlatformService.PROFILE))
-                    .hasMessageStartingWith("profile-service did not start: ");
-        }
-        for (PlatformService service : PlatformService.values()) {
-            if (service != PlatformService.PROFILE) {
-                assertThat(PortCheck.inUse(own.get(service))).as(service + " stopped, port released").isFalse();
-            }
-        }
-    }
-
-    private static LocalPlatformSettings settings(TestInfrastructure infrastructure,
+    static LocalPlatformSettings settings(TestInfrastructure infrastructure,
                                                   Map<PlatformService, Integer> ports) {
         return new LocalPlatformSettings(infrastructure.bootstrapServers(), infrastructure.jdbcUrl(),
                 infrastructure.jdbcUser(), infrastructure.jdbcPassword(), infrastructure.jwtSecret(), ports,
@@ -170,7 +137,7 @@ class LocalPlatformIT {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static Map<PlatformService, Integer> freePorts() throws IOException {
+    static Map<PlatformService, Integer> freePorts() throws IOException {
         Map<PlatformService, Integer> free = new EnumMap<>(PlatformService.class);
         List<ServerSocket> sockets = new ArrayList<>();
         try {

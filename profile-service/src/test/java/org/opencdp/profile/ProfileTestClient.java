@@ -18,8 +18,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.opencdp.contracts.EventResolved;
+import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.contracts.ProfilesMerged;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.contracts.Topics;
@@ -73,15 +75,40 @@ public final class ProfileTestClient implements AutoCloseable {
                 traitsJson == null ? null : object(traitsJson), null);
     }
 
+    /** An event of a person with these ids, with {@code contextTraits} (JSON, may be null) in its context. */
+    public static SegmentEvent personEvent(EventType type, String messageId, String userId, String anonymousId,
+                                           Instant at, String traitsJson, String contextTraitsJson) {
+        SegmentEvent base = event(type, messageId, type == EventType.track ? "Signed Up" : null, at, null, traitsJson);
+        if (contextTraitsJson != null) {
+            base.context().set("traits", object(contextTraitsJson));
+        }
+        return new SegmentEvent(type, messageId, userId, anonymousId, base.event(), null, null, null, null, at, at, at,
+                base.receivedAt(), base.context(), base.properties(), base.traits(), null);
+    }
+
     public void send(EventResolved... messages) {
         for (EventResolved message : messages) {
             sendRaw(message.key(), MessageCodec.toJson(message));
         }
     }
 
+    /** Sends a merge as identity-service would. */
+    public void sendMerge(ProfilesMerged merge) {
+        sendRaw(Topics.MERGES, merge.key(), MessageCodec.toJson(merge));
+    }
+
+    public static ProfilesMerged merge(String workspaceId, String survivorId, String... mergedIds) {
+        return new ProfilesMerged(UUID.randomUUID(), workspaceId, Instant.now(), survivorId, List.of(mergedIds),
+                List.of(new Identifier("user_id", "u-" + survivorId)), UUID.randomUUID(), "user_id");
+    }
+
     public void sendRaw(String key, String value) {
+        sendRaw(Topics.RESOLVED_EVENTS, key, value);
+    }
+
+    public void sendRaw(String topic, String key, String value) {
         try {
-            producer.send(new ProducerRecord<>(Topics.RESOLVED_EVENTS, key, value)).get();
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -112,7 +139,24 @@ public final class ProfileTestClient implements AutoCloseable {
     // ---- Profile API
 
     public HttpResponse<String> get(String path, String token) {
-        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET();
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET(), token);
+    }
+
+    public HttpResponse<String> post(String path, String token, String json) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json"), token);
+    }
+
+    public HttpResponse<String> put(String path, String token, String json) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json"), token);
+    }
+
+    public HttpResponse<String> delete(String path, String token) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).DELETE(), token);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request, String token) {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -124,6 +168,11 @@ public final class ProfileTestClient implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    public static JsonNode json(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return JsonMapper.shared().readTree(response.body());
     }
 
     /** GETs {@code path} and returns its JSON body, asserting a 200. */

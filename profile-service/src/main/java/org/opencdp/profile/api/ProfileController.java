@@ -1,15 +1,20 @@
 package org.opencdp.profile.api;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.security.Caller;
+import org.opencdp.profile.computed.ComputedTraitService;
 import org.opencdp.profile.config.ProfileProperties;
+import org.opencdp.profile.events.EventFilter;
 import org.opencdp.profile.events.EventPage;
 import org.opencdp.profile.events.EventPosition;
 import org.opencdp.profile.events.EventService;
 import org.opencdp.profile.events.StoredEvent;
+import org.opencdp.profile.identifiers.IdentifierService;
 import org.opencdp.profile.profiles.Profile;
 import org.opencdp.profile.profiles.ProfileService;
 import org.opencdp.profile.traits.TraitObservation;
@@ -21,7 +26,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
-/** The Profile API: a profile, its traits with provenance and its events, within the caller's workspace. */
+/**
+ * The Profile API: a profile (by id or by any identifier), its traits with provenance and its
+ * events, within the caller's workspace. A merged-away id answers with the profile it was merged
+ * into.
+ */
 @RestController
 @RequestMapping("/v1/profiles")
 class ProfileController {
@@ -30,49 +39,81 @@ class ProfileController {
 
     private final ProfileService profiles;
     private final TraitService traits;
+    private final ComputedTraitService computedTraits;
     private final EventService events;
+    private final IdentifierService identifiers;
     private final ProfileProperties.Events settings;
 
-    ProfileController(ProfileService profiles, TraitService traits, EventService events,
-                      ProfileProperties properties) {
+    ProfileController(ProfileService profiles, TraitService traits, ComputedTraitService computedTraits,
+                      EventService events, IdentifierService identifiers, ProfileProperties properties) {
         this.profiles = profiles;
         this.traits = traits;
+        this.computedTraits = computedTraits;
         this.events = events;
+        this.identifiers = identifiers;
         this.settings = properties.events();
     }
 
     @GetMapping("/{id}")
     ProfileResponse get(Caller caller, @PathVariable String id) {
-        Profile profile = existing(caller, id);
-        Map<String, JsonNode> values = new LinkedHashMap<>();
-        traits.traitsOf(profile.workspaceId(), id).forEach(t -> values.put(t.key(), t.value()));
-        return new ProfileResponse(id, values, profile.createdAt(), profile.updatedAt());
+        return response(existing(caller, id), id);
+    }
+
+    /** A profile by one of its identifiers ({@code user_id}, {@code anonymous_id}, {@code email}, …). */
+    @GetMapping("/lookup")
+    ProfileResponse lookup(Caller caller, @RequestParam(required = false) String type,
+                           @RequestParam(required = false) String value) {
+        caller.require(SCOPE);
+        if (type == null || type.isBlank() || value == null || value.isBlank()) {
+            throw CdpException.badRequest("invalid_parameter",
+                    "Both 'type' (e.g. email, user_id, anonymous_id) and 'value' are required.");
+        }
+        String profileId = identifiers.profileOf(caller.workspaceId(), type, value).orElseThrow(
+                () -> CdpException.notFound("profile", type + ":" + value));
+        return response(existing(caller, profileId), profileId);
     }
 
     @GetMapping("/{id}/traits")
     ProfileTraitsResponse traits(Caller caller, @PathVariable String id) {
         Profile profile = existing(caller, id);
         Map<String, ProfileTraitsResponse.Trait> provenance = new LinkedHashMap<>();
-        for (TraitObservation t : traits.traitsOf(profile.workspaceId(), id)) {
+        for (TraitObservation t : traits.traitsOf(profile.workspaceId(), profile.id())) {
             provenance.put(t.key(), new ProfileTraitsResponse.Trait(t.value(), t.sourceId(), t.messageId(),
                     t.observedAt()));
         }
-        return new ProfileTraitsResponse(id, provenance);
+        return new ProfileTraitsResponse(profile.id(), provenance);
     }
 
+    /**
+     * Events newest first, optionally only those named {@code name} and / or with an event time in
+     * {@code [from, to)} (ISO-8601 instants); {@code cursor} continues a listing with the same filters.
+     */
     @GetMapping("/{id}/events")
     EventPageResponse events(Caller caller, @PathVariable String id,
                              @RequestParam(required = false) String limit,
-                             @RequestParam(required = false) String cursor) {
+                             @RequestParam(required = false) String cursor,
+                             @RequestParam(required = false) String name,
+                             @RequestParam(required = false) String from,
+                             @RequestParam(required = false) String to) {
         caller.require(SCOPE);
         int pageSize = limit(limit);
         Optional<EventPosition> after = Optional.ofNullable(cursor).map(EventCursor::decode);
+        EventFilter filter = new EventFilter(name, instant("from", from), instant("to", to));
         Profile profile = existing(caller, id);
-        EventPage page = events.page(profile.workspaceId(), id, after, pageSize);
+        EventPage page = events.page(profile.workspaceId(), profile.id(), filter, after, pageSize);
         return new EventPageResponse(page.items().stream().map(ProfileController::event).toList(),
                 page.next().map(EventCursor::encode).orElse(null));
     }
 
+    private ProfileResponse response(Profile profile, String requestedId) {
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        traits.traitsOf(profile.workspaceId(), profile.id()).forEach(t -> values.put(t.key(), t.value()));
+        return new ProfileResponse(profile.id(), values, computedTraits.valuesOf(profile.workspaceId(), profile.id()),
+                profiles.mergedFrom(profile.workspaceId(), profile.id()),
+                requestedId.equals(profile.id()) ? null : requestedId, profile.createdAt(), profile.updatedAt());
+    }
+
+    /** The live profile answering for {@code id} (itself or its survivor) in the caller's workspace. */
     private Profile existing(Caller caller, String id) {
         caller.require(SCOPE);
         return profiles.find(caller.workspaceId(), id).orElseThrow(() -> CdpException.notFound("profile", id));
@@ -94,6 +135,19 @@ class ProfileController {
                     .with("maxLimit", settings.maxLimit());
         }
         return value;
+    }
+
+    private static Instant instant(String parameter, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw CdpException.badRequest("invalid_parameter",
+                    "'" + parameter + "' must be an ISO-8601 instant such as 2025-03-01T10:00:00Z.")
+                    .with("parameter", parameter);
+        }
     }
 
     private static EventPageResponse.Event event(StoredEvent e) {

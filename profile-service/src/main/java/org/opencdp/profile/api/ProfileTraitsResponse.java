@@ -4,7 +4,11 @@ import java.time.Instant;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
-/** {@code GET /v1/profiles/{id}/traits}: each trait with where its value came from. */
+/**
+ * {@code GET /v1/profiles/{id}/traits}: each trait with where its value came from.
+ *
+ * @param profileId the live profile's id (the survivor when the id asked for was merged away)
+ */
 record ProfileTraitsResponse(String profileId, Map<String, Trait> traits) {
 
     /**

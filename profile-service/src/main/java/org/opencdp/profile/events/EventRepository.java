@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.opencdp.contracts.MessageCodec;
@@ -25,37 +26,63 @@ class EventRepository {
         this.jdbc = jdbc;
     }
 
-    /** Stores the event unless its messageId was already stored in its workspace; says whether it did. */
-    boolean insertIfNew(StoredEvent event) {
-        OffsetDateTime occurredAt = utc(event.occurredAt());
-        int claimed = jdbc.update("""
+    /**
+     * Claims a messageId in its workspace; false when it was already claimed (and is still retained).
+     * A concurrent claim of the same id waits for the first one's transaction.
+     */
+    boolean claim(String workspaceId, String messageId, Instant occurredAt) {
+        return jdbc.update("""
                 INSERT INTO event_keys (workspace_id, message_id, occurred_at) VALUES (?, ?, ?)
-                ON CONFLICT (workspace_id, message_id) DO NOTHING""",
-                event.workspaceId(), event.messageId(), occurredAt);
-        if (claimed == 0) {
-            return false;
-        }
+                ON CONFLICT (workspace_id, message_id) DO NOTHING""", workspaceId, messageId, utc(occurredAt)) == 1;
+    }
+
+    /** Stores an event whose messageId this transaction claimed. */
+    void insert(StoredEvent event) {
         jdbc.update("""
                 INSERT INTO events (workspace_id, message_id, profile_id, type, name, occurred_at, received_at,
                                     source_id, payload)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""",
-                event.workspaceId(), event.messageId(), event.profileId(), event.type(), event.name(), occurredAt,
-                utc(event.receivedAt()), event.sourceId(), MessageCodec.mapper().writeValueAsString(event.payload()));
-        return true;
+                event.workspaceId(), event.messageId(), event.profileId(), event.type(), event.name(),
+                utc(event.occurredAt()), utc(event.receivedAt()), event.sourceId(),
+                MessageCodec.mapper().writeValueAsString(event.payload()));
     }
 
-    /** Up to {@code limit} events of a profile, newest first, strictly after {@code after} when given. */
-    List<StoredEvent> page(String workspaceId, String profileId, Optional<EventPosition> after, int limit) {
-        String select = """
+    /** Moves every event of {@code fromProfileId} to {@code toProfileId}; returns how many. */
+    int reassign(String workspaceId, String fromProfileId, String toProfileId) {
+        return jdbc.update("UPDATE events SET profile_id = ? WHERE workspace_id = ? AND profile_id = ?",
+                toProfileId, workspaceId, fromProfileId);
+    }
+
+    /**
+     * Up to {@code limit} events of a profile that pass {@code filter}, newest first, strictly after
+     * {@code after} when given.
+     */
+    List<StoredEvent> page(String workspaceId, String profileId, EventFilter filter, Optional<EventPosition> after,
+                           int limit) {
+        StringBuilder sql = new StringBuilder("""
                 SELECT workspace_id, message_id, profile_id, type, name, occurred_at, received_at, source_id, payload
-                FROM events WHERE workspace_id = ? AND profile_id = ?""";
-        String order = " ORDER BY occurred_at DESC, message_id DESC LIMIT ?";
-        if (after.isEmpty()) {
-            return jdbc.query(select + order, (rs, row) -> map(rs), workspaceId, profileId, limit);
+                FROM events WHERE workspace_id = ? AND profile_id = ?""");
+        List<Object> args = new ArrayList<>(List.of(workspaceId, profileId));
+        if (filter.name() != null) {
+            sql.append(" AND name = ?");
+            args.add(filter.name());
         }
-        return jdbc.query(select + " AND (occurred_at, message_id) < (?::timestamptz, ?::text)" + order,
-                (rs, row) -> map(rs), workspaceId, profileId, utc(after.get().occurredAt()),
-                after.get().messageId(), limit);
+        if (filter.from() != null) {
+            sql.append(" AND occurred_at >= ?");
+            args.add(utc(filter.from()));
+        }
+        if (filter.to() != null) {
+            sql.append(" AND occurred_at < ?");
+            args.add(utc(filter.to()));
+        }
+        if (after.isPresent()) {
+            sql.append(" AND (occurred_at, message_id) < (?::timestamptz, ?::text)");
+            args.add(utc(after.get().occurredAt()));
+            args.add(after.get().messageId());
+        }
+        sql.append(" ORDER BY occurred_at DESC, message_id DESC LIMIT ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(), (rs, row) -> map(rs), args.toArray());
     }
 
     private static StoredEvent map(ResultSet rs) throws SQLException {

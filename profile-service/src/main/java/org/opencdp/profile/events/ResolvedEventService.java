@@ -13,6 +13,8 @@ import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.kafka.PermanentMessageException;
 import org.opencdp.kit.outbox.Outbox;
+import org.opencdp.profile.computed.ComputedTraitService;
+import org.opencdp.profile.identifiers.IdentifierService;
 import org.opencdp.profile.profiles.ProfileService;
 import org.opencdp.profile.traits.TraitExtractor;
 import org.opencdp.profile.traits.TraitService;
@@ -26,8 +28,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Applies one resolved event to its profile, in one transaction: the inbox row, the event (stored
- * once per messageId), the profile, its traits by event time, and a {@link ProfileChanged} in the
- * outbox when a trait value changed. A re-delivered message or a repeated messageId changes nothing.
+ * once per messageId), the profile (or the survivor it was merged into), its traits by event time,
+ * its identifiers, its computed traits, and a {@link ProfileChanged} in the outbox when a trait or
+ * computed trait value changed. A re-delivered message or a repeated messageId changes nothing.
  */
 @Service
 class ResolvedEventService {
@@ -44,15 +47,20 @@ class ResolvedEventService {
     private final EventRepository events;
     private final ProfileService profiles;
     private final TraitService traits;
+    private final IdentifierService identifiers;
+    private final ComputedTraitService computedTraits;
     private final Clock clock;
 
     ResolvedEventService(Inbox inbox, Outbox outbox, EventRepository events, ProfileService profiles,
-                         TraitService traits, Clock clock) {
+                         TraitService traits, IdentifierService identifiers, ComputedTraitService computedTraits,
+                         Clock clock) {
         this.inbox = inbox;
         this.outbox = outbox;
         this.events = events;
         this.profiles = profiles;
         this.traits = traits;
+        this.identifiers = identifiers;
+        this.computedTraits = computedTraits;
         this.clock = clock;
     }
 
@@ -62,23 +70,29 @@ class ResolvedEventService {
             log.debug("Resolved event {} already processed", message.id());
             return;
         }
-        StoredEvent event = toStoredEvent(message);
+        StoredEvent resolved = toStoredEvent(message);
         try {
-            if (!events.insertIfNew(event)) {
-                log.debug("Event {} of workspace {} already stored", event.messageId(), event.workspaceId());
+            if (!events.claim(resolved.workspaceId(), resolved.messageId(), resolved.occurredAt())) {
+                log.debug("Event {} of workspace {} already stored", resolved.messageId(), resolved.workspaceId());
                 return;
             }
             Instant now = clock.instant();
-            profiles.recordEvent(event.workspaceId(), event.profileId(), now);
-            Map<String, JsonNode> changed = traits.apply(event.workspaceId(), event.profileId(),
+            String workspaceId = resolved.workspaceId();
+            // a profile merged away meanwhile answers with its survivor: the event is the survivor's
+            String profileId = profiles.recordEvent(workspaceId, resolved.profileId(), now);
+            StoredEvent event = resolved.withProfileId(profileId);
+            events.insert(event);
+            Map<String, JsonNode> changed = traits.apply(workspaceId, profileId,
                     TraitExtractor.observationsOf(message.event(), event.occurredAt(), event.sourceId()));
-            if (!changed.isEmpty()) {
-                outbox.append(new ProfileChanged(changeId(message), event.workspaceId(), now, event.profileId(),
-                        changed, Map.of()));
+            identifiers.recordEvent(workspaceId, profileId, message.event(), event.occurredAt());
+            Map<String, JsonNode> computed = computedTraits.onEvent(workspaceId, profileId, message.event(),
+                    event.occurredAt(), now);
+            if (!changed.isEmpty() || !computed.isEmpty()) {
+                outbox.append(new ProfileChanged(changeId(message), workspaceId, now, profileId, changed, computed));
             }
         } catch (DataIntegrityViolationException e) {
             // PostgreSQL refuses the content itself (e.g. a \u0000 in a string): retrying cannot help.
-            throw new PermanentMessageException("Event " + event.messageId() + " cannot be stored: "
+            throw new PermanentMessageException("Event " + resolved.messageId() + " cannot be stored: "
                     + e.getMostSpecificCause().getMessage(), e);
         }
     }

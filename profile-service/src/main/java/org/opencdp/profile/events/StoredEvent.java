@@ -13,6 +13,11 @@ import tools.jackson.databind.node.ObjectNode;
 public record StoredEvent(String workspaceId, String messageId, String profileId, String type, String name,
                           Instant occurredAt, Instant receivedAt, String sourceId, ObjectNode payload) {
 
+    /** The same event, stored for another profile (the survivor of a merge). */
+    public StoredEvent withProfileId(String id) {
+        return new StoredEvent(workspaceId, messageId, id, type, name, occurredAt, receivedAt, sourceId, payload);
+    }
+
     /** Where this event sits in a profile's newest-first history. */
     public EventPosition position() {
         return new EventPosition(occurredAt, messageId);

@@ -68,6 +68,11 @@ class TraitRepository {
                         OffsetDateTime.ofInstant(o.observedAt(), ZoneOffset.UTC)}).toList());
     }
 
+    /** Deletes every trait of one profile. */
+    void deleteAll(String workspaceId, String profileId) {
+        jdbc.update("DELETE FROM traits WHERE workspace_id = ? AND profile_id = ?", workspaceId, profileId);
+    }
+
     private static TraitObservation map(ResultSet rs) throws SQLException {
         return new TraitObservation(rs.getString("key"), MessageCodec.mapper().readTree(rs.getString("value")),
                 rs.getObject("observed_at", OffsetDateTime.class).toInstant(), rs.getString("message_id"),

@@ -1,5 +1,6 @@
 package org.opencdp.profile.traits;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,22 @@ public class TraitService {
         var outcome = TraitResolution.resolve(traits.find(workspaceId, profileId, keys), observations);
         traits.save(workspaceId, profileId, outcome.accepted().values());
         return outcome.changed();
+    }
+
+    /**
+     * Folds the traits of merged profiles into the survivor by {@link TraitResolution}, as if every
+     * observation had been applied to the survivor (event time decides, whatever profile a value
+     * came from), and deletes the merged profiles' traits. Returns the survivor's keys whose value
+     * changed. All the profiles must be locked by the caller's transaction.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Map<String, JsonNode> absorb(String workspaceId, String survivorId, List<String> mergedIds) {
+        List<TraitObservation> incoming = new ArrayList<>();
+        for (String mergedId : mergedIds) {
+            incoming.addAll(traits.findAll(workspaceId, mergedId));
+            traits.deleteAll(workspaceId, mergedId);
+        }
+        return apply(workspaceId, survivorId, incoming);
     }
 
     /** Every trait of a profile with its provenance, sorted by key; removed traits left out. */

@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.profile.ProfileServiceApplication;
 import org.opencdp.profile.ProfileTestClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
@@ -23,10 +24,14 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-/** The Profile API: a profile, its traits, its events page by page; errors and workspace isolation. */
+/**
+ * The Profile API: a profile by id or identifier, its traits, its events page by page and filtered;
+ * errors and workspace isolation. (The events are of 2025, older than the default retention: the
+ * maintenance job is off so it cannot delete them mid-test.)
+ */
 @CdpIntegrationTest
 @SpringBootTest(classes = ProfileServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.config.name=profile-service")
+        properties = {"spring.config.name=profile-service", "cdp.profile.retention.maintenance-enabled=false"})
 class ProfileApiIT {
 
     private static final String WS = "ws_api";
@@ -145,6 +150,69 @@ class ProfileApiIT {
             assertProblem(client.get("/v1/profiles/" + profileId + suffix, null), 401, "missing_token");
             assertProblem(client.get("/v1/profiles/" + profileId + suffix, withoutScope), 403, "missing_scope");
         }
+    }
+
+    @Test
+    void shouldFilterEventsByNameAndTimeRangeAndPageThroughTheFilteredOnes() {
+        String profileId = "p-" + UUID.randomUUID();
+        for (int i = 0; i < 6; i++) {
+            client.send(track(WS, profileId, "f" + i, T.plusSeconds(60L * i), i % 2 == 0 ? "Order Completed" : "Viewed",
+                    "{}"));
+        }
+        client.awaitEvents(WS, profileId, 6);
+        String token = client.token(WS);
+        String path = "/v1/profiles/" + profileId + "/events?name=" + URLEncoder.encode("Order Completed",
+                StandardCharsets.UTF_8);
+
+        assertThat(messageIds(client.getJson(path, token))).containsExactly("f4", "f2", "f0");
+        JsonNode first = client.getJson(path + "&limit=2", token);
+        assertThat(messageIds(first)).containsExactly("f4", "f2");
+        assertThat(messageIds(client.getJson(path + "&limit=2&cursor=" + cursor(first), token)))
+                .containsExactly("f0");
+        String range = "/v1/profiles/" + profileId + "/events?from=" + T.plusSeconds(60) + "&to=" + T.plusSeconds(240);
+        assertThat(messageIds(client.getJson(range, token))).as("from inclusive, to exclusive")
+                .containsExactly("f3", "f2", "f1");
+        assertThat(messageIds(client.getJson(path + "&from=" + T.plusSeconds(60), token))).containsExactly("f4", "f2");
+        assertProblem(client.get(range.replace(T.plusSeconds(60).toString(), "yesterday"), token), 400,
+                "invalid_parameter");
+    }
+
+    @Test
+    void shouldFindAProfileByAnyOfItsIdentifiers() {
+        String profileId = "p-" + UUID.randomUUID();
+        String userId = "user-" + UUID.randomUUID();
+        client.send(ProfileTestClient.resolved(WS, profileId, ProfileTestClient.personEvent(
+                SegmentEvent.EventType.identify, "m-lookup-" + profileId, userId, "anon-" + profileId, T,
+                "{\"email\":\"Ada.Lovelace@Example.com\",\"plan\":\"pro\"}", null)));
+        client.send(ProfileTestClient.resolved("ws_other", "p-other", ProfileTestClient.personEvent(
+                SegmentEvent.EventType.identify, "m-lookup-other", userId, null, T, "{\"plan\":\"free\"}", null)));
+        client.awaitEvents(WS, profileId, 1);
+        client.awaitEvents("ws_other", "p-other", 1);
+        String token = client.token(WS);
+
+        JsonNode byEmail = client.getJson("/v1/profiles/lookup?type=email&value="
+                + URLEncoder.encode(" ada.lovelace@EXAMPLE.com", StandardCharsets.UTF_8), token);
+        assertThat(byEmail.path("id").asString()).isEqualTo(profileId);
+        assertThat(byEmail.path("traits").path("plan").asString()).isEqualTo("pro");
+        assertThat(byEmail.path("computedTraits").isObject()).isTrue();
+        assertThat(byEmail.path("mergedFrom").isArray()).isTrue();
+        assertThat(byEmail.path("redirectedFrom").isNull()).isTrue();
+        assertThat(client.getJson("/v1/profiles/lookup?type=user_id&value=" + userId, token).path("id").asString())
+                .isEqualTo(profileId);
+        assertThat(client.getJson("/v1/profiles/lookup?type=anonymous_id&value=anon-" + profileId, token)
+                .path("id").asString()).isEqualTo(profileId);
+        assertThat(client.getJson("/v1/profiles/lookup?type=user_id&value=" + userId, client.token("ws_other"))
+                .path("id").asString()).as("the same user id in another workspace").isEqualTo("p-other");
+
+        assertProblem(client.get("/v1/profiles/lookup?type=email&value=nobody@example.com", token), 404,
+                "profile_not_found");
+        assertProblem(client.get("/v1/profiles/lookup?type=anonymous_id&value=anon-" + profileId,
+                client.token("ws_stranger")), 404, "profile_not_found");
+        assertProblem(client.get("/v1/profiles/lookup?type=email", token), 400, "invalid_parameter");
+        assertProblem(client.get("/v1/profiles/lookup?value=x", token), 400, "invalid_parameter");
+        assertProblem(client.get("/v1/profiles/lookup?type=email&value=x", null), 401, "missing_token");
+        assertProblem(client.get("/v1/profiles/lookup?type=email&value=x", infrastructure.token(WS, "segments:read")),
+                403, "missing_scope");
     }
 
     private static List<String> messageIds(JsonNode page) {

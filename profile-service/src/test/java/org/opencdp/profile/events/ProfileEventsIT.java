@@ -34,10 +34,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Resolved events in: event store, traits by event time with provenance, ProfileChanged out. */
+/**
+ * Resolved events in: event store, traits by event time with provenance, ProfileChanged out. (The
+ * events are of 2025, older than the default retention: the maintenance job is off so it cannot
+ * delete them mid-test.)
+ */
 @CdpIntegrationTest
 @SpringBootTest(classes = ProfileServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.config.name=profile-service")
+        properties = {"spring.config.name=profile-service", "cdp.profile.retention.maintenance-enabled=false"})
 class ProfileEventsIT {
 
     private static final String WS = "ws_events";

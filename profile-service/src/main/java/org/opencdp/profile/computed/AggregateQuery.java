@@ -1,0 +1,145 @@
+package org.opencdp.profile.computed;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import org.opencdp.contracts.MessageCodec;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+
+/**
+ * The SQL that computes the {@link AggregateState} of a computed trait for some profiles from their
+ * stored events, in the state's JSON form, with the event time of the oldest event counted (which
+ * tells when a windowed value next changes). The database does the work: no event leaves it. The
+ * {@code where} conditions have the semantics of {@link WhereCondition#matches}; casts sit inside
+ * {@code CASE} so a value of another type never fails a query.
+ */
+final class AggregateQuery {
+
+    private static final String NUMBER = "CASE WHEN jsonb_typeof(e.v) = 'number' THEN (e.v)::numeric END";
+    private static final String SCALAR_KEY = """
+            CASE jsonb_typeof(e.v) WHEN 'string' THEN 's:' || (e.v #>> '{}')
+                WHEN 'number' THEN 'n:' || trim_scale((e.v)::numeric)::text
+                WHEN 'boolean' THEN 'b:' || (e.v #>> '{}') END""";
+    private static final String AT = "to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+
+    final String sql;
+    final MapSqlParameterSource parameters;
+
+    private AggregateQuery(String sql, MapSqlParameterSource parameters) {
+        this.sql = sql;
+        this.parameters = parameters;
+    }
+
+    /**
+     * The state of {@code definition} for each of {@code profileIds} that has at least one counted
+     * event with an event time after {@code since} (every event when null): a window of length w
+     * at time t holds the events of (t - w, ∞), so an event leaves it exactly at its time + w. Columns:
+     * {@code profile_id}, {@code state} (JSON text), {@code oldest}.
+     */
+    static AggregateQuery forProfiles(ComputedTraitDefinition definition, Collection<String> profileIds,
+                                      Instant since) {
+        MapSqlParameterSource parameters = new MapSqlParameterSource()
+                .addValue("workspaceId", definition.workspaceId())
+                .addValue("profileIds", profileIds)
+                .addValue("event", definition.event());
+        String value = definition.aggregation().needsProperty()
+                ? path(definition.propertyPath(), "v", parameters) : "NULL::jsonb";
+        StringBuilder inner = new StringBuilder()
+                .append("SELECT profile_id, occurred_at, message_id, ").append(value).append(" AS v FROM events")
+                .append(" WHERE workspace_id = :workspaceId AND profile_id IN (:profileIds)")
+                .append(" AND type = 'track' AND name = :event");
+        if (since != null) {
+            inner.append(" AND occurred_at > :since");
+            parameters.addValue("since", OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+        }
+        List<WhereCondition> where = definition.where();
+        for (int i = 0; i < where.size(); i++) {
+            inner.append(" AND ").append(condition(where.get(i), "w" + i, parameters));
+        }
+        String sql = "SELECT e.profile_id, " + state(definition.aggregation()) + "::text AS state, "
+                + "min(e.occurred_at) AS oldest FROM (" + inner + ") e WHERE "
+                + counted(definition.aggregation()) + " GROUP BY e.profile_id";
+        return new AggregateQuery(sql, parameters);
+    }
+
+    /** The state expression of an aggregation over the rows {@code e} of one profile. */
+    static String state(Aggregation aggregation) {
+        return switch (aggregation) {
+            case COUNT -> "jsonb_build_object('count', count(*))";
+            case SUM, AVG -> "jsonb_build_object('sum', sum(" + NUMBER + ")::text, 'count', count(*))";
+            case MIN -> "jsonb_build_object('value', min(" + NUMBER + ")::text)";
+            case MAX -> "jsonb_build_object('value', max(" + NUMBER + ")::text)";
+            case FIRST -> positioned("ASC");
+            case LAST -> positioned("DESC");
+            case MOST_FREQUENT, UNIQUE_COUNT -> "jsonb_build_object('counts', (SELECT COALESCE(jsonb_object_agg(c.k, c.n), "
+                    + "'{}'::jsonb) FROM (SELECT k, count(*) AS n FROM unnest(array_agg(" + SCALAR_KEY
+                    + ")) AS k GROUP BY k) c))";
+        };
+    }
+
+    /** Which rows an aggregation counts (as {@link Aggregations#observe} does). */
+    static String counted(Aggregation aggregation) {
+        return switch (aggregation) {
+            case COUNT -> "true";
+            case SUM, AVG, MIN, MAX -> "jsonb_typeof(e.v) = 'number'";
+            case FIRST, LAST -> "e.v IS NOT NULL AND e.v <> 'null'::jsonb";
+            case MOST_FREQUENT, UNIQUE_COUNT -> "jsonb_typeof(e.v) IN ('string', 'number', 'boolean')";
+        };
+    }
+
+    /** The SQL of one {@code where} condition on the stored event's properties. */
+    static String condition(WhereCondition condition, String name, MapSqlParameterSource parameters) {
+        String p = path(condition.path(), name, parameters);
+        String valueParameter = ":" + name + "v";
+        if (condition.value() != null) {
+            parameters.addValue(name + "v", MessageCodec.mapper().writeValueAsString(condition.value()));
+        }
+        String json = "CAST(" + valueParameter + " AS jsonb)";
+        return switch (condition.op()) {
+            case EQ -> "COALESCE(" + p + " = " + json + ", false)";
+            case NEQ -> "NOT COALESCE(" + p + " = " + json + ", false)";
+            case GT -> compare(p, ">", condition, name, parameters);
+            case GTE -> compare(p, ">=", condition, name, parameters);
+            case LT -> compare(p, "<", condition, name, parameters);
+            case LTE -> compare(p, "<=", condition, name, parameters);
+            case IN -> "EXISTS (SELECT 1 FROM jsonb_array_elements(" + json + ") AS x(el) WHERE x.el = " + p + ")";
+            case CONTAINS -> "(CASE jsonb_typeof(" + p + ")"
+                    + (condition.value().isString()
+                            ? " WHEN 'string' THEN strpos(" + p + " #>> '{}', " + json + " #>> '{}') > 0" : "")
+                    + " WHEN 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(" + p + ") AS x(el) WHERE x.el = "
+                    + json + ") ELSE false END)";
+            case EXISTS -> (condition.value() == null || condition.value().isNull() || condition.value().asBoolean()
+                    ? "" : "NOT ") + "COALESCE(" + p + " <> 'null'::jsonb, false)";
+        };
+    }
+
+    private static String compare(String p, String operator, WhereCondition condition, String name,
+                                  MapSqlParameterSource parameters) {
+        if (condition.value().isNumber()) {
+            parameters.addValue(name + "n", condition.value().decimalValue());
+            return "(CASE WHEN jsonb_typeof(" + p + ") = 'number' THEN (" + p + ")::numeric " + operator + " :" + name
+                    + "n ELSE false END)";
+        }
+        parameters.addValue(name + "s", condition.value().asString());
+        return "(CASE WHEN jsonb_typeof(" + p + ") = 'string' THEN (" + p + " #>> '{}') COLLATE \"C\" " + operator
+                + " CAST(:" + name + "s AS text) COLLATE \"C\" ELSE false END)";
+    }
+
+    /** {@code payload -> 'properties' -> :x0 -> :x1 …}, binding each segment. */
+    private static String path(List<String> segments, String name, MapSqlParameterSource parameters) {
+        StringBuilder path = new StringBuilder("(payload -> 'properties'");
+        for (int i = 0; i < segments.size(); i++) {
+            String parameter = name + "p" + i;
+            parameters.addValue(parameter, segments.get(i));
+            path.append(" -> CAST(:").append(parameter).append(" AS text)");
+        }
+        return path.append(")").toString();
+    }
+
+    private static String positioned(String direction) {
+        return "(array_agg(jsonb_build_object('value', e.v, 'at', " + AT + ", 'messageId', e.message_id) ORDER BY "
+                + "e.occurred_at " + direction + ", e.message_id COLLATE \"C\" " + direction + "))[1]";
+    }
+}

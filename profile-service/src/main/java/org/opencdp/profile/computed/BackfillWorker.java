@@ -1,0 +1,136 @@
+package org.opencdp.profile.computed;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.kit.outbox.Outbox;
+import org.opencdp.profile.computed.ComputedTraitDefinition.Status;
+import org.opencdp.profile.computed.ValueRepository.Computed;
+import org.opencdp.profile.config.ProfileProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
+
+/**
+ * Backfills new computed traits over the stored events, and removes the values of deleted ones, in
+ * batches of profiles, one transaction per batch. Each batch locks its profiles (in id order, the
+ * order every multi-profile lock uses), computes their states in one SQL query, stores them,
+ * publishes a {@link ProfileChanged} per profile with a value and moves the cursor, so the progress
+ * ({@code processed} / {@code total}) is visible as it goes. Any number of instances can run it: a
+ * definition is claimed with {@code FOR UPDATE SKIP LOCKED}.
+ */
+@Component
+class BackfillWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(BackfillWorker.class);
+
+    private final DefinitionRepository definitions;
+    private final ValueRepository values;
+    private final ComputedTraitService traits;
+    private final Outbox outbox;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private final int batchSize;
+
+    BackfillWorker(DefinitionRepository definitions, ValueRepository values, ComputedTraitService traits,
+                   Outbox outbox, JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock,
+                   ProfileProperties properties) {
+        this.definitions = definitions;
+        this.values = values;
+        this.traits = traits;
+        this.outbox = outbox;
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.batchSize = properties.computedTraits().backfillBatchSize();
+    }
+
+    /** Works through batches until no definition has work left; returns the batches done. */
+    int runUntilIdle() {
+        int batches = 0;
+        try {
+            while (Boolean.TRUE.equals(transactions.execute(status -> runBatch()))) {
+                batches++;
+            }
+        } catch (RuntimeException e) {
+            log.warn("Computed-trait backfill failed, retrying on the next run: {}", e.getMessage());
+        }
+        return batches;
+    }
+
+    /** One batch of one definition's work; false when there was none. */
+    private boolean runBatch() {
+        var claimed = definitions.claimWork();
+        if (claimed.isEmpty()) {
+            return false;
+        }
+        ComputedTraitDefinition definition = claimed.get();
+        Instant now = clock.instant();
+        if (definition.status() == Status.DELETING) {
+            deleteBatch(definition, now);
+        } else {
+            backfillBatch(definition, now);
+        }
+        return true;
+    }
+
+    private void backfillBatch(ComputedTraitDefinition definition, Instant now) {
+        List<String> profileIds = lockNextProfiles(definition);
+        if (profileIds.isEmpty()) {
+            definitions.markReady(definition.workspaceId(), definition.key(), now);
+            log.info("Computed trait {} of workspace {} is ready ({} profiles)", definition.key(),
+                    definition.workspaceId(), definition.processed());
+            return;
+        }
+        Instant since = definition.windowLength().map(now::minus).orElse(null);
+        Map<String, Computed> computed = values.compute(AggregateQuery.forProfiles(definition, profileIds, since));
+        for (String profileId : profileIds) {
+            Computed state = computed.get(profileId);
+            if (state != null) {
+                JsonNode value = traits.storeComputed(definition, profileId, state, now);
+                publish(definition.workspaceId(), profileId, definition.key(), value, now);
+            }
+        }
+        definitions.advance(definition.workspaceId(), definition.key(), profileIds.getLast(),
+                definition.processed() + profileIds.size(), now);
+        if (profileIds.size() < batchSize) {
+            definitions.markReady(definition.workspaceId(), definition.key(), now);
+        }
+    }
+
+    private void deleteBatch(ComputedTraitDefinition definition, Instant now) {
+        var batch = values.deleteSome(definition.workspaceId(), definition.key(), batchSize);
+        for (String profileId : batch.hadValue()) {
+            publish(definition.workspaceId(), profileId, definition.key(), NullNode.getInstance(), now);
+        }
+        if (batch.deleted() < batchSize) {
+            definitions.delete(definition.workspaceId(), definition.key());
+        }
+    }
+
+    /** The next live profiles after the cursor, in id order, locked. */
+    private List<String> lockNextProfiles(ComputedTraitDefinition definition) {
+        String cursor = definition.backfillCursor();
+        return cursor == null
+                ? jdbc.queryForList("""
+                        SELECT id FROM profiles WHERE workspace_id = ? AND merged_into IS NULL
+                        ORDER BY id LIMIT ? FOR UPDATE""", String.class, definition.workspaceId(), batchSize)
+                : jdbc.queryForList("""
+                        SELECT id FROM profiles WHERE workspace_id = ? AND id > ? AND merged_into IS NULL
+                        ORDER BY id LIMIT ? FOR UPDATE""", String.class, definition.workspaceId(), cursor, batchSize);
+    }
+
+    private void publish(String workspaceId, String profileId, String key, JsonNode value, Instant now) {
+        outbox.append(new ProfileChanged(UUID.randomUUID(), workspaceId, now, profileId, Map.of(),
+                Collections.singletonMap(key, value)));
+    }
+}

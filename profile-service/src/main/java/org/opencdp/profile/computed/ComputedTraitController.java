@@ -1,0 +1,61 @@
+package org.opencdp.profile.computed;
+
+import java.net.URI;
+import org.opencdp.kit.security.Caller;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code /v1/computed-traits}: define ({@code profiles:write}), list and read ({@code profiles:read}
+ * or {@code profiles:write}) and delete ({@code profiles:write}) the computed traits of the caller's
+ * workspace. The body is read as JSON and checked member by member, so every refusal names the
+ * offending member ({@code path}).
+ */
+@RestController
+@RequestMapping("/v1/computed-traits")
+class ComputedTraitController {
+
+    static final String READ = "profiles:read";
+    static final String WRITE = "profiles:write";
+
+    private final DefinitionService definitions;
+
+    ComputedTraitController(DefinitionService definitions) {
+        this.definitions = definitions;
+    }
+
+    @PostMapping
+    ResponseEntity<ComputedTraitResponse> create(Caller caller, @RequestBody JsonNode body) {
+        caller.require(WRITE);
+        ComputedTraitDefinition created = definitions.create(caller.workspaceId(), body);
+        return ResponseEntity.created(URI.create("/v1/computed-traits/" + created.key()))
+                .body(ComputedTraitResponse.of(created));
+    }
+
+    @GetMapping
+    ComputedTraitListResponse list(Caller caller) {
+        caller.requireAny(READ, WRITE);
+        return new ComputedTraitListResponse(definitions.list(caller.workspaceId()).stream()
+                .map(ComputedTraitResponse::of).toList());
+    }
+
+    @GetMapping("/{key}")
+    ComputedTraitResponse get(Caller caller, @PathVariable String key) {
+        caller.requireAny(READ, WRITE);
+        return ComputedTraitResponse.of(definitions.get(caller.workspaceId(), key));
+    }
+
+    @DeleteMapping("/{key}")
+    ResponseEntity<Void> delete(Caller caller, @PathVariable String key) {
+        caller.require(WRITE);
+        definitions.delete(caller.workspaceId(), key);
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,70 @@
+package org.opencdp.profile.computed;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.opencdp.profile.profiles.CodePoints;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A computed trait of a workspace: an {@link Aggregation} of the {@code event} track events of each
+ * profile (optionally of one property, filtered by {@code where}, within a sliding window), and how
+ * far its backfill got.
+ *
+ * @param property the property as given ({@code product.price}), null for {@code count}
+ * @param propertyPath its segments
+ * @param within the window as given ({@code P30D}), null when the trait covers every event
+ * @param window its length
+ * @param backfillCursor the last profile id backfilled (profiles are backfilled in id order)
+ */
+record ComputedTraitDefinition(String workspaceId, String key, String name, Aggregation aggregation, String event,
+                               String property, List<String> propertyPath, List<WhereCondition> where,
+                               String within, Duration window, Status status, String backfillCursor,
+                               long processed, long total, Instant createdAt, Instant updatedAt) {
+
+    ComputedTraitDefinition {
+        propertyPath = propertyPath == null ? List.of() : List.copyOf(propertyPath);
+        where = List.copyOf(where);
+    }
+
+    enum Status {
+        BACKFILLING, READY, DELETING;
+
+        String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static Status fromWireName(String name) {
+            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    Optional<Duration> windowLength() {
+        return Optional.ofNullable(window);
+    }
+
+    /**
+     * Whether an event of {@code profileId} updates this trait incrementally: once the trait is
+     * ready, or once the backfill has passed the profile (before that, the backfill computes it from
+     * the stored events, the new one included). The backfill and the event both hold the profile's
+     * row lock, so the cursor read after taking the lock is exact.
+     */
+    boolean tracksIncrementally(String profileId) {
+        return switch (status) {
+            case READY -> true;
+            case BACKFILLING -> backfillCursor != null && CodePoints.compare(profileId, backfillCursor) <= 0;
+            case DELETING -> false;
+        };
+    }
+
+    /** Whether an event with these properties passes every {@code where} condition. */
+    boolean matches(JsonNode properties) {
+        return where.stream().allMatch(condition -> condition.matches(properties));
+    }
+
+    /** The value the aggregation reads from an event's properties (null for {@code count}). */
+    JsonNode valueIn(JsonNode properties) {
+        return aggregation.needsProperty() ? JsonPaths.at(properties, propertyPath) : null;
+    }
+}

@@ -1,0 +1,151 @@
+package org.opencdp.profile.computed;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.opencdp.kit.problem.CdpException;
+import org.opencdp.profile.computed.ComputedTraitDefinition.Status;
+import org.opencdp.profile.computed.WhereCondition.Op;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads a {@code POST /v1/computed-traits} body into a definition, or refuses it with 400
+ * {@code invalid_computed_trait} and the JSON pointer ({@code path}) of the first offending member.
+ * Pure: no I/O.
+ */
+final class DefinitionParser {
+
+    static final String INVALID = "invalid_computed_trait";
+    static final Pattern KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,99}");
+    static final int MAX_NAME = 200;
+    static final int MAX_EVENT = 255;
+    static final int MAX_CONDITIONS = 20;
+    static final int MAX_IN_VALUES = 100;
+
+    static ComputedTraitDefinition parse(String workspaceId, JsonNode body, Instant now) {
+        if (body == null || !body.isObject()) {
+            throw invalid("", "The body must be a JSON object.");
+        }
+        String key = text(body, "key", true);
+        if (!KEY.matcher(key).matches()) {
+            throw invalid("/key", "key must start with a letter and hold only letters, digits and '_' (at most 100).");
+        }
+        String name = text(body, "name", false);
+        if (name != null && name.length() > MAX_NAME) {
+            throw invalid("/name", "name must be at most " + MAX_NAME + " characters.");
+        }
+        String aggregationName = text(body, "aggregation", true);
+        Aggregation aggregation = Aggregation.fromWireName(aggregationName).orElseThrow(() -> invalid("/aggregation",
+                "Unknown aggregation '" + aggregationName + "'; one of " + Aggregation.wireNames() + ".")
+                .with("allowed", Aggregation.wireNames()));
+        String event = text(body, "event", true);
+        if (event.isBlank() || event.length() > MAX_EVENT) {
+            throw invalid("/event", "event must be a track event name of 1 to " + MAX_EVENT + " characters.");
+        }
+        String property = text(body, "property", false);
+        List<String> path = List.of();
+        if (aggregation.needsProperty()) {
+            if (property == null) {
+                throw invalid("/property", aggregation.wireName() + " needs the property it aggregates.");
+            }
+            path = JsonPaths.parse(property).orElseThrow(() -> invalid("/property", badPath(property)));
+        } else if (property != null) {
+            throw invalid("/property", "count takes no property; filter with where (e.g. op exists) instead.");
+        }
+        List<WhereCondition> where = conditions(body.get("where"));
+        String within = text(body, "within", false);
+        Duration window = null;
+        if (within != null) {
+            try {
+                window = Windows.parse(within);
+            } catch (Windows.InvalidWindowException e) {
+                throw invalid("/within", e.getMessage());
+            }
+        }
+        return new ComputedTraitDefinition(workspaceId, key, name == null || name.isBlank() ? key : name, aggregation,
+                event, property, path, where, within, window, Status.BACKFILLING, null, 0, 0, now, now);
+    }
+
+    private static List<WhereCondition> conditions(JsonNode where) {
+        if (where == null || where.isNull()) {
+            return List.of();
+        }
+        if (!where.isArray()) {
+            throw invalid("/where", "where must be an array of conditions.");
+        }
+        if (where.size() > MAX_CONDITIONS) {
+            throw invalid("/where", "where takes at most " + MAX_CONDITIONS + " conditions.");
+        }
+        List<WhereCondition> conditions = new ArrayList<>();
+        for (int i = 0; i < where.size(); i++) {
+            conditions.add(condition(where.get(i), "/where/" + i));
+        }
+        return conditions;
+    }
+
+    private static WhereCondition condition(JsonNode json, String at) {
+        if (!json.isObject()) {
+            throw invalid(at, "A condition is an object {\"property\", \"op\", \"value\"}.");
+        }
+        String property = text(json, "property", true, at);
+        List<String> path = JsonPaths.parse(property).orElseThrow(() -> invalid(at + "/property", badPath(property)));
+        String opName = text(json, "op", true, at);
+        Op op = Op.fromWireName(opName).orElseThrow(() -> invalid(at + "/op",
+                "Unknown op '" + opName + "'; one of " + Op.wireNames() + ".").with("allowed", Op.wireNames()));
+        JsonNode value = json.get("value");
+        String valueAt = at + "/value";
+        boolean missing = value == null || value.isNull();
+        switch (op) {
+            case EQ, NEQ -> require(!missing, valueAt, op.wireName() + " needs a value.");
+            case GT, GTE, LT, LTE -> require(!missing && (value.isNumber() || value.isString()), valueAt,
+                    op.wireName() + " compares with a number or a string.");
+            case IN -> {
+                require(!missing && value.isArray() && !value.isEmpty() && value.size() <= MAX_IN_VALUES, valueAt,
+                        "in needs an array of 1 to " + MAX_IN_VALUES + " values.");
+                require(value.valueStream().noneMatch(JsonNode::isNull), valueAt, "in values cannot be null.");
+            }
+            case CONTAINS -> require(!missing && value.isValueNode(), valueAt,
+                    "contains needs a string (or a number or boolean to find in an array).");
+            case EXISTS -> require(missing || value.isBoolean(), valueAt, "exists takes no value, or true / false.");
+        }
+        return new WhereCondition(property, path, op, missing ? null : value);
+    }
+
+    private static String text(JsonNode body, String field, boolean required) {
+        return text(body, field, required, "");
+    }
+
+    private static String text(JsonNode body, String field, boolean required, String at) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw invalid(at + "/" + field, field + " is required.");
+            }
+            return null;
+        }
+        if (!value.isString()) {
+            throw invalid(at + "/" + field, field + " must be a string.");
+        }
+        return value.asString();
+    }
+
+    private static void require(boolean condition, String path, String detail) {
+        if (!condition) {
+            throw invalid(path, detail);
+        }
+    }
+
+    private static String badPath(String property) {
+        return "'" + property + "' is not a property path (names separated by dots, at most "
+                + JsonPaths.MAX_SEGMENTS + ").";
+    }
+
+    static CdpException invalid(String path, String detail) {
+        return CdpException.badRequest(INVALID, detail).with("path", path);
+    }
+
+    private DefinitionParser() {
+    }
+}

@@ -1,0 +1,142 @@
+package org.opencdp.profile.computed;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.opencdp.contracts.MessageCodec;
+import org.opencdp.profile.computed.ComputedTraitDefinition.Status;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The {@code computed_trait_definitions} table. */
+@Repository
+class DefinitionRepository {
+
+    private static final String SELECT = """
+            SELECT workspace_id, key, name, aggregation, event, property, conditions::text AS conditions, within, status,
+                   backfill_cursor, processed, total, created_at, updated_at
+            FROM computed_trait_definitions
+            """;
+
+    private final JdbcTemplate jdbc;
+
+    DefinitionRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(ComputedTraitDefinition d) {
+        jdbc.update("""
+                        INSERT INTO computed_trait_definitions (workspace_id, key, name, aggregation, event, property,
+                            conditions, within, status, backfill_cursor, processed, total, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)""",
+                d.workspaceId(), d.key(), d.name(), d.aggregation().wireName(), d.event(), d.property(),
+                conditionsJson(d.where()), d.within(), d.status().wireName(), d.backfillCursor(), d.processed(),
+                d.total(), utc(d.createdAt()), utc(d.updatedAt()));
+    }
+
+    /** A definition in any status, deleting included. */
+    Optional<ComputedTraitDefinition> find(String workspaceId, String key) {
+        return jdbc.query(SELECT + "WHERE workspace_id = ? AND key = ?",
+                (rs, row) -> map(rs), workspaceId, key).stream().findFirst();
+    }
+
+    /** The workspace's definitions that are not being deleted, by key. */
+    List<ComputedTraitDefinition> live(String workspaceId) {
+        return jdbc.query(SELECT + "WHERE workspace_id = ? AND status <> 'deleting' ORDER BY key",
+                (rs, row) -> map(rs), workspaceId);
+    }
+
+    /** The live definitions over one event name. */
+    List<ComputedTraitDefinition> liveForEvent(String workspaceId, String event) {
+        return jdbc.query(SELECT + "WHERE workspace_id = ? AND event = ? AND status <> 'deleting' ORDER BY key",
+                (rs, row) -> map(rs), workspaceId, event);
+    }
+
+    /**
+     * The oldest definition with work to do (backfilling or deleting) that no other worker holds,
+     * locked until the transaction ends.
+     */
+    Optional<ComputedTraitDefinition> claimWork() {
+        return jdbc.query(SELECT + """
+                WHERE status IN ('backfilling', 'deleting') ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED""",
+                (rs, row) -> map(rs)).stream().findFirst();
+    }
+
+    void advance(String workspaceId, String key, String cursor, long processed, Instant at) {
+        jdbc.update("""
+                UPDATE computed_trait_definitions SET backfill_cursor = ?, processed = ?, updated_at = ?
+                WHERE workspace_id = ? AND key = ?""", cursor, processed, utc(at), workspaceId, key);
+    }
+
+    void markReady(String workspaceId, String key, Instant at) {
+        jdbc.update("""
+                UPDATE computed_trait_definitions SET status = 'ready', total = GREATEST(total, processed), updated_at = ?
+                WHERE workspace_id = ? AND key = ? AND status = 'backfilling'""", utc(at), workspaceId, key);
+    }
+
+    /** Marks a live definition for deletion; false when there is none. */
+    boolean markDeleting(String workspaceId, String key, Instant at) {
+        return jdbc.update("""
+                UPDATE computed_trait_definitions SET status = 'deleting', updated_at = ?
+                WHERE workspace_id = ? AND key = ? AND status <> 'deleting'""", utc(at), workspaceId, key) == 1;
+    }
+
+    void delete(String workspaceId, String key) {
+        jdbc.update("DELETE FROM computed_trait_definitions WHERE workspace_id = ? AND key = ?", workspaceId, key);
+    }
+
+    /** How many live (not merged-away) profiles the workspace has: the work of a backfill. */
+    long countProfiles(String workspaceId) {
+        Long count = jdbc.queryForObject(
+                "SELECT count(*) FROM profiles WHERE workspace_id = ? AND merged_into IS NULL", Long.class, workspaceId);
+        return count == null ? 0 : count;
+    }
+
+    private static ComputedTraitDefinition map(ResultSet rs) throws SQLException {
+        Aggregation aggregation = Aggregation.fromWireName(rs.getString("aggregation")).orElseThrow();
+        String property = rs.getString("property");
+        String within = rs.getString("within");
+        return new ComputedTraitDefinition(rs.getString("workspace_id"), rs.getString("key"), rs.getString("name"),
+                aggregation, rs.getString("event"), property,
+                property == null ? List.of() : JsonPaths.parse(property).orElseThrow(),
+                conditions(rs.getString("conditions")), within, within == null ? null : Windows.parse(within),
+                Status.fromWireName(rs.getString("status")), rs.getString("backfill_cursor"), rs.getLong("processed"),
+                rs.getLong("total"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+    }
+
+    static String conditionsJson(List<WhereCondition> conditions) {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        for (WhereCondition condition : conditions) {
+            ObjectNode json = array.addObject().put("property", condition.property()).put("op", condition.op().wireName());
+            if (condition.value() != null) {
+                json.set("value", condition.value());
+            }
+        }
+        return MessageCodec.mapper().writeValueAsString(array);
+    }
+
+    private static List<WhereCondition> conditions(String json) {
+        List<WhereCondition> conditions = new ArrayList<>();
+        for (JsonNode condition : MessageCodec.mapper().readTree(json)) {
+            String property = condition.path("property").asString();
+            conditions.add(new WhereCondition(property, JsonPaths.parse(property).orElseThrow(),
+                    WhereCondition.Op.fromWireName(condition.path("op").asString()).orElseThrow(),
+                    condition.get("value")));
+        }
+        return conditions;
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,161 @@
+package org.opencdp.profile.merge;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.contracts.ProfilesMerged;
+import org.opencdp.kit.inbox.Inbox;
+import org.opencdp.kit.kafka.PermanentMessageException;
+import org.opencdp.kit.outbox.Outbox;
+import org.opencdp.profile.computed.ComputedTraitService;
+import org.opencdp.profile.events.EventService;
+import org.opencdp.profile.identifiers.IdentifierService;
+import org.opencdp.profile.profiles.ProfileService;
+import org.opencdp.profile.traits.TraitObservation;
+import org.opencdp.profile.traits.TraitService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
+
+/**
+ * Applies a {@link ProfilesMerged} in one transaction: locks the survivor and the merged profiles
+ * in code point order of their ids (the order every multi-profile lock uses, so merges, backfills
+ * and events never wait on each other in a cycle), folds the merged profiles' traits into the
+ * survivor by event time, moves their events and identifiers to it, folds their computed traits,
+ * marks them merged into it (so their ids answer with the survivor, and an event resolved to them
+ * later lands on it), and publishes the survivor's changes, plus the removal of every trait of each
+ * merged profile (it has none left of its own). A merge delivered again, or naming profiles already
+ * merged into the survivor, changes nothing.
+ */
+@Service
+class MergeService {
+
+    /** The inbox consumer name of this flow. */
+    static final String CONSUMER = "profile-merges";
+    static final int MAX_ID_LENGTH = 255;
+    static final int MAX_MERGED = 1_000;
+
+    private static final Logger log = LoggerFactory.getLogger(MergeService.class);
+
+    private final Inbox inbox;
+    private final Outbox outbox;
+    private final ProfileService profiles;
+    private final TraitService traits;
+    private final EventService events;
+    private final IdentifierService identifiers;
+    private final ComputedTraitService computedTraits;
+    private final Clock clock;
+
+    MergeService(Inbox inbox, Outbox outbox, ProfileService profiles, TraitService traits, EventService events,
+                 IdentifierService identifiers, ComputedTraitService computedTraits, Clock clock) {
+        this.inbox = inbox;
+        this.outbox = outbox;
+        this.profiles = profiles;
+        this.traits = traits;
+        this.events = events;
+        this.identifiers = identifiers;
+        this.computedTraits = computedTraits;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public void handle(ProfilesMerged message) {
+        validate(message);
+        if (!inbox.firstDelivery(CONSUMER, message.id())) {
+            log.debug("Merge {} already processed", message.id());
+            return;
+        }
+        String workspaceId = message.workspaceId();
+        Instant now = clock.instant();
+        String survivorId = profiles.canonicalId(workspaceId, message.survivorId());
+        Set<String> candidates = new LinkedHashSet<>(message.mergedIds());
+        candidates.remove(survivorId);
+        List<String> toLock = new ArrayList<>(candidates);
+        toLock.add(survivorId);
+        Map<String, String> mergedInto = profiles.lockAll(workspaceId, toLock, now);
+        if (mergedInto.get(survivorId) != null) {
+            // merged away between our read and our lock: retried, the next attempt follows the redirect
+            throw new IllegalStateException("Survivor " + survivorId + " was merged meanwhile; retrying merge "
+                    + message.id());
+        }
+        List<String> mergedIds = candidates.stream().filter(id -> mergedInto.get(id) == null).sorted().toList();
+        candidates.stream().filter(id -> mergedInto.get(id) != null && !survivorId.equals(mergedInto.get(id)))
+                .forEach(id -> log.warn("Merge {}: profile {} was already merged into {}, not into {}", message.id(),
+                        id, mergedInto.get(id), survivorId));
+        if (mergedIds.isEmpty()) {
+            return;
+        }
+        Map<String, List<String>> traitKeysOfMerged = new HashMap<>();
+        for (String mergedId : mergedIds) {
+            traitKeysOfMerged.put(mergedId, traits.traitsOf(workspaceId, mergedId).stream()
+                    .map(TraitObservation::key).toList());
+        }
+        Map<String, JsonNode> changedTraits = traits.absorb(workspaceId, survivorId, mergedIds);
+        for (String mergedId : mergedIds) {
+            int moved = events.moveEvents(workspaceId, mergedId, survivorId);
+            identifiers.moveIdentifiers(workspaceId, mergedId, survivorId);
+            profiles.markMerged(workspaceId, mergedId, survivorId, now);
+            log.info("Merged profile {} into {} in workspace {} ({} events moved)", mergedId, survivorId, workspaceId,
+                    moved);
+        }
+        ComputedTraitService.Absorbed computed = computedTraits.absorb(workspaceId, survivorId, mergedIds, now);
+        if (!changedTraits.isEmpty() || !computed.changed().isEmpty()) {
+            outbox.append(new ProfileChanged(changeId(message, survivorId), workspaceId, now, survivorId, changedTraits,
+                    computed.changed()));
+        }
+        for (String mergedId : mergedIds) {
+            Map<String, JsonNode> removedTraits = removals(traitKeysOfMerged.get(mergedId));
+            Map<String, JsonNode> removedComputed = removals(computed.removedByMergedId().getOrDefault(mergedId,
+                    List.of()));
+            if (!removedTraits.isEmpty() || !removedComputed.isEmpty()) {
+                outbox.append(new ProfileChanged(changeId(message, mergedId), workspaceId, now, mergedId,
+                        removedTraits, removedComputed));
+            }
+        }
+    }
+
+    private static Map<String, JsonNode> removals(List<String> keys) {
+        Map<String, JsonNode> removed = new TreeMap<>();
+        keys.forEach(key -> removed.put(key, NullNode.getInstance()));
+        return Collections.unmodifiableMap(removed);
+    }
+
+    private static void validate(ProfilesMerged message) {
+        requireId(message.survivorId(), "survivorId");
+        require(message.mergedIds() != null && !message.mergedIds().isEmpty(), "Merge " + message.id()
+                + " names no merged profile");
+        require(message.mergedIds().size() <= MAX_MERGED, "Merge " + message.id() + " names more than " + MAX_MERGED
+                + " profiles");
+        message.mergedIds().forEach(id -> requireId(id, "mergedIds[]"));
+    }
+
+    /** One change per merge and profile, with an id derived from them (stable if the work is ever redone). */
+    private static UUID changeId(ProfilesMerged message, String profileId) {
+        return UUID.nameUUIDFromBytes(("profile-merged:" + message.id() + ":" + profileId)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void requireId(String value, String what) {
+        require(value != null && !value.isBlank(), "Merge without " + what);
+        require(value.length() <= MAX_ID_LENGTH, what + " longer than " + MAX_ID_LENGTH + " characters");
+    }
+
+    private static void require(boolean condition, String reason) {
+        if (!condition) {
+            throw new PermanentMessageException(reason);
+        }
+    }
+}

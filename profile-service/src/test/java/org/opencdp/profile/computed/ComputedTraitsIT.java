@@ -1,0 +1,338 @@
+package org.opencdp.profile.computed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.opencdp.profile.ProfileTestClient.TIMEOUT;
+import static org.opencdp.profile.ProfileTestClient.assertProblem;
+import static org.opencdp.profile.ProfileTestClient.identify;
+import static org.opencdp.profile.ProfileTestClient.json;
+import static org.opencdp.profile.ProfileTestClient.track;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
+import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.contracts.Topics;
+import org.opencdp.profile.ProfileServiceApplication;
+import org.opencdp.profile.ProfileTestClient;
+import org.opencdp.testsupport.CdpIntegrationTest;
+import org.opencdp.testsupport.CdpTestEnvironment;
+import org.opencdp.testsupport.TestInfrastructure;
+import org.opencdp.testsupport.TopicReader;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Computed traits: every aggregation and where operator kept incrementally and equal to a backfill
+ * of the same definition, sliding windows decaying with time, backfill progress, deletion,
+ * problems and workspace isolation.
+ */
+@CdpIntegrationTest
+@SpringBootTest(classes = ProfileServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.name=profile-service", "cdp.profile.retention.maintenance-enabled=false",
+                "cdp.profile.computed-traits.backfill-batch-size=2", "cdp.profile.computed-traits.backfill-interval=200ms",
+                "cdp.profile.computed-traits.decay-interval=500ms"})
+class ComputedTraitsIT {
+
+    private static final String ORDER = "Order Completed";
+    private static final Instant T = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+
+    /** Key → definition (without key) and the expected value for the profile P1 of the first test. */
+    private static final Map<String, String> DEFINITIONS = new LinkedHashMap<>();
+    private static final Map<String, String> EXPECTED = new LinkedHashMap<>();
+
+    static {
+        define("orders", "\"aggregation\":\"count\"", "5");
+        define("revenue", "\"aggregation\":\"sum\",\"property\":\"total\"", "80.5");
+        define("avg_order", "\"aggregation\":\"avg\",\"property\":\"total\"", "20.125");
+        define("min_order", "\"aggregation\":\"min\",\"property\":\"total\"", "5");
+        define("max_order", "\"aggregation\":\"max\",\"property\":\"total\"", "35.5");
+        define("first_currency", "\"aggregation\":\"first\",\"property\":\"currency\"", "\"GBP\"");
+        define("last_currency", "\"aggregation\":\"last\",\"property\":\"currency\"", "\"eur\"");
+        define("top_currency", "\"aggregation\":\"most_frequent\",\"property\":\"currency\"", "\"EUR\"");
+        define("currencies", "\"aggregation\":\"unique_count\",\"property\":\"currency\"", "4");
+        define("sku_a_revenue", "\"aggregation\":\"sum\",\"property\":\"total\","
+                + "\"where\":[{\"property\":\"product.sku\",\"op\":\"eq\",\"value\":\"A\"}]", "25");
+        define("w_eq", where("currency", "eq", "\"EUR\""), "2");
+        define("w_neq", where("currency", "neq", "\"EUR\""), "3");
+        define("w_gt", where("total", "gt", "20"), "1");
+        define("w_gte", where("total", "gte", "20"), "3");
+        define("w_lt", where("total", "lt", "20"), "1");
+        define("w_lte", where("total", "lte", "20.0"), "3");
+        define("w_gt_string", where("currency", "gt", "\"F\""), "3");
+        define("w_in", where("currency", "in", "[\"USD\",\"GBP\"]"), "2");
+        define("w_contains", where("currency", "contains", "\"U\""), "3");
+        define("w_contains_element", where("tags", "contains", "\"express\""), "1");
+        define("w_exists", "\"aggregation\":\"count\",\"where\":[{\"property\":\"product.sku\",\"op\":\"exists\"}]", "3");
+        define("w_not_exists", where("product", "exists", "false"), "2");
+        define("w_all", "\"aggregation\":\"count\",\"where\":[{\"property\":\"currency\",\"op\":\"eq\",\"value\":\"EUR\"},"
+                + "{\"property\":\"total\",\"op\":\"gte\",\"value\":20}]", "2");
+    }
+
+    private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
+
+    @LocalServerPort
+    int port;
+
+    private ProfileTestClient client;
+    private TopicReader changes;
+
+    @BeforeEach
+    void connect() {
+        client = new ProfileTestClient(infrastructure, port);
+        changes = infrastructure.read(Topics.PROFILE_CHANGES);
+    }
+
+    @AfterEach
+    void disconnect() {
+        changes.close();
+        client.close();
+    }
+
+    @Test
+    void shouldKeepEveryAggregationAndFilterUpToDateAsEventsArriveAndAgreeWithABackfill() {
+        String ws = "ws_ct_all";
+        String writer = infrastructure.token(ws, "profiles:write");
+        DEFINITIONS.forEach((key, definition) -> create(writer, key, definition));
+        awaitReady(ws, DEFINITIONS.keySet());
+        String p1 = "p1-" + UUID.randomUUID();
+        String p2 = "p2-" + UUID.randomUUID();
+        client.send(track(ws, p1, "e1", T.plusSeconds(1), ORDER,
+                        "{\"total\":20,\"currency\":\"EUR\",\"tags\":[\"gift\"],\"product\":{\"sku\":\"A\"}}"),
+                track(ws, p1, "e2", T.plusSeconds(2), ORDER,
+                        "{\"total\":35.5,\"currency\":\"USD\",\"tags\":[\"gift\",\"express\"],\"product\":{\"sku\":\"B\"}}"),
+                track(ws, p1, "e3", T.plusSeconds(3), ORDER, "{\"total\":20.0,\"currency\":\"EUR\",\"coupon\":null}"),
+                track(ws, p1, "e4", T.plusSeconds(4), ORDER, "{\"total\":\"n/a\",\"currency\":\"eur\"}"),
+                // the earliest event arrives last
+                track(ws, p1, "e0", T, ORDER, "{\"total\":5,\"currency\":\"GBP\",\"product\":{\"sku\":\"A\"}}"),
+                track(ws, p1, "r1", T, "Order Refunded", "{\"total\":100,\"currency\":\"EUR\"}"),
+                identify(ws, p1, "i1", T, "{\"plan\":\"pro\"}"),
+                track(ws, p2, "e5", T, ORDER, "{\"total\":1,\"currency\":\"EUR\"}"));
+        client.awaitEvents(ws, p1, 7);
+        client.awaitEvents(ws, p2, 1);
+        String reader = client.token(ws);
+
+        JsonNode incremental = client.getJson("/v1/profiles/" + p1, reader).path("computedTraits");
+        EXPECTED.forEach((key, expected) -> assertSame(key, incremental.get(key), ProfileTestClient.object(
+                "{\"v\":" + expected + "}").get("v")));
+
+        DEFINITIONS.forEach((key, definition) -> create(writer, key + "_bf", definition));
+        awaitReady(ws, DEFINITIONS.keySet().stream().map(k -> k + "_bf").toList());
+        for (String profileId : List.of(p1, p2)) {
+            JsonNode values = client.getJson("/v1/profiles/" + profileId, reader).path("computedTraits");
+            DEFINITIONS.keySet().forEach(key -> {
+                if (values.has(key) || values.has(key + "_bf")) {
+                    assertSame(profileId + " " + key, values.get(key + "_bf"), values.get(key));
+                }
+            });
+        }
+        JsonNode p2Values = client.getJson("/v1/profiles/" + p2, reader).path("computedTraits");
+        assertThat(p2Values.path("orders").asLong()).isEqualTo(1);
+        assertThat(p2Values.has("w_in")).as("no event passed the filter: no value").isFalse();
+        assertThat(p2Values.has("w_in_bf")).isFalse();
+
+        ProfileChanged last = awaitChange(ws, p1, c -> c.computedTraits().containsKey("first_currency")
+                && "GBP".equals(c.computedTraits().get("first_currency").asString()));
+        assertThat(last.computedTraits().get("orders").asLong()).as("e0 arrived fifth").isEqualTo(5);
+        assertThat(last.computedTraits()).as("unchanged values are not published").doesNotContainKey("top_currency");
+        ProfileChanged backfilled = awaitChange(ws, p2, c -> c.computedTraits().containsKey("revenue_bf"));
+        assertThat(backfilled.computedTraits().get("revenue_bf").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSlideWindowsAsTimePassesEvenWhenNoEventArrives() {
+        String ws = "ws_ct_window";
+        String writer = infrastructure.token(ws, "profiles:write");
+        create(writer, "recent_orders", "\"aggregation\":\"count\",\"within\":\"PT15S\"");
+        create(writer, "recent_revenue", "\"aggregation\":\"sum\",\"property\":\"total\",\"within\":\"PT15S\"");
+        create(writer, "month_orders", "\"aggregation\":\"count\",\"within\":\"P30D\"");
+        awaitReady(ws, List.of("recent_orders", "recent_revenue", "month_orders"));
+        String profileId = "p-" + UUID.randomUUID();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+        client.send(track(ws, profileId, "w1", now.minusSeconds(1), ORDER, "{\"total\":10}"),
+                track(ws, profileId, "w2", now.minusSeconds(60), ORDER, "{\"total\":99}"),
+                track(ws, profileId, "w3", now.minus(Duration.ofDays(40)), ORDER, "{\"total\":1000}"));
+        client.awaitEvents(ws, profileId, 3);
+        String reader = client.token(ws);
+        JsonNode fresh = client.getJson("/v1/profiles/" + profileId, reader).path("computedTraits");
+        assertThat(fresh.path("recent_orders").asLong()).isEqualTo(1);
+        assertThat(fresh.path("recent_revenue").asLong()).isEqualTo(10);
+        assertThat(fresh.path("month_orders").asLong()).isEqualTo(2);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.getJson("/v1/profiles/" + profileId, reader)
+                .path("computedTraits").path("recent_orders").asLong() == 0);
+        JsonNode decayed = client.getJson("/v1/profiles/" + profileId, reader).path("computedTraits");
+        assertThat(decayed.path("recent_revenue").asLong()).isZero();
+        assertThat(decayed.path("month_orders").asLong()).isEqualTo(2);
+        ProfileChanged change = awaitChange(ws, profileId, c -> c.computedTraits().containsKey("recent_orders")
+                && c.computedTraits().get("recent_orders").asLong() == 0);
+        assertThat(change.traits()).isEmpty();
+        assertThat(change.computedTraits().get("recent_revenue").asLong()).isZero();
+
+        create(writer, "month_orders_bf", "\"aggregation\":\"count\",\"within\":\"P30D\"");
+        awaitReady(ws, List.of("month_orders_bf"));
+        assertThat(client.getJson("/v1/profiles/" + profileId, reader).path("computedTraits").path("month_orders_bf")
+                .asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldBackfillInBatchesWithProgressThenKeepUpdatingIncrementally() {
+        String ws = "ws_ct_backfill";
+        String[] profiles = new String[5];
+        for (int i = 0; i < profiles.length; i++) {
+            profiles[i] = "p" + i + "-" + UUID.randomUUID();
+            for (int n = 0; n <= i % 2; n++) {
+                client.send(track(ws, profiles[i], "v" + i + "-" + n, T.plusSeconds(n), "Viewed Product",
+                        "{\"sku\":\"S" + n + "\"}"));
+            }
+        }
+        for (int i = 0; i < profiles.length; i++) {
+            client.awaitEvents(ws, profiles[i], 1 + i % 2);
+        }
+        String writer = infrastructure.token(ws, "profiles:write");
+
+        JsonNode created = json(client.post("/v1/computed-traits", writer,
+                "{\"key\":\"views\",\"name\":\"Product views\",\"aggregation\":\"count\",\"event\":\"Viewed Product\"}"),
+                201);
+        assertThat(created.path("status").asString()).isEqualTo("backfilling");
+        assertThat(created.path("progress").path("processed").asLong()).isZero();
+        assertThat(created.path("progress").path("total").asLong()).isEqualTo(5);
+        assertThat(created.path("name").asString()).isEqualTo("Product views");
+
+        awaitReady(ws, List.of("views"));
+        JsonNode ready = client.getJson("/v1/computed-traits/views", client.token(ws));
+        assertThat(ready.path("progress").path("processed").asLong()).isEqualTo(5);
+        assertThat(ready.path("progress").path("total").asLong()).isEqualTo(5);
+        for (int i = 0; i < profiles.length; i++) {
+            assertThat(client.getJson("/v1/profiles/" + profiles[i], client.token(ws)).path("computedTraits")
+                    .path("views").asLong()).isEqualTo(1 + i % 2);
+        }
+
+        client.send(track(ws, profiles[0], "v-after", T.plusSeconds(30), "Viewed Product", "{\"sku\":\"S9\"}"));
+        await().atMost(TIMEOUT).until(() -> client.getJson("/v1/profiles/" + profiles[0], client.token(ws))
+                .path("computedTraits").path("views").asLong() == 2);
+        assertThat(client.getJson("/v1/computed-traits", client.token(ws)).path("items")).hasSize(1);
+    }
+
+    @Test
+    void shouldDeleteATraitAndPublishTheRemovalOfItsValues() {
+        String ws = "ws_ct_delete";
+        String writer = infrastructure.token(ws, "profiles:write");
+        create(writer, "signups", "\"aggregation\":\"count\"");
+        awaitReady(ws, List.of("signups"));
+        String profileId = "p-" + UUID.randomUUID();
+        client.send(track(ws, profileId, "d1", T, ORDER, "{}"));
+        client.awaitEvents(ws, profileId, 1);
+        await().atMost(TIMEOUT).until(() -> client.getJson("/v1/profiles/" + profileId, client.token(ws))
+                .path("computedTraits").path("signups").asLong() == 1);
+
+        assertThat(client.delete("/v1/computed-traits/signups", writer).statusCode()).isEqualTo(204);
+
+        assertProblem(client.get("/v1/computed-traits/signups", writer), 404, "computed_trait_not_found");
+        ProfileChanged removal = awaitChange(ws, profileId, c -> c.computedTraits().containsKey("signups")
+                && c.computedTraits().get("signups").isNull());
+        assertThat(removal.traits()).isEmpty();
+        assertThat(client.getJson("/v1/profiles/" + profileId, client.token(ws)).path("computedTraits").has("signups"))
+                .isFalse();
+        await().atMost(TIMEOUT).until(() -> client.post("/v1/computed-traits", writer,
+                "{\"key\":\"signups\",\"aggregation\":\"count\",\"event\":\"" + ORDER + "\"}").statusCode() == 201);
+        awaitReady(ws, List.of("signups"));
+        assertThat(client.getJson("/v1/profiles/" + profileId, client.token(ws)).path("computedTraits")
+                .path("signups").asLong()).as("backfilled again").isEqualTo(1);
+    }
+
+    @Test
+    void shouldAnswerProblemsAndKeepWorkspacesApart() {
+        String ws = "ws_ct_mine";
+        String writer = infrastructure.token(ws, "profiles:write");
+        String theirs = infrastructure.token("ws_ct_theirs", "profiles:write profiles:read");
+        create(writer, "purchases", "\"aggregation\":\"count\"");
+
+        JsonNode invalid = json(client.post("/v1/computed-traits", writer,
+                "{\"key\":\"k\",\"aggregation\":\"median\",\"event\":\"E\"}"), 400);
+        assertThat(invalid.path("code").asString()).isEqualTo("invalid_computed_trait");
+        assertThat(invalid.path("path").asString()).isEqualTo("/aggregation");
+        JsonNode badWhere = json(client.post("/v1/computed-traits", writer, "{\"key\":\"k\",\"aggregation\":\"count\","
+                + "\"event\":\"E\",\"where\":[{\"property\":\"total\",\"op\":\"gt\",\"value\":[1]}]}"), 400);
+        assertThat(badWhere.path("path").asString()).isEqualTo("/where/0/value");
+        assertProblem(client.post("/v1/computed-traits", writer, "{oops"), 400, "malformed_body");
+        assertProblem(client.post("/v1/computed-traits", writer,
+                "{\"key\":\"purchases\",\"aggregation\":\"count\",\"event\":\"Other\"}"), 409, "computed_trait_exists");
+        assertProblem(client.get("/v1/computed-traits/nothing", writer), 404, "computed_trait_not_found");
+        assertProblem(client.delete("/v1/computed-traits/nothing", writer), 404, "computed_trait_not_found");
+        assertProblem(client.post("/v1/computed-traits", infrastructure.token(ws, "profiles:read"),
+                "{\"key\":\"k\",\"aggregation\":\"count\",\"event\":\"E\"}"), 403, "missing_scope");
+        assertProblem(client.delete("/v1/computed-traits/purchases", infrastructure.token(ws, "profiles:read")), 403,
+                "missing_scope");
+        assertProblem(client.get("/v1/computed-traits", null), 401, "missing_token");
+        assertProblem(client.get("/v1/computed-traits", infrastructure.token(ws, "segments:read")), 403,
+                "missing_scope");
+
+        assertProblem(client.get("/v1/computed-traits/purchases", theirs), 404, "computed_trait_not_found");
+        assertProblem(client.delete("/v1/computed-traits/purchases", theirs), 404, "computed_trait_not_found");
+        assertThat(client.getJson("/v1/computed-traits", theirs).path("items")).isEmpty();
+        awaitReady(ws, List.of("purchases"));
+        String profileId = "p-" + UUID.randomUUID();
+        client.send(track("ws_ct_theirs", profileId, "x1", T, ORDER, "{}"), track(ws, profileId, "x1", T, ORDER, "{}"));
+        client.awaitEvents("ws_ct_theirs", profileId, 1);
+        client.awaitEvents(ws, profileId, 1);
+        await().atMost(TIMEOUT).until(() -> client.getJson("/v1/profiles/" + profileId, client.token(ws))
+                .path("computedTraits").path("purchases").asLong() == 1);
+        assertThat(client.getJson("/v1/profiles/" + profileId, theirs).path("computedTraits").isEmpty()).isTrue();
+        assertThat(client.getJson("/v1/computed-traits/purchases", client.token(ws)).path("status").asString())
+                .isEqualTo("ready");
+    }
+
+    private void create(String token, String key, String definition) {
+        String event = definition.contains("\"event\"") ? "" : ",\"event\":\"" + ORDER + "\"";
+        JsonNode created = json(client.post("/v1/computed-traits", token,
+                "{\"key\":\"" + key + "\"," + definition + event + "}"), 201);
+        assertThat(created.path("key").asString()).isEqualTo(key);
+    }
+
+    private void awaitReady(String ws, java.util.Collection<String> keys) {
+        String token = client.token(ws);
+        await().atMost(TIMEOUT).until(() -> keys.stream().allMatch(key -> "ready".equals(
+                client.getJson("/v1/computed-traits/" + key, token).path("status").asString())));
+    }
+
+    private ProfileChanged awaitChange(String ws, String profileId, Predicate<ProfileChanged> filter) {
+        String key = Topics.key(ws, profileId);
+        List<ProfileChanged> found = changes.await(r -> key.equals(r.key())
+                        && filter.test(MessageCodec.read(r.value(), ProfileChanged.class)), 1, TIMEOUT).stream()
+                .map(r -> MessageCodec.read(r.value(), ProfileChanged.class)).toList();
+        assertThat(found).as("a matching ProfileChanged of " + profileId).isNotEmpty();
+        return found.getLast();
+    }
+
+    private static void assertSame(String what, JsonNode actual, JsonNode expected) {
+        assertThat(actual).as(what + " has a value").isNotNull();
+        if (expected.isNumber()) {
+            assertThat(actual.isNumber()).as(what + " = " + actual).isTrue();
+            assertThat(actual.decimalValue()).as(what).isEqualByComparingTo(expected.decimalValue());
+        } else {
+            assertThat(actual).as(what).isEqualTo(expected);
+        }
+    }
+
+    private static void define(String key, String definition, String expected) {
+        DEFINITIONS.put(key, definition);
+        EXPECTED.put(key, expected);
+    }
+
+    private static String where(String property, String op, String value) {
+        return "\"aggregation\":\"count\",\"where\":[{\"property\":\"" + property + "\",\"op\":\"" + op + "\",\"value\":"
+                + value + "}]";
+    }
+}

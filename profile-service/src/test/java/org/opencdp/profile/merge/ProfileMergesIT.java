@@ -1,0 +1,235 @@
+package org.opencdp.profile.merge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.opencdp.profile.ProfileTestClient.TIMEOUT;
+import static org.opencdp.profile.ProfileTestClient.identify;
+import static org.opencdp.profile.ProfileTestClient.merge;
+import static org.opencdp.profile.ProfileTestClient.track;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
+import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.contracts.ProfilesMerged;
+import org.opencdp.contracts.SegmentEvent.EventType;
+import org.opencdp.contracts.Topics;
+import org.opencdp.profile.ProfileServiceApplication;
+import org.opencdp.profile.ProfileTestClient;
+import org.opencdp.testsupport.CdpIntegrationTest;
+import org.opencdp.testsupport.CdpTestEnvironment;
+import org.opencdp.testsupport.TestInfrastructure;
+import org.opencdp.testsupport.TopicReader;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Merges from identity-service: traits folded by event time, events and identifiers moved, computed
+ * traits combined, the merged id answering with the survivor, ProfileChanged published, idempotence
+ * and the late event of a merged-away profile.
+ */
+@CdpIntegrationTest
+@SpringBootTest(classes = ProfileServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.name=profile-service", "cdp.profile.retention.maintenance-enabled=false"})
+class ProfileMergesIT {
+
+    private static final String WS = "ws_merges";
+    /** Recent, so the events are well within retention. */
+    private static final Instant T = Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+
+    private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private ProfileTestClient client;
+    private TopicReader changes;
+
+    @BeforeEach
+    void connect() {
+        client = new ProfileTestClient(infrastructure, port);
+        changes = infrastructure.read(Topics.PROFILE_CHANGES);
+    }
+
+    @AfterEach
+    void disconnect() {
+        changes.close();
+        client.close();
+    }
+
+    @Test
+    void shouldFoldTraitsByEventTimeMoveEventsAndAnswerForTheMergedIdWithTheSurvivor() {
+        String survivor = "s-" + UUID.randomUUID();
+        String merged = "m-" + UUID.randomUUID();
+        String token = client.token(WS);
+        String writer = infrastructure.token(WS, "profiles:write");
+        assertThat(client.post("/v1/computed-traits", writer,
+                "{\"key\":\"orders\",\"aggregation\":\"count\",\"event\":\"Order Completed\"}").statusCode())
+                .isEqualTo(201);
+        await().atMost(TIMEOUT).until(() -> "ready".equals(
+                client.getJson("/v1/computed-traits/orders", token).path("status").asString()));
+        client.send(identify(WS, survivor, "s1-" + survivor, T.plusSeconds(10), "{\"plan\":\"pro\",\"name\":\"Ada\"}"),
+                identify(WS, survivor, "s2-" + survivor, T, "{\"email\":\"ada@example.com\"}"),
+                track(WS, survivor, "s3-" + survivor, T.plusSeconds(2), "Order Completed", "{\"total\":10}"));
+        client.send(ProfileTestClient.resolved(WS, merged, ProfileTestClient.personEvent(EventType.identify,
+                        "m1-" + merged, "user-" + merged, null, T.plusSeconds(20), "{\"plan\":\"team\"}", null)),
+                identify(WS, merged, "m2-" + merged, T.minusSeconds(5), "{\"name\":\"Old name\",\"city\":\"Paris\"}"),
+                track(WS, merged, "m3-" + merged, T.plusSeconds(3), "Order Completed", "{\"total\":5}"),
+                track(WS, merged, "m4-" + merged, T.plusSeconds(4), "Order Completed", "{\"total\":7}"));
+        // the same ids in another workspace stay as they are
+        client.send(identify("ws_bystander", merged, "b1-" + merged, T, "{\"plan\":\"free\"}"));
+        client.awaitEvents(WS, survivor, 3);
+        client.awaitEvents(WS, merged, 4);
+        client.awaitEvents("ws_bystander", merged, 1);
+        await().atMost(TIMEOUT).until(() -> client.getJson("/v1/profiles/" + merged, token)
+                .path("computedTraits").path("orders").asLong() == 2);
+
+        ProfilesMerged message = merge(WS, survivor, merged);
+        client.sendMerge(message);
+
+        await().atMost(TIMEOUT).until(() -> survivor.equals(client.getJson("/v1/profiles/" + merged, token)
+                .path("id").asString()));
+        JsonNode viaMergedId = client.getJson("/v1/profiles/" + merged, token);
+        assertThat(viaMergedId.path("redirectedFrom").asString()).isEqualTo(merged);
+        assertThat(viaMergedId.path("mergedFrom").toString()).isEqualTo("[\"" + merged + "\"]");
+        assertThat(viaMergedId.path("traits")).isEqualTo(ProfileTestClient.object(
+                "{\"city\":\"Paris\",\"email\":\"ada@example.com\",\"name\":\"Ada\",\"plan\":\"team\"}"));
+        assertThat(viaMergedId.path("computedTraits").path("orders").asLong()).isEqualTo(3);
+        JsonNode viaSurvivor = client.getJson("/v1/profiles/" + survivor, token);
+        assertThat(viaSurvivor.path("redirectedFrom").isNull()).isTrue();
+        assertThat(viaSurvivor.path("traits")).isEqualTo(viaMergedId.path("traits"));
+
+        JsonNode traits = client.getJson("/v1/profiles/" + merged + "/traits", token);
+        assertThat(traits.path("profileId").asString()).isEqualTo(survivor);
+        assertThat(traits.path("traits").path("plan").path("messageId").asString()).isEqualTo("m1-" + merged);
+        assertThat(traits.path("traits").path("name").path("messageId").asString()).isEqualTo("s1-" + survivor);
+        JsonNode events = client.getJson("/v1/profiles/" + merged + "/events", token).path("items");
+        assertThat(events).hasSize(7);
+        assertThat(events.get(0).path("messageId").asString()).isEqualTo("m1-" + merged);
+        assertThat(client.getJson("/v1/profiles/lookup?type=user_id&value=user-" + merged, token)
+                .path("id").asString()).isEqualTo(survivor);
+        JsonNode bystander = client.getJson("/v1/profiles/" + merged, client.token("ws_bystander"));
+        assertThat(bystander.path("id").asString()).isEqualTo(merged);
+        assertThat(bystander.path("traits").path("plan").asString()).isEqualTo("free");
+
+        ProfileChanged survivorChange = awaitChange(survivor, c -> c.id().equals(changeOf(message, survivor)));
+        assertThat(survivorChange.traits()).containsOnlyKeys("city", "plan");
+        assertThat(survivorChange.traits().get("plan").asString()).isEqualTo("team");
+        assertThat(survivorChange.computedTraits()).containsOnlyKeys("orders");
+        assertThat(survivorChange.computedTraits().get("orders").asLong()).isEqualTo(3);
+        ProfileChanged mergedChange = awaitChange(merged, c -> c.id().equals(changeOf(message, merged)));
+        assertThat(mergedChange.traits()).containsOnlyKeys("city", "name", "plan");
+        assertThat(mergedChange.traits().values()).allMatch(JsonNode::isNull);
+        assertThat(mergedChange.computedTraits()).containsOnlyKeys("orders");
+        assertThat(mergedChange.computedTraits().get("orders").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldChangeNothingWhenAMergeIsDeliveredAgainOrRepeated() {
+        String survivor = "s-" + UUID.randomUUID();
+        String merged = "m-" + UUID.randomUUID();
+        client.send(identify(WS, survivor, "s1-" + survivor, T, "{\"plan\":\"pro\"}"),
+                identify(WS, merged, "m1-" + merged, T.plusSeconds(1), "{\"plan\":\"team\"}"));
+        client.awaitEvents(WS, survivor, 1);
+        client.awaitEvents(WS, merged, 1);
+        ProfilesMerged message = merge(WS, survivor, merged);
+        ProfilesMerged repeated = merge(WS, survivor, merged);
+
+        client.sendMerge(message);
+        client.sendMerge(message);
+        client.sendMerge(repeated);
+
+        await().atMost(TIMEOUT).until(() -> processedMerges(message, repeated) == 2);
+        List<ProfileChanged> published = client.changesSoFar(changes, WS, survivor);
+        assertThat(published).as("the identify, then the merge once").hasSize(2);
+        assertThat(published.get(1).id()).isEqualTo(changeOf(message, survivor));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM inbox WHERE consumer = 'profile-merges' AND message_id = ?",
+                Long.class, message.id())).isEqualTo(1);
+        assertThat(client.getJson("/v1/profiles/" + survivor + "/events", client.token(WS)).path("items"))
+                .as("1 + 1 events, and the marker").hasSize(3);
+    }
+
+    @Test
+    void shouldResolveEventsAndMergesOfAMergedAwayProfileToTheSurvivor() {
+        String first = "a-" + UUID.randomUUID();
+        String second = "b-" + UUID.randomUUID();
+        String last = "c-" + UUID.randomUUID();
+        String token = client.token(WS);
+        // merged before any of its events arrive: its late events land on the survivor
+        client.sendMerge(merge(WS, second, first));
+        await().atMost(TIMEOUT).until(() -> client.get("/v1/profiles/" + second, token).statusCode() == 200);
+        client.send(identify(WS, first, "late-" + first, T, "{\"plan\":\"pro\"}"));
+        JsonNode events = client.awaitEvents(WS, second, 1);
+        assertThat(events.get(0).path("messageId").asString()).isEqualTo("late-" + first);
+
+        // the survivor merged in turn: the first id follows both redirects; a merge naming an old survivor lands on the new
+        client.sendMerge(merge(WS, last, second));
+        await().atMost(TIMEOUT).until(() -> last.equals(client.getJson("/v1/profiles/" + first, token)
+                .path("id").asString()));
+        String another = "d-" + UUID.randomUUID();
+        client.send(identify(WS, another, "d1-" + another, T.plusSeconds(5), "{\"city\":\"Paris\"}"));
+        client.awaitEvents(WS, another, 1);
+        client.sendMerge(merge(WS, second, another));
+
+        await().atMost(TIMEOUT).until(() -> last.equals(client.getJson("/v1/profiles/" + another, token)
+                .path("id").asString()));
+        JsonNode profile = client.getJson("/v1/profiles/" + last, token);
+        assertThat(profile.path("traits").path("plan").asString()).isEqualTo("pro");
+        assertThat(profile.path("traits").path("city").asString()).isEqualTo("Paris");
+        List<String> mergedFrom = new ArrayList<>();
+        profile.path("mergedFrom").forEach(id -> mergedFrom.add(id.asString()));
+        assertThat(mergedFrom).containsExactlyInAnyOrder(first, second, another);
+        assertThat(client.getJson("/v1/profiles/" + first + "/events", token).path("items")).hasSize(2);
+    }
+
+    @Test
+    void shouldDeadLetterAMergeThatNamesNoProfile() {
+        try (TopicReader deadLetters = infrastructure.read(Topics.deadLetters("profile"))) {
+            ProfilesMerged empty = new ProfilesMerged(UUID.randomUUID(), WS, Instant.now(), "s-dead", List.of(), List.of(),
+                    null, "user_id");
+            client.sendRaw(Topics.MERGES, empty.key(), MessageCodec.toJson(empty));
+
+            List<ConsumerRecord<String, String>> dead = deadLetters.await(r -> empty.key().equals(r.key()), 1, TIMEOUT);
+
+            assertThat(dead).hasSize(1);
+        }
+        assertThat(client.get("/v1/profiles/s-dead", client.token(WS)).statusCode()).isEqualTo(404);
+    }
+
+    private long processedMerges(ProfilesMerged... merges) {
+        long processed = 0;
+        for (ProfilesMerged merge : merges) {
+            processed += jdbc.queryForObject(
+                    "SELECT count(*) FROM inbox WHERE consumer = 'profile-merges' AND message_id = ?", Long.class,
+                    merge.id());
+        }
+        return processed;
+    }
+
+    private ProfileChanged awaitChange(String profileId, java.util.function.Predicate<ProfileChanged> filter) {
+        String key = Topics.key(WS, profileId);
+        List<ProfileChanged> found = changes.await(r -> key.equals(r.key())
+                && filter.test(MessageCodec.read(r.value(), ProfileChanged.class)), 1, TIMEOUT).stream()
+                .map(r -> MessageCodec.read(r.value(), ProfileChanged.class)).toList();
+        assertThat(found).hasSize(1);
+        return found.getFirst();
+    }
+
+    private static UUID changeOf(ProfilesMerged message, String profileId) {
+        return UUID.nameUUIDFromBytes(("profile-merged:" + message.id() + ":" + profileId)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+}

@@ -6,17 +6,13 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.opencdp.contracts.CloudEventHeaders;
 import org.opencdp.kit.KitProperties;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import org.opencdp.kit.work.BackgroundLoop;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,9 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * order on the partition. A crash after the send and before the delete publishes a row again,
  * which consumers absorb through their inbox: at-least-once delivery, exactly-once effect.
  */
-class OutboxRelay implements SmartLifecycle {
-
-    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+class OutboxRelay extends BackgroundLoop {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -38,14 +32,10 @@ class OutboxRelay implements SmartLifecycle {
     private final KitProperties.Outbox settings;
     private final String source;
     private final Counter published;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition woken = lock.newCondition();
-    private volatile boolean running;
-    private boolean pendingWakeUp;
-    private Thread worker;
 
     OutboxRelay(JdbcTemplate jdbc, TransactionTemplate transactions, KafkaTemplate<String, String> kafka,
                 KitProperties properties, MeterRegistry meters) {
+        super("outbox-relay", properties.outbox().pollInterval());
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.kafka = kafka;
@@ -55,15 +45,9 @@ class OutboxRelay implements SmartLifecycle {
                 .register(meters);
     }
 
-    /** Asks the relay to look for rows now (called after a transaction with outbox rows commits). */
-    void wakeUp() {
-        lock.lock();
-        try {
-            pendingWakeUp = true;
-            woken.signal();
-        } finally {
-            lock.unlock();
-        }
+    @Override
+    protected boolean runRound() {
+        return publishBatch() >= settings.batchSize();
     }
 
     /** Publishes one batch; returns how many rows it published (0 when another instance holds the lock). */
@@ -106,71 +90,6 @@ class OutboxRelay implements SmartLifecycle {
         int published = count == null ? 0 : count;
         this.published.increment(published);
         return published;
-    }
-
-    private void loop() {
-        long backoffMillis = 0;
-        while (running) {
-            try {
-                int published = publishBatch();
-                backoffMillis = 0;
-                if (published < settings.batchSize()) {
-                    awaitWakeUp(settings.pollInterval().toMillis());
-                }
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                backoffMillis = Math.min(Math.max(backoffMillis * 2, 200), 10_000);
-                log.warn("Outbox relay could not publish, retrying in {} ms: {}", backoffMillis, e.getMessage());
-                awaitWakeUp(backoffMillis);
-            }
-        }
-    }
-
-    private void awaitWakeUp(long millis) {
-        lock.lock();
-        try {
-            if (!pendingWakeUp && running) {
-                woken.await(millis, TimeUnit.MILLISECONDS);
-            }
-            pendingWakeUp = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void start() {
-        running = true;
-        worker = Thread.ofPlatform().name("outbox-relay").daemon().start(this::loop);
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        wakeUp();
-        if (worker != null) {
-            try {
-                worker.join(settings.sendTimeout().toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        // start after the Kafka and JDBC infrastructure, stop before it
-        return Integer.MAX_VALUE - 100;
     }
 
     private record Row(long seq, UUID id, String topic, String key, String type, String payload, String subject,

@@ -2,9 +2,7 @@ package org.opencdp.segmentation.segment;
 
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import org.opencdp.kit.work.BackgroundLoop;
 import org.opencdp.segmentation.SegmentationProperties;
 import org.opencdp.segmentation.condition.ConditionEvaluator;
 import org.opencdp.segmentation.membership.MembershipRepository;
@@ -13,7 +11,6 @@ import org.opencdp.segmentation.profile.ProfileTraits;
 import org.opencdp.segmentation.profile.ProfileTraitsRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -31,7 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * batch are serialised; whichever runs second sees what the first committed.
  */
 @Component
-class SegmentBuilder implements SmartLifecycle {
+class SegmentBuilder extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(SegmentBuilder.class);
 
@@ -42,15 +39,11 @@ class SegmentBuilder implements SmartLifecycle {
     private final MembershipTransitions transitions;
     private final SegmentationProperties.Build settings;
     private final ConditionEvaluator evaluator = new ConditionEvaluator();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition woken = lock.newCondition();
-    private volatile boolean running;
-    private boolean pendingWakeUp;
-    private Thread worker;
 
     SegmentBuilder(PlatformTransactionManager transactionManager, SegmentRepository segments,
                    ProfileTraitsRepository profiles, MembershipRepository memberships,
                    MembershipTransitions transitions, SegmentationProperties properties) {
+        super("segment-builder", properties.build().pollInterval());
         this.transactions = new TransactionTemplate(transactionManager);
         this.segments = segments;
         this.profiles = profiles;
@@ -59,15 +52,9 @@ class SegmentBuilder implements SmartLifecycle {
         this.settings = properties.build();
     }
 
-    /** Asks the builder to look for work now (after a segment was created or redefined). */
-    void wakeUp() {
-        lock.lock();
-        try {
-            pendingWakeUp = true;
-            woken.signal();
-        } finally {
-            lock.unlock();
-        }
+    @Override
+    protected boolean runRound() {
+        return buildBatch();
     }
 
     /** Builds one batch of one segment; false when no segment needs (or is free for) building. */
@@ -93,70 +80,5 @@ class SegmentBuilder implements SmartLifecycle {
             }
             return true;
         }).orElse(false)));
-    }
-
-    private void loop() {
-        long backoffMillis = 0;
-        while (running) {
-            try {
-                boolean built = buildBatch();
-                backoffMillis = 0;
-                if (!built) {
-                    awaitWakeUp(settings.pollInterval().toMillis());
-                }
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                backoffMillis = Math.min(Math.max(backoffMillis * 2, 200), 10_000);
-                log.warn("Segment build failed, retrying in {} ms", backoffMillis, e);
-                awaitWakeUp(backoffMillis);
-            }
-        }
-    }
-
-    private void awaitWakeUp(long millis) {
-        lock.lock();
-        try {
-            if (!pendingWakeUp && running) {
-                woken.await(millis, TimeUnit.MILLISECONDS);
-            }
-            pendingWakeUp = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void start() {
-        running = true;
-        worker = Thread.ofPlatform().name("segment-builder").daemon().start(this::loop);
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        wakeUp();
-        if (worker != null) {
-            try {
-                worker.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        // start after the database and Kafka infrastructure, stop before it
-        return Integer.MAX_VALUE - 200;
     }
 }

@@ -1,5 +1,6 @@
 package org.opencdp.ingestion;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -20,6 +21,11 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBatchSize the most events in one batch call
  * @param writeKeyCacheTtl how long a write-key lookup is cached; disabling or rotating a key is
  *     seen at once by the instance that made the change and within this time by the others
+ * @param trackingPlanCacheTtl how long a source's compiled tracking plan (or the fact that it has
+ *     none) is cached; a new plan applies at once on the instance that stored it and within this
+ *     time on the others
+ * @param suppressionRefreshInterval how often each instance loads suppressions stored by the others
+ * @param rateLimit the default per-source rate limit
  */
 @Validated
 @ConfigurationProperties("cdp.ingestion")
@@ -29,5 +35,22 @@ public record IngestionProperties(
         @DefaultValue("32KB") @NotNull DataSize maxEventSize,
         @DefaultValue("500KB") @NotNull DataSize maxRequestSize,
         @DefaultValue("2500") @Min(1) int maxBatchSize,
-        @DefaultValue("10s") @NotNull Duration writeKeyCacheTtl) {
+        @DefaultValue("10s") @NotNull Duration writeKeyCacheTtl,
+        @DefaultValue("10s") @NotNull Duration trackingPlanCacheTtl,
+        @DefaultValue("5s") @NotNull Duration suppressionRefreshInterval,
+        @Valid @DefaultValue RateLimit rateLimit) {
+
+    /**
+     * Events each source may send, counted in events (a batch of 100 costs 100), as a token bucket
+     * per source. A source may override {@code eventsPerSecond} and {@code burst}.
+     *
+     * @param enabled whether calls over the limit are refused (429 {@code rate_limited})
+     * @param eventsPerSecond the sustained rate the bucket refills at
+     * @param burst the bucket's size: how many events may arrive at once after a quiet period
+     */
+    public record RateLimit(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("2000") @Min(1) int eventsPerSecond,
+            @DefaultValue("10000") @Min(1) int burst) {
+    }
 }

@@ -1,6 +1,7 @@
 package org.opencdp.ingestion.sources;
 
 import jakarta.validation.Valid;
+import org.opencdp.ingestion.IngestionProperties;
 import org.opencdp.ingestion.sources.SourceApi.CreateSourceRequest;
 import org.opencdp.ingestion.sources.SourceApi.SourceListResponse;
 import org.opencdp.ingestion.sources.SourceApi.SourceResponse;
@@ -22,49 +23,50 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/v1/sources")
 class SourceController {
 
-    static final String READ = "sources:read";
-    static final String WRITE = "sources:write";
-
     private final SourceService sources;
+    private final IngestionProperties.RateLimit rateLimitDefaults;
 
-    SourceController(SourceService sources) {
+    SourceController(SourceService sources, IngestionProperties properties) {
         this.sources = sources;
+        this.rateLimitDefaults = properties.rateLimit();
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     WriteKeyResponse create(Caller caller, @Valid @RequestBody CreateSourceRequest request) {
-        caller.require(WRITE);
+        SourceScopes.requireWrite(caller);
         return WriteKeyResponse.of(sources.create(caller.workspaceId(), request.name()));
     }
 
     @GetMapping
     SourceListResponse list(Caller caller) {
         requireRead(caller);
-        return new SourceListResponse(sources.list(caller.workspaceId()).stream().map(SourceResponse::of).toList());
+        return new SourceListResponse(sources.list(caller.workspaceId()).stream().map(this::response).toList());
     }
 
     @GetMapping("/{id}")
     SourceResponse get(Caller caller, @PathVariable String id) {
         requireRead(caller);
-        return SourceResponse.of(sources.get(caller.workspaceId(), id));
+        return response(sources.get(caller.workspaceId(), id));
     }
 
     @PatchMapping("/{id}")
     SourceResponse update(Caller caller, @PathVariable String id, @Valid @RequestBody UpdateSourceRequest request) {
-        caller.require(WRITE);
-        return SourceResponse.of(sources.setEnabled(caller.workspaceId(), id, request.enabled()));
+        SourceScopes.requireWrite(caller);
+        return response(sources.update(caller.workspaceId(), id, request.enabled(), request.rateLimit()));
     }
 
     @PostMapping("/{id}/write-key")
     WriteKeyResponse rotateWriteKey(Caller caller, @PathVariable String id) {
-        caller.require(WRITE);
+        SourceScopes.requireWrite(caller);
         return WriteKeyResponse.of(sources.rotateWriteKey(caller.workspaceId(), id));
     }
 
+    private SourceResponse response(Source source) {
+        return SourceResponse.of(source, rateLimitDefaults);
+    }
+
     private static void requireRead(Caller caller) {
-        if (!caller.scopes().contains(WRITE)) {
-            caller.require(READ);
-        }
+        SourceScopes.requireRead(caller);
     }
 }

@@ -18,7 +18,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class SourceRepository {
 
-    private static final String COLUMNS = "workspace_id, id, name, write_key_hint, enabled, created_at, updated_at";
+    private static final String COLUMNS = "workspace_id, id, name, write_key_hint, enabled, "
+            + "rate_limit_events_per_second, rate_limit_burst, created_at, updated_at";
 
     private final JdbcTemplate jdbc;
 
@@ -42,10 +43,23 @@ class SourceRepository {
                 SourceRepository::source, workspaceId, id).stream().findFirst();
     }
 
-    Optional<Source> updateEnabled(String workspaceId, UUID id, boolean enabled, Instant now) {
-        return jdbc.query("UPDATE sources SET enabled = ?, updated_at = ? WHERE workspace_id = ? AND id = ? "
-                        + "RETURNING " + COLUMNS,
-                SourceRepository::source, enabled, utc(now), workspaceId, id).stream().findFirst();
+    /**
+     * Applies a change in one statement, so two concurrent changes of different fields both stay:
+     * {@code enabled} when not null; the rate limit when {@code changeRateLimit} ({@code rateLimit}
+     * null: back to the default).
+     */
+    Optional<Source> update(String workspaceId, UUID id, Boolean enabled, boolean changeRateLimit,
+                            RateLimitOverride rateLimit, Instant now) {
+        Integer eventsPerSecond = rateLimit == null ? null : rateLimit.eventsPerSecond();
+        Integer burst = rateLimit == null ? null : rateLimit.burst();
+        return jdbc.query("""
+                        UPDATE sources SET enabled = COALESCE(?, enabled),
+                            rate_limit_events_per_second = CASE WHEN ? THEN ? ELSE rate_limit_events_per_second END,
+                            rate_limit_burst = CASE WHEN ? THEN ? ELSE rate_limit_burst END,
+                            updated_at = ?
+                        WHERE workspace_id = ? AND id = ? RETURNING\s""" + COLUMNS,
+                SourceRepository::source, enabled, changeRateLimit, eventsPerSecond, changeRateLimit, burst,
+                utc(now), workspaceId, id).stream().findFirst();
     }
 
     Optional<Source> replaceWriteKey(String workspaceId, UUID id, String writeKeyHash, String writeKeyHint,
@@ -57,16 +71,25 @@ class SourceRepository {
 
     /** The source of a write key, in whichever workspace it is. */
     Optional<KeyOwner> findByWriteKeyHash(String writeKeyHash) {
-        return jdbc.query("SELECT workspace_id, id, enabled FROM sources WHERE write_key_hash = ?",
+        return jdbc.query("SELECT workspace_id, id, enabled, rate_limit_events_per_second, rate_limit_burst "
+                        + "FROM sources WHERE write_key_hash = ?",
                 (rs, row) -> new KeyOwner(rs.getString("workspace_id"), rs.getObject("id", UUID.class),
-                        rs.getBoolean("enabled")), writeKeyHash).stream().findFirst();
+                        rs.getBoolean("enabled"), rateLimit(rs)), writeKeyHash).stream().findFirst();
     }
 
     private static Source source(ResultSet rs, int row) throws SQLException {
         return new Source(rs.getString("workspace_id"), rs.getObject("id", UUID.class), rs.getString("name"),
-                rs.getString("write_key_hint"), rs.getBoolean("enabled"),
+                rs.getString("write_key_hint"), rs.getBoolean("enabled"), rateLimit(rs),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+    }
+
+    private static RateLimitOverride rateLimit(ResultSet rs) throws SQLException {
+        int eventsPerSecond = rs.getInt("rate_limit_events_per_second");
+        if (rs.wasNull()) {
+            return null;
+        }
+        return new RateLimitOverride(eventsPerSecond, rs.getInt("rate_limit_burst"));
     }
 
     private static OffsetDateTime utc(Instant instant) {

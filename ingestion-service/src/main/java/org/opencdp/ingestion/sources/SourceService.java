@@ -8,7 +8,10 @@ import java.util.UUID;
 import org.opencdp.kit.problem.CdpException;
 import org.springframework.stereotype.Service;
 
-/** Creates, lists, enables/disables sources and rotates their write keys, always within one workspace. */
+/**
+ * Creates, lists and changes sources (enabled, rate limit) and rotates their write keys, always
+ * within one workspace.
+ */
 @Service
 class SourceService {
 
@@ -39,8 +42,10 @@ class SourceService {
         return parse(id).flatMap(uuid -> sources.find(workspaceId, uuid)).orElseThrow(() -> notFound(id));
     }
 
-    Source setEnabled(String workspaceId, String id, boolean enabled) {
-        Source source = parse(id).flatMap(uuid -> sources.updateEnabled(workspaceId, uuid, enabled, now()))
+    /** Changes {@code enabled} (when not null) and the rate limit (when {@code rateLimit} is not null). */
+    Source update(String workspaceId, String id, Boolean enabled, RateLimitPatch rateLimit) {
+        Source source = parse(id).flatMap(uuid -> sources.update(workspaceId, uuid, enabled, rateLimit != null,
+                        rateLimit == null ? null : rateLimit.override(), now()))
                 .orElseThrow(() -> notFound(id));
         cache.evict(source.id());
         return source;
@@ -55,7 +60,7 @@ class SourceService {
         return new SourceWithKey(source, writeKey);
     }
 
-    private static Optional<UUID> parse(String id) {
+    static Optional<UUID> parse(String id) {
         try {
             return Optional.of(UUID.fromString(id));
         } catch (IllegalArgumentException e) {
@@ -63,7 +68,7 @@ class SourceService {
         }
     }
 
-    private static CdpException notFound(String id) {
+    static CdpException notFound(String id) {
         return CdpException.notFound("source", id);
     }
 

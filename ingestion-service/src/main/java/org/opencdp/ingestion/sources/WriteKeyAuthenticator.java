@@ -35,7 +35,7 @@ public class WriteKeyAuthenticator {
         if (owner == null || !owner.enabled()) {
             throw invalidWriteKey();
         }
-        return new AuthenticatedSource(owner.workspaceId(), owner.sourceId().toString());
+        return new AuthenticatedSource(owner.workspaceId(), owner.sourceId().toString(), owner.rateLimit());
     }
 
     /** The one answer for an unknown, malformed or disabled write key: which it was is not revealed. */

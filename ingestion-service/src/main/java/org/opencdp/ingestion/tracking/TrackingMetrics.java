@@ -6,14 +6,18 @@ import org.opencdp.ingestion.sources.AuthenticatedSource;
 import org.springframework.stereotype.Component;
 
 /**
- * Events accepted ({@code cdp.ingestion.events.accepted}) and rejected ({@code
- * cdp.ingestion.events.rejected}) per source, tagged {@code source} with the source id.
+ * Events per source, tagged {@code source} with the source id: accepted ({@code
+ * cdp.ingestion.events.accepted}), refused for breaking the Segment spec ({@code
+ * cdp.ingestion.events.rejected}), blocked by the tracking plan ({@code cdp.ingestion.events.blocked})
+ * and dropped as suppressed ({@code cdp.ingestion.events.suppressed}).
  */
 @Component
 class TrackingMetrics {
 
     static final String ACCEPTED = "cdp.ingestion.events.accepted";
     static final String REJECTED = "cdp.ingestion.events.rejected";
+    static final String BLOCKED = "cdp.ingestion.events.blocked";
+    static final String SUPPRESSED = "cdp.ingestion.events.suppressed";
 
     private final MeterRegistry registry;
 
@@ -27,6 +31,15 @@ class TrackingMetrics {
 
     void rejected(AuthenticatedSource source, int count) {
         increment(REJECTED, "Events refused for not following the Segment spec", source, count);
+    }
+
+    /** The counts of a call whose messages Kafka acknowledged. */
+    void published(CallOutcome outcome) {
+        accepted(outcome.source(), outcome.accepted());
+        rejected(outcome.source(), outcome.invalid());
+        increment(BLOCKED, "Events refused by their source's tracking plan", outcome.source(), outcome.blocked());
+        increment(SUPPRESSED, "Events dropped because a person in them is suppressed", outcome.source(),
+                outcome.suppressed());
     }
 
     private void increment(String name, String description, AuthenticatedSource source, int count) {

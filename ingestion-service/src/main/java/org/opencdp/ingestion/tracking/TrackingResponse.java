@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * The answer to a Tracking API call: {@code {"success": true}}, and in a batch the events that were
- * refused, by their index in the batch.
+ * The answer to a Tracking API call: {@code {"success": true}}, and the events that were refused by
+ * their index in the call (0 for a single call): in a batch those that break the Segment spec, and
+ * in any call those the source's tracking plan blocks. Suppressed events are never listed.
  */
 record TrackingResponse(boolean success, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Rejected> rejected) {
 

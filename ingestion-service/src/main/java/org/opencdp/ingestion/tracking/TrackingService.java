@@ -1,17 +1,14 @@
 package org.opencdp.ingestion.tracking;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import org.opencdp.contracts.CdpMessage;
-import org.opencdp.contracts.EventAccepted;
 import org.opencdp.contracts.EventRejected;
-import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.ingestion.IngestionProperties;
+import org.opencdp.ingestion.ratelimit.SourceRateLimiter;
 import org.opencdp.ingestion.sources.AuthenticatedSource;
 import org.opencdp.ingestion.sources.WriteKeyAuthenticator;
+import org.opencdp.ingestion.trackingplan.ViolationRecorder;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.problem.ErrorKind;
 import org.springframework.stereotype.Service;
@@ -20,9 +17,16 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The Tracking API: authenticates the write key, checks each event against the Segment spec and
- * publishes the accepted ones (and, in a batch, the refused ones with their reasons), answering
- * only after Kafka acknowledged them all.
+ * The Tracking API: authenticates the write key, holds the source to its rate limit, checks each
+ * event against the Segment spec, then against suppressions and the source's tracking plan
+ * ({@link EventAdmission}), and publishes the accepted events and every refused one (on the
+ * rejected topic, with its reasons), answering only after Kafka acknowledged them all.
+ *
+ * <p>Events refused after they followed the spec (blocked by the tracking plan, suppressed) get a
+ * 200, as Segment answers: an SDK must not retry them. Blocked ones are listed in {@code rejected}
+ * (index, code, message); suppressed ones are not (see {@link CallOutcome}). An event that breaks
+ * the spec is a 400 in a single call; in a batch it is listed and the batch is a 400 only when no
+ * event of it is valid.
  */
 @Service
 class TrackingService {
@@ -31,15 +35,22 @@ class TrackingService {
     private final TrackingJson json;
     private final EventPublisher publisher;
     private final TrackingMetrics metrics;
+    private final SourceRateLimiter rateLimiter;
+    private final EventAdmission admission;
+    private final ViolationRecorder violations;
     private final int maxEventSize;
     private final int maxBatchSize;
 
     TrackingService(WriteKeyAuthenticator authenticator, TrackingJson json, EventPublisher publisher,
-                    TrackingMetrics metrics, IngestionProperties properties) {
+                    TrackingMetrics metrics, SourceRateLimiter rateLimiter, EventAdmission admission,
+                    ViolationRecorder violations, IngestionProperties properties) {
         this.authenticator = authenticator;
         this.json = json;
         this.publisher = publisher;
         this.metrics = metrics;
+        this.rateLimiter = rateLimiter;
+        this.admission = admission;
+        this.violations = violations;
         this.maxEventSize = (int) Math.min(Integer.MAX_VALUE, properties.maxEventSize().toBytes());
         this.maxBatchSize = properties.maxBatchSize();
     }
@@ -55,24 +66,24 @@ class TrackingService {
         if (source == null) {
             source = authenticator.authenticate(bodyWriteKey(event));
         }
+        rateLimiter.acquire(source, 1);
+        CallOutcome outcome = new CallOutcome(source, receivedAt);
         switch (SegmentEventValidator.check(type, event, BatchDefaults.NONE, receivedAt)) {
-            case EventCheck.Valid valid -> {
-                publisher.publish(List.of(accepted(source, valid.event())));
-                metrics.accepted(source, 1);
-            }
+            case EventCheck.Valid valid -> outcome.admitted(0, event, admission.gate(source).admit(valid.event()));
             case EventCheck.Invalid invalid -> {
                 metrics.rejected(source, 1);
                 throw CdpException.badRequest("invalid_event", invalid.message())
                         .with("errors", invalid.reasons());
             }
         }
-        return TrackingResponse.OK;
+        return publish(outcome);
     }
 
     /**
      * A batch ({@code /v1/batch}, {@code /v1/import}): every valid event is accepted, every invalid
      * one is answered in {@code rejected} and published to the rejected topic. When no event is
-     * valid the whole call is refused (400) and nothing is published.
+     * valid the whole call is refused (400) and nothing is published. The call costs one rate-limit
+     * token per event of the batch.
      */
     TrackingResponse batch(String headerWriteKey, byte[] body) {
         Instant receivedAt = Instant.now();
@@ -89,8 +100,9 @@ class TrackingService {
                     + " events; this one has " + items.size() + ".").with("limit", maxBatchSize);
         }
         BatchDefaults defaults = BatchDefaults.of(request);
-        List<CdpMessage> messages = new ArrayList<>(items.size());
-        List<TrackingResponse.Rejected> rejected = new ArrayList<>();
+        rateLimiter.acquire(source, items.size());
+        EventAdmission.Gate gate = admission.gate(source);
+        CallOutcome outcome = new CallOutcome(source, receivedAt);
         for (int index = 0; index < items.size(); index++) {
             JsonNode item = items.get(index);
             EventCheck check = json.sizeOf(item) > maxEventSize
@@ -98,28 +110,24 @@ class TrackingService {
                             "An event may have at most " + maxEventSize + " bytes.", "")))
                     : SegmentEventValidator.check(null, item, defaults, receivedAt);
             switch (check) {
-                case EventCheck.Valid valid -> messages.add(accepted(source, valid.event()));
-                case EventCheck.Invalid invalid -> {
-                    rejected.add(new TrackingResponse.Rejected(index, invalid.code(), invalid.message()));
-                    messages.add(new EventRejected(UUID.randomUUID(), source.workspaceId(), source.sourceId(),
-                            receivedAt, SegmentEventValidator.personIdOf(item), item, invalid.reasons()));
-                }
+                case EventCheck.Valid valid -> outcome.admitted(index, item, gate.admit(valid.event()));
+                case EventCheck.Invalid invalid -> outcome.invalid(index, item, invalid);
             }
         }
-        if (rejected.size() == items.size()) {
-            metrics.rejected(source, rejected.size());
+        if (outcome.allInvalid(items.size())) {
+            metrics.rejected(source, items.size());
             throw CdpException.badRequest("invalid_event", "None of the " + items.size()
-                    + " events of the batch is valid.").with("rejected", rejected);
+                    + " events of the batch is valid.").with("rejected", outcome.rejected());
         }
-        publisher.publish(messages);
-        metrics.accepted(source, items.size() - rejected.size());
-        metrics.rejected(source, rejected.size());
-        return new TrackingResponse(true, rejected);
+        return publish(outcome);
     }
 
-    private static EventAccepted accepted(AuthenticatedSource source, SegmentEvent event) {
-        return new EventAccepted(UUID.randomUUID(), source.workspaceId(), source.sourceId(), event.timestamp(),
-                event.receivedAt(), event);
+    /** Publishes the call's messages, then counts them and records its violations. */
+    private TrackingResponse publish(CallOutcome outcome) {
+        publisher.publish(outcome.messages());
+        metrics.published(outcome);
+        violations.record(outcome.source(), outcome.violations(), outcome.receivedAt());
+        return outcome.rejected().isEmpty() ? TrackingResponse.OK : new TrackingResponse(true, outcome.rejected());
     }
 
     private static String bodyWriteKey(ObjectNode body) {

@@ -113,6 +113,42 @@ class SourceManagementIT {
                 "validation_failed");
         assertProblem(api.call("PATCH", "/v1/sources/" + id, writer, "{}"), 400, "validation_failed");
         assertProblem(api.call("PATCH", "/v1/sources/" + id, writer, "{\"enabled\": "), 400, "malformed_body");
+        JsonNode zero = assertProblem(api.call("PATCH", "/v1/sources/" + id, writer,
+                "{\"rateLimit\": {\"eventsPerSecond\": 0, \"burst\": 10}}"), 400, "validation_failed");
+        assertThat(zero.path("errors").get(0).path("field").asString()).isEqualTo("rateLimit.eventsPerSecond");
+        assertProblem(api.call("PATCH", "/v1/sources/" + id, writer, "{\"rateLimit\": {\"eventsPerSecond\": 5}}"),
+                400, "validation_failed");
+        assertProblem(api.call("PATCH", "/v1/sources/" + id, writer, "{\"rateLimit\": 5}"), 400, "malformed_body");
+        assertThat(json(api.get("/v1/sources/" + id, reader)).path("rateLimit").path("custom").asBoolean()).isFalse();
+    }
+
+    @Test
+    void shouldSetAndResetASourcesOwnRateLimit() {
+        String id = api.createSource(writer, "Limited").path("id").asString();
+        JsonNode defaults = json(api.get("/v1/sources/" + id, reader)).path("rateLimit");
+        assertThat(defaults.path("custom").asBoolean()).isFalse();
+        assertThat(defaults.path("eventsPerSecond").asInt()).isEqualTo(2_000);
+        assertThat(defaults.path("burst").asInt()).isEqualTo(10_000);
+
+        HttpCheck set = HttpCheck.of(api.call("PATCH", "/v1/sources/" + id, writer,
+                "{\"rateLimit\": {\"eventsPerSecond\": 50, \"burst\": 200}}"));
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(set.body().path("rateLimit").path("eventsPerSecond").asInt()).isEqualTo(50);
+        assertThat(set.body().path("rateLimit").path("burst").asInt()).isEqualTo(200);
+        assertThat(set.body().path("rateLimit").path("custom").asBoolean()).isTrue();
+        assertThat(set.body().path("enabled").asBoolean()).isTrue();
+
+        JsonNode disabled = json(api.call("PATCH", "/v1/sources/" + id, writer, "{\"enabled\": false}"));
+        assertThat(disabled.path("rateLimit").path("eventsPerSecond").asInt()).isEqualTo(50);
+        assertThat(json(api.get("/v1/sources/" + id, reader)).path("rateLimit")).isEqualTo(set.body().path("rateLimit"));
+
+        JsonNode reset = json(api.call("PATCH", "/v1/sources/" + id, writer, "{\"rateLimit\": null}"));
+        assertThat(reset.path("rateLimit")).isEqualTo(defaults);
+        assertThat(reset.path("enabled").asBoolean()).isFalse();
+        assertProblem(api.call("PATCH", "/v1/sources/" + id, otherWorkspace, "{\"rateLimit\": null}"), 404,
+                "source_not_found");
+        assertProblem(api.call("PATCH", "/v1/sources/" + id, reader, "{\"rateLimit\": null}"), 403,
+                "missing_scope");
     }
 
     @Test
@@ -150,6 +186,14 @@ class SourceManagementIT {
                 .isEqualTo(newKey.substring(0, 6) + "…");
         assertProblem(api.track("/v1/track", oldKey, EVENT), 401, "invalid_write_key");
         assertThat(api.track("/v1/track", newKey, EVENT).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldDescribeTheManagementApiInOpenApi() {
+        String apiDocs = api.get("/v3/api-docs", null).body();
+
+        assertThat(apiDocs).contains("/v1/sources/{id}", "/v1/sources/{id}/tracking-plan",
+                "/v1/sources/{id}/violations", "rateLimit");
     }
 
     /** A response's status and JSON body. */

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class WriteKeyCacheTest {
 
-    private final KeyOwner owner = new KeyOwner("ws_a", UUID.randomUUID(), true);
+    private final KeyOwner owner = new KeyOwner("ws_a", UUID.randomUUID(), true, null);
 
     @Test
     void shouldReturnACachedOwnerUntilItIsEvicted() {

@@ -12,13 +12,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.CloudEventHeaders;
 import org.opencdp.contracts.EventAccepted;
 import org.opencdp.contracts.EventRejected;
+import org.opencdp.contracts.Identifier;
+import org.opencdp.contracts.PrivacyCommandAcknowledged;
+import org.opencdp.contracts.PrivacyCommandIssued;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.contracts.Topics;
@@ -31,6 +38,7 @@ import org.opencdp.testsupport.TopicReader;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,6 +57,9 @@ class TrackingApiIT {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     private IngestionApi api;
     private TopicReader events;
@@ -255,6 +266,89 @@ class TrackingApiIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"userId\": \"u-cors\", \"event\": \"E\"}")));
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+    }
+
+    @Test
+    void shouldDropEventsOfSuppressedIdentifiersWithA200AndAcknowledgeTheCommandOnce() throws Exception {
+        UUID requestId = UUID.randomUUID();
+        var command = new PrivacyCommandIssued(UUID.randomUUID(), WORKSPACE, Instant.now(), requestId,
+                PrivacyCommandIssued.Command.ERASE, List.of("p-1"), List.of(new Identifier("user_id", "u-gone"),
+                new Identifier("email", "Gone@Example.com"), new Identifier("anonymous_id", "a-gone"),
+                new Identifier("phone", "+15550100")), true);
+        try (TopicReader acks = infrastructure.read(Topics.PRIVACY_ACKS);
+             TopicReader rejectedTopic = infrastructure.read(Topics.REJECTED_EVENTS);
+             var producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.PRIVACY_COMMANDS, command.key(), MessageCodec.toJson(command)))
+                    .get();
+            var acknowledged = acks.await(r -> r.key().equals(command.key()), 1, WAIT);
+            assertThat(acknowledged).hasSize(1);
+            PrivacyCommandAcknowledged ack = MessageCodec.read(acknowledged.getFirst().value(),
+                    PrivacyCommandAcknowledged.class);
+            assertThat(ack.service()).isEqualTo("ingestion");
+            assertThat(ack.outcome()).isEqualTo(PrivacyCommandAcknowledged.Outcome.DONE);
+            assertThat(ack.requestId()).isEqualTo(requestId);
+            assertThat(ack.workspaceId()).isEqualTo(WORKSPACE);
+            assertThat(header(acknowledged.getFirst().headers(), CloudEventHeaders.TYPE))
+                    .isEqualTo("cdp.privacy.command-acknowledged");
+
+            HttpResponse<String> byUserId = api.track("/v1/track", writeKey,
+                    "{\"userId\": \"u-gone\", \"event\": \"Came Back\", \"messageId\": \"m-gone-1\"}");
+            HttpResponse<String> byEmail = api.track("/v1/identify", writeKey, "{\"anonymousId\": \"a-new\", "
+                    + "\"messageId\": \"m-gone-2\", \"traits\": {\"email\": \" gone@example.COM\"}}");
+            HttpResponse<String> batch = api.track("/v1/batch", writeKey, """
+                    {"batch": [
+                      {"type": "page", "anonymousId": "a-gone", "messageId": "m-gone-3"},
+                      {"type": "track", "userId": "u-other", "event": "E", "messageId": "m-kept",
+                       "context": {"traits": {"email": "someone@example.com"}}},
+                      {"type": "track", "userId": "u-x", "event": "E", "messageId": "m-gone-4",
+                       "context": {"traits": {"email": "GONE@example.com"}}}
+                    ]}""");
+
+            for (HttpResponse<String> response : List.of(byUserId, byEmail, batch)) {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertThat(json(response)).isEqualTo(JsonMapper.shared().readTree("{\"success\": true}"));
+            }
+            events.await(this::fromThisSource, 1, WAIT);
+            assertThat(events.drain(this::fromThisSource, Duration.ofSeconds(1))).singleElement()
+                    .satisfies(r -> assertThat(r.value()).contains("m-kept"));
+            var dropped = rejectedTopic.await(this::fromThisSource, 4, WAIT);
+            assertThat(dropped).hasSize(4).allSatisfy(record -> {
+                EventRejected message = MessageCodec.read(record.value(), EventRejected.class);
+                assertThat(message.reasons()).extracting(EventRejected.Reason::code).containsExactly("suppressed");
+                assertThat(message.personId()).isNull();
+                assertThat(record.key()).isEqualTo(WORKSPACE + ":unknown");
+                assertThat(record.value()).doesNotContainIgnoringCase("gone@").doesNotContain("u-gone", "a-gone");
+            });
+            assertThat(dropped).extracting(r -> MessageCodec.read(r.value(), EventRejected.class).event()
+                    .path("messageId").asString()).containsExactlyInAnyOrder("m-gone-1", "m-gone-2", "m-gone-3",
+                    "m-gone-4");
+            assertThat(meters.get(TrackingMetrics.SUPPRESSED).tag("source", sourceId).counter().count())
+                    .isEqualTo(4);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM suppressions WHERE workspace_id = ?", Long.class,
+                    WORKSPACE)).isEqualTo(3);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM suppressions WHERE row(suppressions.*)::text "
+                    + "ILIKE '%gone%'", Long.class)).isZero();
+
+            // the same command again changes nothing and is not acknowledged twice; an export lists the suppressions
+            producer.send(new ProducerRecord<>(Topics.PRIVACY_COMMANDS, command.key(), MessageCodec.toJson(command)))
+                    .get();
+            var export = new PrivacyCommandIssued(UUID.randomUUID(), WORKSPACE, Instant.now(), UUID.randomUUID(),
+                    PrivacyCommandIssued.Command.EXPORT, List.of(), List.of(new Identifier("user_id", "u-gone"),
+                    new Identifier("user_id", "u-never")), false);
+            producer.send(new ProducerRecord<>(Topics.PRIVACY_COMMANDS, export.key(), MessageCodec.toJson(export)))
+                    .get();
+            var exported = acks.await(r -> r.key().equals(export.key()), 1, WAIT);
+            assertThat(exported).hasSize(1);
+            JsonNode data = MessageCodec.read(exported.getFirst().value(), PrivacyCommandAcknowledged.class).export();
+            assertThat(data.path("suppressedIdentifiers")).hasSize(1);
+            assertThat(data.path("suppressedIdentifiers").get(0).path("value").asString()).isEqualTo("u-gone");
+            assertThat(acks.drain(r -> r.key().equals(command.key()), Duration.ofSeconds(1))).hasSize(1);
+        }
+    }
+
+    private KafkaProducer<String, String> producer() {
+        return new KafkaProducer<>(Map.of("bootstrap.servers", infrastructure.bootstrapServers()),
+                new StringSerializer(), new StringSerializer());
     }
 
     private boolean fromThisSource(ConsumerRecord<String, String> record) {

@@ -172,6 +172,33 @@ class TrackingErrorsIT {
     }
 
     @Test
+    void shouldAnswer429WithRetryAfterWhenTheSourceIsOverItsRateLimitCountingEvents() {
+        HttpResponse<String> limited = api.call("PATCH", "/v1/sources/" + sourceId, token,
+                "{\"rateLimit\": {\"eventsPerSecond\": 1, \"burst\": 20}}");
+        assertThat(limited.statusCode()).as(limited.body()).isEqualTo(200);
+        JsonNode neighbour = api.createSource(token, "Unlimited neighbour");
+
+        assertThat(api.track("/v1/batch", writeKey, batch("within", 20)).statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = api.track("/v1/batch", writeKey, batch("over", 10));
+
+        JsonNode problem = assertProblem(refused, 429, "rate_limited");
+        assertThat(problem.path("eventsPerSecond").asInt()).isEqualTo(1);
+        assertThat(problem.path("burst").asInt()).isEqualTo(20);
+        assertThat(refused.headers().firstValue("Retry-After").map(Integer::parseInt))
+                .hasValueSatisfying(seconds -> assertThat(seconds).isBetween(1, 10));
+        assertThat(api.track("/v1/track", neighbour.path("writeKey").asString(), EVENT).statusCode()).isEqualTo(200);
+
+        assertThat(events.await(r -> r.value().contains("m-within-"), 20, Duration.ofSeconds(30))).hasSize(20);
+        assertThat(events.drain(r -> r.value().contains("m-over-"), Duration.ofSeconds(1))).isEmpty();
+    }
+
+    private static String batch(String name, int size) {
+        return "{\"batch\": [" + IntStream.range(0, size).mapToObj(i -> "{\"type\": \"track\", \"userId\": "
+                + "\"u-rate\", \"event\": \"E\", \"messageId\": \"m-" + name + "-" + i + "\"}")
+                .collect(Collectors.joining(",")) + "]}";
+    }
+
+    @Test
     void shouldAnswerProblemsForWrongMethods() {
         assertProblem(api.send(api.request("/v1/track").GET()), 405, "method_not_allowed");
     }

@@ -1,0 +1,108 @@
+package org.opencdp.ingestion.suppression;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.opencdp.contracts.Identifier;
+import org.opencdp.contracts.PrivacyCommandAcknowledged;
+import org.opencdp.contracts.PrivacyCommandAcknowledged.Outcome;
+import org.opencdp.contracts.PrivacyCommandIssued;
+import org.opencdp.kit.inbox.Inbox;
+import org.opencdp.kit.kafka.PermanentMessageException;
+import org.opencdp.kit.outbox.Outbox;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Carries out privacy commands for ingestion, once per command (inbox): with {@code suppress} it
+ * stores the command's {@code user_id}, {@code anonymous_id} and {@code email} identifiers (hashed)
+ * so the Tracking API refuses their events from then on; other identifier types cannot be seen at
+ * the door and are left to the services that resolve them. Ingestion keeps no other personal data
+ * (accepted events go straight to Kafka), so an erase has nothing more to remove, and an export
+ * lists which of the command's identifiers are suppressed. Every command is acknowledged
+ * ({@code service = "ingestion"}, {@code DONE}) through the outbox, in the transaction that stored
+ * the suppressions.
+ */
+@Service
+class PrivacyCommandService {
+
+    static final String CONSUMER = "ingestion.privacy-commands";
+    static final String SERVICE = "ingestion";
+
+    private final Inbox inbox;
+    private final Outbox outbox;
+    private final SuppressionRepository suppressions;
+    private final SuppressionIndex index;
+
+    PrivacyCommandService(Inbox inbox, Outbox outbox, SuppressionRepository suppressions, SuppressionIndex index) {
+        this.inbox = inbox;
+        this.outbox = outbox;
+        this.suppressions = suppressions;
+        this.index = index;
+    }
+
+    @Transactional
+    public void handle(PrivacyCommandIssued command) {
+        if (command.workspaceId() == null || command.workspaceId().isBlank() || command.requestId() == null
+                || command.command() == null) {
+            throw new PermanentMessageException("Privacy command " + command.id()
+                    + " lacks its workspace, request id or command");
+        }
+        if (!inbox.firstDelivery(CONSUMER, command.id())) {
+            return;
+        }
+        List<Identifier> identifiers = command.identifiers() == null ? List.of() : command.identifiers();
+        List<SuppressedIdentifier> suppressed = new ArrayList<>();
+        int ignored = 0;
+        for (Identifier identifier : identifiers) {
+            Optional<SuppressedIdentifier> seen = identifier == null ? Optional.empty()
+                    : SuppressedIdentifier.of(command.workspaceId(), identifier.type(), identifier.value());
+            if (seen.isEmpty()) {
+                ignored++;
+            } else if (command.suppress()) {
+                suppressions.add(seen.get(), command.requestId());
+                suppressed.add(seen.get());
+            }
+        }
+        ObjectNode export = command.command() == PrivacyCommandIssued.Command.EXPORT ? export(command) : null;
+        outbox.append(new PrivacyCommandAcknowledged(UUID.randomUUID(), command.workspaceId(), Instant.now(),
+                command.requestId(), SERVICE, Outcome.DONE, detail(command, suppressed.size(), ignored), export));
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                suppressed.forEach(index::add);
+            }
+        });
+    }
+
+    /** Which of the command's identifiers ingestion refuses events for, and since when. */
+    private ObjectNode export(PrivacyCommandIssued command) {
+        ObjectNode export = JsonMapper.shared().createObjectNode();
+        var list = export.putArray("suppressedIdentifiers");
+        for (Identifier identifier : command.identifiers() == null ? List.<Identifier>of() : command.identifiers()) {
+            if (identifier == null) {
+                continue;
+            }
+            SuppressedIdentifier.of(command.workspaceId(), identifier.type(), identifier.value())
+                    .flatMap(suppressions::since)
+                    .ifPresent(since -> list.addObject().put("type", identifier.type())
+                            .put("value", identifier.value()).put("since", since.toString()));
+        }
+        return export;
+    }
+
+    private static String detail(PrivacyCommandIssued command, int suppressed, int ignored) {
+        String done = command.suppress()
+                ? "Refusing events of " + suppressed + " identifier(s) at the Tracking API."
+                : "Nothing to " + (command.command() == PrivacyCommandIssued.Command.EXPORT ? "export" : "erase")
+                        + " beyond suppressions: ingestion stores no events.";
+        return ignored == 0 ? done : done + " " + ignored
+                + " identifier(s) of other types are not visible at the Tracking API and were left to other services.";
+    }
+}

@@ -7,7 +7,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * An event refused after acceptance (tracking plan, suppression) or refused inside a batch, with
- * the reasons. {@code event} is the event as sent. Topic {@link Topics#REJECTED_EVENTS}.
+ * the reasons. {@code event} is the event as sent, except for suppressed people: then it is cut down
+ * to its type and messageId and {@code personId} is null, so the topic never names them. Topic
+ * {@link Topics#REJECTED_EVENTS}.
  */
 public record EventRejected(
         UUID id,

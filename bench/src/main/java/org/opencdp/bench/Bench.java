@@ -7,17 +7,34 @@ import java.util.Map;
 
 /**
  * Entry point of the benchmarks: {@code java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar
- * ingestion [--warmup 10s] [--duration 30s] [--connections 8] [--batch 100]}. See
+ * ingestion [--warmup 10s] [--duration 30s] [--connections 8] [--batch 100]} or {@code … identity
+ * [--identifiers 1000000] [--events 300000] [--mix 60/30/10] [--consumers 2] [--events-per-transaction 100]}. See
  * docs/performance.md for the figures and how they were taken.
  */
 public final class Bench {
 
+    static final String USAGE = """
+            usage: bench ingestion [--warmup 10s] [--duration 30s] [--connections 8] [--batch 100]
+                   bench identity [--identifiers 1000000] [--events 300000] [--mix 60/30/10]
+                                  [--consumers 2] [--events-per-transaction 100] [--timeout 10m]
+              identity: --mix is known/new/merging percent of the events""";
+
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !args[0].equals("ingestion")) {
-            System.err.println("usage: bench ingestion [--warmup 10s] [--duration 30s] [--connections 8] [--batch 100]");
+        if (args.length == 0 || !(args[0].equals("ingestion") || args[0].equals("identity"))) {
+            System.err.println(USAGE);
             System.exit(2);
         }
         Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
+        if (args[0].equals("identity")) {
+            IdentityBenchmark.run(new IdentityBenchmark.Settings(
+                    Long.parseLong(options.getOrDefault("identifiers", "1000000")),
+                    Long.parseLong(options.getOrDefault("events", "300000")),
+                    IdentityTraffic.Mix.parse(options.getOrDefault("mix", "60/30/10")),
+                    Integer.parseInt(options.getOrDefault("consumers", "2")),
+                    Integer.parseInt(options.getOrDefault("events-per-transaction", "100")),
+                    duration(options.getOrDefault("timeout", "10m"))));
+            System.exit(0);
+        }
         var settings = new IngestionBenchmark.Settings(
                 duration(options.getOrDefault("warmup", "10s")),
                 duration(options.getOrDefault("duration", "30s")),

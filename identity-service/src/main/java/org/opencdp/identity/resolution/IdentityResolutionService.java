@@ -92,17 +92,16 @@ class IdentityResolutionService {
         }
         graph.flush(locked);
         merges.insertAll(explanations);
-        messages.forEach(outbox::append);
+        outbox.appendAll(messages);
     }
 
-    /** The inputs not processed before, in their order; inbox rows are written in id order, a fixed lock order. */
+    /**
+     * The inputs not processed before, in their order, recorded in the inbox with one statement; the
+     * ids are passed in id order, so overlapping deliveries take their inbox row locks in one order.
+     */
     private List<ResolutionInput> firstDeliveries(List<ResolutionInput> inputs) {
-        Set<UUID> first = new HashSet<>();
-        inputs.stream().map(input -> input.message().id()).distinct().sorted().forEach(id -> {
-            if (inbox.firstDelivery(CONSUMER, id)) {
-                first.add(id);
-            }
-        });
+        List<UUID> ids = inputs.stream().map(input -> input.message().id()).distinct().sorted().toList();
+        Set<UUID> first = new HashSet<>(inbox.firstDeliveries(CONSUMER, ids));
         List<ResolutionInput> fresh = new ArrayList<>();
         for (ResolutionInput input : inputs) {
             if (first.remove(input.message().id())) {

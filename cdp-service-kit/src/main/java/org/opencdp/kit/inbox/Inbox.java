@@ -33,8 +33,9 @@ public class Inbox {
     }
 
     /**
-     * The batch form of {@link #firstDelivery}: records every id in one statement and returns those
-     * seen for the first time (the others were processed before and must be skipped).
+     * The batch form of {@link #firstDelivery}: records every id in one statement, in id order (so
+     * concurrent batches lock inbox keys in one fixed order), and returns those seen for the first
+     * time (the others were processed before and must be skipped).
      */
     public Set<UUID> firstDeliveries(String consumer, Collection<UUID> messageIds) {
         requireTransaction();
@@ -44,7 +45,7 @@ public class Inbox {
         List<UUID> inserted = jdbc.query(connection -> {
             var statement = connection.prepareStatement("""
                     INSERT INTO inbox (consumer, message_id)
-                    SELECT DISTINCT ?, id FROM unnest(?::uuid[]) AS id
+                    SELECT ?, id FROM (SELECT DISTINCT id FROM unnest(?::uuid[]) AS id) ids ORDER BY id
                     ON CONFLICT (consumer, message_id) DO NOTHING
                     RETURNING message_id""");
             statement.setString(1, consumer);

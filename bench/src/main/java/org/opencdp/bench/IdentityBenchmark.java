@@ -1,13 +1,11 @@
 package org.opencdp.bench;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -27,7 +25,6 @@ import org.opencdp.identity.IdentityServiceApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * How many accepted events per second identity-service resolves against a graph of known people:
@@ -44,26 +41,14 @@ final class IdentityBenchmark {
     }
 
     static void run(Settings settings) throws Exception {
-        String secret = HexFormat.of().formatHex(randomBytes(32));
-        var broker = new EmbeddedKafkaKraftBroker(1, 6);
-        broker.afterPropertiesSet();
-        EmbeddedPostgres postgres = null;
-        String jdbcUrl = System.getenv("CDP_BENCH_JDBC_URL");
-        if (jdbcUrl == null) {
-            postgres = EmbeddedPostgres.builder().start();
-            jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
-        }
-        try (ConfigurableApplicationContext identity = IdentityServiceApplication.application().run(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
-                "--spring.kafka.listener.auto-startup=false",
-                "--spring.kafka.listener.concurrency=" + settings.consumers(),
-                "--cdp.identity.events-per-transaction=" + settings.eventsPerTransaction(),
-                "--spring.datasource.url=" + jdbcUrl,
-                "--spring.datasource.username=postgres",
-                "--spring.datasource.password=postgres",
-                "--cdp.kit.security.jwt-secret=" + secret,
-                "--logging.level.root=WARN")) {
+        try (BenchInfrastructure infrastructure = BenchInfrastructure.start();
+             ConfigurableApplicationContext identity = IdentityServiceApplication.application().run(
+                     infrastructure.serviceArguments(
+                             "--spring.kafka.listener.auto-startup=false",
+                             "--spring.kafka.listener.concurrency=" + settings.consumers(),
+                             "--cdp.identity.events-per-transaction=" + settings.eventsPerTransaction()))) {
+            String jdbcUrl = infrastructure.jdbcUrl();
+            String bootstrapServers = infrastructure.bootstrapServers();
             long profiles = IdentityTraffic.profilesFor(settings.identifiers());
             long needed = IdentityTraffic.mergesNeeded(settings.events(), settings.mix());
             if (needed > IdentityTraffic.visitorsOf(profiles)) {
@@ -80,11 +65,11 @@ final class IdentityBenchmark {
             System.out.printf("  preloaded in %.1f s%n", (System.nanoTime() - started) / 1e9);
 
             started = System.nanoTime();
-            Map<IdentityTraffic.Kind, Long> kinds = produce(broker.getBrokersAsString(), settings, profiles);
+            Map<IdentityTraffic.Kind, Long> kinds = produce(bootstrapServers, settings, profiles);
             System.out.printf("  produced %,d events in %.1f s: %s%n", settings.events(),
                     (System.nanoTime() - started) / 1e9, kinds);
 
-            try (var counter = new ResolvedCounter(broker.getBrokersAsString())) {
+            try (var counter = new ResolvedCounter(bootstrapServers)) {
                 var registry = identity.getBean(KafkaListenerEndpointRegistry.class);
                 registry.getListenerContainers().forEach(MessageListenerContainer::start);
                 counter.countUntil(settings.events(), settings.timeout());
@@ -94,11 +79,6 @@ final class IdentityBenchmark {
                 System.out.printf("  resolved %,d events in %.1f s: %,.0f events/s (first to last resolved event); "
                                 + "%,d merges on %s%n", counter.resolved, seconds, (counter.resolved - 1) / seconds,
                         merges, Topics.MERGES);
-            }
-        } finally {
-            broker.destroy();
-            if (postgres != null) {
-                postgres.close();
             }
         }
     }
@@ -199,12 +179,6 @@ final class IdentityBenchmark {
         public void close() {
             consumer.close();
         }
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return bytes;
     }
 
     private IdentityBenchmark() {

@@ -1,6 +1,5 @@
 package org.opencdp.bench;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,11 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -22,7 +19,6 @@ import org.HdrHistogram.Recorder;
 import org.opencdp.ingestion.IngestionServiceApplication;
 import org.opencdp.kit.security.TokenIssuer;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -42,24 +38,10 @@ final class IngestionBenchmark {
     }
 
     static void run(Settings settings) throws Exception {
-        String secret = HexFormat.of().formatHex(randomBytes(32));
-        var broker = new EmbeddedKafkaKraftBroker(1, 6);
-        broker.afterPropertiesSet();
-        EmbeddedPostgres postgres = null;
-        String jdbcUrl = System.getenv("CDP_BENCH_JDBC_URL");
-        if (jdbcUrl == null) {
-            postgres = EmbeddedPostgres.builder().start();
-            jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
-        }
-        try (ConfigurableApplicationContext ingestion = IngestionServiceApplication.application().run(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
-                "--spring.datasource.url=" + jdbcUrl,
-                "--spring.datasource.username=postgres",
-                "--spring.datasource.password=postgres",
-                "--cdp.kit.security.jwt-secret=" + secret,
-                "--cdp.ingestion.rate-limit.enabled=false",
-                "--logging.level.root=WARN")) {
+        try (BenchInfrastructure infrastructure = BenchInfrastructure.start();
+             ConfigurableApplicationContext ingestion = IngestionServiceApplication.application().run(
+                     infrastructure.serviceArguments("--cdp.ingestion.rate-limit.enabled=false"))) {
+            String secret = infrastructure.secret();
             URI base = URI.create("http://127.0.0.1:" + ingestion.getEnvironment().getProperty("local.server.port"));
             String writeKey = createSource(base, new TokenIssuer(secret).issue("bench", "sources:write", "bench",
                     Duration.ofHours(1)));
@@ -77,11 +59,6 @@ final class IngestionBenchmark {
             double halfRate = max.eventsPerSecond() / 2;
             Result half = openLoop(batchUri, authorization, batches, settings, halfRate);
             print(String.format("at half of it, %.0f events/s offered (open loop)", halfRate), half);
-        } finally {
-            broker.destroy();
-            if (postgres != null) {
-                postgres.close();
-            }
         }
     }
 
@@ -171,12 +148,6 @@ final class IngestionBenchmark {
         System.out.printf("  %-48s %,10.0f events/s accepted   latency p50 %6.1f ms   p99 %6.1f ms   max %6.1f ms   (%d requests)%n",
                 phase, result.eventsPerSecond(), latency.getValueAtPercentile(50) / 1000.0,
                 latency.getValueAtPercentile(99) / 1000.0, latency.getMaxValue() / 1000.0, latency.getTotalCount());
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return bytes;
     }
 
     private IngestionBenchmark() {

@@ -1,0 +1,76 @@
+package org.opencdp.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * What every benchmark runs on, all on this machine: an in-JVM KRaft broker (6 partitions), an
+ * embedded PostgreSQL (or the one {@code CDP_BENCH_JDBC_URL} names), and a fresh JWT secret.
+ */
+final class BenchInfrastructure implements AutoCloseable {
+
+    private final EmbeddedKafkaKraftBroker broker;
+    private final EmbeddedPostgres postgres;
+    private final String jdbcUrl;
+    private final String secret;
+
+    private BenchInfrastructure(EmbeddedKafkaKraftBroker broker, EmbeddedPostgres postgres, String jdbcUrl) {
+        this.broker = broker;
+        this.postgres = postgres;
+        this.jdbcUrl = jdbcUrl;
+        byte[] bytes = new byte[32];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        this.secret = HexFormat.of().formatHex(bytes);
+    }
+
+    static BenchInfrastructure start() throws IOException {
+        var broker = new EmbeddedKafkaKraftBroker(1, 6);
+        broker.afterPropertiesSet();
+        String jdbcUrl = System.getenv("CDP_BENCH_JDBC_URL");
+        EmbeddedPostgres postgres = null;
+        if (jdbcUrl == null) {
+            postgres = EmbeddedPostgres.builder().start();
+            jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
+        }
+        return new BenchInfrastructure(broker, postgres, jdbcUrl);
+    }
+
+    String bootstrapServers() {
+        return broker.getBrokersAsString();
+    }
+
+    String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    String secret() {
+        return secret;
+    }
+
+    /** The arguments that point a service at this infrastructure, followed by {@code extra}. */
+    String[] serviceArguments(String... extra) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
+                "--spring.datasource.url=" + jdbcUrl,
+                "--spring.datasource.username=postgres",
+                "--spring.datasource.password=postgres",
+                "--cdp.kit.security.jwt-secret=" + secret,
+                "--logging.level.root=WARN"));
+        arguments.addAll(List.of(extra));
+        return arguments.toArray(String[]::new);
+    }
+
+    @Override
+    public void close() throws IOException {
+        broker.destroy();
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+}

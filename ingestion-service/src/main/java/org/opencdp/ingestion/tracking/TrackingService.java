@@ -88,7 +88,8 @@ class TrackingService {
     TrackingResponse batch(String headerWriteKey, byte[] body) {
         Instant receivedAt = Instant.now();
         AuthenticatedSource source = headerWriteKey == null ? null : authenticator.authenticate(headerWriteKey);
-        ObjectNode request = json.readObject(body);
+        TrackingJson.BatchBody batch = json.readBatch(body);
+        ObjectNode request = batch.request();
         if (source == null) {
             source = authenticator.authenticate(bodyWriteKey(request));
         }
@@ -105,7 +106,7 @@ class TrackingService {
         CallOutcome outcome = new CallOutcome(source, receivedAt);
         for (int index = 0; index < items.size(); index++) {
             JsonNode item = items.get(index);
-            EventCheck check = json.sizeOf(item) > maxEventSize
+            EventCheck check = json.largerThan(item, batch.span(index), maxEventSize)
                     ? new EventCheck.Invalid(List.of(new EventRejected.Reason("event_too_large",
                             "An event may have at most " + maxEventSize + " bytes.", "")))
                     : SegmentEventValidator.check(null, item, defaults, receivedAt);

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class EventTimestampsTest {
@@ -63,6 +66,55 @@ class EventTimestampsTest {
                 .isEqualTo(Instant.parse("2024-05-01T10:00:00.123Z"));
         assertThat(EventTimestamps.parse("2024-05-01T10:00:00Z")).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
         assertThat(EventTimestamps.parse("2024-05-01T10:00:00")).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
+    }
+
+    @Test
+    void shouldReadTheUtcFormAsTheFormatterDoes() {
+        var random = new Random(3);
+        for (int i = 0; i < 20_000; i++) {
+            Instant instant = Instant.ofEpochSecond(random.nextLong(EventTimestamps.EARLIEST.getEpochSecond(),
+                    EventTimestamps.LATEST.getEpochSecond()), random.nextInt(1_000_000_000));
+            String text = instant.toString();
+            String withFraction = text.substring(0, 19) + "." + String.format("%09d", instant.getNano())
+                    .substring(0, 1 + random.nextInt(9)) + "Z";
+
+            assertThat(EventTimestamps.parse(text)).as(text).isEqualTo(instant);
+            assertThat(EventTimestamps.parse(withFraction)).as(withFraction)
+                    .isEqualTo(EventTimestamps.parseWithFormatter(withFraction));
+        }
+    }
+
+    @Test
+    void shouldDecideEveryEdgeCaseAsTheFormatterDoes() {
+        List<String> texts = List.of("2024-02-29T23:59:59.999999999Z", "2023-02-29T10:00:00Z", "2024-04-31T10:00:00Z",
+                "2024-13-01T10:00:00Z", "2024-00-01T10:00:00Z", "2024-05-00T10:00:00Z", "2024-05-01T24:00:00Z",
+                "2024-05-01T23:60:00Z", "2024-05-01T23:59:60Z", "2024-05-01T10:00:00.Z", "2024-05-01T10:00:00.1234567891Z",
+                "2024-05-01t10:00:00z", "2024-05-01T10:00:00.1z", "2024-05-01 10:00:00Z", "2024-05-01T10:00Z",
+                "2024-05-01T10:00:00,5Z", "2024-5-01T10:00:00Z", "2024-05-01T10:00:00+00:00", "2024-05-01T10:00:00.5-02:30",
+                "2024-05-01T10:00:00Z[UTC]", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z",
+                "+2024-05-01T10:00:00Z", "٢٠٢٤-05-01T10:00:00Z", "2024-05-01T1a:00:00Z", " 2024-05-01T10:00:00.250Z\n",
+                "2024-05-01T10:00:00.000000001Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.9Z");
+        for (String text : texts) {
+            assertThat(outcome(() -> EventTimestamps.parse(text))).as(text)
+                    .isEqualTo(outcome(() -> formatterOracle(text)));
+        }
+    }
+
+    /** What parse did before the UTC fast path: the formatter, then the range check. */
+    private static Instant formatterOracle(String text) {
+        Instant instant = EventTimestamps.parseWithFormatter(text.strip());
+        if (instant.isBefore(EventTimestamps.EARLIEST) || instant.isAfter(EventTimestamps.LATEST)) {
+            throw new DateTimeException("out of range");
+        }
+        return instant;
+    }
+
+    private static String outcome(Supplier<Instant> parse) {
+        try {
+            return parse.get().toString();
+        } catch (DateTimeException e) {
+            return "refused";
+        }
     }
 
     @Test

@@ -3,24 +3,26 @@ package org.opencdp.bench;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Entry point of the benchmarks: {@code java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar
- * ingestion [--warmup 10s] [--duration 30s] [--connections 8] [--batch 100]} or {@code … identity
- * [--identifiers 1000000] [--events 300000] [--mix 60/30/10] [--consumers 2] [--events-per-transaction 100]}. See
- * docs/performance.md for the figures and how they were taken.
+ * Entry point of the benchmarks ({@link #USAGE}): {@code java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar
+ * ingestion|identity|pipeline-floor [--option value ...]}. See docs/performance.md for the figures
+ * and how they were taken.
  */
 public final class Bench {
 
     static final String USAGE = """
             usage: bench ingestion [--warmup 10s] [--duration 30s] [--connections 8] [--batch 100]
-                   bench identity [--identifiers 1000000] [--events 300000] [--mix 60/30/10]
+                   bench identity [--identifiers 1000000] [--events 300000] [--warmup-events 60000] [--mix 60/30/10]
                                   [--consumers 2] [--events-per-transaction 100] [--timeout 10m]
-              identity: --mix is known/new/merging percent of the events""";
+                   bench pipeline-floor [--events 300000] [--warmup-events 60000] [--consumers 2] [--timeout 10m]
+              identity: --mix is known/new/merging percent of the events
+              pipeline-floor: identity's Kafka and JSON work with no database, the ceiling of the identity benchmark""";
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !(args[0].equals("ingestion") || args[0].equals("identity"))) {
+        if (args.length == 0 || !List.of("ingestion", "identity", "pipeline-floor").contains(args[0])) {
             System.err.println(USAGE);
             System.exit(2);
         }
@@ -29,9 +31,18 @@ public final class Bench {
             IdentityBenchmark.run(new IdentityBenchmark.Settings(
                     Long.parseLong(options.getOrDefault("identifiers", "1000000")),
                     Long.parseLong(options.getOrDefault("events", "300000")),
+                    Long.parseLong(options.getOrDefault("warmup-events", "60000")),
                     IdentityTraffic.Mix.parse(options.getOrDefault("mix", "60/30/10")),
                     Integer.parseInt(options.getOrDefault("consumers", "2")),
                     Integer.parseInt(options.getOrDefault("events-per-transaction", "100")),
+                    duration(options.getOrDefault("timeout", "10m"))));
+            System.exit(0);
+        }
+        if (args[0].equals("pipeline-floor")) {
+            PipelineFloorBenchmark.run(new PipelineFloorBenchmark.Settings(
+                    Long.parseLong(options.getOrDefault("events", "300000")),
+                    Long.parseLong(options.getOrDefault("warmup-events", "60000")),
+                    Integer.parseInt(options.getOrDefault("consumers", "2")),
                     duration(options.getOrDefault("timeout", "10m"))));
             System.exit(0);
         }

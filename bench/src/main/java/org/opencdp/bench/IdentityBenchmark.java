@@ -4,20 +4,14 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.Topics;
@@ -30,14 +24,15 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * How many accepted events per second identity-service resolves against a graph of known people:
  * the in-JVM KRaft broker (6 partitions), an embedded PostgreSQL (or {@code CDP_BENCH_JDBC_URL}),
  * the service with its listener stopped; Flyway creates the schema, {@link IdentityTraffic#preloadSql}
- * stores the known identifiers, all events are produced to {@code cdp.ingestion.events.v1}, then the
- * listener starts and a consumer counts {@code cdp.identity.resolved-events.v1} (and merges): the
- * rate is from the first to the last resolved event.
+ * stores the known identifiers. A warm-up of the same traffic is resolved first (so the JIT compiler
+ * is done), then the listener pauses, all measured events are produced to {@code
+ * cdp.ingestion.events.v1}, the listener resumes and a consumer counts {@code
+ * cdp.identity.resolved-events.v1} (and merges): the rate is from the first to the last resolved event.
  */
 final class IdentityBenchmark {
 
-    record Settings(long identifiers, long events, IdentityTraffic.Mix mix, int consumers, int eventsPerTransaction,
-                    Duration timeout) {
+    record Settings(long identifiers, long events, long warmupEvents, IdentityTraffic.Mix mix, int consumers,
+                    int eventsPerTransaction, Duration timeout) {
     }
 
     static void run(Settings settings) throws Exception {
@@ -50,28 +45,41 @@ final class IdentityBenchmark {
             String jdbcUrl = infrastructure.jdbcUrl();
             String bootstrapServers = infrastructure.bootstrapServers();
             long profiles = IdentityTraffic.profilesFor(settings.identifiers());
-            long needed = IdentityTraffic.mergesNeeded(settings.events(), settings.mix());
+            long needed = IdentityTraffic.mergesNeeded(settings.warmupEvents() + settings.events(), settings.mix());
             if (needed > IdentityTraffic.visitorsOf(profiles)) {
                 throw new IllegalArgumentException("Too few preloaded visitors (" + IdentityTraffic.visitorsOf(profiles)
                         + ") for " + needed + " merging events: preload more identifiers or merge less");
             }
-            System.out.printf("Identity benchmark: %,d known identifiers (%,d profiles), %,d events %d/%d/%d known/new/merging, "
-                            + "%d consumers, %d events per transaction, %d cores%n",
+            System.out.printf("Identity benchmark: %,d known identifiers (%,d profiles), %,d events %d/%d/%d known/new/merging "
+                            + "after %,d warm-up events, %d consumers, %d events per transaction, %d cores%n",
                     IdentityTraffic.identifiersOf(profiles), profiles, settings.events(), settings.mix().known(),
-                    settings.mix().fresh(), settings.mix().merging(), settings.consumers(),
+                    settings.mix().fresh(), settings.mix().merging(), settings.warmupEvents(), settings.consumers(),
                     settings.eventsPerTransaction(), Runtime.getRuntime().availableProcessors());
             long started = System.nanoTime();
             preload(jdbcUrl, profiles);
             System.out.printf("  preloaded in %.1f s%n", (System.nanoTime() - started) / 1e9);
 
-            started = System.nanoTime();
-            Map<IdentityTraffic.Kind, Long> kinds = produce(bootstrapServers, settings, profiles);
-            System.out.printf("  produced %,d events in %.1f s: %s%n", settings.events(),
-                    (System.nanoTime() - started) / 1e9, kinds);
-
+            var traffic = new IdentityTraffic(profiles, settings.mix(), ThreadLocalRandom.current().nextLong());
+            var listeners = identity.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers();
             try (var counter = new ResolvedCounter(bootstrapServers)) {
-                var registry = identity.getBean(KafkaListenerEndpointRegistry.class);
-                registry.getListenerContainers().forEach(MessageListenerContainer::start);
+                // the same traffic first, so the JIT has compiled the service, the broker and the drivers
+                Map<IdentityTraffic.Kind, Long> warmup = produce(bootstrapServers, traffic, settings.warmupEvents());
+                started = System.nanoTime();
+                listeners.forEach(MessageListenerContainer::start);
+                counter.countUntil(settings.warmupEvents(), settings.timeout());
+                long warmupMerges = counter.drainMerges(warmup.getOrDefault(IdentityTraffic.Kind.MERGING, 0L),
+                        Duration.ofSeconds(10));
+                System.out.printf("  warmed up with %,d events in %.1f s: %s; %,d merges%n", settings.warmupEvents(),
+                        (System.nanoTime() - started) / 1e9, warmup, warmupMerges);
+                pause(listeners);
+                counter.reset();
+
+                started = System.nanoTime();
+                Map<IdentityTraffic.Kind, Long> kinds = produce(bootstrapServers, traffic, settings.events());
+                System.out.printf("  produced %,d events in %.1f s: %s%n", settings.events(),
+                        (System.nanoTime() - started) / 1e9, kinds);
+
+                listeners.forEach(MessageListenerContainer::resume);
                 counter.countUntil(settings.events(), settings.timeout());
                 long merges = counter.drainMerges(kinds.getOrDefault(IdentityTraffic.Kind.MERGING, 0L),
                         Duration.ofSeconds(10));
@@ -80,6 +88,18 @@ final class IdentityBenchmark {
                                 + "%,d merges on %s%n", counter.resolved, seconds, (counter.resolved - 1) / seconds,
                         merges, Topics.MERGES);
             }
+        }
+    }
+
+    /** Pauses the listeners and waits until their consumers stopped fetching. */
+    private static void pause(Collection<MessageListenerContainer> listeners) throws InterruptedException {
+        listeners.forEach(MessageListenerContainer::pause);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!listeners.stream().allMatch(MessageListenerContainer::isContainerPaused)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The listeners did not pause within 30 s");
+            }
+            Thread.sleep(50);
         }
     }
 
@@ -96,8 +116,7 @@ final class IdentityBenchmark {
         }
     }
 
-    private static Map<IdentityTraffic.Kind, Long> produce(String bootstrap, Settings settings, long profiles) {
-        var traffic = new IdentityTraffic(profiles, settings.mix(), ThreadLocalRandom.current().nextLong());
+    static Map<IdentityTraffic.Kind, Long> produce(String bootstrap, IdentityTraffic traffic, long events) {
         Map<IdentityTraffic.Kind, Long> kinds = new EnumMap<>(IdentityTraffic.Kind.class);
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -105,7 +124,7 @@ final class IdentityBenchmark {
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new StringSerializer())) {
-            for (long n = 0; n < settings.events(); n++) {
+            for (long n = 0; n < events; n++) {
                 IdentityTraffic.Draw draw = traffic.next();
                 kinds.merge(draw.kind(), 1L, Long::sum);
                 producer.send(new ProducerRecord<>(Topics.EVENTS, draw.event().key(), MessageCodec.toJson(draw.event())));
@@ -116,71 +135,6 @@ final class IdentityBenchmark {
     }
 
     /** Counts resolved events and merges as the service publishes them. */
-    private static final class ResolvedCounter implements AutoCloseable {
-
-        private final KafkaConsumer<String, String> consumer;
-        long resolved;
-        long merges;
-        long firstAt;
-        long lastAt;
-
-        ResolvedCounter(String bootstrap) {
-            consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.GROUP_ID_CONFIG, "bench-counter-" + UUID.randomUUID(),
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000), new StringDeserializer(), new StringDeserializer());
-            consumer.subscribe(List.of(Topics.RESOLVED_EVENTS, Topics.MERGES));
-        }
-
-        void countUntil(long events, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            long reported = System.nanoTime();
-            while (resolved < events) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Only " + resolved + " of " + events + " events resolved within "
-                            + timeout);
-                }
-                poll();
-                if (System.nanoTime() - reported > 10_000_000_000L) {
-                    reported = System.nanoTime();
-                    System.out.printf("    … %,d resolved%n", resolved);
-                }
-            }
-        }
-
-        long drainMerges(long expected, Duration patience) {
-            long deadline = System.nanoTime() + patience.toNanos();
-            while (merges < expected && System.nanoTime() < deadline) {
-                poll();
-            }
-            return merges;
-        }
-
-        private void poll() {
-            List<ConsumerRecord<String, String>> records = new ArrayList<>();
-            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            long now = System.nanoTime();
-            for (ConsumerRecord<String, String> record : records) {
-                if (record.topic().equals(Topics.MERGES)) {
-                    merges++;
-                } else {
-                    if (resolved == 0) {
-                        firstAt = now;
-                    }
-                    resolved++;
-                    lastAt = now;
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
-    }
-
     private IdentityBenchmark() {
     }
 }

@@ -2,6 +2,8 @@ package org.opencdp.bench;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.opencdp.contracts.EventAccepted;
@@ -19,8 +21,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>known: a track of a random known user by user id and anonymous id (every fifth an identify
  *       carrying the user's email): joins one profile, changes nothing;
  *   <li>new: a track of a never-seen anonymous id, half of them with a never-seen user id: a new profile;
- *   <li>merging: a track of a random known user's user id with the anonymous id of an anonymous
- *       visitor not used by a merge before: the two profiles merge (no limit is hit).
+ *   <li>merging: a track of the user id of a random known user and the anonymous id of an anonymous
+ *       visitor, neither used by a merge before: the two profiles merge. A user merged more than once
+ *       would collect the emails of its visitors and eventually hit the email limit, so none is.
  * </ul>
  */
 final class IdentityTraffic {
@@ -60,6 +63,7 @@ final class IdentityTraffic {
     private final SplittableRandom random;
     private final String runId;
     private long nextVisitor = 3;
+    private final Set<Long> mergedUsers = new HashSet<>();
     private long newPeople;
 
     /** Traffic against {@link #profilesFor(long) profilesFor(identifiers)} preloaded profiles. */
@@ -114,7 +118,11 @@ final class IdentityTraffic {
         }
         long visitor = nextVisitor;
         nextVisitor += 4;
-        return new Draw(Kind.MERGING, event(SegmentEvent.EventType.track, "user-" + randomUser(), "anon-" + visitor, null));
+        long user;
+        do {
+            user = randomUser();
+        } while (!mergedUsers.add(user));
+        return new Draw(Kind.MERGING, event(SegmentEvent.EventType.track, "user-" + user, "anon-" + visitor, null));
     }
 
     private long randomUser() {
@@ -166,8 +174,8 @@ final class IdentityTraffic {
             SELECT '%s', 'email', CASE WHEN i %% 4 = 3 THEN 'anon-' ELSE 'user-' END || i || '@example.com', %s,
                    now() - make_interval(secs => %d - i), md5('bench-event-' || i)::uuid::text, 'src-bench'
             FROM generate_series(0, %d) AS i""".formatted(WORKSPACE, profileId, profiles, profiles - 1),
-            "ANALYZE profiles",
-            "ANALYZE identities"
+            "VACUUM (ANALYZE) profiles",
+            "VACUUM (ANALYZE) identities"
         };
     }
 }

@@ -56,9 +56,10 @@ class IdentityTrafficTest {
     }
 
     @Test
-    void shouldLinkAKnownUserWithAVisitorNotMergedBeforeInEveryMergingEvent() {
+    void shouldLinkAKnownUserWithAVisitorNeitherMergedBeforeInEveryMergingEvent() {
         var traffic = new IdentityTraffic(PROFILES, new IdentityTraffic.Mix(0, 0, 100), 3);
         Set<String> visitors = new HashSet<>();
+        Set<String> users = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
             IdentityTraffic.Draw draw = traffic.next();
             assertThat(draw.kind()).isEqualTo(IdentityTraffic.Kind.MERGING);
@@ -69,6 +70,7 @@ class IdentityTrafficTest {
             assertThat(IdentityTraffic.isVisitor(visitor)).isTrue();
             assertThat(visitor).isLessThan(PROFILES);
             assertThat(visitors.add(event.anonymousId())).isTrue();
+            assertThat(users.add(event.userId())).as("a user merged twice can hit the email limit").isTrue();
         }
     }
 

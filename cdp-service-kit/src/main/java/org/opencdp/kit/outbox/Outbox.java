@@ -1,7 +1,7 @@
 package org.opencdp.kit.outbox;
 
-import java.sql.Timestamp;
 import java.util.List;
+import java.util.UUID;
 import org.opencdp.contracts.CdpMessage;
 import org.opencdp.contracts.MessageCodec;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,7 +28,7 @@ public class Outbox {
         appendAll(List.of(message));
     }
 
-    /** Appends {@code messages}, in order, in one JDBC batch; must run inside a transaction. */
+    /** Appends {@code messages}, in order, with one statement; must run inside a transaction. */
     public void appendAll(List<? extends CdpMessage> messages) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("Outbox.append must run inside the transaction of the state change");
@@ -36,12 +36,35 @@ public class Outbox {
         if (messages.isEmpty()) {
             return;
         }
-        jdbc.batchUpdate("""
+        int size = messages.size();
+        UUID[] ids = new UUID[size];
+        String[] topics = new String[size];
+        String[] keys = new String[size];
+        String[] types = new String[size];
+        String[] payloads = new String[size];
+        String[] subjects = new String[size];
+        String[] workspaces = new String[size];
+        String[] occurredAt = new String[size];
+        for (int i = 0; i < size; i++) {
+            CdpMessage message = messages.get(i);
+            ids[i] = message.id();
+            topics[i] = message.topic();
+            keys[i] = message.key();
+            types[i] = message.type();
+            payloads[i] = MessageCodec.toJson(message);
+            subjects[i] = message.subject();
+            workspaces[i] = message.workspaceId();
+            occurredAt[i] = message.occurredAt().toString();
+        }
+        // one statement for all rows; seq follows the list's order
+        jdbc.update("""
                         INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, subject, workspace_id, occurred_at)
-                        VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)""",
-                messages.stream().map(message -> new Object[] {message.id(), message.topic(), message.key(),
-                        message.type(), MessageCodec.toJson(message), message.subject(), message.workspaceId(),
-                        Timestamp.from(message.occurredAt())}).toList());
+                        SELECT id, topic, key, type, payload, subject, workspace_id, occurred_at
+                        FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                    ?::timestamptz[]) WITH ORDINALITY
+                             AS m (id, topic, key, type, payload, subject, workspace_id, occurred_at, position)
+                        ORDER BY position""",
+                ids, topics, keys, types, payloads, subjects, workspaces, occurredAt);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override

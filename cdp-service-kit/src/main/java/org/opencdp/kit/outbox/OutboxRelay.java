@@ -1,6 +1,7 @@
 package org.opencdp.kit.outbox;
 
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -59,12 +60,11 @@ class OutboxRelay extends BackgroundLoop {
                 return 0;
             }
             List<Row> rows = jdbc.query("""
-                            SELECT seq, id, aggregatetype, aggregateid, type, payload::text, subject, workspace_id,
-                                   COALESCE(payload->>'occurredAt', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                            SELECT seq, id, aggregatetype, aggregateid, type, payload, subject, workspace_id, occurred_at
                             FROM outbox ORDER BY seq LIMIT ?""",
                     (rs, i) -> new Row(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                            rs.getString(9)),
+                            rs.getObject(9, OffsetDateTime.class).toInstant().toString()),
                     settings.batchSize());
             if (rows.isEmpty()) {
                 return 0;

@@ -24,7 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       share an identifier, known or not yet, run one after the other;
  *   <li>the rows of the profiles those identifiers are attached to, {@code FOR UPDATE} in (workspace,
  *       id) order by one statement: whoever changes a profile's identifiers (join, merge) holds its
- *       row, so its counts are exact;
+ *       row, so its counts are exact. Events that change nothing ({@link
+ *       WorkspaceGraph#changesNothing}: every identifier known, all on one profile, none re-dated)
+ *       write nothing and need no profile lock; a merge committed meanwhile orders them before it;
  *   <li>writes touch only locked profiles, identifiers locked in step 1 and rows of the profiles
  *       locked in step 2; no lock is taken after step 2.
  * </ol>
@@ -57,11 +59,20 @@ class GraphStore {
             input.lookups().forEach(identifier -> keys.add(new Key(input.workspaceId(), identifier)));
         }
         lockIdentifiers(keys);
+        readLinks(keys, (workspaceId, identifier, profileId, firstSeenAt) ->
+                graph.workspace(workspaceId).addLink(identifier, profileId, firstSeenAt));
         Set<List<String>> profileKeys = new LinkedHashSet<>();
-        readLinks(keys, (workspaceId, identifier, profileId, firstSeenAt) -> {
-            graph.workspace(workspaceId).addLink(identifier, profileId, firstSeenAt);
-            profileKeys.add(List.of(workspaceId, profileId));
-        });
+        for (ResolutionInput input : inputs) {
+            WorkspaceGraph workspace = graph.workspace(input.workspaceId());
+            if (!workspace.changesNothing(input)) {
+                for (PersonIdentifier identifier : input.lookups()) {
+                    GraphLink link = workspace.links().get(identifier);
+                    if (link != null) {
+                        profileKeys.add(List.of(input.workspaceId(), link.profileId));
+                    }
+                }
+            }
+        }
         int locked = lockProfiles(profileKeys, graph);
         if (locked != profileKeys.size()) {
             throw new StaleGraphException("A profile linked to these events vanished while they were resolved");

@@ -80,10 +80,36 @@ final class WorkspaceGraph {
         return id;
     }
 
+    /**
+     * Whether {@code input} would change nothing: every identifier it looks up is attached, all to
+     * one profile, and it was seen no earlier than any of them. Such an event resolves to that
+     * profile without reading it, so {@link GraphStore} does not lock the profiles of events that
+     * change nothing when it loads the graph, before any of them is resolved.
+     */
+    boolean changesNothing(ResolutionInput input) {
+        String profileId = null;
+        for (PersonIdentifier identifier : input.lookups()) {
+            GraphLink link = links.get(identifier);
+            if (link == null || input.sighting().seenAt().isBefore(link.firstSeenAt)) {
+                return false;
+            }
+            String id = canonical(link.profileId);
+            if (profileId != null && !profileId.equals(id)) {
+                return false;
+            }
+            profileId = id;
+        }
+        return profileId != null;
+    }
+
     /** Resolves one event of this workspace and applies the outcome to the graph. */
     Resolution resolve(ResolutionInput input) {
-        WorkspaceRules rules = input.rules();
         List<Candidate> candidates = candidates(input);
+        if (changesNothing(input)) {
+            return new Resolution(canonical(links.get(candidates.getFirst().identifier()).profileId),
+                    candidates.stream().map(Candidate::identifier).toList(), List.of(), null);
+        }
+        WorkspaceRules rules = input.rules();
         List<DroppedIdentifier> dropped = new ArrayList<>();
         while (true) {
             List<GraphProfile> matched = matchedProfiles(candidates);
@@ -134,7 +160,12 @@ final class WorkspaceGraph {
             GraphLink link = links.get(candidate.identifier());
             if (link != null) {
                 String id = canonical(link.profileId);
-                matched.putIfAbsent(id, profiles.get(id));
+                GraphProfile profile = profiles.get(id);
+                if (profile == null) {
+                    throw new IllegalStateException("Profile " + id + " of " + candidate.identifier()
+                            + " was not locked: only events that change nothing may resolve to unlocked profiles");
+                }
+                matched.putIfAbsent(id, profile);
             }
         }
         List<GraphProfile> oldestFirst = new ArrayList<>(matched.values());

@@ -1,6 +1,7 @@
 package org.opencdp.identity.resolution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -234,6 +235,40 @@ class WorkspaceGraphTest {
         GraphLink link = graph.links().get(id("user_id", "u1"));
         assertThat(link.firstSeenAt).isEqualTo(T0);
         assertThat(link.firstSighting.eventId()).isEqualTo(early.event().messageId());
+    }
+
+    @Test
+    void shouldResolveAnEventThatChangesNothingWithoutReadingItsProfile() {
+        WorkspaceGraph loaded = new WorkspaceGraph("ws", () -> "new", () -> T0);
+        loaded.addLink(id("user_id", "u1"), "stored", T0);
+        loaded.addLink(id("anonymous_id", "a1"), "stored", T0);
+        ResolutionInput known = ResolutionInput.of(TestEvents.track("ws", "u1", "a1", T0.plusSeconds(5)), rules,
+                PROPERTIES);
+
+        assertThat(loaded.changesNothing(known)).isTrue();
+        Resolution resolution = loaded.resolve(known);
+
+        assertThat(resolution.profileId()).isEqualTo("stored");
+        assertThat(resolution.merge()).isNull();
+        assertThat(loaded.profiles()).as("the profile was neither read nor created").isEmpty();
+        assertThat(loaded.links().values()).allSatisfy(link -> assertThat(link.firstSighting).isNull());
+    }
+
+    @Test
+    void shouldNeedTheProfilesOfAnEventThatAddsMergesOrRedatesIdentifiers() {
+        WorkspaceGraph loaded = new WorkspaceGraph("ws", () -> "new", () -> T0);
+        loaded.addLink(id("user_id", "u1"), "p1", T0);
+        loaded.addLink(id("anonymous_id", "a1"), "p1", T0);
+        loaded.addLink(id("anonymous_id", "a2"), "p2", T0);
+
+        assertThat(loaded.changesNothing(ResolutionInput.of(track("u1", "a9"), rules, PROPERTIES)))
+                .as("adds an identifier").isFalse();
+        assertThat(loaded.changesNothing(ResolutionInput.of(track("u1", "a2"), rules, PROPERTIES)))
+                .as("merges two profiles").isFalse();
+        assertThat(loaded.changesNothing(ResolutionInput.of(TestEvents.track("ws", "u1", "a1", T0.minusSeconds(1)),
+                rules, PROPERTIES))).as("seen before the stored first sighting").isFalse();
+        assertThatThrownBy(() -> loaded.resolve(ResolutionInput.of(track("u1", "a9"), rules, PROPERTIES)))
+                .as("a change to a profile that was not locked").isInstanceOf(IllegalStateException.class);
     }
 
     private Resolution resolve(EventAccepted message) {

@@ -68,7 +68,7 @@ class TrackingService {
         }
         rateLimiter.acquire(source, 1);
         CallOutcome outcome = new CallOutcome(source, receivedAt);
-        switch (SegmentEventValidator.check(type, event, BatchDefaults.NONE, receivedAt)) {
+        switch (check(type, event, BatchDefaults.NONE, receivedAt, NulCharacters.mayOccurIn(body))) {
             case EventCheck.Valid valid -> outcome.admitted(0, event, admission.gate(source).admit(valid.event()));
             case EventCheck.Invalid invalid -> {
                 metrics.rejected(source, 1);
@@ -101,6 +101,10 @@ class TrackingService {
                     + " events; this one has " + items.size() + ".").with("limit", maxBatchSize);
         }
         BatchDefaults defaults = BatchDefaults.of(request);
+        boolean mayHoldNul = NulCharacters.mayOccurIn(body);
+        if (mayHoldNul) {
+            refuseNulOutsideEvents(request);
+        }
         rateLimiter.acquire(source, items.size());
         EventAdmission.Gate gate = admission.gate(source);
         CallOutcome outcome = new CallOutcome(source, receivedAt);
@@ -109,7 +113,7 @@ class TrackingService {
             EventCheck check = json.largerThan(item, batch.span(index), maxEventSize)
                     ? new EventCheck.Invalid(List.of(new EventRejected.Reason("event_too_large",
                             "An event may have at most " + maxEventSize + " bytes.", "")))
-                    : SegmentEventValidator.check(null, item, defaults, receivedAt);
+                    : check(null, item, defaults, receivedAt, mayHoldNul);
             switch (check) {
                 case EventCheck.Valid valid -> outcome.admitted(index, item, gate.admit(valid.event()));
                 case EventCheck.Invalid invalid -> outcome.invalid(index, item, invalid);
@@ -121,6 +125,31 @@ class TrackingService {
                     + " events of the batch is valid.").with("rejected", outcome.rejected());
         }
         return publish(outcome);
+    }
+
+    /**
+     * {@link SegmentEventValidator#check}, after refusing an event with a NUL character in any name
+     * or string when the body may hold one ({@link NulCharacters}).
+     */
+    private static EventCheck check(EventType type, JsonNode event, BatchDefaults defaults, Instant receivedAt,
+                                    boolean mayHoldNul) {
+        String path = mayHoldNul ? NulCharacters.pathOf(event) : null;
+        if (path != null) {
+            return new EventCheck.Invalid(List.of(new EventRejected.Reason("invalid_character",
+                    "Names and strings may not contain the NUL character (U+0000).", path)));
+        }
+        return SegmentEventValidator.check(type, event, defaults, receivedAt);
+    }
+
+    /** A NUL character in the batch's own fields (its context, integrations...) would reach every event. */
+    private static void refuseNulOutsideEvents(ObjectNode request) {
+        ObjectNode outside = request.deepCopy();
+        outside.remove("batch");
+        String path = NulCharacters.pathOf(outside);
+        if (path != null) {
+            throw CdpException.badRequest("invalid_character", "Names and strings may not contain the NUL character "
+                    + "(U+0000); the batch has one at " + path + ".");
+        }
     }
 
     /** Publishes the call's messages, then counts them and records its violations. */

@@ -149,6 +149,29 @@ class TrackingErrorsIT {
     }
 
     @Test
+    void shouldRefuseEventsWithANulCharacterThatNoServiceCouldStore() {
+        JsonNode single = assertProblem(api.track("/v1/track", writeKey,
+                "{\"userId\": \"u-nul\", \"event\": \"E\", \"properties\": {\"note\": \"a\\u0000b\"}}"),
+                400, "invalid_event");
+        assertThat(single.path("errors").get(0).path("code").asString()).isEqualTo("invalid_character");
+        assertThat(single.path("errors").get(0).path("path").asString()).isEqualTo("/properties/note");
+
+        HttpResponse<String> batch = api.track("/v1/batch", writeKey, "{\"batch\": ["
+                + "{\"type\": \"track\", \"userId\": \"u-nul\\u0000\", \"event\": \"E\"}, "
+                + "{\"type\": \"track\", \"userId\": \"u-nul\", \"event\": \"Escaped backslash \\\\u0000 is fine\"}]}");
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+        JsonNode rejected = IngestionApi.json(batch).path("rejected");
+        assertThat(rejected).hasSize(1);
+        assertThat(rejected.get(0).path("index").asInt()).isZero();
+        assertThat(rejected.get(0).path("code").asString()).isEqualTo("invalid_character");
+        assertThat(events.await(r -> r.value().contains("Escaped backslash"), 1, Duration.ofSeconds(30))).hasSize(1);
+
+        JsonNode inContext = assertProblem(api.track("/v1/batch", writeKey, "{\"context\": {\"ip\": \"\\u0000\"}, "
+                + "\"batch\": [{\"type\": \"track\", \"userId\": \"u1\", \"event\": \"E\"}]}"), 400, "invalid_character");
+        assertThat(inContext.path("detail").asString()).contains("/context/ip");
+    }
+
+    @Test
     void shouldAnswer400ForABatchOverTheLimitOrWithoutEvents() {
         String tooMany = "{\"batch\": [" + IntStream.range(0, 2_501).mapToObj(i -> "{\"type\":\"identify\",\"userId\":\"u" + i + "\"}")
                 .collect(Collectors.joining(",")) + "]}";

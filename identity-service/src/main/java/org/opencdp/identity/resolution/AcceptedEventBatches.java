@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
  * Splits a polled batch of accepted events into transactions of {@code cdp.identity.events-per-transaction}.
  * When a record cannot be read or resolved, the records before it are already committed, and a
  * {@link BatchListenerFailedException} names it: the error handler commits the offsets before it,
- * dead-letters it (permanent errors) or retries from it (anything else).
+ * dead-letters it (permanent errors) or retries from it (anything else). A failed transaction is
+ * retried one event at a time to find the record at fault.
  */
 @Component
 class AcceptedEventBatches {
@@ -49,13 +50,31 @@ class AcceptedEventBatches {
                 try {
                     resolution.resolve(chunk);
                 } catch (RuntimeException e) {
-                    throw new BatchListenerFailedException("Resolving " + chunk.size() + " events failed", e, start);
+                    resolveOneByOne(chunk, start);
                 }
             }
             if (unreadable != null) {
                 throw new BatchListenerFailedException(String.valueOf(unreadable.getMessage()), unreadable, end);
             }
             start = end;
+        }
+    }
+
+    /**
+     * After a transaction of several events failed (and rolled back): the same events one
+     * transaction each, in order, so that the failure is pinned on the event that causes it, with
+     * the events before it committed, rather than on the first event of the transaction. When none
+     * fails alone, the failure was passing and every event is now resolved.
+     */
+    private void resolveOneByOne(List<ResolutionInput> chunk, int start) {
+        for (int i = 0; i < chunk.size(); i++) {
+            ResolutionInput input = chunk.get(i);
+            try {
+                resolution.resolve(List.of(input));
+            } catch (RuntimeException e) {
+                throw new BatchListenerFailedException("Resolving event " + input.message().id() + " failed", e,
+                        start + i);
+            }
         }
     }
 

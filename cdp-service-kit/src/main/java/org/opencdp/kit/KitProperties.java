@@ -24,7 +24,8 @@ public record KitProperties(
         @NotBlank @Pattern(regexp = "[a-z][a-z0-9-]*") String service,
         @Valid @DefaultValue Security security,
         @Valid @DefaultValue Kafka kafka,
-        @Valid @DefaultValue Outbox outbox) {
+        @Valid @DefaultValue Outbox outbox,
+        @Valid @DefaultValue Inbox inbox) {
 
     /**
      * Bearer-token verification. Local mode signs HS256 tokens with {@code jwtSecret}; production
@@ -60,5 +61,17 @@ public record KitProperties(
     public record Outbox(@DefaultValue("250ms") Duration pollInterval,
                          @DefaultValue("500") @Min(1) int batchSize,
                          @DefaultValue("30s") Duration sendTimeout) {
+    }
+
+    /**
+     * @param retention how long a processed message id is remembered; a redelivery after that is
+     *     processed again, so keep it longer than the retention of every topic the service consumes
+     *     (Kafka's default is 7 days)
+     * @param pruneInterval how often rows older than {@code retention} are deleted
+     * @param pruneBatchSize rows deleted per statement
+     */
+    public record Inbox(@DefaultValue("14d") Duration retention,
+                        @DefaultValue("1h") Duration pruneInterval,
+                        @DefaultValue("10000") @Min(1) int pruneBatchSize) {
     }
 }

@@ -1,6 +1,8 @@
 package org.opencdp.kit;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.opencdp.kit.inbox.Inbox;
+import org.opencdp.kit.inbox.InboxPruner;
 import org.opencdp.kit.kafka.KafkaConfiguration;
 import org.opencdp.kit.outbox.OutboxConfiguration;
 import org.opencdp.kit.problem.ProblemConfiguration;
@@ -24,5 +26,10 @@ public class ServiceKitAutoConfiguration {
     @Bean
     Inbox inbox(JdbcTemplate jdbc) {
         return new Inbox(jdbc);
+    }
+
+    @Bean
+    InboxPruner inboxPruner(JdbcTemplate jdbc, KitProperties properties, MeterRegistry meters) {
+        return new InboxPruner(jdbc, properties, meters);
     }
 }

@@ -25,6 +25,7 @@ import org.opencdp.contracts.ConsentChanged;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.Topics;
 import org.opencdp.kit.inbox.Inbox;
+import org.opencdp.kit.inbox.InboxPruner;
 import org.opencdp.kit.kafka.KafkaConfiguration;
 import org.opencdp.kit.outbox.Outbox;
 import org.opencdp.testsupport.CdpIntegrationTest;
@@ -58,6 +59,9 @@ class ServiceKitIT {
     Inbox inbox;
 
     @Autowired
+    InboxPruner inboxPruner;
+
+    @Autowired
     Outbox outbox;
 
     @Autowired
@@ -89,6 +93,25 @@ class ServiceKitIT {
                     .until(() -> count("SELECT count(*) FROM consumed WHERE profile_id = 'n1'") == 1);
         }
         assertThat(count("SELECT count(*) FROM outbox")).isZero();
+    }
+
+    @Test
+    void shouldForgetProcessedMessagesOnlyAfterTheInboxRetention() {
+        UUID expired = UUID.randomUUID();
+        UUID recent = UUID.randomUUID();
+        String processedDaysAgo = "INSERT INTO inbox (consumer, message_id, processed_at) "
+                + "VALUES ('pruned', ?, now() - make_interval(days => ?))";
+        jdbc.update(processedDaysAgo, expired, 15);
+        jdbc.update(processedDaysAgo, recent, 13);
+
+        int deleted = inboxPruner.prune();
+
+        assertThat(deleted).isPositive();
+        assertThat(jdbc.queryForList("SELECT message_id FROM inbox WHERE consumer = 'pruned'", UUID.class))
+                .containsExactly(recent);
+        Set<UUID> redelivered = new TransactionTemplate(transactionManager).execute(status ->
+                inbox.firstDeliveries("pruned", List.of(expired, recent)));
+        assertThat(redelivered).as("an id forgotten after the retention counts as new again").containsExactly(expired);
     }
 
     @Test

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,6 +47,7 @@ final class PipelineFloorBenchmark {
             var traffic = new IdentityTraffic(IdentityTraffic.profilesFor(1_000_000), new IdentityTraffic.Mix(100, 0, 0),
                     ThreadLocalRandom.current().nextLong());
             AtomicBoolean paused = new AtomicBoolean(false);
+            CountDownLatch pipesPaused = new CountDownLatch(settings.consumers());
             List<Thread> pipes = new ArrayList<>();
             List<KafkaConsumer<String, byte[]>> consumers = new ArrayList<>();
             try (var counter = new ResolvedCounter(bootstrap)) {
@@ -52,11 +55,13 @@ final class PipelineFloorBenchmark {
                 for (int i = 0; i < settings.consumers(); i++) {
                     var consumer = consumer(bootstrap);
                     consumers.add(consumer);
-                    pipes.add(Thread.ofPlatform().name("pipe-" + i).start(() -> pipe(consumer, bootstrap, paused)));
+                    pipes.add(Thread.ofPlatform().name("pipe-" + i).start(() -> pipe(consumer, bootstrap, paused, pipesPaused)));
                 }
                 counter.countUntil(settings.warmupEvents(), settings.timeout());
                 paused.set(true);
-                Thread.sleep(500); // every pipe finishes its poll and pauses
+                if (!pipesPaused.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("The pipes did not pause within 30 s");
+                }
                 counter.reset();
                 long started = System.nanoTime();
                 IdentityBenchmark.produce(bootstrap, traffic, settings.events());
@@ -87,16 +92,24 @@ final class PipelineFloorBenchmark {
         return consumer;
     }
 
-    private static void pipe(KafkaConsumer<String, byte[]> consumer, String bootstrap, AtomicBoolean paused) {
+    /** Passes records on until woken up; while {@code paused}, fetches nothing (and says so once on {@code pausedSignal}). */
+    private static void pipe(KafkaConsumer<String, byte[]> consumer, String bootstrap, AtomicBoolean paused,
+                             CountDownLatch pausedSignal) {
         try (consumer; var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
+            boolean signalled = false;
             while (true) {
                 if (paused.get()) {
                     consumer.pause(consumer.assignment());
+                    if (!signalled) {
+                        // what the previous poll returned is passed on; from here on nothing is fetched
+                        pausedSignal.countDown();
+                        signalled = true;
+                    }
                 } else {
                     consumer.resume(consumer.paused());
                 }

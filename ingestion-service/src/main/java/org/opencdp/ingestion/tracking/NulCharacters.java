@@ -2,6 +2,7 @@ package org.opencdp.ingestion.tracking;
 
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The NUL character (U+0000), which PostgreSQL stores neither in {@code text} nor in {@code jsonb}:
@@ -33,6 +34,11 @@ final class NulCharacters {
         return pathOf(node, "");
     }
 
+    /** {@link #pathOf(JsonNode)} for the properties of {@code object} other than {@code skipped}. */
+    static String pathOutside(ObjectNode object, String skipped) {
+        return inProperties(object, "", skipped);
+    }
+
     private static String pathOf(JsonNode node, String path) {
         if (node.isString()) {
             return node.asString().indexOf('\0') >= 0 ? path : null;
@@ -45,16 +51,24 @@ final class NulCharacters {
                 }
             }
         } else if (node.isObject()) {
-            for (Map.Entry<String, JsonNode> property : node.properties()) {
-                String name = property.getKey();
-                String here = path + "/" + name.replace("~", "~0").replace("/", "~1");
-                if (name.indexOf('\0') >= 0) {
-                    return here.replace("\0", "\\u0000");
-                }
-                String found = pathOf(property.getValue(), here);
-                if (found != null) {
-                    return found;
-                }
+            return inProperties(node, path, null);
+        }
+        return null;
+    }
+
+    private static String inProperties(JsonNode object, String path, String skipped) {
+        for (Map.Entry<String, JsonNode> property : object.properties()) {
+            String name = property.getKey();
+            if (name.equals(skipped)) {
+                continue;
+            }
+            String here = path + "/" + name.replace("~", "~0").replace("/", "~1");
+            if (name.indexOf('\0') >= 0) {
+                return here.replace("\0", "\\u0000");
+            }
+            String found = pathOf(property.getValue(), here);
+            if (found != null) {
+                return found;
             }
         }
         return null;

@@ -143,9 +143,7 @@ class TrackingService {
 
     /** A NUL character in the batch's own fields (its context, integrations...) would reach every event. */
     private static void refuseNulOutsideEvents(ObjectNode request) {
-        ObjectNode outside = request.deepCopy();
-        outside.remove("batch");
-        String path = NulCharacters.pathOf(outside);
+        String path = NulCharacters.pathOutside(request, "batch");
         if (path != null) {
             throw CdpException.badRequest("invalid_character", "Names and strings may not contain the NUL character "
                     + "(U+0000); the batch has one at " + path + ".");

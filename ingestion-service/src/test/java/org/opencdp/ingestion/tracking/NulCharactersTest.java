@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 class NulCharactersTest {
 
@@ -34,6 +35,16 @@ class NulCharactersTest {
         assertThat(NulCharacters.mayOccurIn(bytes(body))).isTrue();
         assertThat(NulCharacters.pathOf(read(body))).isNull();
         assertThat(NulCharacters.pathOf(read("{\"n\": 1, \"t\": true, \"z\": null, \"s\": \"plain\"}"))).isNull();
+    }
+
+    @Test
+    void shouldLookOutsideTheSkippedPropertyOnly() {
+        var request = (ObjectNode) read(
+                "{\"batch\": [\"\\u0000\"], \"context\": {\"ip\": \"1.2.3.4\"}}");
+
+        assertThat(NulCharacters.pathOutside(request, "batch")).isNull();
+        request.putObject("integrations").put("All", "\u0000");
+        assertThat(NulCharacters.pathOutside(request, "batch")).isEqualTo("/integrations/All");
     }
 
     private static JsonNode read(String json) {

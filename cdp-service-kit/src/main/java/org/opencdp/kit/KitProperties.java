@@ -25,7 +25,8 @@ public record KitProperties(
         @Valid @DefaultValue Security security,
         @Valid @DefaultValue Kafka kafka,
         @Valid @DefaultValue Outbox outbox,
-        @Valid @DefaultValue Inbox inbox) {
+        @Valid @DefaultValue Inbox inbox,
+        @Valid @DefaultValue Consumer consumer) {
 
     /**
      * Bearer-token verification. Local mode signs HS256 tokens with {@code jwtSecret}; production
@@ -64,14 +65,27 @@ public record KitProperties(
     }
 
     /**
-     * @param retention how long a processed message id is remembered; a redelivery after that is
-     *     processed again, so keep it longer than the retention of every topic the service consumes
-     *     (Kafka's default is 7 days)
+     * @param retention how long a processed message id is remembered, measured on the consumer's own
+     *     clock (behind its latest applied chunk, so a consumer that stood still forgets nothing).
+     *     Kafka redeliveries are caught by the consumed offsets whatever their age; the ids only
+     *     have to outlast the window in which an outbox relay can publish a row twice: from a
+     *     send to the delete of its row, or until a crashed service's relay starts again
      * @param pruneInterval how often rows older than {@code retention} are deleted
      * @param pruneBatchSize rows deleted per statement
      */
-    public record Inbox(@DefaultValue("14d") Duration retention,
+    public record Inbox(@DefaultValue("6h") Duration retention,
                         @DefaultValue("1h") Duration pruneInterval,
                         @DefaultValue("10000") @Min(1) int pruneBatchSize) {
+    }
+
+    /**
+     * How every {@link org.opencdp.kit.consume.BatchConsumer} applies what it polls.
+     *
+     * @param chunkSize records applied per database transaction
+     * @param maxAttempts how often a chunk that lost a deadlock or lock race is run before it is
+     *     retried one record at a time
+     */
+    public record Consumer(@DefaultValue("500") @Min(1) int chunkSize,
+                           @DefaultValue("10") @Min(1) int maxAttempts) {
     }
 }

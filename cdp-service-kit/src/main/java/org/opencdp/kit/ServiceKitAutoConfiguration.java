@@ -1,6 +1,7 @@
 package org.opencdp.kit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.opencdp.kit.consume.BatchConsumers;
 import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.inbox.InboxPruner;
 import org.opencdp.kit.kafka.KafkaConfiguration;
@@ -12,6 +13,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Wires the kit into every service that has it on the classpath. */
 @AutoConfiguration(afterName = {
@@ -26,6 +30,12 @@ public class ServiceKitAutoConfiguration {
     @Bean
     Inbox inbox(JdbcTemplate jdbc) {
         return new Inbox(jdbc);
+    }
+
+    @Bean
+    BatchConsumers batchConsumers(PlatformTransactionManager transactionManager, Inbox inbox, JdbcTemplate jdbc,
+                                  KafkaAdmin admin, KitProperties properties, MeterRegistry meters) {
+        return new BatchConsumers(new TransactionTemplate(transactionManager), inbox, jdbc, admin, properties, meters);
     }
 
     @Bean

@@ -3,13 +3,15 @@ package org.opencdp.kit.smoke;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.contracts.ConsentChanged;
 import org.opencdp.contracts.Topics;
-import org.opencdp.kit.inbox.Inbox;
-import org.opencdp.kit.kafka.IncomingMessages;
+import org.opencdp.kit.consume.BatchConsumer;
+import org.opencdp.kit.consume.BatchConsumers;
+import org.opencdp.kit.kafka.PermanentMessageException;
 import org.opencdp.kit.outbox.Outbox;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.security.Caller;
@@ -26,7 +28,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The smallest service built on the kit: a REST write with an outbox message, and an inbox consumer. */
+/** The smallest service built on the kit: a REST write with an outbox message, and a batch consumer. */
 @SpringBootApplication
 public class KitSmokeApplication {
 
@@ -62,12 +64,10 @@ public class KitSmokeApplication {
     static class NoteService {
         private final JdbcTemplate jdbc;
         private final Outbox outbox;
-        private final Inbox inbox;
 
-        NoteService(JdbcTemplate jdbc, Outbox outbox, Inbox inbox) {
+        NoteService(JdbcTemplate jdbc, Outbox outbox) {
             this.jdbc = jdbc;
             this.outbox = outbox;
-            this.inbox = inbox;
         }
 
         @Transactional
@@ -83,26 +83,28 @@ public class KitSmokeApplication {
                     .stream().findFirst().orElseThrow(() -> CdpException.notFound("note", id));
         }
 
-        @Transactional
-        void consume(ConsentChanged message) {
-            if (inbox.firstDelivery("kit-smoke", message.id())) {
-                jdbc.update("INSERT INTO consumed (message_id, profile_id) VALUES (?, ?)", message.id(),
-                        message.profileId());
+        /** A chunk handler: one statement for the chunk; a profile named {@code poison} fails for good. */
+        void consume(List<ConsentChanged> messages) {
+            if (messages.stream().anyMatch(message -> "poison".equals(message.profileId()))) {
+                throw new PermanentMessageException("profile poison cannot be consumed");
             }
+            jdbc.update("INSERT INTO consumed (message_id, profile_id) SELECT * FROM unnest(?::uuid[], ?::text[])",
+                    messages.stream().map(ConsentChanged::id).toArray(UUID[]::new),
+                    messages.stream().map(ConsentChanged::profileId).toArray(String[]::new));
         }
     }
 
     @Component
     static class ConsentListener {
-        private final NoteService notes;
+        private final BatchConsumer<ConsentChanged> consumer;
 
-        ConsentListener(NoteService notes) {
-            this.notes = notes;
+        ConsentListener(BatchConsumers consumers, NoteService notes) {
+            this.consumer = consumers.consumer("kit-smoke", ConsentChanged.class, notes::consume);
         }
 
         @KafkaListener(topics = Topics.CONSENT_CHANGES)
-        void on(ConsumerRecord<String, String> record) {
-            notes.consume(IncomingMessages.decode(record, ConsentChanged.class));
+        void on(List<ConsumerRecord<String, String>> records) {
+            consumer.consume(records);
         }
     }
 }

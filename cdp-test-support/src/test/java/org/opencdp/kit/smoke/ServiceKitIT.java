@@ -99,10 +99,10 @@ class ServiceKitIT {
     void shouldForgetProcessedMessagesOnlyAfterTheInboxRetention() {
         UUID expired = UUID.randomUUID();
         UUID recent = UUID.randomUUID();
-        String processedDaysAgo = "INSERT INTO inbox (consumer, message_id, processed_at) "
-                + "VALUES ('pruned', ?, now() - make_interval(days => ?))";
-        jdbc.update(processedDaysAgo, expired, 15);
-        jdbc.update(processedDaysAgo, recent, 13);
+        String processedHoursAgo = "INSERT INTO inbox (consumer, message_id, processed_at) "
+                + "VALUES ('pruned', ?, now() - make_interval(hours => ?))";
+        jdbc.update(processedHoursAgo, expired, 7);
+        jdbc.update(processedHoursAgo, recent, 5);
 
         int deleted = inboxPruner.prune();
 
@@ -112,6 +112,25 @@ class ServiceKitIT {
         Set<UUID> redelivered = new TransactionTemplate(transactionManager).execute(status ->
                 inbox.firstDeliveries("pruned", List.of(expired, recent)));
         assertThat(redelivered).as("an id forgotten after the retention counts as new again").containsExactly(expired);
+    }
+
+    @Test
+    void shouldMeasureTheInboxRetentionBehindTheConsumersOwnLatestChunk() {
+        // issue 9: a consumer that stood still for two days still remembers its last hours of work
+        jdbc.update("""
+                INSERT INTO consumed_offset (consumer, topic, partition, cluster_id, next_offset, consumed_at)
+                VALUES ('idle', 't', 0, 'c', 10, now() - interval '2 days')""");
+        UUID beforeItsWindow = UUID.randomUUID();
+        UUID insideItsWindow = UUID.randomUUID();
+        String processed = "INSERT INTO inbox (consumer, message_id, processed_at) "
+                + "VALUES ('idle', ?, now() - interval '2 days' - make_interval(hours => ?))";
+        jdbc.update(processed, beforeItsWindow, 7);
+        jdbc.update(processed, insideItsWindow, 5);
+
+        inboxPruner.prune();
+
+        assertThat(jdbc.queryForList("SELECT message_id FROM inbox WHERE consumer = 'idle'", UUID.class))
+                .containsExactly(insideItsWindow);
     }
 
     @Test

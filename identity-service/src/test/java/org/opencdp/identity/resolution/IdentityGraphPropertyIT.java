@@ -16,12 +16,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.opencdp.contracts.MessageCodec;
+import org.opencdp.contracts.Topics;
 import org.opencdp.identity.IdentityProperties;
 import org.opencdp.identity.IdentityServiceApplication;
 import org.opencdp.identity.graph.PersonIdentifier;
@@ -46,7 +50,8 @@ class IdentityGraphPropertyIT {
 
     private static TestInfrastructure infrastructure;
     private static ConfigurableApplicationContext context;
-    private static IdentityResolutionService resolution;
+    private static EventAcceptedListener listener;
+    private static final AtomicLong OFFSETS = new AtomicLong();
     private static IdentityRulesService rules;
     private static IdentityProperties properties;
     private static JdbcTemplate jdbc;
@@ -60,7 +65,7 @@ class IdentityGraphPropertyIT {
         context = IdentityServiceApplication.application()
                 .run(settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                         .toArray(String[]::new));
-        resolution = context.getBean(IdentityResolutionService.class);
+        listener = context.getBean(EventAcceptedListener.class);
         rules = context.getBean(IdentityRulesService.class);
         properties = context.getBean(IdentityProperties.class);
         jdbc = context.getBean(JdbcTemplate.class);
@@ -84,11 +89,11 @@ class IdentityGraphPropertyIT {
 
         String oneByOne = run + "-one-by-one";
         for (List<PersonIdentifier> event : RandomPeople.shuffled(events, random)) {
-            resolution.resolve(List.of(input(oneByOne, event)));
+            resolve(List.of(input(oneByOne, event)), 0);
         }
         String batched = run + "-batched";
         for (List<ResolutionInput> chunk : chunks(batched, RandomPeople.shuffled(events, random), random)) {
-            resolution.resolve(chunk);
+            resolve(chunk, 0);
         }
         String concurrent = run + "-concurrent";
         resolveConcurrently(chunks(concurrent, RandomPeople.shuffled(events, random), random));
@@ -128,15 +133,28 @@ class IdentityGraphPropertyIT {
         return chunks;
     }
 
+    /**
+     * Hands {@code chunk} to the service's listener as one poll of records from {@code partition},
+     * so it goes through the kit's batch consumer as in production. Offsets only grow: the
+     * consumer skips offsets it has applied.
+     */
+    private static void resolve(List<ResolutionInput> chunk, int partition) {
+        listener.on(chunk.stream()
+                .map(input -> new ConsumerRecord<>(Topics.EVENTS, partition, OFFSETS.getAndIncrement(),
+                        input.message().key(), MessageCodec.toJson(input.message())))
+                .toList());
+    }
+
     private static void resolveConcurrently(List<List<ResolutionInput>> chunks) throws Exception {
         ConcurrentLinkedQueue<List<ResolutionInput>> queue = new ConcurrentLinkedQueue<>(chunks);
         ExecutorService threads = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
+                int partition = 1 + i;
                 workers.add(threads.submit(() -> {
                     for (List<ResolutionInput> chunk = queue.poll(); chunk != null; chunk = queue.poll()) {
-                        resolution.resolve(chunk);
+                        resolve(chunk, partition);
                     }
                 }));
             }

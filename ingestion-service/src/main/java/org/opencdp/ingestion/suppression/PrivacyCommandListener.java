@@ -1,8 +1,13 @@
 package org.opencdp.ingestion.suppression;
 
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.opencdp.contracts.CdpMessage;
 import org.opencdp.contracts.PrivacyCommandIssued;
 import org.opencdp.contracts.Topics;
+import org.opencdp.kit.KitProperties;
+import org.opencdp.kit.consume.BatchConsumer;
+import org.opencdp.kit.consume.BatchConsumers;
 import org.opencdp.kit.kafka.IncomingMessages;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -11,14 +16,16 @@ import org.springframework.stereotype.Component;
 @Component
 class PrivacyCommandListener {
 
-    private final PrivacyCommandService commands;
+    private final BatchConsumer<PrivacyCommandIssued> consumer;
 
-    PrivacyCommandListener(PrivacyCommandService commands) {
-        this.commands = commands;
+    PrivacyCommandListener(BatchConsumers consumers, PrivacyCommandService commands, KitProperties kit) {
+        this.consumer = consumers.consumer(PrivacyCommandService.CONSUMER,
+                record -> PrivacyCommandService.validated(IncomingMessages.decode(record, PrivacyCommandIssued.class)),
+                CdpMessage::id, commands::apply, kit.consumer().chunkSize());
     }
 
     @KafkaListener(topics = Topics.PRIVACY_COMMANDS)
-    void on(ConsumerRecord<String, String> record) {
-        commands.handle(IncomingMessages.decode(record, PrivacyCommandIssued.class));
+    void on(List<ConsumerRecord<String, String>> records) {
+        consumer.consume(records);
     }
 }

@@ -9,18 +9,16 @@ import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.PrivacyCommandAcknowledged;
 import org.opencdp.contracts.PrivacyCommandAcknowledged.Outcome;
 import org.opencdp.contracts.PrivacyCommandIssued;
-import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.kafka.PermanentMessageException;
 import org.opencdp.kit.outbox.Outbox;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Carries out privacy commands for ingestion, once per command (inbox): with {@code suppress} it
+ * Carries out privacy commands for ingestion, once per command (the kit's batch consumer): with {@code suppress} it
  * stores the command's {@code user_id}, {@code anonymous_id} and {@code email} identifiers (hashed)
  * so the Tracking API refuses their events from then on; other identifier types cannot be seen at
  * the door and are left to the services that resolve them. Ingestion keeps no other personal data
@@ -35,28 +33,40 @@ class PrivacyCommandService {
     static final String CONSUMER = "ingestion.privacy-commands";
     static final String SERVICE = "ingestion";
 
-    private final Inbox inbox;
     private final Outbox outbox;
     private final SuppressionRepository suppressions;
     private final SuppressionIndex index;
 
-    PrivacyCommandService(Inbox inbox, Outbox outbox, SuppressionRepository suppressions, SuppressionIndex index) {
-        this.inbox = inbox;
+    PrivacyCommandService(Outbox outbox, SuppressionRepository suppressions, SuppressionIndex index) {
         this.outbox = outbox;
         this.suppressions = suppressions;
         this.index = index;
     }
 
-    @Transactional
-    public void handle(PrivacyCommandIssued command) {
+    /** Refuses a command that can never be carried out; it goes to the dead-letter topic. */
+    static PrivacyCommandIssued validated(PrivacyCommandIssued command) {
         if (command.workspaceId() == null || command.workspaceId().isBlank() || command.requestId() == null
                 || command.command() == null) {
             throw new PermanentMessageException("Privacy command " + command.id()
                     + " lacks its workspace, request id or command");
         }
-        if (!inbox.firstDelivery(CONSUMER, command.id())) {
-            return;
+        return command;
+    }
+
+    /**
+     * Carries out a chunk of new commands inside the kit consumer's transaction. Privacy commands
+     * are rare (one per person's request), so each runs its own few statements; the
+     * acknowledgements go to the outbox in one.
+     */
+    void apply(List<PrivacyCommandIssued> commands) {
+        List<PrivacyCommandAcknowledged> acknowledgements = new ArrayList<>();
+        for (PrivacyCommandIssued command : commands) {
+            acknowledgements.add(carryOut(command));
         }
+        outbox.appendAll(acknowledgements);
+    }
+
+    private PrivacyCommandAcknowledged carryOut(PrivacyCommandIssued command) {
         List<Identifier> identifiers = command.identifiers() == null ? List.of() : command.identifiers();
         List<SuppressedIdentifier> suppressed = new ArrayList<>();
         int ignored = 0;
@@ -71,14 +81,14 @@ class PrivacyCommandService {
             }
         }
         ObjectNode export = command.command() == PrivacyCommandIssued.Command.EXPORT ? export(command) : null;
-        outbox.append(new PrivacyCommandAcknowledged(UUID.randomUUID(), command.workspaceId(), Instant.now(),
-                command.requestId(), SERVICE, Outcome.DONE, detail(command, suppressed.size(), ignored), export));
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
                 suppressed.forEach(index::add);
             }
         });
+        return new PrivacyCommandAcknowledged(UUID.randomUUID(), command.workspaceId(), Instant.now(),
+                command.requestId(), SERVICE, Outcome.DONE, detail(command, suppressed.size(), ignored), export);
     }
 
     /** Which of the command's identifiers ingestion refuses events for, and since when. */

@@ -52,9 +52,9 @@ class ConsentService {
                 : LegalBasis.parse(request.legalBasis()).orElseThrow();
         Instant occurredAt = request.occurredAt() == null ? Instant.now() : request.occurredAt();
         List<ConsentStatement> statements = new ArrayList<>();
-        request.purposes().forEach((purpose, value) -> statements.add(new ConsentStatement(purpose,
+        request.purposes().forEach((purpose, value) -> statements.add(ConsentStatement.stated(purpose,
                 "granted".equals(value), source, legalBasis, Jurisdiction.normalize(request.jurisdiction()),
-                occurredAt, null)));
+                occurredAt)));
         ledger.record(workspaceId, profileId, statements, ConsentLedger.Repeats.RECORD);
         return view(workspaceId, profileId);
     }

@@ -4,11 +4,13 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.opencdp.consent.subjects.SubjectService;
 import org.opencdp.contracts.ConsentChanged;
 import org.opencdp.kit.outbox.Outbox;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -54,32 +56,48 @@ public class ConsentLedger {
     /** Records {@code statements} about {@code profileId}; within the caller's transaction. */
     @Transactional(propagation = Propagation.MANDATORY)
     public Recorded record(String workspaceId, String profileId, List<ConsentStatement> statements, Repeats repeats) {
-        consent.lockProfile(workspaceId, profileId);
+        ProfileRef profile = new ProfileRef(workspaceId, profileId);
+        consent.lockProfiles(List.of(profile));
         subjects.remember(workspaceId, profileId);
-        Map<String, PurposeState> current = consent.findState(workspaceId, profileId);
-        int recorded = 0;
-        boolean changed = false;
-        for (ConsentStatement statement : statements) {
-            PurposeState state = current.get(statement.purpose());
-            if (repeats == Repeats.SKIP && state != null && state.granted() == statement.granted()) {
-                continue;
-            }
-            if (!consent.insertRecord(workspaceId, profileId, statement)) {
-                continue;
-            }
-            recorded++;
-            if (consent.applyToState(workspaceId, profileId, statement)) {
-                changed = true;
-                current.put(statement.purpose(), new PurposeState(statement.purpose(), statement.granted(),
-                        statement.occurredAt(), statement.source(), statement.legalBasis(), statement.jurisdiction()));
-            }
+        return apply(List.of(new StatedConsent(profile, statements)), repeats);
+    }
+
+    /**
+     * Records what each of a chunk's events states, in order, as if one at a time, with {@link
+     * Repeats#SKIP}; within the caller's transaction. The caller records that the profiles exist.
+     * Statements: the profiles' locks, their state, the statements already recorded, the ledger
+     * rows, the state rows, the outbox: six, however many events.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    void recordEvents(List<StatedConsent> stated) {
+        if (stated.isEmpty()) {
+            return;
         }
-        if (changed) {
-            Map<String, Boolean> purposes = new TreeMap<>();
-            consent.findState(workspaceId, profileId).forEach((purpose, state) -> purposes.put(purpose, state.granted()));
-            outbox.append(new ConsentChanged(UUID.randomUUID(), workspaceId, Instant.now(), profileId, purposes));
+        consent.lockProfiles(new TreeSet<>(stated.stream().map(StatedConsent::profile).toList()));
+        apply(stated, Repeats.SKIP);
+    }
+
+    /** Folds {@code stated} over the locked profiles' state and writes the result. */
+    private Recorded apply(List<StatedConsent> stated, Repeats repeats) {
+        Set<ProfileRef> profiles = new TreeSet<>(stated.stream().map(StatedConsent::profile).toList());
+        ConsentFold fold = new ConsentFold(consent.findStates(profiles), consent.findRecorded(stated), repeats);
+        stated.forEach(fold::apply);
+        List<ConsentFold.LedgerRecord> records = fold.records();
+        if (!records.isEmpty() && consent.insertRecords(records) != records.size()) {
+            // another transaction recorded one of these events' statements since we read the ledger
+            // (the same messageId resolved to another profile): run again, on what it committed
+            throw new ConcurrencyFailureException("A consent statement was recorded concurrently");
         }
-        return new Recorded(recorded, changed);
+        List<ConsentFold.StateRow> rows = fold.stateRows();
+        if (!rows.isEmpty()) {
+            consent.upsertStates(rows);
+        }
+        Instant now = Instant.now();
+        outbox.appendAll(fold.snapshots().stream()
+                .map(snapshot -> new ConsentChanged(UUID.randomUUID(), snapshot.profile().workspaceId(), now,
+                        snapshot.profile().profileId(), snapshot.purposes()))
+                .toList());
+        return new Recorded(records.size(), !rows.isEmpty());
     }
 
     /** The profile's current state, purpose → state, sorted by purpose. */

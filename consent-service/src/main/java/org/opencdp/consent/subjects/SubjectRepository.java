@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -16,20 +18,55 @@ class SubjectRepository {
         this.jdbc = jdbc;
     }
 
-    void rememberProfile(String workspaceId, String profileId) {
+    /** Records that the profiles exist, in one statement and in their order (the lock order of new rows). */
+    void rememberProfiles(SortedSet<KnownProfile> profiles) {
         jdbc.update("""
-                INSERT INTO known_profiles (workspace_id, profile_id) VALUES (?, ?)
-                ON CONFLICT (workspace_id, profile_id) DO NOTHING""", workspaceId, profileId);
+                        INSERT INTO known_profiles (workspace_id, profile_id)
+                        SELECT w, p FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS k (w, p, position)
+                        ORDER BY position
+                        ON CONFLICT (workspace_id, profile_id) DO NOTHING""",
+                profiles.stream().map(KnownProfile::workspaceId).toArray(String[]::new),
+                profiles.stream().map(KnownProfile::profileId).toArray(String[]::new));
     }
 
-    /** Maps the identifier to the profile; a later resolved event (e.g. after a merge) re-points it. */
-    void upsertIdentifier(String workspaceId, String type, String value, String profileId) {
+    /**
+     * Points each known identifier of {@code owners} whose profile differs at its new profile, in
+     * one statement; rows already right are neither locked nor rewritten.
+     */
+    void repointIdentifiers(SortedMap<IdentifierKey, String> owners) {
         jdbc.update("""
-                INSERT INTO subject_identifiers (workspace_id, type, value, profile_id) VALUES (?, ?, ?, ?)
-                ON CONFLICT (workspace_id, type, value) DO UPDATE
-                    SET profile_id = EXCLUDED.profile_id, updated_at = now()
-                    WHERE subject_identifiers.profile_id <> EXCLUDED.profile_id""",
-                workspaceId, type, value, profileId);
+                        UPDATE subject_identifiers s SET profile_id = o.p, updated_at = now()
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS o (w, t, v, p)
+                        WHERE s.workspace_id = o.w AND s.type = o.t AND s.value = o.v AND s.profile_id <> o.p""",
+                identifierColumns(owners));
+    }
+
+    /** Adds the identifiers of {@code owners} not known yet, in one statement and in key order. */
+    void insertIdentifiers(SortedMap<IdentifierKey, String> owners) {
+        jdbc.update("""
+                        INSERT INTO subject_identifiers (workspace_id, type, value, profile_id)
+                        SELECT w, t, v, p FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
+                             AS o (w, t, v, p, position)
+                        ORDER BY position
+                        ON CONFLICT (workspace_id, type, value) DO NOTHING""",
+                identifierColumns(owners));
+    }
+
+    private static Object[] identifierColumns(SortedMap<IdentifierKey, String> owners) {
+        int size = owners.size();
+        String[] workspaces = new String[size];
+        String[] types = new String[size];
+        String[] values = new String[size];
+        String[] profiles = new String[size];
+        int i = 0;
+        for (var owner : owners.entrySet()) {
+            workspaces[i] = owner.getKey().workspaceId();
+            types[i] = owner.getKey().type();
+            values[i] = owner.getKey().value();
+            profiles[i] = owner.getValue();
+            i++;
+        }
+        return new Object[] {workspaces, types, values, profiles};
     }
 
     Optional<String> findProfile(String workspaceId, String type, String value) {

@@ -1,9 +1,13 @@
 package org.opencdp.consent.subjects;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.opencdp.contracts.Identifier;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -25,17 +29,35 @@ public class SubjectService {
         this.subjects = subjects;
     }
 
-    /** Records that {@code profileId} exists and is known by {@code identifiers}; within the caller's transaction. */
+    /**
+     * Records what a chunk's events show, in their order: that each profile exists, and that each
+     * identifier now belongs to the profile of the last event that carried it (a later resolved
+     * event, e.g. after a merge, re-points it). Within the caller's transaction; three statements
+     * however many sightings, none of which locks or rewrites a row that does not change.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void learn(String workspaceId, String profileId, Collection<Identifier> identifiers) {
-        subjects.rememberProfile(workspaceId, profileId);
-        identifiers.forEach(id -> subjects.upsertIdentifier(workspaceId, id.type(), id.value(), profileId));
+    public void learnAll(List<Sighting> sightings) {
+        if (sightings.isEmpty()) {
+            return;
+        }
+        SortedSet<KnownProfile> profiles = new TreeSet<>();
+        SortedMap<IdentifierKey, String> owners = new TreeMap<>();
+        for (Sighting sighting : sightings) {
+            profiles.add(new KnownProfile(sighting.workspaceId(), sighting.profileId()));
+            sighting.identifiers().forEach(id -> owners.put(
+                    new IdentifierKey(sighting.workspaceId(), id.type(), id.value()), sighting.profileId()));
+        }
+        subjects.rememberProfiles(profiles);
+        if (!owners.isEmpty()) {
+            subjects.repointIdentifiers(owners);
+            subjects.insertIdentifiers(owners);
+        }
     }
 
     /** Records that {@code profileId} exists (consent was stated for it); within the caller's transaction. */
     @Transactional(propagation = Propagation.MANDATORY)
     public void remember(String workspaceId, String profileId) {
-        subjects.rememberProfile(workspaceId, profileId);
+        subjects.rememberProfiles(new TreeSet<>(Set.of(new KnownProfile(workspaceId, profileId))));
     }
 
     /** The profile known by {@code type}/{@code value} in the workspace. */

@@ -73,7 +73,7 @@ public record KitProperties(
      * @param pruneInterval how often rows older than {@code retention} are deleted
      * @param pruneBatchSize rows deleted per statement
      */
-    public record Inbox(@DefaultValue("6h") Duration retention,
+    public record Inbox(@DefaultValue("1h") Duration retention,
                         @DefaultValue("1h") Duration pruneInterval,
                         @DefaultValue("10000") @Min(1) int pruneBatchSize) {
     }

@@ -10,7 +10,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Deletes inbox rows older than {@code cdp.kit.inbox.retention}, a batch per statement, so the
  * inbox stays bounded. Age is measured behind the consumer's own latest applied chunk (its newest
  * {@code consumed_offset} row), not behind the wall clock: a consumer that stood still for a day
- * still remembers the ids of its last hours of work, which is where a relay's second copy of a
+ * still remembers the ids of its last hour of work, which is where a relay's second copy of a
  * message would land. Kafka redeliveries do not need the ids at all (the consumed offsets catch
  * them). The delete goes by {@code processed_at}, which a BRIN index serves (rows arrive in that
  * order); a consumer without offsets (not a batch consumer) ages by the wall clock.

@@ -99,10 +99,10 @@ class ServiceKitIT {
     void shouldForgetProcessedMessagesOnlyAfterTheInboxRetention() {
         UUID expired = UUID.randomUUID();
         UUID recent = UUID.randomUUID();
-        String processedHoursAgo = "INSERT INTO inbox (consumer, message_id, processed_at) "
-                + "VALUES ('pruned', ?, now() - make_interval(hours => ?))";
-        jdbc.update(processedHoursAgo, expired, 7);
-        jdbc.update(processedHoursAgo, recent, 5);
+        String processedMinutesAgo = "INSERT INTO inbox (consumer, message_id, processed_at) "
+                + "VALUES ('pruned', ?, now() - make_interval(mins => ?))";
+        jdbc.update(processedMinutesAgo, expired, 70);
+        jdbc.update(processedMinutesAgo, recent, 50);
 
         int deleted = inboxPruner.prune();
 
@@ -116,16 +116,16 @@ class ServiceKitIT {
 
     @Test
     void shouldMeasureTheInboxRetentionBehindTheConsumersOwnLatestChunk() {
-        // issue 9: a consumer that stood still for two days still remembers its last hours of work
+        // issue 9: a consumer that stood still for two days still remembers its last hour of work
         jdbc.update("""
                 INSERT INTO consumed_offset (consumer, topic, partition, cluster_id, next_offset, consumed_at)
                 VALUES ('idle', 't', 0, 'c', 10, now() - interval '2 days')""");
         UUID beforeItsWindow = UUID.randomUUID();
         UUID insideItsWindow = UUID.randomUUID();
         String processed = "INSERT INTO inbox (consumer, message_id, processed_at) "
-                + "VALUES ('idle', ?, now() - interval '2 days' - make_interval(hours => ?))";
-        jdbc.update(processed, beforeItsWindow, 7);
-        jdbc.update(processed, insideItsWindow, 5);
+                + "VALUES ('idle', ?, now() - interval '2 days' - make_interval(mins => ?))";
+        jdbc.update(processed, beforeItsWindow, 70);
+        jdbc.update(processed, insideItsWindow, 50);
 
         inboxPruner.prune();
 

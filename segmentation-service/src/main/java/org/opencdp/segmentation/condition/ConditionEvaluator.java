@@ -1,7 +1,9 @@
 package org.opencdp.segmentation.condition;
 
+import java.util.HashSet;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.IntPredicate;
 import tools.jackson.databind.JsonNode;
 
@@ -34,6 +36,25 @@ public final class ConditionEvaluator {
             case Not not -> !matches(not.condition(), traits);
             case TraitCondition trait -> matchesTrait(trait, traits.get(trait.trait()));
         };
+    }
+
+    /**
+     * The names of the traits {@link #matches} reads for {@code condition}: a change that touches none
+     * of them cannot change its result.
+     */
+    public Set<String> traitsRead(Condition condition) {
+        Set<String> names = new HashSet<>();
+        collectTraits(condition, names);
+        return Set.copyOf(names);
+    }
+
+    private static void collectTraits(Condition condition, Set<String> names) {
+        switch (condition) {
+            case And and -> and.conditions().forEach(c -> collectTraits(c, names));
+            case Or or -> or.conditions().forEach(c -> collectTraits(c, names));
+            case Not not -> collectTraits(not.condition(), names);
+            case TraitCondition trait -> names.add(trait.trait());
+        }
     }
 
     private static boolean matchesTrait(TraitCondition condition, JsonNode actual) {

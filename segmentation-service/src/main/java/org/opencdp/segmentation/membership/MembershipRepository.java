@@ -2,12 +2,14 @@ package org.opencdp.segmentation.membership;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.opencdp.segmentation.profile.ProfileKey;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -25,11 +27,56 @@ public class MembershipRepository {
         this.jdbc = jdbc;
     }
 
-    /** The segments the profile is currently a member of. */
-    public Set<String> segmentsOf(String workspaceId, String profileId) {
-        return new HashSet<>(jdbc.queryForList("""
-                        SELECT segment_id FROM memberships WHERE workspace_id = ? AND profile_id = ? AND member""",
-                String.class, workspaceId, profileId));
+    /** The segments each of {@code profiles} is currently a member of, in one statement (non-members absent). */
+    public Map<ProfileKey, Set<String>> segmentsOf(Collection<ProfileKey> profiles) {
+        Map<ProfileKey, Set<String>> segments = new HashMap<>();
+        if (profiles.isEmpty()) {
+            return segments;
+        }
+        jdbc.query("""
+                        SELECT workspace_id, profile_id, segment_id FROM memberships
+                        WHERE (workspace_id, profile_id) IN (SELECT * FROM unnest(?::text[], ?::text[])) AND member""",
+                rs -> {
+                    segments.computeIfAbsent(new ProfileKey(rs.getString(1), rs.getString(2)), k -> new HashSet<>())
+                            .add(rs.getString(3));
+                },
+                profiles.stream().map(ProfileKey::workspaceId).toArray(String[]::new),
+                profiles.stream().map(ProfileKey::profileId).toArray(String[]::new));
+        return segments;
+    }
+
+    /**
+     * Writes many memberships' net changes in one statement: each row ends {@code member} after
+     * {@code transitions} entries and exits, its version raised by that many (a new row starts at 0,
+     * so its first entry is version 1). A row is only changed if it is as the caller read it (a
+     * member before an odd number of transitions ends out, and the reverse); the answer holds the new
+     * version of each row written, so a row missing from it was not as read.
+     */
+    Map<MembershipKey, Long> write(List<NetChange> changes, Instant at) {
+        if (changes.isEmpty()) {
+            return Map.of();
+        }
+        Map<MembershipKey, Long> versions = new HashMap<>();
+        jdbc.query("""
+                        INSERT INTO memberships AS m (workspace_id, segment_id, profile_id, member, version, changed_at)
+                        SELECT w, s, p, member, n, ?
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::boolean[], ?::bigint[]) AS x (w, s, p, member, n)
+                        ORDER BY w, s, p COLLATE "C"
+                        ON CONFLICT (workspace_id, segment_id, profile_id) DO UPDATE
+                        SET member = EXCLUDED.member, version = m.version + EXCLUDED.version,
+                            changed_at = EXCLUDED.changed_at
+                        WHERE m.member = (EXCLUDED.member <> (EXCLUDED.version % 2 = 1))
+                        RETURNING workspace_id, segment_id, profile_id, version""",
+                rs -> {
+                    versions.put(new MembershipKey(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getLong(4));
+                },
+                Timestamp.from(at),
+                changes.stream().map(c -> c.key().workspaceId()).toArray(String[]::new),
+                changes.stream().map(c -> c.key().segmentId()).toArray(String[]::new),
+                changes.stream().map(c -> c.key().profileId()).toArray(String[]::new),
+                changes.stream().map(NetChange::member).toArray(Boolean[]::new),
+                changes.stream().map(c -> (long) c.transitions()).toArray(Long[]::new));
+        return versions;
     }
 
     /** The current members of a segment with ids in {@code (afterExclusive, lastInclusive]}. */
@@ -119,5 +166,13 @@ public class MembershipRepository {
                     sizes.put(rs.getString(1), rs.getLong(2));
                 }, workspaceId);
         return sizes;
+    }
+
+    /** A membership row's key. */
+    record MembershipKey(String workspaceId, String segmentId, String profileId) {
+    }
+
+    /** What a chunk did to one membership row: how many transitions, and whether it ends a member. */
+    record NetChange(MembershipKey key, boolean member, int transitions) {
     }
 }

@@ -2,11 +2,19 @@ package org.opencdp.segmentation.membership;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.opencdp.contracts.MembershipChanged;
 import org.opencdp.contracts.MembershipChanged.Transition;
 import org.opencdp.kit.outbox.Outbox;
+import org.opencdp.segmentation.membership.MembershipRepository.MembershipKey;
+import org.opencdp.segmentation.membership.MembershipRepository.NetChange;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,6 +46,41 @@ public class MembershipTransitions {
                 : memberships.exit(workspaceId, segmentId, profileId, now);
         version.ifPresent(v -> publish(workspaceId, segmentId, profileId, matches ? Transition.entered
                 : Transition.exited, v, now));
+    }
+
+    /**
+     * Writes {@code transitions} (in the order they happened; several may concern one membership) with
+     * one statement for the membership rows and one for the outbox, whatever their number. Each
+     * MembershipChanged carries the version its row had after that transition, exactly as writing
+     * them one at a time would. The caller read the rows' state while holding the profiles' locks; a
+     * row found otherwise means that read went stale, and the chunk is run again.
+     */
+    public void applyAll(List<MembershipTransition> transitions) {
+        if (transitions.isEmpty()) {
+            return;
+        }
+        Map<MembershipKey, NetChange> net = new LinkedHashMap<>();
+        for (MembershipTransition t : transitions) {
+            MembershipKey key = new MembershipKey(t.workspaceId(), t.segmentId(), t.profileId());
+            NetChange before = net.get(key);
+            net.put(key, new NetChange(key, t.entered(), before == null ? 1 : before.transitions() + 1));
+        }
+        Instant now = now();
+        Map<MembershipKey, Long> versions = memberships.write(List.copyOf(net.values()), now);
+        if (versions.size() != net.size()) {
+            throw new OptimisticLockingFailureException((net.size() - versions.size())
+                    + " membership row(s) changed since they were read");
+        }
+        // each row's version before the chunk; every transition then raises it by one
+        Map<MembershipKey, Long> reached = new HashMap<>();
+        net.forEach((key, change) -> reached.put(key, versions.get(key) - change.transitions()));
+        List<MembershipChanged> messages = new ArrayList<>(transitions.size());
+        for (MembershipTransition t : transitions) {
+            long version = reached.merge(new MembershipKey(t.workspaceId(), t.segmentId(), t.profileId()), 1L, Long::sum);
+            messages.add(new MembershipChanged(UUID.randomUUID(), t.workspaceId(), now, t.segmentId(), t.profileId(),
+                    t.entered() ? Transition.entered : Transition.exited, version));
+        }
+        outbox.appendAll(messages);
     }
 
     /** Exits the members whose profile segmentation no longer knows (end of a build). */

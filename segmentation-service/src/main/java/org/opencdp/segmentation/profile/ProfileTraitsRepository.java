@@ -2,14 +2,15 @@ package org.opencdp.segmentation.profile;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.opencdp.contracts.MessageCodec;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
@@ -28,26 +29,75 @@ public class ProfileTraitsRepository {
     }
 
     /**
-     * Applies a change (a JSON-null value removes the key) and returns the profile's traits after it.
-     * Takes the row lock, which serialises this profile's evaluation with a segment build's batch.
+     * The stored rows of {@code keys} (profiles never stored are absent), in one statement, each locked
+     * FOR NO KEY UPDATE until the transaction ends, in (workspace, profile id) order so concurrent
+     * chunks cannot deadlock. The lock serialises a profile's real-time evaluation with a segment
+     * build's batch (which holds FOR SHARE on the rows it evaluates).
      */
-    public Map<String, JsonNode> apply(String workspaceId, String profileId, Map<String, JsonNode> traits,
-                                       Map<String, JsonNode> computedTraits, Instant at) {
-        Change change = Change.of(traits);
-        Change computed = Change.of(computedTraits);
-        String merged = jdbc.queryForObject("""
+    public Map<ProfileKey, ProfileState> lock(Collection<ProfileKey> keys) {
+        Map<ProfileKey, ProfileState> stored = new HashMap<>();
+        if (keys.isEmpty()) {
+            return stored;
+        }
+        jdbc.query("""
+                        SELECT workspace_id, profile_id, traits::text, computed_traits::text, updated_at
+                        FROM profile_traits
+                        WHERE (workspace_id, profile_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))
+                        ORDER BY workspace_id, profile_id
+                        FOR NO KEY UPDATE""",
+                rs -> {
+                    ProfileKey key = new ProfileKey(rs.getString(1), rs.getString(2));
+                    stored.put(key, new ProfileState(key, toMap(rs.getString(3)), toMap(rs.getString(4)),
+                            rs.getTimestamp(5).toInstant()));
+                },
+                keys.stream().map(ProfileKey::workspaceId).toArray(String[]::new),
+                keys.stream().map(ProfileKey::profileId).toArray(String[]::new));
+        return stored;
+    }
+
+    /**
+     * Stores {@code profiles} as they are (replacing each row's traits), in one statement.
+     * {@code locked} are the rows {@link #lock} returned in this transaction; any other profile must
+     * be new. If one was inserted meanwhile by another transaction, what the caller computed from
+     * "no row" is stale: the statement then fails with {@link OptimisticLockingFailureException}, and
+     * the whole chunk is run again (it then finds and locks the row).
+     */
+    public void write(List<ProfileState> profiles, Set<ProfileKey> locked) {
+        if (profiles.isEmpty()) {
+            return;
+        }
+        int size = profiles.size();
+        String[] workspaces = new String[size];
+        String[] ids = new String[size];
+        String[] traits = new String[size];
+        String[] computed = new String[size];
+        String[] updatedAt = new String[size];
+        for (int i = 0; i < size; i++) {
+            ProfileState profile = profiles.get(i);
+            workspaces[i] = profile.key().workspaceId();
+            ids[i] = profile.key().profileId();
+            traits[i] = MessageCodec.mapper().writeValueAsString(profile.traits());
+            computed[i] = MessageCodec.mapper().writeValueAsString(profile.computedTraits());
+            updatedAt[i] = profile.updatedAt().toString();
+        }
+        // xmax = 0 holds for a row this statement inserted, not for one it updated (PostgreSQL's usual idiom)
+        List<ProfileKey> updated = jdbc.query("""
                         INSERT INTO profile_traits AS p (workspace_id, profile_id, traits, computed_traits, updated_at)
-                        VALUES (?, ?, ?::jsonb, ?::jsonb, ?)
+                        SELECT w, id, t::jsonb, c::jsonb, u
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[]) AS x (w, id, t, c, u)
+                        ORDER BY w, id COLLATE "C"
                         ON CONFLICT (workspace_id, profile_id) DO UPDATE
-                        SET traits = (p.traits || EXCLUDED.traits)
-                                - ARRAY(SELECT jsonb_array_elements_text(?::jsonb)),
-                            computed_traits = (p.computed_traits || EXCLUDED.computed_traits)
-                                - ARRAY(SELECT jsonb_array_elements_text(?::jsonb)),
-                            updated_at = GREATEST(p.updated_at, EXCLUDED.updated_at)
-                        RETURNING traits::text""", String.class,
-                workspaceId, profileId, change.set(), computed.set(), Timestamp.from(at),
-                change.removed(), computed.removed());
-        return toMap(merged);
+                        SET traits = EXCLUDED.traits, computed_traits = EXCLUDED.computed_traits,
+                            updated_at = EXCLUDED.updated_at
+                        RETURNING workspace_id, profile_id, xmax = 0""",
+                (rs, i) -> rs.getBoolean(3) ? null : new ProfileKey(rs.getString(1), rs.getString(2)),
+                workspaces, ids, traits, computed, updatedAt).stream().filter(Objects::nonNull).toList();
+        for (ProfileKey row : updated) {
+            if (!locked.contains(row)) {
+                throw new OptimisticLockingFailureException("Profile " + row.profileId() + " of workspace "
+                        + row.workspaceId() + " was stored by another transaction meanwhile");
+            }
+        }
     }
 
     /**
@@ -91,25 +141,5 @@ public class ProfileTraitsRepository {
             object.forEachEntry(traits::put);
         }
         return traits;
-    }
-
-    /** A change as SQL parameters: the keys to set (JSON object) and the keys to remove (JSON array). */
-    private record Change(String set, String removed) {
-
-        static Change of(Map<String, JsonNode> values) {
-            ObjectNode set = MessageCodec.mapper().createObjectNode();
-            List<String> removed = new ArrayList<>();
-            if (values != null) {
-                values.forEach((name, value) -> {
-                    if (value == null || value.isNull() || value.isMissingNode()) {
-                        removed.add(name);
-                    } else {
-                        set.set(name, value);
-                    }
-                });
-            }
-            return new Change(MessageCodec.mapper().writeValueAsString(set),
-                    MessageCodec.mapper().writeValueAsString(removed));
-        }
     }
 }

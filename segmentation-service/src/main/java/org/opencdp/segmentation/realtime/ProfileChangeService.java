@@ -1,28 +1,40 @@
 package org.opencdp.segmentation.realtime;
 
-import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.opencdp.contracts.ProfileChanged;
-import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.kafka.PermanentMessageException;
-import org.opencdp.segmentation.condition.ConditionEvaluator;
 import org.opencdp.segmentation.membership.MembershipRepository;
 import org.opencdp.segmentation.membership.MembershipTransitions;
+import org.opencdp.segmentation.profile.ProfileKey;
+import org.opencdp.segmentation.profile.ProfileState;
 import org.opencdp.segmentation.profile.ProfileTraitsRepository;
+import org.opencdp.segmentation.segment.SegmentCatalog;
 import org.opencdp.segmentation.segment.SegmentDefinition;
 import org.opencdp.segmentation.segment.SegmentDefinitionLock;
-import org.opencdp.segmentation.segment.SegmentRepository;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
-import tools.jackson.databind.JsonNode;
 
 /**
- * Real-time membership: keeps the profile's traits from each ProfileChanged and re-evaluates the
- * workspace's segments for that profile, writing each transition with its MembershipChanged in the
- * same transaction as the inbox row (a re-delivered message changes nothing).
+ * Real-time membership, a chunk of ProfileChanged messages at a time (the kit's batch consumer calls
+ * {@link #apply} in the chunk's transaction, with the messages not applied before, in order). Per
+ * chunk, whatever its size, at most eight statements (five when nothing enters or leaves a segment):
+ * <ol>
+ *   <li>the shared {@link SegmentDefinitionLock} of the chunk's workspaces;</li>
+ *   <li>their segments' ids and versions ({@link SegmentCatalog}; plus one read of the conditions it
+ *       has not parsed yet, after a segment is created or redefined);</li>
+ *   <li>the chunk's profiles' stored traits, locked in key order;</li>
+ *   <li>the current memberships of the profiles that need evaluating (skipped when none does);</li>
+ *   <li>the profiles' new traits, in one upsert;</li>
+ *   <li>the membership rows that changed, and their MembershipChanged messages in the outbox (both
+ *       skipped when nothing changed).</li>
+ * </ol>
+ * The changes are folded and evaluated in memory by {@link ProfileChangeFold}, with the result of
+ * applying them one at a time.
  *
  * <p>Segments still {@code building} are evaluated too: a profile that changes after the build's
  * batch passed it would otherwise keep a stale membership until its next change. The build and this
@@ -34,56 +46,62 @@ class ProfileChangeService {
 
     static final String CONSUMER = "segmentation-profiles";
 
-    private final Inbox inbox;
     private final SegmentDefinitionLock definitionLock;
+    private final SegmentCatalog catalog;
     private final ProfileTraitsRepository profiles;
-    private final SegmentRepository segments;
     private final MembershipRepository memberships;
     private final MembershipTransitions transitions;
-    private final ConditionEvaluator evaluator = new ConditionEvaluator();
+    private final ProfileChangeFold fold = new ProfileChangeFold();
 
-    ProfileChangeService(Inbox inbox, SegmentDefinitionLock definitionLock, ProfileTraitsRepository profiles,
-                         SegmentRepository segments, MembershipRepository memberships,
+    ProfileChangeService(SegmentDefinitionLock definitionLock, SegmentCatalog catalog,
+                         ProfileTraitsRepository profiles, MembershipRepository memberships,
                          MembershipTransitions transitions) {
-        this.inbox = inbox;
         this.definitionLock = definitionLock;
+        this.catalog = catalog;
         this.profiles = profiles;
-        this.segments = segments;
         this.memberships = memberships;
         this.transitions = transitions;
     }
 
-    @Transactional
-    void handle(ProfileChanged message) {
-        if (message.profileId() == null || message.profileId().isBlank()) {
-            throw new PermanentMessageException("ProfileChanged " + message.id() + " has no profileId");
+    /** Checks what can be checked on a message alone; a message without a profile can never be applied. */
+    static ProfileChanged requireApplicable(ProfileChanged message) {
+        if (message.id() == null) {
+            throw new PermanentMessageException("ProfileChanged has no id");
         }
-        if (!inbox.firstDelivery(CONSUMER, message.id())) {
-            return;
+        if (message.workspaceId() == null || message.profileId() == null || message.profileId().isBlank()) {
+            throw new PermanentMessageException("ProfileChanged " + message.id() + " has no "
+                    + (message.workspaceId() == null ? "workspaceId" : "profileId"));
         }
-        String workspaceId = message.workspaceId();
-        String profileId = message.profileId();
-        definitionLock.forEvaluation(workspaceId);
-        Map<String, JsonNode> traits = store(message);
-        List<SegmentDefinition> definitions = segments.definitions(workspaceId);
-        if (definitions.isEmpty()) {
-            return;
-        }
-        Set<String> current = memberships.segmentsOf(workspaceId, profileId);
-        for (SegmentDefinition segment : definitions) {
-            transitions.reconcile(workspaceId, segment.id(), profileId,
-                    evaluator.matches(segment.condition(), traits), current.contains(segment.id()));
+        return message;
+    }
+
+    /** Applies a chunk of changes, set-wise; must run in the chunk's transaction. */
+    void apply(List<ProfileChanged> changes) {
+        try {
+            applyChecked(changes);
+        } catch (DataIntegrityViolationException e) {
+            // e.g. a \u0000 in a string, which PostgreSQL's jsonb refuses: retrying cannot help. The kit
+            // then applies the chunk one message at a time, which pins this on the message at fault.
+            throw new PermanentMessageException((changes.size() == 1 ? "ProfileChanged " + changes.getFirst().id()
+                    : "A ProfileChanged of this chunk") + " has content PostgreSQL cannot store", e);
         }
     }
 
-    private Map<String, JsonNode> store(ProfileChanged message) {
-        Instant at = message.occurredAt() == null ? Instant.now() : message.occurredAt();
-        try {
-            return profiles.apply(message.workspaceId(), message.profileId(), message.traits(),
-                    message.computedTraits(), at);
-        } catch (DataIntegrityViolationException e) {
-            // e.g. a \u0000 in a string, which PostgreSQL's jsonb refuses: retrying cannot help
-            throw new PermanentMessageException("ProfileChanged " + message.id() + " has traits that cannot be stored", e);
+    private void applyChecked(List<ProfileChanged> changes) {
+        changes.forEach(ProfileChangeService::requireApplicable);
+        SortedSet<String> workspaces = new TreeSet<>();
+        Set<ProfileKey> keys = new LinkedHashSet<>();
+        for (ProfileChanged change : changes) {
+            workspaces.add(change.workspaceId());
+            keys.add(ProfileChangeFold.keyOf(change));
         }
+        definitionLock.forEvaluation(workspaces);
+        Map<String, List<SegmentDefinition>> segments = catalog.definitions(workspaces);
+        Map<ProfileKey, ProfileState> stored = profiles.lock(keys);
+        Set<ProfileKey> evaluated = fold.evaluated(changes, stored.keySet(), segments);
+        Map<ProfileKey, Set<String>> members = memberships.segmentsOf(evaluated);
+        ProfileChangeFold.Result result = fold.apply(changes, stored, segments, members);
+        profiles.write(result.profiles(), stored.keySet());
+        transitions.applyAll(result.transitions());
     }
 }

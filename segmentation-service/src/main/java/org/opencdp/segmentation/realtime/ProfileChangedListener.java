@@ -1,24 +1,35 @@
 package org.opencdp.segmentation.realtime;
 
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.Topics;
+import org.opencdp.kit.KitProperties;
+import org.opencdp.kit.consume.BatchConsumer;
+import org.opencdp.kit.consume.BatchConsumers;
 import org.opencdp.kit.kafka.IncomingMessages;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-/** Consumes {@link Topics#PROFILE_CHANGES}; the work is in {@link ProfileChangeService}. */
+/**
+ * Consumes {@link Topics#PROFILE_CHANGES} with the kit's {@link BatchConsumer} (inbox consumer
+ * {@value ProfileChangeService#CONSUMER}); each chunk is applied by {@link ProfileChangeService#apply}.
+ * A record that cannot be read, or names no profile, is refused when decoded, so it is dead-lettered
+ * without holding up the rest of its chunk.
+ */
 @Component
 class ProfileChangedListener {
 
-    private final ProfileChangeService service;
+    private final BatchConsumer<ProfileChanged> consumer;
 
-    ProfileChangedListener(ProfileChangeService service) {
-        this.service = service;
+    ProfileChangedListener(BatchConsumers consumers, ProfileChangeService service, KitProperties kit) {
+        this.consumer = consumers.consumer(ProfileChangeService.CONSUMER,
+                record -> ProfileChangeService.requireApplicable(IncomingMessages.decode(record, ProfileChanged.class)),
+                ProfileChanged::id, service::apply, kit.consumer().chunkSize());
     }
 
     @KafkaListener(topics = Topics.PROFILE_CHANGES)
-    void on(ConsumerRecord<String, String> record) {
-        service.handle(IncomingMessages.decode(record, ProfileChanged.class));
+    void on(List<ConsumerRecord<String, String>> records) {
+        consumer.consume(records);
     }
 }

@@ -1,5 +1,6 @@
 package org.opencdp.segmentation.segment;
 
+import java.util.Collection;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -22,9 +23,14 @@ public class SegmentDefinitionLock {
         this.jdbc = jdbc;
     }
 
-    /** Held while a transaction evaluates a profile against the workspace's segments. */
-    public void forEvaluation(String workspaceId) {
-        jdbc.queryForList("SELECT pg_advisory_xact_lock_shared(" + KEY + ")::text", String.class, workspaceId);
+    /**
+     * Held while a transaction evaluates profiles of {@code workspaceIds} against their segments. One
+     * statement takes each workspace's shared lock, in workspace order.
+     */
+    public void forEvaluation(Collection<String> workspaceIds) {
+        jdbc.queryForList("SELECT pg_advisory_xact_lock_shared(" + KEY.replace("?", "w") + ")::text"
+                        + " FROM (SELECT DISTINCT w FROM unnest(?::text[]) AS w ORDER BY w) AS workspaces",
+                String.class, (Object) workspaceIds.toArray(String[]::new));
     }
 
     /** Held while a transaction creates, changes or deletes a segment of the workspace. */

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.opencdp.contracts.MessageCodec;
@@ -26,10 +27,25 @@ public class SegmentRepository {
         this.jdbc = jdbc;
     }
 
-    /** Every segment of the workspace, building or ready, with its parsed condition. */
-    public List<SegmentDefinition> definitions(String workspaceId) {
-        return jdbc.query("SELECT id, condition::text FROM segments WHERE workspace_id = ?",
-                (rs, i) -> new SegmentDefinition(rs.getString(1), parser.parse(json(rs.getString(2)))), workspaceId);
+    /** The id, version and status of every segment of {@code workspaceIds}, in one statement. */
+    List<SegmentVersion> versions(Collection<String> workspaceIds) {
+        return jdbc.query("SELECT workspace_id, id, version, status FROM segments WHERE workspace_id = ANY (?::text[])",
+                (rs, i) -> new SegmentVersion(rs.getString(1), rs.getString(2), rs.getLong(3),
+                        SegmentStatus.valueOf(rs.getString(4)) == SegmentStatus.building),
+                (Object) workspaceIds.toArray(String[]::new));
+    }
+
+    /** The current conditions of {@code which} (by workspace and id), in one statement; none when empty. */
+    List<StoredCondition> conditions(List<SegmentVersion> which) {
+        if (which.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query("""
+                        SELECT workspace_id, id, version, condition::text FROM segments
+                        WHERE (workspace_id, id) IN (SELECT * FROM unnest(?::text[], ?::text[]))""",
+                (rs, i) -> new StoredCondition(rs.getString(1), rs.getString(2), rs.getLong(3), json(rs.getString(4))),
+                which.stream().map(SegmentVersion::workspaceId).toArray(String[]::new),
+                which.stream().map(SegmentVersion::id).toArray(String[]::new));
     }
 
     void insert(String workspaceId, String id, String name, JsonNode condition, Instant now) {
@@ -103,6 +119,14 @@ public class SegmentRepository {
 
     private static JsonNode json(String text) {
         return MessageCodec.mapper().readTree(text);
+    }
+
+    /** A segment's identity and definition version; {@code building} while its build runs. */
+    record SegmentVersion(String workspaceId, String id, long version, boolean building) {
+    }
+
+    /** A segment's condition as stored, at {@code version}. */
+    record StoredCondition(String workspaceId, String id, long version, JsonNode condition) {
     }
 
     /** A segment a builder holds: where its build continues ({@code cursor}: after that profile id). */

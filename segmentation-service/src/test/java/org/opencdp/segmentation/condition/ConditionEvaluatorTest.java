@@ -168,6 +168,17 @@ class ConditionEvaluatorTest {
                 .isFalse();
     }
 
+    @Test
+    void shouldNameEveryTraitAConditionReadsWhenNestedUnderAndOrNot() {
+        Condition condition = parser.parse(json("""
+                {"and": [{"trait": "plan", "op": "eq", "value": "pro"},
+                         {"or": [{"trait": "age", "op": "gte", "value": 18},
+                                 {"not": {"trait": "country", "op": "exists"}}]},
+                         {"trait": "plan", "op": "neq", "value": "free"}]}"""));
+
+        assertThat(evaluator.traitsRead(condition)).containsExactlyInAnyOrder("plan", "age", "country");
+    }
+
     private boolean evaluate(String trait, String op, String value) {
         return evaluator.matches(trait(op, value), Map.of("t", json(trait)));
     }

@@ -3,12 +3,18 @@ package org.opencdp.activation.delivery;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.opencdp.activation.config.ActivationProperties;
 import org.opencdp.activation.connector.Connector;
 import org.opencdp.activation.connector.ConnectorTarget;
@@ -19,16 +25,30 @@ import org.opencdp.activation.consent.ConsentClient;
 import org.opencdp.activation.consent.ConsentDecision;
 import org.opencdp.activation.consent.ConsentUnavailableException;
 import org.opencdp.activation.destination.Destination;
+import org.opencdp.activation.destination.DestinationRef;
 import org.opencdp.activation.destination.DestinationService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * One dispatch round: claim due deliveries, ask consent-service once per destination, and send
- * only what it allowed, outside any database transaction. Denied deliveries are blocked for good;
- * when consent-service cannot answer, deliveries wait without using an attempt (never sent, never
- * dropped); failed sends are retried with exponential backoff until they run out of attempts.
+ * One dispatch round, outside any database transaction:
+ *
+ * <ol>
+ *   <li>claim due deliveries (one statement) and read their destinations (one statement);</li>
+ *   <li>ask consent-service once per workspace and set of required purposes, for every profile of
+ *       the round at once (destinations sharing their purposes share the question);</li>
+ *   <li>open the credentials of the destinations with allowed deliveries (one statement) and send
+ *       only what consent allowed;</li>
+ *   <li>record every delivery's outcome in one statement.</li>
+ * </ol>
+ *
+ * Questions to consent-service and sends to different destinations run concurrently, so a round
+ * lasts about one decision and one send, well within the claim's lease. Denied deliveries are
+ * blocked for good; when consent-service cannot answer, deliveries wait without using an attempt
+ * (never sent, never dropped); failed sends are retried with exponential backoff until they run out
+ * of attempts. A delivery whose round failed before recording keeps its lease until it runs out,
+ * then is claimed again.
  */
 @Component
 class DeliveryDispatcher {
@@ -65,108 +85,170 @@ class DeliveryDispatcher {
     /** Runs one round; returns how many deliveries it claimed. */
     int dispatchOnce() {
         List<ClaimedDelivery> claimed = deliveries.claimDue(properties.batchSize(), properties.lease());
-        Map<DestinationKey, List<ClaimedDelivery>> byDestination = new LinkedHashMap<>();
-        for (ClaimedDelivery delivery : claimed) {
-            byDestination.computeIfAbsent(new DestinationKey(delivery.workspaceId(), delivery.destinationId()),
-                    key -> new ArrayList<>()).add(delivery);
+        if (claimed.isEmpty()) {
+            return 0;
         }
-        byDestination.forEach((key, batch) -> {
-            try {
-                dispatch(key, batch);
-            } catch (RuntimeException e) {
-                // the leases run out and the deliveries are claimed again
-                log.warn("Dispatching {} deliveries to destination {} failed; they will be retried", batch.size(),
-                        key.destinationId(), e);
+        Map<DestinationRef, Destination> known = destinations.findAll(
+                claimed.stream().map(DeliveryDispatcher::destinationOf).collect(TreeSet::new, Set::add, Set::addAll));
+        List<DeliveryOutcome> outcomes = new ArrayList<>();
+        Map<ConsentQuestion, List<ClaimedDelivery>> questions = new LinkedHashMap<>();
+        for (ClaimedDelivery delivery : claimed) {
+            Destination destination = known.get(destinationOf(delivery));
+            if (destination == null) {
+                continue; // deleted meanwhile: its deliveries went with it
             }
-        });
+            if (connectors.find(destination.type()).isEmpty()) {
+                outcomes.add(DeliveryOutcome.dead(delivery, null, delivery.attempts(),
+                        "no connector for destination type '" + destination.type() + "'"));
+                continue;
+            }
+            questions.computeIfAbsent(new ConsentQuestion(delivery.workspaceId(),
+                    List.copyOf(new TreeSet<>(destination.requiredPurposes()))), q -> new ArrayList<>()).add(delivery);
+        }
+        Map<DestinationRef, List<Allowed>> allowed = new LinkedHashMap<>();
+        inParallel(questions.keySet(), question -> decide(question, questions.get(question)), "Asking consent")
+                .values().forEach(decided -> {
+                    outcomes.addAll(decided.outcomes());
+                    decided.allowed().forEach(one -> allowed.computeIfAbsent(destinationOf(one.delivery()),
+                            ref -> new ArrayList<>()).add(one));
+                });
+        outcomes.addAll(send(allowed, known));
+        recordAll(outcomes);
         return claimed.size();
     }
 
-    private void dispatch(DestinationKey key, List<ClaimedDelivery> batch) {
-        Optional<Destination> found = destinations.find(key.workspaceId(), key.destinationId());
-        if (found.isEmpty()) {
-            return; // deleted meanwhile: its deliveries went with it
-        }
-        Destination destination = found.get();
-        Optional<Connector> connector = connectors.find(destination.type());
-        if (connector.isEmpty()) {
-            batch.forEach(delivery -> record(delivery, "dead", deliveries.markDead(delivery, null, delivery.attempts(),
-                    "no connector for destination type '" + destination.type() + "'")));
-            return;
-        }
+    /** One question to consent-service: may these deliveries' profiles leave for these purposes? */
+    private Decided decide(ConsentQuestion question, List<ClaimedDelivery> batch) {
         Map<String, ConsentDecision> decisions;
         try {
             LinkedHashSet<String> profileIds = new LinkedHashSet<>();
             batch.forEach(delivery -> profileIds.add(delivery.profileId()));
-            decisions = consent.decide(key.workspaceId(), destination.requiredPurposes(), profileIds);
+            decisions = consent.decide(question.workspaceId(), question.purposes(), profileIds);
         } catch (ConsentUnavailableException e) {
-            log.warn("consent-service could not decide {} deliveries to destination {}: {}", batch.size(),
-                    key.destinationId(), e.getMessage());
-            batch.forEach(delivery -> postpone(delivery, CONSENT_UNAVAILABLE + e.getMessage()));
-            return;
+            log.warn("consent-service could not decide {} deliveries of workspace {}: {}", batch.size(),
+                    question.workspaceId(), e.getMessage());
+            return new Decided(batch.stream().map(delivery -> postpone(delivery, CONSENT_UNAVAILABLE + e.getMessage()))
+                    .toList(), List.of());
         }
-        Map<UUID, ClaimedDelivery> allowed = new LinkedHashMap<>();
-        List<OutboundDelivery> outbound = new ArrayList<>();
+        List<DeliveryOutcome> outcomes = new ArrayList<>();
+        List<Allowed> allowed = new ArrayList<>();
         for (ClaimedDelivery delivery : batch) {
             ConsentDecision decision = decisions.get(delivery.profileId());
             if (decision == null) {
-                postpone(delivery, CONSENT_UNAVAILABLE + "no decision for profile " + delivery.profileId());
+                outcomes.add(postpone(delivery, CONSENT_UNAVAILABLE + "no decision for profile " + delivery.profileId()));
             } else if (!decision.allowed()) {
-                record(delivery, "blocked_by_consent", deliveries.markBlockedByConsent(delivery, decision.decisionId()));
+                outcomes.add(DeliveryOutcome.blockedByConsent(delivery, decision.decisionId()));
             } else {
-                allowed.put(delivery.id(), delivery);
-                outbound.add(new OutboundDelivery(delivery.id(), delivery.destinationId(), delivery.workspaceId(),
-                        delivery.profileId(), decision.decisionId(), delivery.kind(), delivery.payload()));
+                allowed.add(new Allowed(delivery, decision.decisionId()));
             }
         }
-        if (outbound.isEmpty()) {
-            return;
-        }
-        ConnectorTarget target;
-        try {
-            target = destinations.target(destination);
-        } catch (IllegalStateException e) {
-            log.error("Destination {} cannot be prepared: {}", destination.id(), e.getMessage());
-            allowed.values().forEach(delivery -> postpone(delivery, e.getMessage()));
-            return;
-        }
-        Map<UUID, SendOutcome> outcomes = connector.get().send(target, outbound);
-        for (OutboundDelivery sent : outbound) {
-            SendOutcome outcome = outcomes.getOrDefault(sent.id(),
-                    new SendOutcome.RetryLater("the connector reported no outcome", null));
-            recordSend(allowed.get(sent.id()), sent.consentDecisionId(), outcome);
-        }
+        return new Decided(outcomes, allowed);
     }
 
-    private void recordSend(ClaimedDelivery delivery, String decisionId, SendOutcome outcome) {
+    /** Sends the allowed deliveries, each destination's at once and the destinations concurrently. */
+    private List<DeliveryOutcome> send(Map<DestinationRef, List<Allowed>> allowed,
+                                       Map<DestinationRef, Destination> known) {
+        if (allowed.isEmpty()) {
+            return List.of();
+        }
+        DestinationService.Targets targets = destinations.targets(allowed.keySet().stream().map(known::get).toList());
+        List<DeliveryOutcome> outcomes = new ArrayList<>();
+        targets.unusable().forEach((ref, reason) -> {
+            log.error("Destination {} cannot be prepared: {}", ref.id(), reason);
+            allowed.get(ref).forEach(one -> outcomes.add(postpone(one.delivery(), reason)));
+        });
+        inParallel(targets.ready().keySet(), ref -> sendTo(connectors.find(known.get(ref).type()).orElseThrow(),
+                targets.ready().get(ref), allowed.get(ref)), "Sending")
+                .values().forEach(outcomes::addAll);
+        return outcomes;
+    }
+
+    private List<DeliveryOutcome> sendTo(Connector connector, ConnectorTarget target, List<Allowed> batch) {
+        List<OutboundDelivery> outbound = batch.stream().map(one -> new OutboundDelivery(one.delivery().id(),
+                one.delivery().destinationId(), one.delivery().workspaceId(), one.delivery().profileId(),
+                one.decisionId(), one.delivery().kind(), one.delivery().payload())).toList();
+        Map<UUID, SendOutcome> sent = connector.send(target, outbound);
+        return batch.stream().map(one -> outcomeOf(one, sent.getOrDefault(one.delivery().id(),
+                new SendOutcome.RetryLater("the connector reported no outcome", null)))).toList();
+    }
+
+    private DeliveryOutcome outcomeOf(Allowed one, SendOutcome outcome) {
+        ClaimedDelivery delivery = one.delivery();
         int attempts = delivery.attempts() + 1;
-        switch (outcome) {
-            case SendOutcome.Delivered delivered ->
-                    record(delivery, "delivered", deliveries.markDelivered(delivery, decisionId, attempts));
+        return switch (outcome) {
+            case SendOutcome.Delivered delivered -> DeliveryOutcome.delivered(delivery, one.decisionId(), attempts);
             case SendOutcome.Rejected rejected ->
-                    record(delivery, "dead", deliveries.markDead(delivery, decisionId, attempts, rejected.error()));
+                    DeliveryOutcome.dead(delivery, one.decisionId(), attempts, rejected.error());
             case SendOutcome.RetryLater retry when attempts >= properties.maxAttempts() ->
-                    record(delivery, "dead", deliveries.markDead(delivery, decisionId, attempts,
-                            "gave up after " + attempts + " attempts: " + retry.error()));
-            case SendOutcome.RetryLater retry ->
-                    record(delivery, "retry", deliveries.markForRetry(delivery, decisionId, attempts,
-                            backoff.after(attempts, retry.retryAfter()), retry.error()));
+                    DeliveryOutcome.dead(delivery, one.decisionId(), attempts,
+                            "gave up after " + attempts + " attempts: " + retry.error());
+            case SendOutcome.RetryLater retry -> DeliveryOutcome.retry(delivery, one.decisionId(), attempts,
+                    backoff.after(attempts, retry.retryAfter()), retry.error());
+        };
+    }
+
+    private DeliveryOutcome postpone(ClaimedDelivery delivery, String reason) {
+        return DeliveryOutcome.postponed(delivery, waitBackoff.after(delivery.waits() + 1), reason);
+    }
+
+    /** One statement for the round's outcomes; counts those recorded, warns about those whose lease ran out. */
+    private void recordAll(List<DeliveryOutcome> outcomes) {
+        Set<UUID> recorded = deliveries.record(outcomes);
+        for (DeliveryOutcome outcome : outcomes) {
+            if (recorded.contains(outcome.delivery().id())) {
+                meters.counter("cdp.activation.deliveries", "outcome", outcome.outcome()).increment();
+            } else {
+                log.warn("The outcome ({}) of delivery {} was not recorded: its lease ran out (another round retries "
+                        + "it) or its destination was deleted", outcome.outcome(), outcome.delivery().id());
+            }
         }
     }
 
-    private void postpone(ClaimedDelivery delivery, String reason) {
-        record(delivery, "postponed", deliveries.postpone(delivery, waitBackoff.after(delivery.waits() + 1), reason));
-    }
-
-    private void record(ClaimedDelivery delivery, String outcome, boolean stillLeased) {
-        if (stillLeased) {
-            meters.counter("cdp.activation.deliveries", "outcome", outcome).increment();
-        } else {
-            log.warn("The outcome ({}) of delivery {} was not recorded: its lease ran out (another round retries it) "
-                    + "or its destination was deleted", outcome, delivery.id());
+    /**
+     * Runs {@code task} for every key on its own virtual thread and returns the results of those that
+     * completed. A task that fails is logged: its deliveries get no outcome this round, their leases
+     * run out and another round claims them again.
+     */
+    private static <K, R> Map<K, R> inParallel(Collection<K> keys, Function<K, R> task, String what) {
+        Map<K, R> results = new LinkedHashMap<>();
+        if (keys.size() == 1) {
+            K only = keys.iterator().next();
+            try {
+                results.put(only, task.apply(only));
+            } catch (RuntimeException e) {
+                log.warn("{} for {} failed; its deliveries will be retried", what, only, e);
+            }
+            return results;
         }
+        Map<K, Future<R>> running = new LinkedHashMap<>();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            keys.forEach(key -> running.put(key, executor.submit(() -> task.apply(key))));
+        }
+        running.forEach((key, future) -> {
+            try {
+                results.put(key, future.get());
+            } catch (ExecutionException e) {
+                log.warn("{} for {} failed; its deliveries will be retried", what, key, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return results;
     }
 
-    private record DestinationKey(String workspaceId, UUID destinationId) {
+    private static DestinationRef destinationOf(ClaimedDelivery delivery) {
+        return new DestinationRef(delivery.workspaceId(), delivery.destinationId());
+    }
+
+    /** A workspace and a set of purposes (sorted): what one call to consent-service asks about. */
+    private record ConsentQuestion(String workspaceId, List<String> purposes) {
+    }
+
+    /** A delivery consent-service allowed, with the decision's id. */
+    private record Allowed(ClaimedDelivery delivery, String decisionId) {
+    }
+
+    /** What one question decided: the outcomes it settled (blocked, postponed) and the deliveries it allowed. */
+    private record Decided(List<DeliveryOutcome> outcomes, List<Allowed> allowed) {
     }
 }

@@ -1,30 +1,40 @@
 package org.opencdp.activation.delivery;
 
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.MembershipChanged;
 import org.opencdp.contracts.Topics;
-import org.opencdp.kit.kafka.IncomingMessages;
+import org.opencdp.kit.consume.BatchConsumer;
+import org.opencdp.kit.consume.BatchConsumers;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-/** Consumes resolved events and segment membership changes into the delivery queue. */
+/**
+ * Consumes resolved events and segment membership changes into the delivery queue, a chunk per
+ * transaction through the kit's {@link BatchConsumer} (offsets and inbox de-duplication, one-at-a-time
+ * retry of a failing chunk, dead letters); {@link DeliveryIntakeService} applies each chunk set-wise.
+ */
 @Component
 class DeliveryListener {
 
-    private final DeliveryIntakeService intake;
+    private final BatchConsumer<EventResolved> events;
+    private final BatchConsumer<MembershipChanged> memberships;
 
-    DeliveryListener(DeliveryIntakeService intake) {
-        this.intake = intake;
+    DeliveryListener(BatchConsumers consumers, DeliveryIntakeService intake) {
+        this.events = consumers.consumer(DeliveryIntakeService.EVENTS_CONSUMER, EventResolved.class,
+                intake::queueEvents);
+        this.memberships = consumers.consumer(DeliveryIntakeService.MEMBERSHIPS_CONSUMER, MembershipChanged.class,
+                intake::queueMembershipChanges);
     }
 
     @KafkaListener(topics = Topics.RESOLVED_EVENTS)
-    void onEventResolved(ConsumerRecord<String, String> record) {
-        intake.onEventResolved(IncomingMessages.decode(record, EventResolved.class));
+    void onEventsResolved(List<ConsumerRecord<String, String>> records) {
+        events.consume(records);
     }
 
     @KafkaListener(topics = Topics.MEMBERSHIPS)
-    void onMembershipChanged(ConsumerRecord<String, String> record) {
-        intake.onMembershipChanged(IncomingMessages.decode(record, MembershipChanged.class));
+    void onMembershipsChanged(List<ConsumerRecord<String, String>> records) {
+        memberships.consume(records);
     }
 }

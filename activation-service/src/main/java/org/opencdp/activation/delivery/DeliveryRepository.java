@@ -5,14 +5,16 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.opencdp.activation.connector.DeliveryKind;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -35,15 +37,44 @@ class DeliveryRepository {
         this.json = json;
     }
 
-    /** Queues a delivery; returns false when this message was already queued for this destination. */
-    boolean insert(String workspaceId, UUID destinationId, String profileId, DeliveryKind kind, JsonNode payload,
-                   UUID sourceMessageId) {
+    /**
+     * Queues deliveries in one statement and returns how many are new: a delivery whose id is
+     * already queued (the same event or change for the same destination) is left as it is. Rows are
+     * written in (workspace, id) order, so concurrent chunks never wait on each other in a cycle.
+     * They are queued at the transaction's time plus a microsecond per {@code position}, so the log
+     * and the dispatch order follow the order the messages were consumed in.
+     */
+    int insertAll(List<QueuedDelivery> queued) {
+        int size = queued.size();
+        String[] workspaces = new String[size];
+        UUID[] ids = new UUID[size];
+        UUID[] destinations = new UUID[size];
+        String[] profiles = new String[size];
+        String[] kinds = new String[size];
+        String[] payloads = new String[size];
+        UUID[] sources = new UUID[size];
+        Integer[] positions = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            QueuedDelivery delivery = queued.get(i);
+            workspaces[i] = delivery.workspaceId();
+            ids[i] = delivery.id();
+            destinations[i] = delivery.destinationId();
+            profiles[i] = delivery.profileId();
+            kinds[i] = delivery.kind().name();
+            payloads[i] = delivery.payload();
+            sources[i] = delivery.sourceMessageId();
+            positions[i] = delivery.position();
+        }
         return jdbc.update("""
-                        INSERT INTO deliveries (workspace_id, id, destination_id, profile_id, kind, payload, source_message_id)
-                        VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)
-                        ON CONFLICT (workspace_id, destination_id, source_message_id) DO NOTHING""",
-                workspaceId, UUID.randomUUID(), destinationId, profileId, kind.name(), json.writeValueAsString(payload),
-                sourceMessageId) == 1;
+                        INSERT INTO deliveries (workspace_id, id, destination_id, profile_id, kind, payload,
+                                                source_message_id, next_attempt_at, created_at, updated_at)
+                        SELECT w, i, d, p, k, pl::jsonb, m, queued_at, queued_at, queued_at
+                        FROM (SELECT *, now() + o * interval '1 microsecond' AS queued_at
+                              FROM unnest(?::text[], ?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::uuid[],
+                                          ?::int[]) AS x (w, i, d, p, k, pl, m, o)) rows
+                        ORDER BY w, i
+                        ON CONFLICT DO NOTHING""",
+                workspaces, ids, destinations, profiles, kinds, payloads, sources, positions);
     }
 
     /**
@@ -74,31 +105,62 @@ class DeliveryRepository {
                 limit, lease.toMillis(), token);
     }
 
-    boolean markDelivered(ClaimedDelivery delivery, String decisionId, int attempts) {
-        return finish(delivery, "status = 'delivered', consent_decision_id = ?, attempts = ?, last_error = NULL",
-                decisionId, attempts);
-    }
-
-    boolean markBlockedByConsent(ClaimedDelivery delivery, String decisionId) {
-        return finish(delivery, "status = 'blocked_by_consent', consent_decision_id = ?, last_error = NULL", decisionId);
-    }
-
-    boolean markForRetry(ClaimedDelivery delivery, String decisionId, int attempts, Duration delay, String error) {
-        return finish(delivery, """
-                        consent_decision_id = ?, attempts = ?, next_attempt_at = now() + ? * interval '1 millisecond',
-                        last_error = ?""",
-                decisionId, attempts, delay.toMillis(), truncate(error));
-    }
-
-    boolean markDead(ClaimedDelivery delivery, String decisionId, int attempts, String error) {
-        return finish(delivery, "status = 'dead', consent_decision_id = ?, attempts = ?, last_error = ?",
-                decisionId, attempts, truncate(error));
-    }
-
-    /** Puts a delivery back without using an attempt: it could not be decided (or prepared) this round. */
-    boolean postpone(ClaimedDelivery delivery, Duration delay, String error) {
-        return finish(delivery, "waits = ?, next_attempt_at = now() + ? * interval '1 millisecond', last_error = ?",
-                delivery.waits() + 1, delay.toMillis(), truncate(error));
+    /**
+     * Records the outcomes of a dispatch round in one statement, each only where its lease still
+     * holds, and returns the ids recorded. A delivery missing from the answer had its lease run out
+     * (another round has it now) or was deleted with its destination.
+     */
+    Set<UUID> record(List<DeliveryOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return Set.of();
+        }
+        List<DeliveryOutcome> sorted = outcomes.stream().sorted(Comparator
+                .comparing((DeliveryOutcome o) -> o.delivery().workspaceId())
+                .thenComparing(o -> o.delivery().id())).toList();
+        int size = sorted.size();
+        String[] workspaces = new String[size];
+        UUID[] ids = new UUID[size];
+        UUID[] leases = new UUID[size];
+        String[] statuses = new String[size];
+        Boolean[] keepDecisions = new Boolean[size];
+        String[] decisions = new String[size];
+        Integer[] attempts = new Integer[size];
+        Integer[] waits = new Integer[size];
+        Long[] delays = new Long[size];
+        String[] errors = new String[size];
+        for (int i = 0; i < size; i++) {
+            DeliveryOutcome outcome = sorted.get(i);
+            workspaces[i] = outcome.delivery().workspaceId();
+            ids[i] = outcome.delivery().id();
+            leases[i] = outcome.delivery().leaseToken();
+            statuses[i] = outcome.status().name();
+            keepDecisions[i] = outcome.keepsDecision();
+            decisions[i] = outcome.decisionId();
+            attempts[i] = outcome.attempts();
+            waits[i] = outcome.waits();
+            delays[i] = outcome.delay() == null ? null : outcome.delay().toMillis();
+            errors[i] = truncate(outcome.error());
+        }
+        return new HashSet<>(jdbc.query("""
+                        UPDATE deliveries d
+                        SET status = o.status,
+                            consent_decision_id = CASE WHEN o.keeps_decision THEN d.consent_decision_id
+                                                       ELSE o.decision_id END,
+                            attempts = o.attempts,
+                            waits = o.waits,
+                            next_attempt_at = CASE WHEN o.delay_ms IS NULL THEN d.next_attempt_at
+                                                   ELSE now() + o.delay_ms * interval '1 millisecond' END,
+                            last_error = o.error,
+                            lease_token = NULL,
+                            updated_at = now()
+                        FROM unnest(?::text[], ?::uuid[], ?::uuid[], ?::text[], ?::boolean[], ?::text[], ?::int[],
+                                    ?::int[], ?::bigint[], ?::text[])
+                             AS o (workspace_id, id, lease_token, status, keeps_decision, decision_id, attempts, waits,
+                                   delay_ms, error)
+                        WHERE d.workspace_id = o.workspace_id AND d.id = o.id AND d.lease_token = o.lease_token
+                        RETURNING d.id""",
+                (rs, i) -> rs.getObject(1, UUID.class),
+                workspaces, ids, leases, statuses, keepDecisions, decisions, attempts, waits, delays, errors));
     }
 
     /** One page of a destination's log, newest first; {@code limit + 1} rows to tell whether more follow. */
@@ -138,16 +200,6 @@ class DeliveryRepository {
         }
         return jdbc.update(reset + " AND id = ANY(?::uuid[])", workspaceId, destinationId,
                 ids.stream().map(UUID::toString).toArray(String[]::new));
-    }
-
-    private boolean finish(ClaimedDelivery delivery, String assignments, Object... values) {
-        Object[] params = new Object[values.length + 3];
-        System.arraycopy(values, 0, params, 0, values.length);
-        params[values.length] = delivery.workspaceId();
-        params[values.length + 1] = delivery.id();
-        params[values.length + 2] = delivery.leaseToken();
-        return jdbc.update("UPDATE deliveries SET " + assignments + ", lease_token = NULL, updated_at = now() "
-                + "WHERE workspace_id = ? AND id = ? AND lease_token = ?", params) == 1;
     }
 
     private static DeliveryResponse response(ResultSet rs, int row) throws SQLException {

@@ -4,7 +4,11 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -74,23 +78,62 @@ class DestinationRepository {
                 (rs, i) -> rs.getBytes(1), workspaceId, id).stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
-    /** Enabled destinations subscribed to the track event {@code name}, by name or with {@code "*"}. */
-    List<UUID> subscribedToEvent(String workspaceId, String name) {
-        return jdbc.query("""
-                        SELECT id FROM destinations
-                        WHERE workspace_id = ? AND enabled
-                          AND (subscribed_events @> ARRAY[?]::text[] OR subscribed_events @> ARRAY[?]::text[])
-                        ORDER BY id""",
-                (rs, i) -> rs.getObject(1, UUID.class), workspaceId, name, Subscriptions.ALL_EVENTS);
+    /** The destinations of {@code refs} that exist, in one statement. */
+    List<Destination> findAll(Collection<DestinationRef> refs) {
+        if (refs.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query("SELECT " + COLUMNS + """
+                         FROM destinations
+                        WHERE (workspace_id, id) IN (SELECT * FROM unnest(?::text[], ?::uuid[]))""", rows,
+                refs.stream().map(DestinationRef::workspaceId).toArray(String[]::new),
+                refs.stream().map(DestinationRef::id).toArray(UUID[]::new));
     }
 
-    /** Enabled destinations subscribed to the segment {@code segmentId}. */
-    List<UUID> subscribedToSegment(String workspaceId, String segmentId) {
+    /** The stored credentials of those of {@code refs} that have some, in one statement. */
+    Map<DestinationRef, byte[]> secretCiphertexts(Collection<DestinationRef> refs) {
+        Map<DestinationRef, byte[]> found = new HashMap<>();
+        if (refs.isEmpty()) {
+            return found;
+        }
+        jdbc.query("""
+                        SELECT workspace_id, id, secret_ciphertext FROM destinations
+                        WHERE (workspace_id, id) IN (SELECT * FROM unnest(?::text[], ?::uuid[]))
+                          AND secret_ciphertext IS NOT NULL""",
+                rs -> {
+                    found.put(new DestinationRef(rs.getString(1), rs.getObject(2, UUID.class)), rs.getBytes(3));
+                },
+                refs.stream().map(DestinationRef::workspaceId).toArray(String[]::new),
+                refs.stream().map(DestinationRef::id).toArray(UUID[]::new));
+        return found;
+    }
+
+    /**
+     * The enabled destinations of {@code workspaceIds} subscribed to any of the track events {@code
+     * names} (or to every one, {@code "*"}), with their event subscriptions, in one statement.
+     */
+    List<SubscriberIndex.Subscriber> eventSubscribers(Collection<String> workspaceIds, Collection<String> names) {
+        List<String> wanted = new ArrayList<>(names);
+        wanted.add(Subscriptions.ALL_EVENTS);
         return jdbc.query("""
-                        SELECT id FROM destinations
-                        WHERE workspace_id = ? AND enabled AND subscribed_segments @> ARRAY[?]::text[]
-                        ORDER BY id""",
-                (rs, i) -> rs.getObject(1, UUID.class), workspaceId, segmentId);
+                        SELECT workspace_id, id, subscribed_events FROM destinations
+                        WHERE workspace_id = ANY(?::text[]) AND enabled AND subscribed_events && ?::text[]""",
+                (rs, i) -> new SubscriberIndex.Subscriber(rs.getString(1), rs.getObject(2, UUID.class),
+                        list(rs.getArray(3))),
+                workspaceIds.toArray(String[]::new), wanted.toArray(String[]::new));
+    }
+
+    /**
+     * The enabled destinations of {@code workspaceIds} subscribed to any of {@code segmentIds}, with
+     * their segment subscriptions, in one statement.
+     */
+    List<SubscriberIndex.Subscriber> segmentSubscribers(Collection<String> workspaceIds, Collection<String> segmentIds) {
+        return jdbc.query("""
+                        SELECT workspace_id, id, subscribed_segments FROM destinations
+                        WHERE workspace_id = ANY(?::text[]) AND enabled AND subscribed_segments && ?::text[]""",
+                (rs, i) -> new SubscriberIndex.Subscriber(rs.getString(1), rs.getObject(2, UUID.class),
+                        list(rs.getArray(3))),
+                workspaceIds.toArray(String[]::new), segmentIds.toArray(String[]::new));
     }
 
     private Destination map(ResultSet rs, int row) throws SQLException {

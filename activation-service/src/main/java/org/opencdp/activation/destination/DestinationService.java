@@ -1,8 +1,11 @@
 package org.opencdp.activation.destination;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.opencdp.activation.connector.Connector;
@@ -65,24 +68,55 @@ public class DestinationService {
         return parseId(id).flatMap(uuid -> repository.find(workspaceId, uuid)).orElseThrow(() -> notFound(id));
     }
 
-    public Optional<Destination> find(String workspaceId, UUID id) {
-        return repository.find(workspaceId, id);
+    /** The destinations of {@code refs} that exist, by reference, read in one statement. */
+    public Map<DestinationRef, Destination> findAll(Collection<DestinationRef> refs) {
+        Map<DestinationRef, Destination> found = new HashMap<>();
+        repository.findAll(refs).forEach(destination -> found.put(DestinationRef.of(destination), destination));
+        return found;
     }
 
-    /** Enabled destinations of the workspace subscribed to the track event {@code name}. */
-    public List<UUID> subscribedToEvent(String workspaceId, String name) {
-        return repository.subscribedToEvent(workspaceId, name);
+    /**
+     * The enabled destinations of {@code workspaceIds} subscribed to any of the track events {@code
+     * names} (by name or with {@code "*"}), read in one statement.
+     */
+    public SubscriberIndex eventSubscribers(Collection<String> workspaceIds, Collection<String> names) {
+        if (workspaceIds.isEmpty() || names.isEmpty()) {
+            return SubscriberIndex.empty();
+        }
+        return SubscriberIndex.of(repository.eventSubscribers(workspaceIds, names));
     }
 
-    /** Enabled destinations of the workspace subscribed to the segment {@code segmentId}. */
-    public List<UUID> subscribedToSegment(String workspaceId, String segmentId) {
-        return repository.subscribedToSegment(workspaceId, segmentId);
+    /** The enabled destinations of {@code workspaceIds} subscribed to any of {@code segmentIds}, read in one statement. */
+    public SubscriberIndex segmentSubscribers(Collection<String> workspaceIds, Collection<String> segmentIds) {
+        if (workspaceIds.isEmpty() || segmentIds.isEmpty()) {
+            return SubscriberIndex.empty();
+        }
+        return SubscriberIndex.of(repository.segmentSubscribers(workspaceIds, segmentIds));
     }
 
-    /** What a connector needs to send to {@code destination}: its settings and its decrypted credentials. */
-    public ConnectorTarget target(Destination destination) {
-        return new ConnectorTarget(destination.id(), destination.workspaceId(), destination.settings(),
-                secrets(destination.workspaceId(), destination.id()));
+    /**
+     * What connectors need to send to each of {@code destinations}: its settings and its decrypted
+     * credentials, read in one statement. A destination whose credentials cannot be decrypted is
+     * listed apart with the reason, so the others still send.
+     */
+    public Targets targets(Collection<Destination> destinations) {
+        Map<DestinationRef, byte[]> ciphertexts = repository.secretCiphertexts(
+                destinations.stream().filter(Destination::secretSet).map(DestinationRef::of).toList());
+        Map<DestinationRef, ConnectorTarget> ready = new HashMap<>();
+        Map<DestinationRef, String> unusable = new HashMap<>();
+        for (Destination destination : destinations) {
+            DestinationRef ref = DestinationRef.of(destination);
+            try {
+                byte[] ciphertext = ciphertexts.get(ref);
+                ObjectNode secrets = ciphertext == null ? json.createObjectNode()
+                        : open(ciphertext, destination.workspaceId(), destination.id());
+                ready.put(ref, new ConnectorTarget(destination.id(), destination.workspaceId(), destination.settings(),
+                        secrets));
+            } catch (IllegalStateException e) {
+                unusable.put(ref, e.getMessage());
+            }
+        }
+        return new Targets(ready, unusable);
     }
 
     private Validated validate(String workspaceId, UUID id, DestinationRequest request, Destination existing) {
@@ -116,9 +150,13 @@ public class DestinationService {
 
     private ObjectNode secrets(String workspaceId, UUID id) {
         return repository.secretCiphertext(workspaceId, id)
-                .map(ciphertext -> (ObjectNode) json.readTree(new String(
-                        cipher.decrypt(ciphertext, associatedData(workspaceId, id)), StandardCharsets.UTF_8)))
+                .map(ciphertext -> open(ciphertext, workspaceId, id))
                 .orElseGet(json::createObjectNode);
+    }
+
+    private ObjectNode open(byte[] ciphertext, String workspaceId, UUID id) {
+        return (ObjectNode) json.readTree(new String(cipher.decrypt(ciphertext, associatedData(workspaceId, id)),
+                StandardCharsets.UTF_8));
     }
 
     private static String associatedData(String workspaceId, UUID id) {
@@ -145,5 +183,12 @@ public class DestinationService {
     }
 
     private record Validated(Destination destination, byte[] secretCiphertext) {
+    }
+
+    /**
+     * Destinations ready to be sent to ({@code ready}), and those whose credentials cannot be opened
+     * with the reason ({@code unusable}: altered, or the encryption key changed).
+     */
+    public record Targets(Map<DestinationRef, ConnectorTarget> ready, Map<DestinationRef, String> unusable) {
     }
 }

@@ -6,6 +6,7 @@ import static org.opencdp.activation.ApiClient.json;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -207,7 +208,8 @@ class DestinationApiIT {
 
     private String storedSecret(String id) {
         Destination destination = destinations.require(workspace, id);
-        return destinations.target(destination).secrets().path("secret").asString();
+        return destinations.targets(List.of(destination)).ready().get(DestinationRef.of(destination)).secrets()
+                .path("secret").asString();
     }
 
     private static String webhook(String name, String url, String secretJson, String purposesJson) {

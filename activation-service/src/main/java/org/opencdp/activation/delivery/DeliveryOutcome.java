@@ -1,0 +1,54 @@
+package org.opencdp.activation.delivery;
+
+import java.time.Duration;
+
+/**
+ * What a dispatch round made of one claimed delivery. A round records the outcomes of all its
+ * deliveries in one statement ({@link DeliveryRepository#record}), each only while its lease holds.
+ *
+ * @param outcome the metric's {@code outcome} tag ({@code delivered}, {@code retry}, {@code postponed}, …)
+ * @param keepsDecision true when the stored consent decision stays as it is (no decision was made)
+ * @param delay when the delivery is due again, from now; {@code null} leaves it as claimed (a final status)
+ */
+record DeliveryOutcome(
+        ClaimedDelivery delivery,
+        String outcome,
+        DeliveryStatus status,
+        boolean keepsDecision,
+        String decisionId,
+        int attempts,
+        int waits,
+        Duration delay,
+        String error) {
+
+    /** The destination accepted it, with consent decision {@code decisionId}. */
+    static DeliveryOutcome delivered(ClaimedDelivery delivery, String decisionId, int attempts) {
+        return new DeliveryOutcome(delivery, "delivered", DeliveryStatus.delivered, false, decisionId, attempts,
+                delivery.waits(), null, null);
+    }
+
+    /** consent-service denied it: never sent. */
+    static DeliveryOutcome blockedByConsent(ClaimedDelivery delivery, String decisionId) {
+        return new DeliveryOutcome(delivery, "blocked_by_consent", DeliveryStatus.blocked_by_consent, false,
+                decisionId, delivery.attempts(), delivery.waits(), null, null);
+    }
+
+    /** A send failed for now: due again after {@code delay}. */
+    static DeliveryOutcome retry(ClaimedDelivery delivery, String decisionId, int attempts, Duration delay,
+                                 String error) {
+        return new DeliveryOutcome(delivery, "retry", DeliveryStatus.pending, false, decisionId, attempts,
+                delivery.waits(), delay, error);
+    }
+
+    /** Refused, or out of attempts: a dead letter. */
+    static DeliveryOutcome dead(ClaimedDelivery delivery, String decisionId, int attempts, String error) {
+        return new DeliveryOutcome(delivery, "dead", DeliveryStatus.dead, false, decisionId, attempts,
+                delivery.waits(), null, error);
+    }
+
+    /** Not decided (or not prepared) this round: due again after {@code delay}, without using an attempt. */
+    static DeliveryOutcome postponed(ClaimedDelivery delivery, Duration delay, String error) {
+        return new DeliveryOutcome(delivery, "postponed", DeliveryStatus.pending, true, null, delivery.attempts(),
+                delivery.waits() + 1, delay, error);
+    }
+}

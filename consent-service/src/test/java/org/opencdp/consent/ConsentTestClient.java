@@ -7,8 +7,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -103,11 +106,34 @@ public final class ConsentTestClient implements AutoCloseable {
     }
 
     public void produceRaw(String topic, String key, String json) throws Exception {
+        producer().send(new ProducerRecord<>(topic, key, json)).get();
+    }
+
+    private KafkaProducer<String, String> producer() {
         if (producer == null) {
             producer = new KafkaProducer<>(Map.of("bootstrap.servers", infrastructure.bootstrapServers()),
                     new StringSerializer(), new StringSerializer());
         }
-        producer.send(new ProducerRecord<>(topic, key, json)).get();
+        return producer;
+    }
+
+    /**
+     * Produces {@code jsons} (key → value, in order) to one partition of {@code topic} and waits until
+     * Kafka acknowledged them all.
+     */
+    public void produceAll(String topic, int partition, List<Map.Entry<String, String>> jsons) {
+        producer();
+        List<Future<?>> sent = new ArrayList<>();
+        jsons.forEach(json -> sent.add(producer.send(new ProducerRecord<>(topic, partition, json.getKey(),
+                json.getValue()))));
+        producer.flush();
+        sent.forEach(future -> {
+            try {
+                future.get();
+            } catch (Exception e) {
+                throw new IllegalStateException("Kafka did not acknowledge a test record", e);
+            }
+        });
     }
 
     private URI uri(String path) {

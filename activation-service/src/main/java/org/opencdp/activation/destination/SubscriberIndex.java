@@ -80,11 +80,6 @@ public final class SubscriberIndex {
         return subscribers(workspaceId, segmentId, null);
     }
 
-    /** True when no destination of the chunk's workspaces subscribed to anything asked. */
-    public boolean isEmpty() {
-        return byWorkspace.isEmpty();
-    }
-
     /** One enabled destination and what it subscribed to. */
     record Subscriber(String workspaceId, UUID destinationId, List<String> subscriptions) {
     }

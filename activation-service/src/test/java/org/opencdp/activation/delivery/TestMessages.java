@@ -1,10 +1,13 @@
 package org.opencdp.activation.delivery;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.opencdp.contracts.CdpMessage;
 import org.opencdp.contracts.EventResolved;
@@ -30,12 +33,46 @@ final class TestMessages implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code records} at once and waits until all are acknowledged: records of one partition
+     * then form one record batch, which a consumer's fetch never splits.
+     */
+    void produceTogether(List<ProducerRecord<String, String>> records) {
+        List<Future<RecordMetadata>> sent = records.stream().map(producer::send).toList();
+        producer.flush();
+        try {
+            for (Future<RecordMetadata> one : sent) {
+                one.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not produce " + records.size() + " records", e);
+        }
+    }
+
+    /** {@code message} as its producer would send it, but on {@code partition}. */
+    static ProducerRecord<String, String> onPartition(int partition, CdpMessage message) {
+        return new ProducerRecord<>(message.topic(), partition, message.key(), MessageCodec.toJson(message));
+    }
+
     static EventResolved track(String workspace, String profileId, String name) {
         Instant now = Instant.now();
         SegmentEvent event = new SegmentEvent(SegmentEvent.EventType.track, UUID.randomUUID().toString(), "user-1",
                 null, name, null, null, null, null, now, now, now, now, MessageCodec.mapper().createObjectNode(),
                 MessageCodec.mapper().createObjectNode().put("total", 99), null, null);
         return new EventResolved(UUID.randomUUID(), workspace, profileId, "src-1", now, now, event);
+    }
+
+    /** The same event under a new message id: what an SDK retry of it becomes once resolved again. */
+    static EventResolved resent(EventResolved message) {
+        return new EventResolved(UUID.randomUUID(), message.workspaceId(), message.profileId(), message.sourceId(),
+                message.occurredAt(), Instant.now(), message.event());
+    }
+
+    /** A track event whose properties hold a NUL character, which PostgreSQL cannot store. */
+    static EventResolved unstorable(String workspace, String profileId, String name) {
+        EventResolved message = track(workspace, profileId, name);
+        message.event().properties().put("note", "before\u0000after");
+        return message;
     }
 
     static EventResolved identify(String workspace, String profileId) {

@@ -8,13 +8,14 @@ import java.util.Map;
 
 /**
  * Entry point of the benchmarks ({@link #USAGE}): {@code java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar
- * ingestion|identity|pipeline-floor [--option value ...]}. See docs/performance.md for the figures
+ * platform|ingestion|identity|pipeline-floor [--option value ...]}; {@code ./cdp bench} runs {@code platform}. See docs/performance.md for the figures
  * and how they were taken.
  */
 public final class Bench {
 
     static final String USAGE = """
-            usage: bench ingestion [--warmup 10s] [--duration 30s] [--connections 8] [--batch 100]
+            usage: bench platform [--help for its options]   (what ./cdp bench runs: the whole platform, end to end)
+                   bench ingestion [--warmup 10s] [--duration 30s] [--connections 8] [--batch 100]
                    bench identity [--identifiers 1000000] [--events 300000] [--warmup-events 60000] [--mix 60/30/10]
                                   [--consumers 2] [--events-per-transaction 100] [--timeout 10m]
                    bench pipeline-floor [--events 300000] [--warmup-events 60000] [--consumers 2] [--timeout 10m]
@@ -22,6 +23,10 @@ public final class Bench {
               pipeline-floor: identity's Kafka and JSON work with no database, the ceiling of the identity benchmark""";
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("platform")) {
+            org.opencdp.bench.platform.PlatformBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            System.exit(0);
+        }
         if (args.length == 0 || !List.of("ingestion", "identity", "pipeline-floor").contains(args[0])) {
             System.err.println(USAGE);
             System.exit(2);

@@ -1,0 +1,146 @@
+package org.opencdp.bench.platform;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * CPU and memory from {@code /proc} (Linux): the machine's busy time ({@code /proc/stat}), the
+ * platform JVM's CPU time and resident memory ({@code /proc/<pid>/stat}, {@code /status}), and
+ * PostgreSQL's CPU time: its postmaster and every live child (the backends), plus what exited
+ * children left in the postmaster's {@code cutime}. Anything that cannot be read counts as 0.
+ */
+final class ProcessStats {
+
+    /** Cumulative CPU seconds and current resident memory at {@code nanoTime}. */
+    record Snapshot(long nanoTime, double machineBusySeconds, double machineTotalSeconds, double jvmCpuSeconds,
+                    double postgresCpuSeconds, long jvmRssBytes) {
+    }
+
+    private static final double TICKS_PER_SECOND = clockTicks();
+
+    private final OptionalLong jvmPid;
+    private final OptionalLong postgresPid;
+
+    ProcessStats(OptionalLong jvmPid, OptionalLong postgresPid) {
+        this.jvmPid = jvmPid;
+        this.postgresPid = postgresPid;
+    }
+
+    OptionalLong jvmPid() {
+        return jvmPid;
+    }
+
+    OptionalLong postgresPid() {
+        return postgresPid;
+    }
+
+    Snapshot snapshot() {
+        long now = System.nanoTime();
+        double[] machine = machineSeconds();
+        double jvm = 0;
+        long rss = 0;
+        if (jvmPid.isPresent()) {
+            long[] stat = pidStat(jvmPid.getAsLong());
+            jvm = (stat[1] + stat[2]) / TICKS_PER_SECOND;
+            rss = statusKilobytes(jvmPid.getAsLong(), "VmRSS:") * 1024;
+        }
+        return new Snapshot(now, machine[0], machine[1], jvm, postgresSeconds(), rss);
+    }
+
+    /** The JVM's peak resident memory so far ({@code VmHWM}), bytes; 0 when unknown. */
+    long jvmPeakRssBytes() {
+        return jvmPid.isPresent() ? statusKilobytes(jvmPid.getAsLong(), "VmHWM:") * 1024 : 0;
+    }
+
+    private double postgresSeconds() {
+        if (postgresPid.isEmpty()) {
+            return 0;
+        }
+        long postmaster = postgresPid.getAsLong();
+        long[] own = pidStat(postmaster);
+        long ticks = own[1] + own[2] + own[3] + own[4];
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                long pid = Long.parseLong(process.getFileName().toString());
+                long[] stat = pidStat(pid);
+                if (stat[0] == postmaster) {
+                    ticks += stat[1] + stat[2];
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a process list that cannot be read: the postmaster's own time is what we have
+        }
+        return ticks / TICKS_PER_SECOND;
+    }
+
+    /** {@code {busy, total}} CPU seconds of the whole machine since boot. */
+    static double[] machineSeconds() {
+        try {
+            String line = Files.readAllLines(Path.of("/proc/stat")).getFirst();
+            return parseMachine(line, TICKS_PER_SECOND);
+        } catch (IOException | RuntimeException e) {
+            return new double[] {0, 0};
+        }
+    }
+
+    /** Parses the {@code cpu} line of {@code /proc/stat}: busy = user+nice+system+irq+softirq+steal, total adds idle and iowait. */
+    static double[] parseMachine(String cpuLine, double ticksPerSecond) {
+        String[] fields = cpuLine.trim().split("\\s+");
+        long busy = 0;
+        long total = 0;
+        for (int i = 1; i <= Math.min(8, fields.length - 1); i++) {
+            long value = Long.parseLong(fields[i]);
+            total += value;
+            if (i != 4 && i != 5) {
+                busy += value;
+            }
+        }
+        return new double[] {busy / ticksPerSecond, total / ticksPerSecond};
+    }
+
+    /** {@code {ppid, utime, stime, cutime, cstime}} in clock ticks; zeros when the process is gone. */
+    static long[] pidStat(long pid) {
+        try {
+            return parsePidStat(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0, 0, 0, 0};
+        }
+    }
+
+    static long[] parsePidStat(String content) {
+        String[] fields = content.substring(content.lastIndexOf(')') + 2).trim().split("\\s+");
+        return new long[] {Long.parseLong(fields[1]), Long.parseLong(fields[11]), Long.parseLong(fields[12]),
+                Long.parseLong(fields[13]), Long.parseLong(fields[14])};
+    }
+
+    private static long statusKilobytes(long pid, String field) {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"));
+            for (String line : lines) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone or not Linux
+        }
+        return 0;
+    }
+
+    private static double clockTicks() {
+        try {
+            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(getconf.getInputStream().readAllBytes()).trim();
+            return getconf.waitFor() == 0 ? Double.parseDouble(out) : 100;
+        } catch (IOException | RuntimeException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+}

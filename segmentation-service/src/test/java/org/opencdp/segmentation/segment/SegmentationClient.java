@@ -59,12 +59,16 @@ final class SegmentationClient implements AutoCloseable {
 
     /** Publishes a ProfileChanged (as profile-service does) and returns the record value, for re-delivery. */
     String changeProfile(String workspaceId, String profileId, String traitsJson) {
-        Map<String, JsonNode> traits = new HashMap<>();
-        json(traitsJson).forEachEntry(traits::put);
-        String value = MessageCodec.toJson(new ProfileChanged(UUID.randomUUID(), workspaceId, Instant.now(), profileId,
-                traits, Map.of()));
+        String value = profileChanged(UUID.randomUUID(), workspaceId, profileId, traitsJson);
         send(Topics.key(workspaceId, profileId), value);
         return value;
+    }
+
+    /** The record value of a ProfileChanged with message id {@code id} setting (or, with null, removing) traits. */
+    static String profileChanged(UUID id, String workspaceId, String profileId, String traitsJson) {
+        Map<String, JsonNode> traits = new HashMap<>();
+        json(traitsJson).forEachEntry(traits::put);
+        return MessageCodec.toJson(new ProfileChanged(id, workspaceId, Instant.now(), profileId, traits, Map.of()));
     }
 
     void send(String key, String value) {

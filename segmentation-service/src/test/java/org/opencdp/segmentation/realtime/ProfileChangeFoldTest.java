@@ -1,0 +1,144 @@
+package org.opencdp.segmentation.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.segmentation.condition.Condition;
+import org.opencdp.segmentation.condition.ConditionEvaluator;
+import org.opencdp.segmentation.condition.ConditionParser;
+import org.opencdp.segmentation.membership.MembershipTransition;
+import org.opencdp.segmentation.profile.ProfileKey;
+import org.opencdp.segmentation.profile.ProfileState;
+import org.opencdp.segmentation.segment.SegmentDefinition;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Issue 9: a chunk of profile changes folded in memory gives what applying them one at a time gives. */
+class ProfileChangeFoldTest {
+
+    private static final String WS = "ws_1";
+    private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
+
+    private final ProfileChangeFold fold = new ProfileChangeFold();
+
+    @Test
+    void shouldRecordEveryEntryAndExitInOrderWhenOneChunkChangesAProfileSeveralTimes() {
+        var segments = Map.of(WS, List.of(ready("pro", "{\"trait\": \"plan\", \"op\": \"eq\", \"value\": \"pro\"}")));
+        var changes = List.of(change("p1", "{\"plan\": \"pro\"}", T0), change("p1", "{\"plan\": \"free\"}", T0),
+                change("p1", "{\"plan\": \"pro\"}", T0), change("p2", "{\"plan\": \"pro\"}", T0),
+                change("p1", "{\"plan\": null}", T0));
+
+        var result = fold.apply(changes, Map.of(), segments, Map.of());
+
+        assertThat(result.transitions()).containsExactly(
+                new MembershipTransition(WS, "pro", "p1", true), new MembershipTransition(WS, "pro", "p1", false),
+                new MembershipTransition(WS, "pro", "p1", true), new MembershipTransition(WS, "pro", "p2", true),
+                new MembershipTransition(WS, "pro", "p1", false));
+    }
+
+    @Test
+    void shouldFoldChangesOverTheStoredRowWithTheLastValueWinningAndNullRemoving() {
+        ProfileKey p1 = new ProfileKey(WS, "p1");
+        var stored = Map.of(p1, new ProfileState(p1, traits("{\"plan\": \"free\", \"age\": 30, \"city\": \"Lyon\"}"),
+                traits("{\"ltv\": 10}"), T0.plusSeconds(60)));
+        var changes = List.of(
+                change("p1", "{\"plan\": \"pro\", \"age\": null}", T0),
+                new ProfileChanged(UUID.randomUUID(), WS, T0.plusSeconds(120), "p1", traits("{\"plan\": \"team\"}"),
+                        traits("{\"ltv\": 20, \"orders\": 3}")),
+                change("p1", "{\"country\": \"FR\"}", T0.plusSeconds(30)));
+
+        var result = fold.apply(changes, stored, Map.of(), Map.of());
+
+        assertThat(result.profiles()).containsExactly(new ProfileState(p1,
+                traits("{\"plan\": \"team\", \"city\": \"Lyon\", \"country\": \"FR\"}"),
+                traits("{\"ltv\": 20, \"orders\": 3}"), T0.plusSeconds(120)));
+        assertThat(result.transitions()).isEmpty();
+    }
+
+    @Test
+    void shouldEvaluateANewProfileAgainstEverySegmentEvenWhenItsChangeTouchesNoTraitTheSegmentReads() {
+        var segments = Map.of(WS, List.of(ready("no-plan", "{\"trait\": \"plan\", \"op\": \"not_exists\"}")));
+        var changes = List.of(change("new", "{\"email\": \"a@example.com\"}", T0));
+
+        assertThat(fold.evaluated(changes, Set.of(), segments)).containsExactly(new ProfileKey(WS, "new"));
+        assertThat(fold.apply(changes, Map.of(), segments, Map.of()).transitions())
+                .containsExactly(new MembershipTransition(WS, "no-plan", "new", true));
+    }
+
+    @Test
+    void shouldSkipEvaluationWhenAStoredProfileChangesOnlyTraitsNoReadySegmentReads() {
+        ProfileKey p1 = new ProfileKey(WS, "p1");
+        var segments = Map.of(WS, List.of(ready("no-plan", "{\"trait\": \"plan\", \"op\": \"not_exists\"}")));
+        var stored = Map.of(p1, new ProfileState(p1, traits("{\"plan\": \"pro\"}"), Map.of(), T0));
+        var changes = List.of(change("p1", "{\"email\": \"a@example.com\"}", T0),
+                new ProfileChanged(UUID.randomUUID(), WS, T0, "p1", Map.of(), traits("{\"ltv\": 5}")));
+
+        assertThat(fold.evaluated(changes, stored.keySet(), segments)).isEmpty();
+        var result = fold.apply(changes, stored, segments, Map.of());
+        assertThat(result.transitions()).isEmpty();
+        assertThat(result.profiles().getFirst().traits()).containsOnlyKeys("plan", "email");
+        assertThat(result.profiles().getFirst().computedTraits()).containsOnlyKeys("ltv");
+    }
+
+    @Test
+    void shouldEvaluateAStoredProfileWhenItsChangeTouchesATraitTheSegmentReads() {
+        ProfileKey p1 = new ProfileKey(WS, "p1");
+        var segments = Map.of(WS, List.of(ready("no-plan", "{\"trait\": \"plan\", \"op\": \"not_exists\"}"),
+                ready("pro", "{\"trait\": \"plan\", \"op\": \"eq\", \"value\": \"pro\"}")));
+        var stored = Map.of(p1, new ProfileState(p1, traits("{\"plan\": \"pro\"}"), Map.of(), T0));
+        var changes = List.of(change("p1", "{\"plan\": null}", T0));
+
+        assertThat(fold.evaluated(changes, stored.keySet(), segments)).containsExactly(p1);
+        assertThat(fold.apply(changes, stored, segments, Map.of(p1, Set.of("pro"))).transitions()).containsExactly(
+                new MembershipTransition(WS, "no-plan", "p1", true), new MembershipTransition(WS, "pro", "p1", false));
+    }
+
+    @Test
+    void shouldEvaluateBuildingSegmentsOnEveryChangeWhateverItTouches() {
+        ProfileKey p1 = new ProfileKey(WS, "p1");
+        Condition pro = condition("{\"trait\": \"plan\", \"op\": \"eq\", \"value\": \"pro\"}");
+        var building = new SegmentDefinition("pro", 2, true, pro, new ConditionEvaluator().traitsRead(pro));
+        var stored = Map.of(p1, new ProfileState(p1, traits("{\"plan\": \"pro\"}"), Map.of(), T0));
+        var changes = List.of(change("p1", "{\"email\": \"a@example.com\"}", T0));
+
+        assertThat(fold.evaluated(changes, stored.keySet(), Map.of(WS, List.of(building)))).containsExactly(p1);
+        assertThat(fold.apply(changes, stored, Map.of(WS, List.of(building)), Map.of()).transitions())
+                .containsExactly(new MembershipTransition(WS, "pro", "p1", true));
+    }
+
+    @Test
+    void shouldEvaluateEachProfileOnlyAgainstItsOwnWorkspacesSegments() {
+        var segments = Map.of("ws_2", List.of(ready("everyone", "{\"trait\": \"plan\", \"op\": \"not_exists\"}")));
+        var changes = List.of(change("p1", "{\"plan\": \"pro\"}", T0));
+
+        assertThat(fold.evaluated(changes, Set.of(), segments)).isEmpty();
+        assertThat(fold.apply(changes, Map.of(), segments, Map.of()).transitions()).isEmpty();
+    }
+
+    private static SegmentDefinition ready(String id, String conditionJson) {
+        Condition condition = condition(conditionJson);
+        return new SegmentDefinition(id, 1, false, condition, new ConditionEvaluator().traitsRead(condition));
+    }
+
+    private static Condition condition(String json) {
+        return new ConditionParser().parse(JsonMapper.shared().readTree(json));
+    }
+
+    private static ProfileChanged change(String profileId, String traitsJson, Instant at) {
+        return new ProfileChanged(UUID.randomUUID(), WS, at, profileId, traits(traitsJson), Map.of());
+    }
+
+    /** A trait map as ProfileChanged carries it: a JSON null stays a null node (it removes the trait). */
+    private static Map<String, JsonNode> traits(String json) {
+        Map<String, JsonNode> traits = new HashMap<>();
+        JsonMapper.shared().readTree(json).forEachEntry(traits::put);
+        return traits;
+    }
+}

@@ -192,6 +192,28 @@ class ResolvedEventBatchIT {
                 .containsExactly("false@2025-03-01 06:00:00");
     }
 
+    @Test
+    void shouldPointAnIdentifierAtTheProfileOfTheLastEventThatCarriedIt() {
+        EventResolved first = resolvedEvent(workspace, "p_first", "u_shared", "a_first", at(1), null);
+        EventResolved second = resolvedEvent(workspace, "p_second", "u_shared", "a_second", at(2), null);
+        EventResolved unrelated = resolvedEvent(workspace, "p_other", "u_other", null, at(3), null);
+        EventResolved last = resolvedEvent(workspace, "p_last", "u_shared", "a_first", at(4), null);
+
+        // chunks: [first, second, unrelated] (both claims in one chunk), [last] (re-points stored rows)
+        produceInOnePoll(json(first), json(second), json(unrelated), json(last));
+
+        await().atMost(TIMEOUT).until(() -> consumed(last));
+        assertThat(jdbc.queryForList("""
+                        SELECT type || ':' || value || '->' || profile_id FROM subject_identifiers
+                        WHERE workspace_id = ? ORDER BY type, value""", String.class, workspace))
+                .containsExactly("anonymous_id:a_first->p_last", "anonymous_id:a_second->p_second",
+                        "user_id:u_other->p_other", "user_id:u_shared->p_last");
+        assertThat(jdbc.queryForList("SELECT profile_id FROM known_profiles WHERE workspace_id = ? ORDER BY 1",
+                String.class, workspace)).containsExactly("p_first", "p_last", "p_other", "p_second");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM consent_records WHERE workspace_id = ?", Long.class,
+                workspace)).as("events without consent write no ledger rows").isZero();
+    }
+
     @SafeVarargs
     private void produceInOnePoll(Map.Entry<String, String>... records) {
         produceInOnePoll(List.of(records));

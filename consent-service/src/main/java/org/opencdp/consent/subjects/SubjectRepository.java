@@ -31,13 +31,23 @@ class SubjectRepository {
 
     /**
      * Points each known identifier of {@code owners} whose profile differs at its new profile, in
-     * one statement; rows already right are neither locked nor rewritten.
+     * one statement; rows already right are neither locked nor rewritten. The rows to change are
+     * locked first in key order (a locking clause applies after {@code ORDER BY}), so two chunks
+     * re-pointing overlapping identifiers cannot deadlock.
      */
     void repointIdentifiers(SortedMap<IdentifierKey, String> owners) {
         jdbc.update("""
-                        UPDATE subject_identifiers s SET profile_id = o.p, updated_at = now()
-                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS o (w, t, v, p)
-                        WHERE s.workspace_id = o.w AND s.type = o.t AND s.value = o.v AND s.profile_id <> o.p""",
+                        WITH stale AS (
+                            SELECT s.workspace_id, s.type, s.value, o.p
+                            FROM subject_identifiers s
+                            JOIN unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS o (w, t, v, p)
+                              ON s.workspace_id = o.w AND s.type = o.t AND s.value = o.v
+                            WHERE s.profile_id <> o.p
+                            ORDER BY s.workspace_id, s.type, s.value
+                            FOR UPDATE OF s)
+                        UPDATE subject_identifiers s SET profile_id = stale.p, updated_at = now()
+                        FROM stale
+                        WHERE s.workspace_id = stale.workspace_id AND s.type = stale.type AND s.value = stale.value""",
                 identifierColumns(owners));
     }
 

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Service;
 /**
  * Real-time membership, a chunk of ProfileChanged messages at a time (the kit's batch consumer calls
  * {@link #apply} in the chunk's transaction, with the messages not applied before, in order). Per
- * chunk, whatever its size, at most eight statements (five when nothing enters or leaves a segment):
+ * chunk, whatever its size, at most eight statements (besides the kit's three for offsets and inbox):
  * <ol>
  *   <li>the shared {@link SegmentDefinitionLock} of the chunk's workspaces;</li>
  *   <li>their segments' ids and versions ({@link SegmentCatalog}; plus one read of the conditions it

@@ -36,32 +36,57 @@ final class AggregateQuery {
      * The state of {@code definition} for each of {@code profileIds} that has at least one counted
      * event with an event time after {@code since} (every event when null): a window of length w
      * at time t holds the events of (t - w, ∞), so an event leaves it exactly at its time + w. Columns:
-     * {@code profile_id}, {@code state} (JSON text), {@code oldest}.
+     * {@code workspace_id}, {@code trait_key}, {@code profile_id}, {@code state} (JSON text), {@code oldest}.
      */
     static AggregateQuery forProfiles(ComputedTraitDefinition definition, Collection<String> profileIds,
                                       Instant since) {
+        return forProfiles(definition, profileIds, since, List.of(), "");
+    }
+
+    /**
+     * As {@link #forProfiles(ComputedTraitDefinition, Collection, Instant)}, leaving out the events
+     * of the workspace with the messageIds {@code excluded} (a chunk's own events, which it folds in
+     * itself), with every parameter name starting with {@code prefix} (so queries can be {@link
+     * #union united}).
+     */
+    static AggregateQuery forProfiles(ComputedTraitDefinition definition, Collection<String> profileIds,
+                                      Instant since, Collection<String> excluded, String prefix) {
         MapSqlParameterSource parameters = new MapSqlParameterSource()
-                .addValue("workspaceId", definition.workspaceId())
-                .addValue("profileIds", profileIds)
-                .addValue("event", definition.event());
+                .addValue(prefix + "workspaceId", definition.workspaceId())
+                .addValue(prefix + "key", definition.key())
+                .addValue(prefix + "profileIds", profileIds)
+                .addValue(prefix + "event", definition.event());
         String value = definition.aggregation().needsProperty()
-                ? path(definition.propertyPath(), "v", parameters) : "NULL::jsonb";
+                ? path(definition.propertyPath(), prefix + "v", parameters) : "NULL::jsonb";
         StringBuilder inner = new StringBuilder()
                 .append("SELECT profile_id, occurred_at, message_id, ").append(value).append(" AS v FROM events")
-                .append(" WHERE workspace_id = :workspaceId AND profile_id IN (:profileIds)")
-                .append(" AND type = 'track' AND name = :event");
+                .append(" WHERE workspace_id = :").append(prefix).append("workspaceId AND profile_id IN (:")
+                .append(prefix).append("profileIds) AND type = 'track' AND name = :").append(prefix).append("event");
         if (since != null) {
-            inner.append(" AND occurred_at > :since");
-            parameters.addValue("since", OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            inner.append(" AND occurred_at > :").append(prefix).append("since");
+            parameters.addValue(prefix + "since", OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+        }
+        if (!excluded.isEmpty()) {
+            inner.append(" AND message_id <> ALL(CAST(:").append(prefix).append("excluded AS text[]))");
+            parameters.addValue(prefix + "excluded", excluded.toArray(String[]::new));
         }
         List<WhereCondition> where = definition.where();
         for (int i = 0; i < where.size(); i++) {
-            inner.append(" AND ").append(condition(where.get(i), "w" + i, parameters));
+            inner.append(" AND ").append(condition(where.get(i), prefix + "w" + i, parameters));
         }
-        String sql = "SELECT e.profile_id, " + state(definition.aggregation()) + "::text AS state, "
+        String sql = "SELECT CAST(:" + prefix + "workspaceId AS text) AS workspace_id, CAST(:" + prefix
+                + "key AS text) AS trait_key, e.profile_id, " + state(definition.aggregation()) + "::text AS state, "
                 + "min(e.occurred_at) AS oldest FROM (" + inner + ") e WHERE "
                 + counted(definition.aggregation()) + " GROUP BY e.profile_id";
         return new AggregateQuery(sql, parameters);
+    }
+
+    /** One query answering all of {@code queries} (built with distinct prefixes), in one statement. */
+    static AggregateQuery union(List<AggregateQuery> queries) {
+        MapSqlParameterSource parameters = new MapSqlParameterSource();
+        queries.forEach(query -> parameters.addValues(query.parameters.getValues()));
+        return new AggregateQuery(String.join("\nUNION ALL\n", queries.stream().map(q -> "(" + q.sql + ")").toList()),
+                parameters);
     }
 
     /** The state expression of an aggregation over the rows {@code e} of one profile. */

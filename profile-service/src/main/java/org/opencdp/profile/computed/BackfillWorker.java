@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.kit.outbox.Outbox;
@@ -21,10 +22,12 @@ import tools.jackson.databind.node.NullNode;
 
 /**
  * Backfills new computed traits over the stored events, and removes the values of deleted ones, in
- * batches of profiles, one transaction per batch. Each batch locks its profiles (in id order, the
- * order every multi-profile lock uses), computes their states in one SQL query, stores them,
- * publishes a {@link ProfileChanged} per profile with a value and moves the cursor, so the progress
- * ({@code processed} / {@code total}) is visible as it goes. Any number of instances can run it: a
+ * batches of profiles, one transaction per batch. Each batch takes the definition's hand-over locks
+ * ({@link HandOverLocks}: no chunk of events over its event name runs meanwhile, so no event is
+ * left to neither side), locks its profiles (in id order, the order every multi-profile lock uses),
+ * computes their states in one SQL query, stores them and publishes a {@link ProfileChanged} per
+ * profile with a value (one statement each), and moves the cursor, so the progress ({@code
+ * processed} / {@code total}) is visible as it goes. Any number of instances can run it: a
  * definition is claimed with {@code FOR UPDATE SKIP LOCKED}.
  */
 @Component
@@ -33,6 +36,7 @@ class BackfillWorker {
     private static final Logger log = LoggerFactory.getLogger(BackfillWorker.class);
 
     private final DefinitionRepository definitions;
+    private final HandOverLocks locks;
     private final ValueRepository values;
     private final ComputedTraitService traits;
     private final Outbox outbox;
@@ -41,10 +45,11 @@ class BackfillWorker {
     private final Clock clock;
     private final int batchSize;
 
-    BackfillWorker(DefinitionRepository definitions, ValueRepository values, ComputedTraitService traits,
-                   Outbox outbox, JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock,
-                   ProfileProperties properties) {
+    BackfillWorker(DefinitionRepository definitions, HandOverLocks locks, ValueRepository values,
+                   ComputedTraitService traits, Outbox outbox, JdbcTemplate jdbc, TransactionTemplate transactions,
+                   Clock clock, ProfileProperties properties) {
         this.definitions = definitions;
+        this.locks = locks;
         this.values = values;
         this.traits = traits;
         this.outbox = outbox;
@@ -74,6 +79,7 @@ class BackfillWorker {
             return false;
         }
         ComputedTraitDefinition definition = claimed.get();
+        locks.holdForBatch(new EventName(definition.workspaceId(), definition.event()));
         Instant now = clock.instant();
         if (definition.status() == Status.DELETING) {
             deleteBatch(definition, now);
@@ -93,13 +99,8 @@ class BackfillWorker {
         }
         Instant since = definition.windowLength().map(now::minus).orElse(null);
         Map<String, Computed> computed = values.compute(AggregateQuery.forProfiles(definition, profileIds, since));
-        for (String profileId : profileIds) {
-            Computed state = computed.get(profileId);
-            if (state != null) {
-                JsonNode value = traits.storeComputed(definition, profileId, state, now);
-                publish(definition.workspaceId(), profileId, definition.key(), value, now);
-            }
-        }
+        Map<String, JsonNode> stored = traits.storeComputed(definition, computed, now);
+        publish(definition.workspaceId(), definition.key(), stored, now);
         definitions.advance(definition.workspaceId(), definition.key(), profileIds.getLast(),
                 definition.processed() + profileIds.size(), now);
         if (profileIds.size() < batchSize) {
@@ -109,9 +110,9 @@ class BackfillWorker {
 
     private void deleteBatch(ComputedTraitDefinition definition, Instant now) {
         var batch = values.deleteSome(definition.workspaceId(), definition.key(), batchSize);
-        for (String profileId : batch.hadValue()) {
-            publish(definition.workspaceId(), profileId, definition.key(), NullNode.getInstance(), now);
-        }
+        Map<String, JsonNode> removed = new TreeMap<>();
+        batch.hadValue().forEach(profileId -> removed.put(profileId, NullNode.getInstance()));
+        publish(definition.workspaceId(), definition.key(), removed, now);
         if (batch.deleted() < batchSize) {
             definitions.delete(definition.workspaceId(), definition.key());
         }
@@ -129,8 +130,9 @@ class BackfillWorker {
                         ORDER BY id LIMIT ? FOR UPDATE""", String.class, definition.workspaceId(), cursor, batchSize);
     }
 
-    private void publish(String workspaceId, String profileId, String key, JsonNode value, Instant now) {
-        outbox.append(new ProfileChanged(UUID.randomUUID(), workspaceId, now, profileId, Map.of(),
-                Collections.singletonMap(key, value)));
+    /** One {@link ProfileChanged} per profile with the trait's new value, in one statement. */
+    private void publish(String workspaceId, String key, Map<String, JsonNode> valueByProfile, Instant now) {
+        outbox.appendAll(valueByProfile.entrySet().stream().map(entry -> new ProfileChanged(UUID.randomUUID(),
+                workspaceId, now, entry.getKey(), Map.of(), Collections.singletonMap(key, entry.getValue()))).toList());
     }
 }

@@ -47,8 +47,10 @@ record ComputedTraitDefinition(String workspaceId, String key, String name, Aggr
     /**
      * Whether an event of {@code profileId} updates this trait incrementally: once the trait is
      * ready, or once the backfill has passed the profile (before that, the backfill computes it from
-     * the stored events, the new one included). The backfill and the event both hold the profile's
-     * row lock, so the cursor read after taking the lock is exact.
+     * the stored events, the new one included). Exact for a definition read under the hand-over
+     * locks ({@link HandOverLocks}), which keep its backfill batches and the events over its event
+     * name apart (issue 18), or read after locking a profile that already existed (its batch locks
+     * it too).
      */
     boolean tracksIncrementally(String profileId) {
         return switch (status) {

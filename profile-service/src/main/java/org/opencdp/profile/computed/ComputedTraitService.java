@@ -3,12 +3,12 @@ package org.opencdp.profile.computed;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.profile.computed.ValueRepository.Computed;
 import org.opencdp.profile.computed.ValueRepository.StoredValue;
 import org.springframework.stereotype.Service;
@@ -22,19 +22,26 @@ import tools.jackson.databind.JsonNode;
  * <p>Representation: a trait without a window keeps a running {@link AggregateState} per profile
  * (a count, an exact sum and count, an extreme, the winning event's value and position, or the count
  * of each distinct value), folded with each matching event and combined on merges; it never
- * re-reads events. A trait with a window is recomputed in SQL from the profile's events inside the
- * window whenever a matching event arrives and when its oldest event leaves the window
- * ({@code expires_at}, see {@link DecayWorker}).
+ * re-reads events. A trait with a window is recomputed from the profile's events inside the window
+ * whenever a matching event arrives (the stored ones in SQL, a chunk's own folded in, see {@link
+ * IncrementalUpdate}) and when its oldest event leaves the window ({@code expires_at}, see {@link
+ * DecayWorker}). Backfills hand a new trait over to this incremental path exactly: see {@link
+ * HandOverLocks}.
  */
 @Service
 public class ComputedTraitService {
 
     private final DefinitionRepository definitions;
     private final ValueRepository values;
+    private final HandOverLocks locks;
+    private final IncrementalUpdate incremental;
 
-    ComputedTraitService(DefinitionRepository definitions, ValueRepository values) {
+    ComputedTraitService(DefinitionRepository definitions, ValueRepository values, HandOverLocks locks,
+                         IncrementalUpdate incremental) {
         this.definitions = definitions;
         this.values = values;
+        this.locks = locks;
+        this.incremental = incremental;
     }
 
     /** What folding merged profiles into a survivor did to computed traits. */
@@ -42,40 +49,41 @@ public class ComputedTraitService {
     }
 
     /**
-     * Applies a newly stored event of {@code profileId} (locked by the caller) to the traits over its
-     * name; returns the keys whose value changed, with the new values.
+     * The live definitions over {@code events} (a chunk's track event names), read once for the
+     * chunk, after taking the chunk's hand-over locks ({@link HandOverLocks}): call it before
+     * locking any profile. Two statements.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public Map<String, JsonNode> onEvent(String workspaceId, String profileId, SegmentEvent event, Instant occurredAt,
-                                         Instant now) {
-        if (event.type() != SegmentEvent.EventType.track || event.event() == null) {
-            return Map.of();
+    public ChunkDefinitions definitionsFor(Collection<EventName> events) {
+        if (events.isEmpty()) {
+            return ChunkDefinitions.NONE;
         }
-        Map<String, JsonNode> changed = new TreeMap<>();
-        List<ComputedTraitDefinition> matching = definitions.liveForEvent(workspaceId, event.event()).stream()
-                .filter(d -> d.tracksIncrementally(profileId) && d.matches(event.properties())).toList();
-        if (matching.isEmpty()) {
-            return changed;
+        List<EventName> distinct = events.stream().distinct().toList();
+        locks.shareEvents(distinct);
+        return new ChunkDefinitions(definitions.liveForEvents(distinct)); // a new snapshot: after the locks
+    }
+
+    /**
+     * Applies a chunk's newly stored events (in order; null for an event that is not a named track
+     * event) to the traits over them, as if one at a time; the profiles are locked by the caller.
+     * Returns for each event (same index) the keys whose value it changed, with the new values.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public List<Map<String, JsonNode>> onEvents(ChunkDefinitions chunkDefinitions, List<TrackedEvent> events,
+                                                Instant now) {
+        if (chunkDefinitions.isEmpty()) {
+            return events.stream().map(e -> Map.<String, JsonNode>of()).toList();
         }
-        Map<String, StoredValue> current = values.find(workspaceId, profileId,
-                matching.stream().filter(d -> d.window() == null).map(ComputedTraitDefinition::key).toList());
-        for (ComputedTraitDefinition definition : matching) {
-            if (definition.window() != null) {
-                if (occurredAt.isAfter(now.minus(definition.window()))) {
-                    recompute(definition, profileId, now).ifPresent(v -> changed.put(definition.key(), v));
-                }
-                continue;
-            }
-            Optional<AggregateState> observed = Aggregations.observe(definition.aggregation(),
-                    definition.valueIn(event.properties()), occurredAt, event.messageId());
-            if (observed.isPresent()) {
-                StoredValue before = current.get(definition.key());
-                AggregateState state = Aggregations.combine(definition.aggregation(), stateOf(definition, before),
-                        observed.get());
-                store(definition, profileId, before, state, null, now).ifPresent(v -> changed.put(definition.key(), v));
-            }
-        }
-        return changed;
+        return incremental.apply(chunkDefinitions, events, now);
+    }
+
+    /**
+     * Keeps backfills of the workspaces' traits out until the caller's transaction ends: taken by a
+     * chunk of merges before it locks any profile ({@link HandOverLocks}).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void holdBackfills(Collection<String> workspaceIds) {
+        locks.holdWorkspaces(workspaceIds.stream().sorted().toList());
     }
 
     /**
@@ -145,15 +153,22 @@ public class ComputedTraitService {
     }
 
     /**
-     * Stores a state computed by SQL for a profile with no stored value (a backfill); returns the
-     * value.
+     * Stores the states computed by SQL for profiles of a backfill batch, in one statement; returns
+     * the value of each.
      */
-    JsonNode storeComputed(ComputedTraitDefinition definition, String profileId, Computed computed, Instant now) {
-        AggregateState state = stateOf(definition, computed);
-        JsonNode value = Aggregations.value(definition.aggregation(), state);
-        values.upsert(definition.workspaceId(), profileId, definition.key(), value, Aggregations.toJson(state),
-                expiry(definition, computed), now);
-        return value;
+    Map<String, JsonNode> storeComputed(ComputedTraitDefinition definition, Map<String, Computed> computed,
+                                        Instant now) {
+        Map<String, JsonNode> stored = new TreeMap<>();
+        List<ValueRepository.NewValue> rows = new ArrayList<>();
+        computed.forEach((profileId, state) -> {
+            AggregateState aggregate = stateOf(definition, state);
+            JsonNode value = Aggregations.value(definition.aggregation(), aggregate);
+            rows.add(new ValueRepository.NewValue(new ValueRepository.ValueKey(definition.workspaceId(), profileId,
+                    definition.key()), value, Aggregations.toJson(aggregate), expiry(definition, state)));
+            stored.put(profileId, value);
+        });
+        values.upsertAll(rows, now);
+        return stored;
     }
 
     private Optional<JsonNode> store(ComputedTraitDefinition definition, String profileId, StoredValue before,

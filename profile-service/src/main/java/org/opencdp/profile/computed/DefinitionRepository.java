@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.opencdp.contracts.MessageCodec;
@@ -55,10 +56,16 @@ class DefinitionRepository {
                 (rs, row) -> map(rs), workspaceId);
     }
 
-    /** The live definitions over one event name. */
-    List<ComputedTraitDefinition> liveForEvent(String workspaceId, String event) {
-        return jdbc.query(SELECT + "WHERE workspace_id = ? AND event = ? AND status <> 'deleting' ORDER BY key",
-                (rs, row) -> map(rs), workspaceId, event);
+    /** The live definitions over any of {@code events}, in one statement. */
+    List<ComputedTraitDefinition> liveForEvents(Collection<EventName> events) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query(SELECT + """
+                        WHERE (workspace_id, event) IN (SELECT * FROM unnest(?::text[], ?::text[]))
+                          AND status <> 'deleting' ORDER BY workspace_id, key""",
+                (rs, row) -> map(rs), events.stream().map(EventName::workspaceId).toArray(String[]::new),
+                events.stream().map(EventName::event).toArray(String[]::new));
     }
 
     /**

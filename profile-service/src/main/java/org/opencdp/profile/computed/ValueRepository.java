@@ -61,6 +61,67 @@ class ValueRepository {
         return found;
     }
 
+    /** A value of one trait of one profile. */
+    record ValueKey(String workspaceId, String profileId, String key) {
+    }
+
+    /** A value to store, with its state and when it next decays (null when it does not). */
+    record NewValue(ValueKey key, JsonNode value, JsonNode state, Instant expiresAt) {
+    }
+
+    /** The stored values of {@code keys}, in one statement; keys without a value are absent. */
+    Map<ValueKey, StoredValue> findAll(Collection<ValueKey> keys) {
+        Map<ValueKey, StoredValue> found = new HashMap<>();
+        if (keys.isEmpty()) {
+            return found;
+        }
+        jdbc.query("""
+                        SELECT workspace_id, profile_id, trait_key, value::text AS value, state::text AS state
+                        FROM computed_traits
+                        WHERE (workspace_id, profile_id, trait_key) IN (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]))""",
+                (org.springframework.jdbc.core.RowCallbackHandler) rs -> found.put(
+                        new ValueKey(rs.getString("workspace_id"), rs.getString("profile_id"), rs.getString("trait_key")),
+                        new StoredValue(rs.getString("trait_key"), json(rs.getString("value")),
+                                json(rs.getString("state")))),
+                keys.stream().map(ValueKey::workspaceId).toArray(String[]::new),
+                keys.stream().map(ValueKey::profileId).toArray(String[]::new),
+                keys.stream().map(ValueKey::key).toArray(String[]::new));
+        return found;
+    }
+
+    /** Stores {@code values} (at most one per key), in one statement. */
+    void upsertAll(List<NewValue> values, Instant at) {
+        if (values.isEmpty()) {
+            return;
+        }
+        jdbc.update("""
+                        INSERT INTO computed_traits (workspace_id, profile_id, trait_key, value, state, expires_at, updated_at)
+                        SELECT w, p, k, v::jsonb, s::jsonb, x, ?::timestamptz
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
+                             AS r (w, p, k, v, s, x)
+                        ORDER BY w, p, k
+                        ON CONFLICT (workspace_id, profile_id, trait_key) DO UPDATE SET value = EXCLUDED.value,
+                            state = EXCLUDED.state, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at""",
+                at.toString(),
+                values.stream().map(v -> v.key().workspaceId()).toArray(String[]::new),
+                values.stream().map(v -> v.key().profileId()).toArray(String[]::new),
+                values.stream().map(v -> v.key().key()).toArray(String[]::new),
+                values.stream().map(v -> MessageCodec.mapper().writeValueAsString(v.value())).toArray(String[]::new),
+                values.stream().map(v -> MessageCodec.mapper().writeValueAsString(v.state())).toArray(String[]::new),
+                values.stream().map(v -> v.expiresAt() == null ? null : v.expiresAt().toString()).toArray(String[]::new));
+    }
+
+    /** Runs aggregate queries (possibly {@link AggregateQuery#union united}): the state per trait and profile. */
+    Map<ValueKey, Computed> computeAll(AggregateQuery query) {
+        Map<ValueKey, Computed> computed = new HashMap<>();
+        named.query(query.sql, query.parameters, rs -> {
+            computed.put(new ValueKey(rs.getString("workspace_id"), rs.getString("profile_id"),
+                    rs.getString("trait_key")), new Computed(json(rs.getString("state")),
+                    rs.getObject("oldest", OffsetDateTime.class).toInstant()));
+        });
+        return computed;
+    }
+
     void upsert(String workspaceId, String profileId, String key, JsonNode value, JsonNode state, Instant expiresAt,
                 Instant at) {
         jdbc.update("""

@@ -6,10 +6,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.opencdp.contracts.MessageCodec;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -27,24 +30,62 @@ class EventRepository {
     }
 
     /**
-     * Claims a messageId in its workspace; false when it was already claimed (and is still retained).
-     * A concurrent claim of the same id waits for the first one's transaction.
+     * Claims messageIds in their workspaces, in one statement (in (workspace, messageId) order, so
+     * concurrent chunks wait on each other in one order); returns those claimed now. One claimed
+     * before (and still retained) is not; a concurrent claim of the same id waits for the first
+     * one's transaction. The ids must be distinct.
      */
-    boolean claim(String workspaceId, String messageId, Instant occurredAt) {
-        return jdbc.update("""
-                INSERT INTO event_keys (workspace_id, message_id, occurred_at) VALUES (?, ?, ?)
-                ON CONFLICT (workspace_id, message_id) DO NOTHING""", workspaceId, messageId, utc(occurredAt)) == 1;
+    Set<MessageKey> claimAll(List<StoredEvent> events) {
+        Set<MessageKey> claimed = new HashSet<>();
+        if (events.isEmpty()) {
+            return claimed;
+        }
+        jdbc.query("""
+                        INSERT INTO event_keys (workspace_id, message_id, occurred_at)
+                        SELECT w, m, o FROM unnest(?::text[], ?::text[], ?::timestamptz[]) AS x (w, m, o)
+                        ORDER BY w, m
+                        ON CONFLICT (workspace_id, message_id) DO NOTHING
+                        RETURNING workspace_id, message_id""",
+                (RowCallbackHandler) rs -> claimed.add(new MessageKey(rs.getString(1), rs.getString(2))),
+                events.stream().map(StoredEvent::workspaceId).toArray(String[]::new),
+                events.stream().map(StoredEvent::messageId).toArray(String[]::new),
+                events.stream().map(e -> e.occurredAt().toString()).toArray(String[]::new));
+        return claimed;
     }
 
-    /** Stores an event whose messageId this transaction claimed. */
-    void insert(StoredEvent event) {
+    /** A messageId in its workspace: what events are de-duplicated by. */
+    record MessageKey(String workspaceId, String messageId) {
+
+        static MessageKey of(StoredEvent event) {
+            return new MessageKey(event.workspaceId(), event.messageId());
+        }
+    }
+
+    /**
+     * Stores events whose messageIds this transaction claimed, with their payloads as JSON, in one
+     * statement. Rows land in the monthly partition of their event time, or in the default partition
+     * when that month has none (the maintenance job creates partitions ahead and moves rows out of
+     * the default one, see {@code PartitionMaintenance}), so an insert never waits for DDL.
+     */
+    void insertAll(List<StoredEvent> events, List<String> payloads) {
+        if (events.isEmpty()) {
+            return;
+        }
         jdbc.update("""
-                INSERT INTO events (workspace_id, message_id, profile_id, type, name, occurred_at, received_at,
-                                    source_id, payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""",
-                event.workspaceId(), event.messageId(), event.profileId(), event.type(), event.name(),
-                utc(event.occurredAt()), utc(event.receivedAt()), event.sourceId(),
-                MessageCodec.mapper().writeValueAsString(event.payload()));
+                        INSERT INTO events (workspace_id, message_id, profile_id, type, name, occurred_at, received_at,
+                                            source_id, payload)
+                        SELECT w, m, p, t, n, o, r, s, j::jsonb
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[],
+                                    ?::timestamptz[], ?::text[], ?::text[]) AS x (w, m, p, t, n, o, r, s, j)""",
+                events.stream().map(StoredEvent::workspaceId).toArray(String[]::new),
+                events.stream().map(StoredEvent::messageId).toArray(String[]::new),
+                events.stream().map(StoredEvent::profileId).toArray(String[]::new),
+                events.stream().map(StoredEvent::type).toArray(String[]::new),
+                events.stream().map(StoredEvent::name).toArray(String[]::new),
+                events.stream().map(e -> e.occurredAt().toString()).toArray(String[]::new),
+                events.stream().map(e -> e.receivedAt().toString()).toArray(String[]::new),
+                events.stream().map(StoredEvent::sourceId).toArray(String[]::new),
+                payloads.toArray(String[]::new));
     }
 
     /** Moves every event of {@code fromProfileId} to {@code toProfileId}; returns how many. */

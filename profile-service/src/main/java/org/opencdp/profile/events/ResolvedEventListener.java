@@ -1,24 +1,31 @@
 package org.opencdp.profile.events;
 
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.Topics;
-import org.opencdp.kit.kafka.IncomingMessages;
+import org.opencdp.kit.KitProperties;
+import org.opencdp.kit.consume.BatchConsumer;
+import org.opencdp.kit.consume.BatchConsumers;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-/** Consumes resolved events; unreadable records go to {@code cdp.profile.dead-letters.v1}. */
+/**
+ * Consumes resolved events with the kit's {@link BatchConsumer}: each record decoded and validated
+ * ({@link IncomingEvent#decode}), a chunk per transaction applied by {@link ResolvedEventService};
+ * unreadable records and events that can never be stored go to {@code cdp.profile.dead-letters.v1}.
+ */
 @Component
 class ResolvedEventListener {
 
-    private final ResolvedEventService service;
+    private final BatchConsumer<IncomingEvent> consumer;
 
-    ResolvedEventListener(ResolvedEventService service) {
-        this.service = service;
+    ResolvedEventListener(BatchConsumers consumers, ResolvedEventService service, KitProperties kit) {
+        this.consumer = consumers.consumer(ResolvedEventService.CONSUMER, IncomingEvent::decode, IncomingEvent::id,
+                service::apply, kit.consumer().chunkSize());
     }
 
     @KafkaListener(topics = Topics.RESOLVED_EVENTS)
-    void on(ConsumerRecord<String, String> record) {
-        service.handle(IncomingMessages.decode(record, EventResolved.class));
+    void on(List<ConsumerRecord<String, String>> records) {
+        consumer.consume(records);
     }
 }

@@ -3,46 +3,62 @@ package org.opencdp.profile.events;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.opencdp.contracts.EventResolved;
-import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.SegmentEvent;
-import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.kafka.PermanentMessageException;
 import org.opencdp.kit.outbox.Outbox;
+import org.opencdp.profile.computed.ChunkDefinitions;
 import org.opencdp.profile.computed.ComputedTraitService;
+import org.opencdp.profile.computed.TrackedEvent;
+import org.opencdp.profile.events.EventRepository.MessageKey;
 import org.opencdp.profile.identifiers.IdentifierService;
+import org.opencdp.profile.identifiers.IdentifierService.EventIdentifiers;
+import org.opencdp.profile.profiles.ProfileRef;
 import org.opencdp.profile.profiles.ProfileService;
-import org.opencdp.profile.traits.TraitExtractor;
 import org.opencdp.profile.traits.TraitService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.opencdp.profile.traits.TraitService.EventObservations;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Applies one resolved event to its profile, in one transaction: the inbox row, the event (stored
- * once per messageId), the profile (or the survivor it was merged into), its traits by event time,
- * its identifiers, its computed traits, and a {@link ProfileChanged} in the outbox when a trait or
- * computed trait value changed. A re-delivered message or a repeated messageId changes nothing.
+ * Applies a chunk of resolved events (the kit's {@code ChunkHandler}, inside the chunk's
+ * transaction, with the messages not applied before, in consumed order), set-wise: a constant
+ * number of statements per chunk, whatever its size.
+ *
+ * <ol>
+ *   <li>The hand-over locks of the chunk's track event names, then the computed-trait definitions
+ *       over them, read once (before any profile lock: see {@code HandOverLocks}).</li>
+ *   <li>The messageIds claimed: the first event of the chunk with a messageId in its workspace, if
+ *       no earlier event claimed it (exact de-duplication per workspace).</li>
+ *   <li>The profiles created or moved forward and locked, in one order, each event resolved through
+ *       merge redirects to the live profile that answers for its profile.</li>
+ *   <li>The events stored, in one multi-row insert.</li>
+ *   <li>Traits by event time with provenance: read once, folded in memory event after event,
+ *       written once; identifiers in one insert; computed traits read, folded and written once.</li>
+ *   <li>One {@link ProfileChanged} per event that changed a value, appended in one statement, with
+ *       an id derived from the message.</li>
+ * </ol>
+ *
+ * Events of the same profile are folded in their order, so the result (stored state and published
+ * changes) is that of applying them one at a time. Content PostgreSQL refuses (a {@code \u0000} in
+ * a string, say) fails the chunk; the kit then applies it one event per transaction, and the event
+ * at fault fails alone, as a {@link PermanentMessageException} naming it, and is dead-lettered.
  */
 @Service
 class ResolvedEventService {
 
     /** The inbox consumer name of this flow. */
     static final String CONSUMER = "profile-events";
-    /** Longest messageId, profileId or workspaceId accepted (they are B-tree keys). */
-    static final int MAX_ID_LENGTH = 255;
 
-    private static final Logger log = LoggerFactory.getLogger(ResolvedEventService.class);
-
-    private final Inbox inbox;
     private final Outbox outbox;
     private final EventRepository events;
     private final ProfileService profiles;
@@ -51,10 +67,8 @@ class ResolvedEventService {
     private final ComputedTraitService computedTraits;
     private final Clock clock;
 
-    ResolvedEventService(Inbox inbox, Outbox outbox, EventRepository events, ProfileService profiles,
-                         TraitService traits, IdentifierService identifiers, ComputedTraitService computedTraits,
-                         Clock clock) {
-        this.inbox = inbox;
+    ResolvedEventService(Outbox outbox, EventRepository events, ProfileService profiles, TraitService traits,
+                         IdentifierService identifiers, ComputedTraitService computedTraits, Clock clock) {
         this.outbox = outbox;
         this.events = events;
         this.profiles = profiles;
@@ -64,63 +78,76 @@ class ResolvedEventService {
         this.clock = clock;
     }
 
-    @Transactional
-    public void handle(EventResolved message) {
-        if (!inbox.firstDelivery(CONSUMER, message.id())) {
-            log.debug("Resolved event {} already processed", message.id());
-            return;
-        }
-        StoredEvent resolved = toStoredEvent(message);
+    /** Applies the chunk's new events; see the class comment. */
+    void apply(List<IncomingEvent> fresh) {
         try {
-            if (!events.claim(resolved.workspaceId(), resolved.messageId(), resolved.occurredAt())) {
-                log.debug("Event {} of workspace {} already stored", resolved.messageId(), resolved.workspaceId());
-                return;
-            }
-            Instant now = clock.instant();
-            String workspaceId = resolved.workspaceId();
-            // a profile merged away meanwhile answers with its survivor: the event is the survivor's
-            String profileId = profiles.recordEvent(workspaceId, resolved.profileId(), now);
-            StoredEvent event = resolved.withProfileId(profileId);
-            events.insert(event);
-            Map<String, JsonNode> changed = traits.apply(workspaceId, profileId,
-                    TraitExtractor.observationsOf(message.event(), event.occurredAt(), event.sourceId()));
-            identifiers.recordEvent(workspaceId, profileId, message.event(), event.occurredAt());
-            Map<String, JsonNode> computed = computedTraits.onEvent(workspaceId, profileId, message.event(),
-                    event.occurredAt(), now);
-            if (!changed.isEmpty() || !computed.isEmpty()) {
-                outbox.append(new ProfileChanged(changeId(message), workspaceId, now, profileId, changed, computed));
-            }
+            applyChunk(fresh);
         } catch (DataIntegrityViolationException e) {
-            // PostgreSQL refuses the content itself (e.g. a \u0000 in a string): retrying cannot help.
-            throw new PermanentMessageException("Event " + resolved.messageId() + " cannot be stored: "
+            // PostgreSQL refuses the content itself: retrying cannot help
+            throw new PermanentMessageException(describe(fresh) + " cannot be stored: "
                     + e.getMostSpecificCause().getMessage(), e);
         }
     }
 
-    private static StoredEvent toStoredEvent(EventResolved message) {
-        SegmentEvent event = message.event();
-        require(event != null, "EventResolved " + message.id() + " has no event");
-        require(event.type() != null, "Event without type");
-        requireId(message.workspaceId(), "workspaceId");
-        requireId(message.profileId(), "profileId");
-        requireId(event.messageId(), "messageId");
-        Instant occurredAt = message.occurredAt() != null ? message.occurredAt() : event.timestamp();
-        require(occurredAt != null, "Event " + event.messageId() + " has no event time");
-        Instant receivedAt = message.receivedAt() != null ? message.receivedAt() : event.receivedAt();
-        return new StoredEvent(message.workspaceId(), event.messageId(), message.profileId(), event.type().name(),
-                nameOf(event),
-                // the database keeps microseconds: resolve traits on the same precision it stores
-                occurredAt.truncatedTo(ChronoUnit.MICROS),
-                (receivedAt != null ? receivedAt : occurredAt).truncatedTo(ChronoUnit.MICROS),
-                message.sourceId(), (ObjectNode) MessageCodec.mapper().valueToTree(event));
+    private void applyChunk(List<IncomingEvent> fresh) {
+        Instant now = clock.instant();
+        ChunkDefinitions definitions = computedTraits.definitionsFor(
+                fresh.stream().map(IncomingEvent::trackName).filter(Objects::nonNull).toList());
+        List<IncomingEvent> claimed = claimFirstOfEachMessageId(fresh);
+        if (claimed.isEmpty()) {
+            return;
+        }
+        Map<ProfileRef, String> live = profiles.recordEvents(claimed.stream().map(IncomingEvent::profile).toList(),
+                now);
+        List<StoredEvent> stored = new ArrayList<>(claimed.size());
+        List<ProfileRef> owners = new ArrayList<>(claimed.size());
+        for (IncomingEvent event : claimed) {
+            String profileId = live.get(event.profile()); // a merged-away profile's event is its survivor's
+            stored.add(event.event().withProfileId(profileId));
+            owners.add(new ProfileRef(event.event().workspaceId(), profileId));
+        }
+        events.insertAll(stored, claimed.stream().map(IncomingEvent::payloadJson).toList());
+
+        List<EventObservations> observations = new ArrayList<>(claimed.size());
+        List<EventIdentifiers> seen = new ArrayList<>(claimed.size());
+        List<TrackedEvent> tracked = new ArrayList<>(claimed.size());
+        for (int i = 0; i < claimed.size(); i++) {
+            IncomingEvent event = claimed.get(i);
+            ProfileRef owner = owners.get(i);
+            observations.add(new EventObservations(owner, event.observations()));
+            seen.add(new EventIdentifiers(owner, event.identifiers(), event.event().occurredAt()));
+            tracked.add(tracked(event, owner));
+        }
+        List<Map<String, JsonNode>> changedTraits = traits.applyInOrder(observations);
+        identifiers.recordAll(seen);
+        List<Map<String, JsonNode>> changedComputed = computedTraits.onEvents(definitions, tracked, now);
+
+        List<ProfileChanged> changes = new ArrayList<>();
+        for (int i = 0; i < claimed.size(); i++) {
+            if (!changedTraits.get(i).isEmpty() || !changedComputed.get(i).isEmpty()) {
+                changes.add(new ProfileChanged(changeId(claimed.get(i).message()), owners.get(i).workspaceId(), now,
+                        owners.get(i).profileId(), changedTraits.get(i), changedComputed.get(i)));
+            }
+        }
+        outbox.appendAll(changes);
     }
 
-    private static String nameOf(SegmentEvent event) {
-        return switch (event.type()) {
-            case track -> event.event();
-            case page, screen -> event.name();
-            case identify, group, alias -> null;
-        };
+    /**
+     * The events that claim their messageId now: of several events of the chunk with one messageId
+     * in one workspace, the first in consumed order, and only when no earlier chunk claimed it.
+     */
+    private List<IncomingEvent> claimFirstOfEachMessageId(List<IncomingEvent> fresh) {
+        Map<MessageKey, IncomingEvent> first = new LinkedHashMap<>();
+        fresh.forEach(event -> first.putIfAbsent(MessageKey.of(event.event()), event));
+        Set<MessageKey> claimed = events.claimAll(first.values().stream().map(IncomingEvent::event).toList());
+        return first.entrySet().stream().filter(entry -> claimed.contains(entry.getKey())).map(Map.Entry::getValue)
+                .toList();
+    }
+
+    private static TrackedEvent tracked(IncomingEvent event, ProfileRef owner) {
+        SegmentEvent segmentEvent = event.message().event();
+        return event.trackName() == null ? null : new TrackedEvent(owner, event.event().messageId(),
+                segmentEvent.event(), segmentEvent.properties(), event.event().occurredAt());
     }
 
     /** One change per resolved event, with an id derived from it (stable if the work is ever redone). */
@@ -128,14 +155,9 @@ class ResolvedEventService {
         return UUID.nameUUIDFromBytes(("profile-changed:" + message.id()).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void requireId(String value, String what) {
-        require(value != null && !value.isBlank(), "Event without " + what);
-        require(value.length() <= MAX_ID_LENGTH, what + " longer than " + MAX_ID_LENGTH + " characters");
-    }
-
-    private static void require(boolean condition, String reason) {
-        if (!condition) {
-            throw new PermanentMessageException(reason);
-        }
+    private static String describe(List<IncomingEvent> chunk) {
+        return chunk.size() == 1 ? "Event " + chunk.getFirst().event().messageId()
+                : "One of the " + chunk.size() + " events " + chunk.getFirst().event().messageId() + "…"
+                        + chunk.getLast().event().messageId();
     }
 }

@@ -1,10 +1,12 @@
 package org.opencdp.profile.identifiers;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.opencdp.contracts.Identifier;
-import org.opencdp.contracts.SegmentEvent;
+import org.opencdp.profile.profiles.ProfileRef;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -23,13 +25,26 @@ public class IdentifierService {
         this.identifiers = identifiers;
     }
 
-    /** Indexes the identifiers of an event stored for {@code profileId} (which the caller has locked). */
+    /** The identifiers of one event, for the (locked) profile it was stored for. */
+    public record EventIdentifiers(ProfileRef profile, List<Identifier> identifiers, Instant occurredAt) {
+    }
+
+    /**
+     * Indexes the identifiers of a chunk's events, in one statement, as indexing them one event after
+     * the other would: the first event of the chunk carrying an identifier gives it its
+     * profile and first-seen time, unless a profile already holds it.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void recordEvent(String workspaceId, String profileId, SegmentEvent event, Instant occurredAt) {
-        List<Identifier> found = Identifiers.of(event);
-        if (!found.isEmpty()) {
-            identifiers.insertMissing(workspaceId, profileId, found, occurredAt);
+    public void recordAll(List<EventIdentifiers> events) {
+        Map<List<String>, IdentifierRepository.Seen> first = new LinkedHashMap<>();
+        for (EventIdentifiers event : events) {
+            for (Identifier identifier : event.identifiers()) {
+                first.putIfAbsent(List.of(event.profile().workspaceId(), identifier.type(), identifier.value()),
+                        new IdentifierRepository.Seen(event.profile().workspaceId(), identifier,
+                                event.profile().profileId(), event.occurredAt()));
+            }
         }
+        identifiers.insertMissing(List.copyOf(first.values()));
     }
 
     /** The profile an identifier was seen on, by its raw type and value (normalised here). */

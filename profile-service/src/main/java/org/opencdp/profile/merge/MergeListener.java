@@ -1,24 +1,37 @@
 package org.opencdp.profile.merge;
 
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.contracts.ProfilesMerged;
 import org.opencdp.contracts.Topics;
+import org.opencdp.kit.KitProperties;
+import org.opencdp.kit.consume.BatchConsumer;
+import org.opencdp.kit.consume.BatchConsumers;
 import org.opencdp.kit.kafka.IncomingMessages;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-/** Consumes identity-service's merges; unreadable records go to {@code cdp.profile.dead-letters.v1}. */
+/**
+ * Consumes identity-service's merges with the kit's {@link BatchConsumer}: each record decoded and
+ * validated, a chunk per transaction applied by {@link MergeService}; unreadable or invalid merges
+ * go to {@code cdp.profile.dead-letters.v1}.
+ */
 @Component
 class MergeListener {
 
-    private final MergeService service;
+    private final BatchConsumer<ProfilesMerged> consumer;
 
-    MergeListener(MergeService service) {
-        this.service = service;
+    MergeListener(BatchConsumers consumers, MergeService service, KitProperties kit) {
+        this.consumer = consumers.consumer(MergeService.CONSUMER, MergeListener::decode, ProfilesMerged::id,
+                service::apply, kit.consumer().chunkSize());
     }
 
     @KafkaListener(topics = Topics.MERGES)
-    void on(ConsumerRecord<String, String> record) {
-        service.handle(IncomingMessages.decode(record, ProfilesMerged.class));
+    void on(List<ConsumerRecord<String, String>> records) {
+        consumer.consume(records);
+    }
+
+    private static ProfilesMerged decode(ConsumerRecord<String, String> record) {
+        return MergeService.validate(IncomingMessages.decode(record, ProfilesMerged.class));
     }
 }

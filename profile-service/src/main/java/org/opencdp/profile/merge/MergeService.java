@@ -14,31 +14,35 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.ProfilesMerged;
-import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.kafka.PermanentMessageException;
 import org.opencdp.kit.outbox.Outbox;
 import org.opencdp.profile.computed.ComputedTraitService;
 import org.opencdp.profile.events.EventService;
 import org.opencdp.profile.identifiers.IdentifierService;
+import org.opencdp.profile.profiles.ProfileRef;
 import org.opencdp.profile.profiles.ProfileService;
 import org.opencdp.profile.traits.TraitObservation;
 import org.opencdp.profile.traits.TraitService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.NullNode;
 
 /**
- * Applies a {@link ProfilesMerged} in one transaction: locks the survivor and the merged profiles
- * in code point order of their ids (the order every multi-profile lock uses, so merges, backfills
- * and events never wait on each other in a cycle), folds the merged profiles' traits into the
- * survivor by event time, moves their events and identifiers to it, folds their computed traits,
- * marks them merged into it (so their ids answer with the survivor, and an event resolved to them
- * later lands on it), and publishes the survivor's changes, plus the removal of every trait of each
- * merged profile (it has none left of its own). A merge delivered again, or naming profiles already
- * merged into the survivor, changes nothing.
+ * Applies a chunk of {@link ProfilesMerged} (the kit's {@code ChunkHandler}, inside the chunk's
+ * transaction, with the merges not applied before, in consumed order). First, for the whole chunk:
+ * the workspaces' backfills are held off ({@code HandOverLocks}) and every profile the merges name
+ * is locked in one statement, in code point order of (workspace, id), the order every
+ * multi-profile lock uses, so merges, backfills and events never wait on each other in a cycle.
+ * Then each merge in turn (merges are rare: a group of statements per merge, not one statement for
+ * the chunk): the survivor and merged profiles locked, the merged profiles' traits folded into the
+ * survivor by event time, their events and identifiers moved to it, their computed traits folded,
+ * and they are marked merged into it (so their ids answer with the survivor, and an event resolved
+ * to them later lands on it). Last, in one statement, the survivors' changes are published, plus the
+ * removal of every trait of each merged profile (it has none left of its own). A merge delivered
+ * again, or naming profiles already merged into the survivor, changes nothing.
  */
 @Service
 class MergeService {
@@ -50,7 +54,6 @@ class MergeService {
 
     private static final Logger log = LoggerFactory.getLogger(MergeService.class);
 
-    private final Inbox inbox;
     private final Outbox outbox;
     private final ProfileService profiles;
     private final TraitService traits;
@@ -59,9 +62,8 @@ class MergeService {
     private final ComputedTraitService computedTraits;
     private final Clock clock;
 
-    MergeService(Inbox inbox, Outbox outbox, ProfileService profiles, TraitService traits, EventService events,
+    MergeService(Outbox outbox, ProfileService profiles, TraitService traits, EventService events,
                  IdentifierService identifiers, ComputedTraitService computedTraits, Clock clock) {
-        this.inbox = inbox;
         this.outbox = outbox;
         this.profiles = profiles;
         this.traits = traits;
@@ -71,15 +73,26 @@ class MergeService {
         this.clock = clock;
     }
 
-    @Transactional
-    public void handle(ProfilesMerged message) {
-        validate(message);
-        if (!inbox.firstDelivery(CONSUMER, message.id())) {
-            log.debug("Merge {} already processed", message.id());
-            return;
-        }
-        String workspaceId = message.workspaceId();
+    /** Applies the chunk's new merges; see the class comment. */
+    void apply(List<ProfilesMerged> merges) {
         Instant now = clock.instant();
+        computedTraits.holdBackfills(merges.stream().map(ProfilesMerged::workspaceId).distinct().toList());
+        List<ProfileRef> named = new ArrayList<>();
+        for (ProfilesMerged merge : merges) {
+            named.add(new ProfileRef(merge.workspaceId(), merge.survivorId()));
+            merge.mergedIds().forEach(id -> named.add(new ProfileRef(merge.workspaceId(), id)));
+        }
+        profiles.lockAll(named, now);
+        List<ProfileChanged> changes = new ArrayList<>();
+        for (ProfilesMerged merge : merges) {
+            changes.addAll(applyOne(merge, now));
+        }
+        outbox.appendAll(changes);
+    }
+
+    /** One merge, its profiles locked; returns the changes it publishes. */
+    private List<ProfileChanged> applyOne(ProfilesMerged message, Instant now) {
+        String workspaceId = message.workspaceId();
         String survivorId = profiles.canonicalId(workspaceId, message.survivorId());
         Set<String> candidates = new LinkedHashSet<>(message.mergedIds());
         candidates.remove(survivorId);
@@ -87,8 +100,8 @@ class MergeService {
         toLock.add(survivorId);
         Map<String, String> mergedInto = profiles.lockAll(workspaceId, toLock, now);
         if (mergedInto.get(survivorId) != null) {
-            // merged away between our read and our lock: retried, the next attempt follows the redirect
-            throw new IllegalStateException("Survivor " + survivorId + " was merged meanwhile; retrying merge "
+            // merged away between our read and our lock: the kit runs the chunk again, which follows the redirect
+            throw new ConcurrencyFailureException("Survivor " + survivorId + " was merged meanwhile; retrying merge "
                     + message.id());
         }
         List<String> mergedIds = candidates.stream().filter(id -> mergedInto.get(id) == null).sorted().toList();
@@ -96,7 +109,7 @@ class MergeService {
                 .forEach(id -> log.warn("Merge {}: profile {} was already merged into {}, not into {}", message.id(),
                         id, mergedInto.get(id), survivorId));
         if (mergedIds.isEmpty()) {
-            return;
+            return List.of();
         }
         Map<String, List<String>> traitKeysOfMerged = new HashMap<>();
         for (String mergedId : mergedIds) {
@@ -112,8 +125,9 @@ class MergeService {
                     moved);
         }
         ComputedTraitService.Absorbed computed = computedTraits.absorb(workspaceId, survivorId, mergedIds, now);
+        List<ProfileChanged> changes = new ArrayList<>();
         if (!changedTraits.isEmpty() || !computed.changed().isEmpty()) {
-            outbox.append(new ProfileChanged(changeId(message, survivorId), workspaceId, now, survivorId, changedTraits,
+            changes.add(new ProfileChanged(changeId(message, survivorId), workspaceId, now, survivorId, changedTraits,
                     computed.changed()));
         }
         for (String mergedId : mergedIds) {
@@ -121,10 +135,11 @@ class MergeService {
             Map<String, JsonNode> removedComputed = removals(computed.removedByMergedId().getOrDefault(mergedId,
                     List.of()));
             if (!removedTraits.isEmpty() || !removedComputed.isEmpty()) {
-                outbox.append(new ProfileChanged(changeId(message, mergedId), workspaceId, now, mergedId,
+                changes.add(new ProfileChanged(changeId(message, mergedId), workspaceId, now, mergedId,
                         removedTraits, removedComputed));
             }
         }
+        return changes;
     }
 
     private static Map<String, JsonNode> removals(List<String> keys) {
@@ -133,13 +148,16 @@ class MergeService {
         return Collections.unmodifiableMap(removed);
     }
 
-    private static void validate(ProfilesMerged message) {
+    /** The merge itself, when it can be applied at all; a {@link PermanentMessageException} otherwise. */
+    static ProfilesMerged validate(ProfilesMerged message) {
+        requireId(message.workspaceId(), "workspaceId");
         requireId(message.survivorId(), "survivorId");
         require(message.mergedIds() != null && !message.mergedIds().isEmpty(), "Merge " + message.id()
                 + " names no merged profile");
         require(message.mergedIds().size() <= MAX_MERGED, "Merge " + message.id() + " names more than " + MAX_MERGED
                 + " profiles");
         message.mergedIds().forEach(id -> requireId(id, "mergedIds[]"));
+        return message;
     }
 
     /** One change per merge and profile, with an id derived from them (stable if the work is ever redone). */

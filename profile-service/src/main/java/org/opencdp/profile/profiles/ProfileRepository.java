@@ -5,9 +5,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
 
 /** The {@code profiles} table. */
@@ -21,17 +25,79 @@ class ProfileRepository {
     }
 
     /**
-     * Creates the profile or, unless it was merged away, moves its {@code updated_at} forward; either
-     * way its row stays locked until the transaction ends. Returns the profile it was merged into,
-     * or null.
+     * For profiles named as they are (no redirect followed): creates the missing ones, moves the
+     * live ones' {@code updated_at} forward (a merged-away one keeps its own), and locks every row
+     * until the transaction ends, in {@link ProfileRef#LOCK_ORDER}. One statement. Returns each
+     * profile's {@code merged_into} (null when live).
      */
-    String upsert(String workspaceId, String id, Instant at) {
-        OffsetDateTime time = utc(at);
-        return jdbc.queryForObject("""
-                INSERT INTO profiles (workspace_id, id, created_at, updated_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (workspace_id, id) DO UPDATE SET updated_at = CASE WHEN profiles.merged_into IS NULL
-                    THEN GREATEST(profiles.updated_at, EXCLUDED.updated_at) ELSE profiles.updated_at END
-                RETURNING merged_into""", String.class, workspaceId, id, time, time);
+    Map<ProfileRef, String> upsertAll(Collection<ProfileRef> refs, Instant at) {
+        List<ProfileRef> sorted = refs.stream().distinct().sorted(ProfileRef.LOCK_ORDER).toList();
+        Map<ProfileRef, String> mergedInto = new HashMap<>();
+        if (sorted.isEmpty()) {
+            return mergedInto;
+        }
+        String time = at.toString();
+        jdbc.query("""
+                        INSERT INTO profiles (workspace_id, id, created_at, updated_at)
+                        SELECT w, i, ?::timestamptz, ?::timestamptz FROM unnest(?::text[], ?::text[]) AS x (w, i)
+                        ORDER BY w COLLATE "C", i COLLATE "C"
+                        ON CONFLICT (workspace_id, id) DO UPDATE SET updated_at = CASE WHEN profiles.merged_into IS NULL
+                            THEN GREATEST(profiles.updated_at, EXCLUDED.updated_at) ELSE profiles.updated_at END
+                        RETURNING workspace_id, id, merged_into""",
+                (RowCallbackHandler) rs -> mergedInto.put(new ProfileRef(rs.getString(1), rs.getString(2)),
+                        rs.getString(3)),
+                time, time, sorted.stream().map(ProfileRef::workspaceId).toArray(String[]::new),
+                sorted.stream().map(ProfileRef::profileId).toArray(String[]::new));
+        return mergedInto;
+    }
+
+    /**
+     * For each of {@code refs}: follows its redirect chain as committed when the statement starts
+     * ({@code merged_into}, at most {@link ProfileService#MAX_HOPS} hops), then creates the profile
+     * at its end or moves its {@code updated_at} forward, locking the rows in {@link
+     * ProfileRef#LOCK_ORDER}. One statement. The answer gives, per ref, the profile reached and its
+     * {@code merged_into} as found under the lock: non-null when a merge committed after the chain
+     * was read (the caller follows it).
+     */
+    Map<ProfileRef, Touched> touchAll(Collection<ProfileRef> refs, Instant at) {
+        List<ProfileRef> distinct = refs.stream().distinct().toList();
+        Map<ProfileRef, Touched> touched = new HashMap<>();
+        if (distinct.isEmpty()) {
+            return touched;
+        }
+        String time = at.toString();
+        jdbc.query("""
+                        WITH RECURSIVE input AS (
+                            SELECT w AS workspace_id, i AS id FROM unnest(?::text[], ?::text[]) AS x (w, i)),
+                        chain (workspace_id, start, id, depth) AS (
+                            SELECT workspace_id, id, id, 0 FROM input
+                            UNION ALL
+                            SELECT c.workspace_id, c.start, p.merged_into, c.depth + 1
+                            FROM chain c JOIN profiles p ON p.workspace_id = c.workspace_id AND p.id = c.id
+                            WHERE p.merged_into IS NOT NULL AND c.depth < ?),
+                        reached AS (
+                            SELECT DISTINCT ON (workspace_id, start) workspace_id, start, id FROM chain
+                            ORDER BY workspace_id, start, depth DESC),
+                        touched AS (
+                            INSERT INTO profiles (workspace_id, id, created_at, updated_at)
+                            SELECT workspace_id, id, ?::timestamptz, ?::timestamptz
+                            FROM (SELECT DISTINCT workspace_id, id FROM reached) r
+                            ORDER BY workspace_id COLLATE "C", id COLLATE "C"
+                            ON CONFLICT (workspace_id, id) DO UPDATE SET updated_at = CASE WHEN profiles.merged_into IS NULL
+                                THEN GREATEST(profiles.updated_at, EXCLUDED.updated_at) ELSE profiles.updated_at END
+                            RETURNING workspace_id, id, merged_into)
+                        SELECT r.workspace_id, r.start, t.id, t.merged_into
+                        FROM reached r JOIN touched t ON t.workspace_id = r.workspace_id AND t.id = r.id""",
+                (RowCallbackHandler) rs -> touched.put(new ProfileRef(rs.getString(1), rs.getString(2)),
+                        new Touched(rs.getString(3), rs.getString(4))),
+                distinct.stream().map(ProfileRef::workspaceId).toArray(String[]::new),
+                distinct.stream().map(ProfileRef::profileId).toArray(String[]::new), ProfileService.MAX_HOPS,
+                time, time);
+        return touched;
+    }
+
+    /** Where {@link #touchAll} got a ref to: the profile locked, and its {@code merged_into} under the lock. */
+    record Touched(String id, String mergedInto) {
     }
 
     /** Locks an existing profile's row; returns it, or empty when there is none. */

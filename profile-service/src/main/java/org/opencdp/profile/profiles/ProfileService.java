@@ -2,6 +2,7 @@ package org.opencdp.profile.profiles;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,10 @@ import org.springframework.transaction.annotation.Transactional;
  * up within one workspace.
  *
  * <p>Locking: every change to a profile holds its row lock ({@code FOR UPDATE} through the upsert)
- * until its transaction ends. An event locks one live profile (after following redirects without
- * locks); a merge locks all the profiles it names in sorted id order, so two merges, or a merge and
- * an event, cannot wait on each other in a cycle.
+ * until its transaction ends. A chunk of events locks the live profiles it stores events for (after
+ * following redirects without locks), and a merge all the profiles it names, always in {@link
+ * ProfileRef#LOCK_ORDER}, so two chunks, or a chunk and a merge, cannot wait on each other in a
+ * cycle.
  */
 @Service
 public class ProfileService {
@@ -32,22 +34,37 @@ public class ProfileService {
     }
 
     /**
-     * Records that an event was stored for the profile at {@code at}, creating the profile on its
-     * first event. When the profile was merged away, the event belongs to the profile it was merged
-     * into: returns the id of the live profile, whose row stays locked until the caller's transaction
-     * ends (which serialises every change to one profile).
+     * Records that events were stored for the profiles {@code refs} at {@code at}, creating each
+     * profile on its first event. A profile merged away answers with the profile it was merged into:
+     * returns, for each ref, the id of the live profile the event belongs to. Those rows stay locked
+     * until the caller's transaction ends (which serialises every change to one profile); they are
+     * locked in {@link ProfileRef#LOCK_ORDER}. One statement, plus one per round in which a merge
+     * committed between reading a redirect chain and locking its end (rare).
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public String recordEvent(String workspaceId, String profileId, Instant at) {
-        String current = canonicalId(workspaceId, profileId);
-        for (int hop = 0; hop < MAX_HOPS; hop++) {
-            String mergedInto = profiles.upsert(workspaceId, current, at);
-            if (mergedInto == null) {
-                return current;
-            }
-            current = mergedInto; // merged by a transaction that committed after we read
+    public Map<ProfileRef, String> recordEvents(Collection<ProfileRef> refs, Instant at) {
+        Map<ProfileRef, String> live = new HashMap<>();
+        Map<ProfileRef, ProfileRef> pending = new HashMap<>();
+        refs.forEach(ref -> pending.put(ref, ref));
+        for (int round = 0; round < MAX_HOPS && !pending.isEmpty(); round++) {
+            Map<ProfileRef, ProfileRepository.Touched> touched = profiles.touchAll(pending.values(), at);
+            Map<ProfileRef, ProfileRef> next = new HashMap<>();
+            pending.forEach((original, current) -> {
+                ProfileRepository.Touched reached = touched.get(current);
+                if (reached.mergedInto() == null) {
+                    live.put(original, reached.id());
+                } else { // merged by a transaction that committed after the chain was read
+                    next.put(original, new ProfileRef(current.workspaceId(), reached.mergedInto()));
+                }
+            });
+            pending.clear();
+            pending.putAll(next);
         }
-        throw new IllegalStateException("Profile " + profileId + " redirects more than " + MAX_HOPS + " times");
+        if (!pending.isEmpty()) {
+            throw new IllegalStateException("Profile " + pending.keySet().iterator().next().profileId()
+                    + " redirects more than " + MAX_HOPS + " times");
+        }
+        return live;
     }
 
     /**
@@ -56,11 +73,22 @@ public class ProfileService {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public Map<String, String> lockAll(String workspaceId, Collection<String> ids, Instant at) {
+        Map<ProfileRef, String> found = profiles.upsertAll(
+                ids.stream().map(id -> new ProfileRef(workspaceId, id)).toList(), at);
         Map<String, String> mergedInto = new LinkedHashMap<>();
-        for (String id : ids.stream().distinct().sorted(CodePoints.ORDER).toList()) {
-            mergedInto.put(id, profiles.upsert(workspaceId, id, at));
-        }
+        ids.stream().distinct().sorted(CodePoints.ORDER)
+                .forEach(id -> mergedInto.put(id, found.get(new ProfileRef(workspaceId, id))));
         return mergedInto;
+    }
+
+    /**
+     * Locks (creating when missing) every profile of {@code refs}, of any workspaces, in {@link
+     * ProfileRef#LOCK_ORDER}, in one statement: taken first by a chunk that then locks them one
+     * group at a time, so its locks follow the one global order.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void lockAll(Collection<ProfileRef> refs, Instant at) {
+        profiles.upsertAll(refs, at);
     }
 
     /** Records that {@code id} was merged into {@code survivorId}; both must be locked. */

@@ -1,10 +1,14 @@
 package org.opencdp.profile.traits;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.opencdp.profile.profiles.ProfileRef;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -34,6 +38,46 @@ public class TraitService {
         var outcome = TraitResolution.resolve(traits.find(workspaceId, profileId, keys), observations);
         traits.save(workspaceId, profileId, outcome.accepted().values());
         return outcome.changed();
+    }
+
+    /** The trait observations of one event, for the (locked) profile it was stored for. */
+    public record EventObservations(ProfileRef profile, List<TraitObservation> observations) {
+    }
+
+    /**
+     * Applies the observations of a chunk's events, in order, exactly as {@link #apply} one event
+     * after the other would: the stored traits of the keys they touch are read once, each event is
+     * resolved against the state the events before it left (in memory), and the winners are written
+     * once. Returns, for each event (same index), the keys whose value it changed, with their new
+     * values. The caller's transaction must hold every profile's row lock.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public List<Map<String, JsonNode>> applyInOrder(List<EventObservations> events) {
+        Map<ProfileRef, Set<String>> keys = new HashMap<>();
+        for (EventObservations event : events) {
+            event.observations().forEach(o -> keys.computeIfAbsent(event.profile(), p -> new HashSet<>()).add(o.key()));
+        }
+        if (keys.isEmpty()) {
+            return events.stream().map(e -> Map.<String, JsonNode>of()).toList();
+        }
+        Map<ProfileRef, Map<String, TraitObservation>> current = traits.findAll(keys);
+        Map<ProfileRef, Map<String, TraitObservation>> accepted = new HashMap<>();
+        List<Map<String, JsonNode>> changes = new ArrayList<>(events.size());
+        for (EventObservations event : events) {
+            if (event.observations().isEmpty()) {
+                changes.add(Map.of());
+                continue;
+            }
+            Map<String, TraitObservation> state = current.computeIfAbsent(event.profile(), p -> new HashMap<>());
+            var outcome = TraitResolution.resolve(state, event.observations());
+            state.putAll(outcome.accepted());
+            accepted.computeIfAbsent(event.profile(), p -> new HashMap<>()).putAll(outcome.accepted());
+            changes.add(outcome.changed());
+        }
+        Map<ProfileRef, Collection<TraitObservation>> toSave = new HashMap<>();
+        accepted.forEach((profile, byKey) -> toSave.put(profile, byKey.values()));
+        traits.saveAll(toSave);
+        return changes;
     }
 
     /**

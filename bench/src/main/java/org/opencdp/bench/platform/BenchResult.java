@@ -13,7 +13,9 @@ record BenchResult(String startedAt, String platform, Machine machine, Settings 
                    Double highestBoundedRate, Single single, List<Target> targets, long peakRssBytes,
                    Deliveries deliveries, List<Tick> timeline) {
 
-    record Machine(int cores, String cpu, long memoryBytes, String java, String os) {
+    /** The machine; load averages (1, 5, 15 min) at the start and the end of the run. */
+    record Machine(int cores, String cpu, long memoryBytes, String java, String os, String loadAtStart,
+                   String loadAtEnd) {
     }
 
     record Settings(List<Double> rates, double stepSeconds, double warmupSeconds, int refine, double drainLimitSeconds,

@@ -37,7 +37,8 @@ final class LagMonitor implements AutoCloseable {
 
     private final Admin admin;
     private Map<String, Set<TopicPartition>> assigned = Map.of();
-    private long refreshedAt = Long.MIN_VALUE;
+    private long refreshedAt;
+    private boolean refreshed;
 
     LagMonitor(String bootstrapServers) {
         this.admin = Admin.create(Map.of(
@@ -49,9 +50,10 @@ final class LagMonitor implements AutoCloseable {
 
     /** Every watched group's lag now, by group id (sorted). */
     Map<String, GroupOffsets> sample() throws InterruptedException, ExecutionException, TimeoutException {
-        if (System.nanoTime() - refreshedAt > REFRESH_NANOS) {
+        if (!refreshed || System.nanoTime() - refreshedAt > REFRESH_NANOS) {
             assigned = assignments();
             refreshedAt = System.nanoTime();
+            refreshed = true;
         }
         if (assigned.isEmpty()) {
             return Map.of();

@@ -63,6 +63,11 @@ final class LagVerdict {
     static Verdict judge(double offeredRate, Map<String, List<LagPoint>> during, Map<String, List<LagPoint>> after,
                          Settings settings) {
         List<GroupVerdict> groups = new ArrayList<>();
+        if (during.isEmpty()) {
+            // nothing measured is not "bounded": the broker could not be asked, or no group consumes yet
+            return new Verdict(false, List.of(new GroupVerdict("(no consumer group)", false, 0, 0, 0, null,
+                    "no consumer group's lag was sampled during the step")));
+        }
         for (Map.Entry<String, List<LagPoint>> entry : during.entrySet()) {
             groups.add(judgeGroup(entry.getKey(), offeredRate, entry.getValue(),
                     after.getOrDefault(entry.getKey(), List.of()), settings));

@@ -37,6 +37,9 @@ public final class PlatformBenchmark {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
+        // the Kafka clients log every assignment at INFO: the console is for the bench's own lines
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         PlatformOptions options;
         try {
             options = PlatformOptions.parse(args);
@@ -56,6 +59,8 @@ public final class PlatformBenchmark {
     /** Runs the benchmark; returns the Markdown report's path. */
     Path run() throws Exception {
         Instant started = Instant.now();
+        String loadAtStart = loadAverage();
+        out.println("Load average at start: " + loadAtStart + " (another build on this machine lowers every figure)");
         String runId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
         try (PlatformProcess platform = options.url() == null ? PlatformProcess.start(options)
                 : PlatformProcess.attach(options);
@@ -85,7 +90,8 @@ public final class PlatformBenchmark {
                     awaitSamples(probe, memberships, sink);
                     List<BenchResult.Step> withLatencies = measured.stream()
                             .map(step -> Samples.withLatencies(step, probe.samples(), memberships, sink)).toList();
-                    BenchResult result = new BenchResult(started.toString(), platform.description(), machine(),
+                    BenchResult result = new BenchResult(started.toString(), platform.description(),
+                            machine(loadAtStart, loadAverage()),
                             settings(), withLatencies, highest, single,
                             Targets.evaluate(withLatencies, highest, single), stats.jvmPeakRssBytes(),
                             new BenchResult.Deliveries(sink.deliveries(), sink.entered(), memberships.entered(),
@@ -177,7 +183,17 @@ public final class PlatformBenchmark {
                 options.samplesPerSecond(), options.seed());
     }
 
-    static BenchResult.Machine machine() {
+    /** The 1, 5 and 15 minute load averages ({@code /proc/loadavg}). */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    static BenchResult.Machine machine(String loadAtStart, String loadAtEnd) {
         String cpu = "unknown";
         try {
             cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name"))
@@ -191,6 +207,6 @@ public final class PlatformBenchmark {
         }
         return new BenchResult.Machine(Runtime.getRuntime().availableProcessors(), cpu, memory,
                 System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
-                System.getProperty("os.name") + " " + System.getProperty("os.version"));
+                System.getProperty("os.name") + " " + System.getProperty("os.version"), loadAtStart, loadAtEnd);
     }
 }

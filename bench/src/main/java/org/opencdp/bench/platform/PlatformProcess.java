@@ -54,18 +54,32 @@ final class PlatformProcess implements AutoCloseable {
         this.description = description;
     }
 
-    /** Starts {@code <cdp.home>/cdp up --fresh} on free ports and waits for its banner. */
+    /**
+     * Runs {@code ./cdp up --fresh} on free ports and waits for its banner: the launcher jar that
+     * {@code ./cdp bench} has just built, copied into the data directory (so a rebuild during the run
+     * cannot replace it under the running JVM) and run by this JDK with the options {@code ./cdp} uses.
+     */
     static PlatformProcess start(PlatformOptions options) throws IOException, InterruptedException {
         Path home = Path.of(System.getProperty("cdp.home", ".")).toAbsolutePath().normalize();
-        Path launcher = home.resolve("cdp");
-        if (!Files.isExecutable(launcher)) {
-            throw new IllegalStateException("No launcher at " + launcher + ": run the bench with ./cdp bench, or pass --url");
+        Path jar;
+        try (Stream<Path> jars = Files.list(home.resolve("cdp-local").resolve("target"))) {
+            jar = jars.filter(path -> path.getFileName().toString().matches("cdp-local-.*-exec\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No cdp-local jar under " + home
+                            + "/cdp-local/target: run the bench with ./cdp bench (it builds one), or pass --url"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalStateException("No cdp-local/target under " + home + ": run the bench with ./cdp bench, or pass --url");
         }
         Path dataDir = options.dataDir() != null ? options.dataDir().toAbsolutePath()
                 : Files.createTempDirectory("cdp-bench-");
         Files.createDirectories(dataDir);
+        Path copy = Files.copy(jar, dataDir.resolve("cdp-local-bench.jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String java = ProcessHandle.current().info().command().orElse("java");
         int kafkaPort = freePortPair();
-        List<String> command = new ArrayList<>(List.of(launcher.toString(), "up", "--data-dir", dataDir.toString(),
+        List<String> command = new ArrayList<>(List.of(java));
+        if (Runtime.version().feature() >= 24) {
+            command.add("--sun-misc-unsafe-memory-access=allow"); // as ./cdp does: Kafka still uses sun.misc.Unsafe
+        }
+        command.addAll(List.of("-Dcdp.home=" + home, "-jar", copy.toString(), "up", "--data-dir", dataDir.toString(),
                 "--fresh", "--kafka-port", "" + kafkaPort, "--postgres-port", "" + freePort()));
         Map<String, URI> urls = new LinkedHashMap<>();
         for (String service : PlatformOptions.SERVICES) {
@@ -88,7 +102,7 @@ final class PlatformProcess implements AutoCloseable {
         String token = new TokenIssuer(secret).issue(WORKSPACE, ALL_SCOPES, "cdp-bench", Duration.ofHours(12));
         return new PlatformProcess(urls, "127.0.0.1:" + kafkaPort, token, OptionalLong.of(process.pid()),
                 postmaster(dataDir), process, dataDir, options.dataDir() == null && !options.keepData(),
-                "./cdp up started by the bench (pid " + process.pid() + ", data in " + dataDir + ")");
+                "cdp up started by the bench (pid " + process.pid() + ", data in " + dataDir + ")");
     }
 
     /** A platform already running at {@code --url}. */
@@ -166,11 +180,11 @@ final class PlatformProcess implements AutoCloseable {
                 return;
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException("./cdp up exited with " + process.exitValue() + ":\n" + tail(text));
+                throw new IllegalStateException("the platform exited with " + process.exitValue() + ":\n" + tail(text));
             }
             Thread.sleep(500); // polling a child's console: no event to wait on
         }
-        throw new IllegalStateException("./cdp up did not print its banner within " + STARTUP.toMinutes() + " min:\n"
+        throw new IllegalStateException("the platform did not print its banner within " + STARTUP.toMinutes() + " min:\n"
                 + tail(Files.readString(console, StandardCharsets.UTF_8)));
     }
 

@@ -39,9 +39,10 @@ final class ReportWriter {
         BenchResult.Machine machine = result.machine();
         BenchResult.Settings settings = result.settings();
         md.append("# `./cdp bench`, ").append(result.startedAt()).append("\n\n");
-        md.append(f("Platform: %s. Machine: %d cores (%s), %.1f GiB, %s, %s. Everything (platform, Kafka, PostgreSQL "
-                        + "and this load generator) on the same machine.%n%n", result.platform(), machine.cores(), machine.cpu(),
-                machine.memoryBytes() / (1024.0 * 1024 * 1024), machine.java(), machine.os()));
+        md.append(f("Platform: %s. Machine: %d cores (%s), %.1f GiB, %s, %s; load average %s at the start, %s at the "
+                        + "end. Everything (platform, Kafka, PostgreSQL and this load generator) on the same machine.%n%n",
+                result.platform(), machine.cores(), machine.cpu(), machine.memoryBytes() / (1024.0 * 1024 * 1024),
+                machine.java(), machine.os(), machine.loadAtStart(), machine.loadAtEnd()));
         md.append(f("Steps of %.0f s (after a %.0f s warm-up), %d-event batches on `POST /v1/batch`, open loop; %s "
                         + "people sampled per second; seed %d. A step is bounded when no consumer group's lag keeps "
                         + "growing over its second half and every lag drains within %.0f s after it.%n%n",

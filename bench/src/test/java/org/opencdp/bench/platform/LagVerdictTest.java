@@ -80,6 +80,14 @@ class LagVerdictTest {
     }
 
     @Test
+    void shouldNotCallAStepBoundedWhenNoGroupWasSampled() {
+        LagVerdict.Verdict verdict = LagVerdict.judge(RATE, Map.of(), Map.of(), SETTINGS);
+
+        assertThat(verdict.bounded()).isFalse();
+        assertThat(verdict.reason()).contains("no consumer group's lag was sampled");
+    }
+
+    @Test
     void shouldFitTheSlopeOfAStraightLine() {
         assertThat(LagVerdict.slope(series(10, second -> 7 + 250L * second))).isCloseTo(250, within(1e-9));
         assertThat(LagVerdict.slope(List.of(new LagVerdict.LagPoint(1, 5)))).isZero();

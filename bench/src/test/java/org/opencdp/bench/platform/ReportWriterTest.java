@@ -48,6 +48,7 @@ class ReportWriterTest {
                 .contains("| 1000/s | 1,000 | 0 | 4.0 / 12.0 | 1.0 | yes |")
                 .contains("| 2000/s | profile | 1,500 | 15,000 | 15,000 | 500 | not drained | **no**: lag grew")
                 .contains("**3,500 events/s accepted**")
+                .contains("load average 0.5 0.4 0.3 at the start, 3.1 1.2 0.6 at the end")
                 .contains("![consumer lag](20261201-100000-lag.png)");
     }
 
@@ -78,7 +79,7 @@ class ReportWriterTest {
                         Map.of("cdp-profile", 950.0), 1.1, 0.5, 1.9, 2_000_000_000L));
             }
             return new BenchResult("2026-12-01T10:00:00Z", "test platform",
-                    new BenchResult.Machine(2, "test CPU", 24L << 30, "Test 25", "Linux"),
+                    new BenchResult.Machine(2, "test CPU", 24L << 30, "Test 25", "Linux", "0.5 0.4 0.3", "3.1 1.2 0.6"),
                     new BenchResult.Settings(List.of(1_000.0, 2_000.0), 30, 20, 1, 10, 100, 64, 30, 5, 42),
                     steps, 1_000.0, single, Targets.evaluate(steps, 1_000.0, single), 2_200_000_000L,
                     new BenchResult.Deliveries(500, 480, 490, 3), timeline);

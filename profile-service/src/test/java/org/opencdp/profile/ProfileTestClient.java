@@ -102,6 +102,34 @@ public final class ProfileTestClient implements AutoCloseable {
                 List.of(new Identifier("user_id", "u-" + survivorId)), UUID.randomUUID(), "user_id");
     }
 
+    /**
+     * Sends records (key, value) to one partition of {@code topic} in one producer batch, which a
+     * fetch never splits: with the listeners paused meanwhile ({@link ListenerPause}), they reach
+     * the consumer in one poll.
+     */
+    public void sendInOneBatch(String topic, int partition, List<String[]> keyValues) {
+        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+        for (String[] keyValue : keyValues) {
+            sent.add(producer.send(new ProducerRecord<>(topic, partition, keyValue[0], keyValue[1])));
+        }
+        producer.flush();
+        try {
+            for (var future : sent) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A record (key, value) of a message, for {@link #sendInOneBatch}. */
+    public static String[] record(org.opencdp.contracts.CdpMessage message) {
+        return new String[] {message.key(), MessageCodec.toJson(message)};
+    }
+
     public void sendRaw(String key, String value) {
         sendRaw(Topics.RESOLVED_EVENTS, key, value);
     }

@@ -21,6 +21,7 @@ import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.ProfilesMerged;
 import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.contracts.Topics;
+import org.opencdp.profile.ListenerPause;
 import org.opencdp.profile.ProfileServiceApplication;
 import org.opencdp.profile.ProfileTestClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
@@ -31,6 +32,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -54,6 +56,9 @@ class ProfileMergesIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
 
     private ProfileTestClient client;
     private TopicReader changes;
@@ -193,6 +198,41 @@ class ProfileMergesIT {
         profile.path("mergedFrom").forEach(id -> mergedFrom.add(id.asString()));
         assertThat(mergedFrom).containsExactlyInAnyOrder(first, second, another);
         assertThat(client.getJson("/v1/profiles/" + first + "/events", token).path("items")).hasSize(2);
+    }
+
+    @Test
+    void shouldApplyTheMergesOfOneChunkInOrderAndAMergeDeliveredTwiceInItOnce() {
+        String first = "a-" + UUID.randomUUID();
+        String second = "b-" + UUID.randomUUID();
+        String third = "c-" + UUID.randomUUID();
+        client.send(identify(WS, first, "f1-" + first, T, "{\"plan\":\"pro\"}"),
+                identify(WS, second, "s1-" + second, T.plusSeconds(1), "{\"city\":\"Paris\"}"),
+                identify(WS, third, "t1-" + third, T.plusSeconds(2), "{\"plan\":\"team\"}"));
+        client.awaitEvents(WS, first, 1);
+        client.awaitEvents(WS, second, 1);
+        client.awaitEvents(WS, third, 1);
+        ProfilesMerged secondIntoFirst = merge(WS, first, second);
+        ProfilesMerged firstIntoThird = merge(WS, third, first);
+
+        // one poll, one chunk: the second merge needs the first one's effect
+        ListenerPause.awaitAssigned(listeners, 3);
+        ListenerPause.whilePaused(listeners, () -> client.sendInOneBatch(Topics.MERGES, 0, List.of(
+                ProfileTestClient.record(secondIntoFirst), ProfileTestClient.record(secondIntoFirst),
+                ProfileTestClient.record(firstIntoThird))));
+
+        String token = client.token(WS);
+        await().atMost(TIMEOUT).until(() -> processedMerges(secondIntoFirst, firstIntoThird) == 2);
+        JsonNode viaSecond = client.getJson("/v1/profiles/" + second, token);
+        assertThat(viaSecond.path("id").asString()).as("issue 9: b → a → c").isEqualTo(third);
+        assertThat(viaSecond.path("traits")).isEqualTo(ProfileTestClient.object(
+                "{\"city\":\"Paris\",\"plan\":\"team\"}"));
+        assertThat(client.getJson("/v1/profiles/" + third + "/events", token).path("items")).hasSize(3);
+        ProfileChanged intoFirst = awaitChange(first, c -> c.id().equals(changeOf(secondIntoFirst, first)));
+        assertThat(intoFirst.traits()).containsOnlyKeys("city");
+        ProfileChanged intoThird = awaitChange(third, c -> c.id().equals(changeOf(firstIntoThird, third)));
+        assertThat(intoThird.traits()).containsOnlyKeys("city");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM inbox WHERE consumer = 'profile-merges' AND message_id = ?",
+                Long.class, secondIntoFirst.id())).isEqualTo(1);
     }
 
     @Test

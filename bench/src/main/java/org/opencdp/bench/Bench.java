@@ -15,6 +15,9 @@ public final class Bench {
 
     static final String USAGE = """
             usage: bench platform [--help for its options]   (what ./cdp bench runs: the whole platform, end to end)
+                   bench profile|consent|activation|segmentation [--people 1000000] [--messages 200000]
+                                  [--warmup-messages 50000] [--consumers 2] [--timeout 15m]
+                   bench profile-api [--profiles 1000000] [--rate 1000] [--warmup 15s] [--duration 30s]
                    bench ingestion [--warmup 10s] [--duration 30s] [--connections 8] [--batch 100]
                    bench identity [--identifiers 1000000] [--events 300000] [--warmup-events 60000] [--mix 60/30/10]
                                   [--consumers 2] [--events-per-transaction 100] [--timeout 10m]
@@ -25,6 +28,26 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("platform")) {
             org.opencdp.bench.platform.PlatformBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            System.exit(0);
+        }
+        if (args.length > 0 && List.of("profile", "consent", "activation", "segmentation").contains(args[0])) {
+            Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
+            long people = Long.parseLong(options.getOrDefault("people", args[0].equals("profile") ? "1000000" : "200000"));
+            org.opencdp.bench.consumer.ConsumerBenchmarks.run(args[0], people,
+                    org.opencdp.bench.consumer.ConsumerBenchmarks.settings(
+                            Long.parseLong(options.getOrDefault("messages", "200000")),
+                            Long.parseLong(options.getOrDefault("warmup-messages", "50000")),
+                            Integer.parseInt(options.getOrDefault("consumers", "2")),
+                            duration(options.getOrDefault("timeout", "15m"))));
+            System.exit(0);
+        }
+        if (args.length > 0 && args[0].equals("profile-api")) {
+            Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
+            org.opencdp.bench.consumer.ProfileApiBenchmark.run(new org.opencdp.bench.consumer.ProfileApiBenchmark.Settings(
+                    Long.parseLong(options.getOrDefault("profiles", "1000000")),
+                    Double.parseDouble(options.getOrDefault("rate", "1000")),
+                    duration(options.getOrDefault("warmup", "15s")),
+                    duration(options.getOrDefault("duration", "30s"))));
             System.exit(0);
         }
         if (args.length == 0 || !List.of("ingestion", "identity", "pipeline-floor").contains(args[0])) {

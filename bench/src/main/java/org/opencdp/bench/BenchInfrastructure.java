@@ -12,7 +12,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * What every benchmark runs on, all on this machine: an in-JVM KRaft broker (6 partitions), an
  * embedded PostgreSQL (or the one {@code CDP_BENCH_JDBC_URL} names), and a fresh JWT secret.
  */
-final class BenchInfrastructure implements AutoCloseable {
+public final class BenchInfrastructure implements AutoCloseable {
 
     private final EmbeddedKafkaKraftBroker broker;
     private final EmbeddedPostgres postgres;
@@ -28,7 +28,7 @@ final class BenchInfrastructure implements AutoCloseable {
         this.secret = HexFormat.of().formatHex(bytes);
     }
 
-    static BenchInfrastructure start() throws IOException {
+    public static BenchInfrastructure start() throws IOException {
         var broker = new EmbeddedKafkaKraftBroker(1, 6);
         broker.afterPropertiesSet();
         String jdbcUrl = System.getenv("CDP_BENCH_JDBC_URL");
@@ -40,20 +40,20 @@ final class BenchInfrastructure implements AutoCloseable {
         return new BenchInfrastructure(broker, postgres, jdbcUrl);
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return broker.getBrokersAsString();
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return jdbcUrl;
     }
 
-    String secret() {
+    public String secret() {
         return secret;
     }
 
     /** The arguments that point a service at this infrastructure, followed by {@code extra}. */
-    String[] serviceArguments(String... extra) {
+    public String[] serviceArguments(String... extra) {
         List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + bootstrapServers(),

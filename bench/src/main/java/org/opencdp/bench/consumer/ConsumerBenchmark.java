@@ -1,0 +1,149 @@
+package org.opencdp.bench.consumer;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.opencdp.bench.BenchInfrastructure;
+import org.opencdp.kit.security.TokenIssuer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+/**
+ * How many messages per second one service's consumers apply, alone: the in-JVM broker, PostgreSQL
+ * ({@code CDP_BENCH_JDBC_URL} or embedded), the service with its listeners stopped, the workload's
+ * preload by SQL, then a warm-up of the same traffic (so the JIT is done), then the listeners
+ * pause, all measured messages are produced, the listeners resume, and the clock runs until the
+ * group's committed offsets reach the end of its topics. Rate = messages / that time.
+ */
+public final class ConsumerBenchmark {
+
+    /** How much traffic. */
+    public record Settings(long messages, long warmupMessages, int consumers, Duration timeout) {
+    }
+
+    private ConsumerBenchmark() {
+    }
+
+    static void run(ConsumerWorkload workload, Settings settings) throws Exception {
+        try (BenchInfrastructure infrastructure = BenchInfrastructure.start()) {
+            List<String> arguments = new ArrayList<>(List.of("--spring.kafka.listener.auto-startup=false",
+                    "--spring.kafka.listener.concurrency=" + settings.consumers(),
+                    "--logging.level.org.opencdp=ERROR"));
+            arguments.addAll(workload.arguments());
+            try (ConfigurableApplicationContext service = workload.application()
+                    .run(infrastructure.serviceArguments(arguments.toArray(String[]::new)))) {
+                System.out.printf("%s consumer benchmark: %,d messages after %,d warm-up messages, %d consumers, %d cores%n",
+                        workload.name(), settings.messages(), settings.warmupMessages(), settings.consumers(),
+                        Runtime.getRuntime().availableProcessors());
+                long started = System.nanoTime();
+                preload(infrastructure.jdbcUrl(), workload);
+                System.out.printf("  preloaded in %.1f s: %s%n", (System.nanoTime() - started) / 1e9, workload.describe());
+                String token = new TokenIssuer(infrastructure.secret()).issue(BenchData.WORKSPACE,
+                        "sources:read sources:write profiles:read segments:read segments:write destinations:read "
+                                + "destinations:write consent:read consent:write", "bench", Duration.ofHours(2));
+                workload.prepare(service, token);
+                var listeners = service.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers();
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        infrastructure.bootstrapServers()))) {
+                    produce(infrastructure.bootstrapServers(), workload, settings.warmupMessages());
+                    started = System.nanoTime();
+                    listeners.forEach(MessageListenerContainer::start);
+                    awaitCaughtUp(admin, workload, settings.timeout());
+                    System.out.printf("  warmed up with %,d messages in %.1f s%n", settings.warmupMessages(),
+                            (System.nanoTime() - started) / 1e9);
+                    pause(listeners);
+                    started = System.nanoTime();
+                    produce(infrastructure.bootstrapServers(), workload, settings.messages());
+                    System.out.printf("  produced %,d messages in %.1f s%n", settings.messages(),
+                            (System.nanoTime() - started) / 1e9);
+                    started = System.nanoTime();
+                    listeners.forEach(MessageListenerContainer::resume);
+                    awaitCaughtUp(admin, workload, settings.timeout());
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    System.out.printf("  applied %,d messages in %.1f s: %,.0f messages/s (group %s caught up)%n",
+                            settings.messages(), seconds, settings.messages() / seconds, workload.group());
+                }
+            }
+        }
+    }
+
+    private static void preload(String jdbcUrl, ConsumerWorkload workload) throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty("user", "postgres");
+        properties.setProperty("password", "postgres");
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, properties)) {
+            workload.preload(connection);
+        }
+    }
+
+    private static void produce(String bootstrap, ConsumerWorkload workload, long messages) {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new StringSerializer())) {
+            for (long n = 0; n < messages; n++) {
+                producer.send(workload.next());
+            }
+            producer.flush();
+        }
+    }
+
+    /** Waits until the group's committed offsets reach the latest offsets of its topics (polled every 50 ms). */
+    private static void awaitCaughtUp(Admin admin, ConsumerWorkload workload, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(workload.topics()).allTopicNames().get(10, TimeUnit.SECONDS).forEach((topic, description) ->
+                description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+        var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+        long reported = System.nanoTime();
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(workload.group())
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            long lag = 0;
+            for (var end : ends.entrySet()) {
+                OffsetAndMetadata offset = committed.get(end.getKey());
+                lag += Math.max(0, end.getValue().offset() - (offset == null ? 0 : offset.offset()));
+            }
+            if (lag == 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(workload.group() + " still has " + lag + " messages to go after " + timeout);
+            }
+            if (System.nanoTime() - reported > 10_000_000_000L) {
+                reported = System.nanoTime();
+                System.out.printf("    … %,d to go%n", lag);
+            }
+            Thread.sleep(50); // polling the broker's committed offsets: nothing to wait on
+        }
+    }
+
+    private static void pause(Collection<MessageListenerContainer> listeners) throws InterruptedException {
+        listeners.forEach(MessageListenerContainer::pause);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!listeners.stream().allMatch(MessageListenerContainer::isContainerPaused)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The listeners did not pause within 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+}

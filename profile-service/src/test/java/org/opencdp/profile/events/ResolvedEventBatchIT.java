@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.ProfileChanged;
-import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.contracts.Topics;
 import org.opencdp.kit.kafka.KafkaConfiguration;
 import org.opencdp.profile.ListenerPause;

@@ -54,14 +54,15 @@ final class AggregateQuery {
         MapSqlParameterSource parameters = new MapSqlParameterSource()
                 .addValue(prefix + "workspaceId", definition.workspaceId())
                 .addValue(prefix + "key", definition.key())
-                .addValue(prefix + "profileIds", profileIds)
+                .addValue(prefix + "profileIds", profileIds.toArray(String[]::new))
                 .addValue(prefix + "event", definition.event());
         String value = definition.aggregation().needsProperty()
                 ? path(definition.propertyPath(), prefix + "v", parameters) : "NULL::jsonb";
         StringBuilder inner = new StringBuilder()
                 .append("SELECT profile_id, occurred_at, message_id, ").append(value).append(" AS v FROM events")
-                .append(" WHERE workspace_id = :").append(prefix).append("workspaceId AND profile_id IN (:")
-                .append(prefix).append("profileIds) AND type = 'track' AND name = :").append(prefix).append("event");
+                .append(" WHERE workspace_id = :").append(prefix).append("workspaceId AND profile_id = ANY(CAST(:")
+                .append(prefix).append("profileIds AS text[])) AND type = 'track' AND name = :").append(prefix)
+                .append("event");
         if (since != null) {
             inner.append(" AND occurred_at > :").append(prefix).append("since");
             parameters.addValue(prefix + "since", OffsetDateTime.ofInstant(since, ZoneOffset.UTC));

@@ -47,7 +47,12 @@ record BenchResult(String startedAt, String platform, Machine machine, Settings 
 
     /** CPU during a phase: cores used on average, and CPU seconds per 1,000 accepted events. */
     record Cpu(double jvmCores, double postgresCores, double machineCores, double jvmSecondsPer1000,
-               double postgresSecondsPer1000, double machineSecondsPer1000) {
+               double postgresSecondsPer1000, double machineSecondsPer1000, double benchCores) {
+
+        /** Cores used by other processes on the machine (other builds, the OS): neither the platform nor the bench. */
+        double otherCores() {
+            return Math.max(0, machineCores - jvmCores - postgresCores - benchCores);
+        }
     }
 
     /** One consumer group during a step. */
@@ -81,6 +86,6 @@ record BenchResult(String startedAt, String platform, Machine machine, Settings 
     /** One second of the run. */
     record Tick(double second, String phase, double offeredRate, double acceptedPerSecond, Map<String, Long> lag,
                 Map<String, Double> consumedPerSecond, double jvmCores, double postgresCores, double machineCores,
-                long jvmRssBytes) {
+                long jvmRssBytes, double benchCores) {
     }
 }

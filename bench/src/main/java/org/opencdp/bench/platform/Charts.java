@@ -50,7 +50,8 @@ final class Charts {
         XYSeriesCollection data = new XYSeriesCollection();
         data.addSeries(series("platform JVM", ticks, BenchResult.Tick::jvmCores));
         data.addSeries(series("PostgreSQL", ticks, BenchResult.Tick::postgresCores));
-        data.addSeries(series("machine (bench included)", ticks, BenchResult.Tick::machineCores));
+        data.addSeries(series("bench (load generator)", ticks, BenchResult.Tick::benchCores));
+        data.addSeries(series("machine (everything)", ticks, BenchResult.Tick::machineCores));
         save(ChartFactory.createXYLineChart("CPU", "second of the run", "cores", data, PlotOrientation.VERTICAL, true,
                 false, false), file);
     }

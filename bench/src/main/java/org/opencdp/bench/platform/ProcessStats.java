@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 
 /**
  * CPU and memory from {@code /proc} (Linux): the machine's busy time ({@code /proc/stat}), the
- * platform JVM's CPU time and resident memory ({@code /proc/<pid>/stat}, {@code /status}), and
+ * bench's own CPU time (the load generator), the platform JVM's CPU time and resident memory ({@code /proc/<pid>/stat}, {@code /status}), and
  * PostgreSQL's CPU time: its postmaster and every live child (the backends), plus what exited
  * children left in the postmaster's {@code cutime}. Anything that cannot be read counts as 0.
  */
@@ -17,7 +17,7 @@ final class ProcessStats {
 
     /** Cumulative CPU seconds and current resident memory at {@code nanoTime}. */
     record Snapshot(long nanoTime, double machineBusySeconds, double machineTotalSeconds, double jvmCpuSeconds,
-                    double postgresCpuSeconds, long jvmRssBytes) {
+                    double postgresCpuSeconds, long jvmRssBytes, double benchCpuSeconds) {
     }
 
     private static final double TICKS_PER_SECOND = clockTicks();
@@ -48,7 +48,9 @@ final class ProcessStats {
             jvm = (stat[1] + stat[2]) / TICKS_PER_SECOND;
             rss = statusKilobytes(jvmPid.getAsLong(), "VmRSS:") * 1024;
         }
-        return new Snapshot(now, machine[0], machine[1], jvm, postgresSeconds(), rss);
+        long[] bench = pidStat(ProcessHandle.current().pid());
+        return new Snapshot(now, machine[0], machine[1], jvm, postgresSeconds(), rss,
+                (bench[1] + bench[2]) / TICKS_PER_SECOND);
     }
 
     /** The JVM's peak resident memory so far ({@code VmHWM}), bytes; 0 when unknown. */

@@ -60,15 +60,15 @@ final class ReportWriter {
         }
 
         md.append("\n## Steps\n\n| step | accepted events/s | failed | request p50 / p99 ms | send lateness p99 ms "
-                + "| lag bounded | CPU cores JVM / PostgreSQL / machine | CPU s per 1,000 events JVM / PostgreSQL / machine "
+                + "| lag bounded | CPU cores JVM / PostgreSQL / bench / other / machine | CPU s per 1,000 events JVM / PostgreSQL "
                 + "| peak RSS |\n|---|---|---|---|---|---|---|---|---|\n");
         for (BenchResult.Step step : result.steps()) {
             BenchResult.Cpu cpu = step.cpu();
-            md.append(f("| %s | %,.0f | %,d | %.1f / %.1f | %.1f | %s | %.2f / %.2f / %.2f | %.3f / %.3f / %.3f | %.2f GB |%n",
+            md.append(f("| %s | %,.0f | %,d | %.1f / %.1f | %.1f | %s | %.2f / %.2f / %.2f / %.2f / %.2f | %.3f / %.3f | %.2f GB |%n",
                     step.name(), step.acceptedPerSecond(), step.failedEvents(), step.requestLatency().p50(),
                     step.requestLatency().p99(), step.sendLateness().p99(), step.bounded() ? "yes" : "**no**",
-                    cpu.jvmCores(), cpu.postgresCores(), cpu.machineCores(), cpu.jvmSecondsPer1000(),
-                    cpu.postgresSecondsPer1000(), cpu.machineSecondsPer1000(), step.peakRssBytes() / 1e9));
+                    cpu.jvmCores(), cpu.postgresCores(), cpu.benchCores(), cpu.otherCores(), cpu.machineCores(),
+                    cpu.jvmSecondsPer1000(), cpu.postgresSecondsPer1000(), step.peakRssBytes() / 1e9));
         }
 
         md.append("\n## Consumer groups per step\n\nConsumed: committed offsets per second (all the group's topics). "
@@ -110,11 +110,11 @@ final class ReportWriter {
         } else {
             md.append(f("%d clients, one event per request (`/v1/page`, `/v1/identify`, `/v1/track`), closed loop for "
                             + "%.0f s: **%,.0f events/s accepted**, latency p50 %.1f ms, p95 %.1f ms, **p99 %.1f ms** "
-                            + "(max %.1f); %,d failed%s. CPU: JVM %.2f cores, PostgreSQL %.2f, machine %.2f.%n",
+                            + "(max %.1f); %,d failed%s. CPU: JVM %.2f cores, PostgreSQL %.2f, bench %.2f, machine %.2f.%n",
                     single.clients(), single.seconds(), single.acceptedPerSecond(), single.latency().p50(),
                     single.latency().p95(), single.latency().p99(), single.latency().max(), single.failedEvents(),
                     single.failures().isEmpty() ? "" : " " + single.failures(), single.cpu().jvmCores(),
-                    single.cpu().postgresCores(), single.cpu().machineCores()));
+                    single.cpu().postgresCores(), single.cpu().benchCores(), single.cpu().machineCores()));
         }
 
         BenchResult.Deliveries deliveries = result.deliveries();

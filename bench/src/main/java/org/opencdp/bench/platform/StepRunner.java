@@ -90,8 +90,9 @@ final class StepRunner {
         double postgres = after.postgresCpuSeconds() - before.postgresCpuSeconds();
         double machine = after.machineBusySeconds() - before.machineBusySeconds();
         double perThousand = events == 0 ? 0 : 1000.0 / events;
+        double bench = after.benchCpuSeconds() - before.benchCpuSeconds();
         return new BenchResult.Cpu(jvm / seconds, postgres / seconds, machine / seconds, jvm * perThousand,
-                postgres * perThousand, machine * perThousand);
+                postgres * perThousand, machine * perThousand, bench / seconds);
     }
 
     private static Map<String, List<LagVerdict.LagPoint>> lagPoints(List<BenchResult.Tick> ticks, double origin) {

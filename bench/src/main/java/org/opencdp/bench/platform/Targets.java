@@ -63,12 +63,13 @@ final class Targets {
                         Timeline.shortName(group.group()), group.consumedPerSecond(), group.lagSlopePerSecond()))
                 .toList();
         BenchResult.Cpu cpu = step.cpu();
-        double ceiling = cpu.machineSecondsPer1000() <= 0 ? 0
-                : Runtime.getRuntime().availableProcessors() * 1000 / cpu.machineSecondsPer1000();
-        return fmt("at %,.0f events/s: %s. The machine was %.2f cores busy; per 1,000 accepted events the platform JVM "
-                        + "used %.2f CPU s and PostgreSQL %.2f (machine %.2f, bench included), so %d cores carry about "
-                        + "%,.0f events/s at this cost", step.offeredRate(), String.join("; ", groups),
-                cpu.machineCores(), cpu.jvmSecondsPer1000(), cpu.postgresSecondsPer1000(), cpu.machineSecondsPer1000(),
+        double platformPer1000 = cpu.jvmSecondsPer1000() + cpu.postgresSecondsPer1000();
+        double ceiling = platformPer1000 <= 0 ? 0 : Runtime.getRuntime().availableProcessors() * 1000 / platformPer1000;
+        return fmt("at %,.0f events/s: %s. The machine was %.2f cores busy (platform JVM %.2f, PostgreSQL %.2f, bench "
+                        + "%.2f, other processes %.2f); per 1,000 accepted events the platform JVM used %.2f CPU s and "
+                        + "PostgreSQL %.2f, so %d cores given to the platform alone carry about %,.0f events/s at this cost",
+                step.offeredRate(), String.join("; ", groups), cpu.machineCores(), cpu.jvmCores(), cpu.postgresCores(),
+                cpu.benchCores(), cpu.otherCores(), cpu.jvmSecondsPer1000(), cpu.postgresSecondsPer1000(),
                 Runtime.getRuntime().availableProcessors(), ceiling);
     }
 

@@ -87,7 +87,8 @@ final class Timeline implements AutoCloseable {
                     consumed, (snapshot.jvmCpuSeconds() - previousStats.jvmCpuSeconds()) / cpuSeconds,
                     (snapshot.postgresCpuSeconds() - previousStats.postgresCpuSeconds()) / cpuSeconds,
                     (snapshot.machineBusySeconds() - previousStats.machineBusySeconds()) / cpuSeconds,
-                    snapshot.jvmRssBytes());
+                    snapshot.jvmRssBytes(),
+                    (snapshot.benchCpuSeconds() - previousStats.benchCpuSeconds()) / cpuSeconds);
             synchronized (this) {
                 ticks.add(tick);
             }
@@ -112,8 +113,8 @@ final class Timeline implements AutoCloseable {
                 tick.second(), tick.phase(), tick.offeredRate(), tick.acceptedPerSecond()));
         tick.lag().forEach((group, lag) -> line.append(' ').append(shortName(group)).append(' ')
                 .append(String.format(Locale.ROOT, "%,d", lag)));
-        line.append(String.format(Locale.ROOT, "  cpu jvm %.1f pg %.1f machine %.1f  rss %.1f GB", tick.jvmCores(),
-                tick.postgresCores(), tick.machineCores(), tick.jvmRssBytes() / 1e9));
+        line.append(String.format(Locale.ROOT, "  cpu jvm %.1f pg %.1f bench %.1f machine %.1f  rss %.1f GB",
+                tick.jvmCores(), tick.postgresCores(), tick.benchCores(), tick.machineCores(), tick.jvmRssBytes() / 1e9));
         return line.toString();
     }
 

@@ -45,7 +45,7 @@ class ReportWriterTest {
                 .contains("**Highest rate with every consumer's lag bounded: 1,000 events/s.**")
                 .contains("| sustained end to end, every lag bounded | ≥ 3,000 events/s | 1,000 events/s bounded | **not met** | at 2,000 events/s: profile consumed 1,500 msgs/s while its lag grew 500/s")
                 .contains("| event → membership p99 at 1,000 events/s | < 1 s | p99 640 ms")
-                .contains("| 1000/s | 1,000 | 0 | 4.0 / 12.0 | 1.0 | yes |")
+                .contains("| 1000/s | 1,000 | 0 | 4.0 / 12.0 | 1.0 | yes | 1.10 / 0.50 / 0.20 / 0.10 / 1.90 | 0.550 / 0.250 |")
                 .contains("| 2000/s | profile | 1,500 | 15,000 | 15,000 | 500 | not drained | **no**: lag grew")
                 .contains("**3,500 events/s accepted**")
                 .contains("load average 0.5 0.4 0.3 at the start, 3.1 1.2 0.6 at the end")
@@ -56,7 +56,7 @@ class ReportWriterTest {
     static final class Fixtures {
 
         static BenchResult result() {
-            BenchResult.Cpu cpu = new BenchResult.Cpu(1.1, 0.5, 1.9, 0.55, 0.25, 0.95);
+            BenchResult.Cpu cpu = new BenchResult.Cpu(1.1, 0.5, 1.9, 0.55, 0.25, 0.95, 0.2);
             BenchResult.Percentiles request = new BenchResult.Percentiles(300, 4, 8, 12, 20);
             BenchResult.Percentiles lateness = new BenchResult.Percentiles(300, 0.2, 0.5, 1, 3);
             var latencies = new BenchResult.Latencies(40, new BenchResult.Percentiles(40, 120, 300, 420, 500),
@@ -76,7 +76,7 @@ class ReportWriterTest {
             for (int second = 1; second <= 60; second++) {
                 Map<String, Long> lag = new LinkedHashMap<>(Map.of("cdp-profile", second * 100L));
                 timeline.add(new BenchResult.Tick(second, second < 30 ? "1000/s" : "2000/s", 1_000, 990, lag,
-                        Map.of("cdp-profile", 950.0), 1.1, 0.5, 1.9, 2_000_000_000L));
+                        Map.of("cdp-profile", 950.0), 1.1, 0.5, 1.9, 2_000_000_000L, 0.2));
             }
             return new BenchResult("2026-12-01T10:00:00Z", "test platform",
                     new BenchResult.Machine(2, "test CPU", 24L << 30, "Test 25", "Linux", "0.5 0.4 0.3", "3.1 1.2 0.6"),

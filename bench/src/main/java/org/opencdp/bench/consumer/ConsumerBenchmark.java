@@ -61,23 +61,25 @@ public final class ConsumerBenchmark {
                 var listeners = service.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers();
                 try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                         infrastructure.bootstrapServers()))) {
-                    produce(infrastructure.bootstrapServers(), workload, settings.warmupMessages());
+                    produce(infrastructure.bootstrapServers(), workload, settings.warmupMessages()); // failures show as less work
                     started = System.nanoTime();
                     listeners.forEach(MessageListenerContainer::start);
                     awaitCaughtUp(admin, workload, settings.timeout());
                     System.out.printf("  warmed up with %,d messages in %.1f s%n", settings.warmupMessages(),
                             (System.nanoTime() - started) / 1e9);
                     pause(listeners);
+                    long before = endOffsets(admin, workload);
                     started = System.nanoTime();
-                    produce(infrastructure.bootstrapServers(), workload, settings.messages());
-                    System.out.printf("  produced %,d messages in %.1f s%n", settings.messages(),
-                            (System.nanoTime() - started) / 1e9);
+                    long failed = produce(infrastructure.bootstrapServers(), workload, settings.messages());
+                    long produced = endOffsets(admin, workload) - before;
+                    System.out.printf("  produced %,d messages in %.1f s (%,d sends failed)%n", produced,
+                            (System.nanoTime() - started) / 1e9, failed);
                     started = System.nanoTime();
                     listeners.forEach(MessageListenerContainer::resume);
                     awaitCaughtUp(admin, workload, settings.timeout());
                     double seconds = (System.nanoTime() - started) / 1e9;
                     System.out.printf("  applied %,d messages in %.1f s: %,.0f messages/s (group %s caught up)%n",
-                            settings.messages(), seconds, settings.messages() / seconds, workload.group());
+                            produced, seconds, produced / seconds, workload.group());
                 }
             }
         }
@@ -92,7 +94,9 @@ public final class ConsumerBenchmark {
         }
     }
 
-    private static void produce(String bootstrap, ConsumerWorkload workload, long messages) {
+    /** Produces {@code messages}; returns how many sends failed (the topics' end offsets tell what arrived). */
+    private static long produce(String bootstrap, ConsumerWorkload workload, long messages) {
+        java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -100,10 +104,24 @@ public final class ConsumerBenchmark {
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new StringSerializer())) {
             for (long n = 0; n < messages; n++) {
-                producer.send(workload.next());
+                producer.send(workload.next(), (metadata, error) -> {
+                    if (error != null) {
+                        failed.incrementAndGet();
+                    }
+                });
             }
             producer.flush();
         }
+        return failed.get();
+    }
+
+    /** The latest offsets of the workload's topics, summed. */
+    private static long endOffsets(Admin admin, ConsumerWorkload workload) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(workload.topics()).allTopicNames().get(10, TimeUnit.SECONDS).forEach((topic, description) ->
+                description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+        return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
+                .mapToLong(info -> info.offset()).sum();
     }
 
     /** Waits until the group's committed offsets reach the latest offsets of its topics (polled every 50 ms). */

@@ -46,8 +46,13 @@ record BenchResult(String startedAt, String platform, Machine machine, Settings 
     }
 
     /** CPU during a phase: cores used on average, and CPU seconds per 1,000 accepted events. */
+    /**
+     * @param jvmThreadCores the platform JVM's cores by thread group (jit, gc, broker, ingestion-http; see
+     *     {@link ProcessStats#threadGroups}); the rest of {@code jvmCores} is the services' other threads
+     */
     record Cpu(double jvmCores, double postgresCores, double machineCores, double jvmSecondsPer1000,
-               double postgresSecondsPer1000, double machineSecondsPer1000, double benchCores) {
+               double postgresSecondsPer1000, double machineSecondsPer1000, double benchCores,
+               Map<String, Double> jvmThreadCores) {
 
         /** Cores used by other processes on the machine (other builds, the OS): neither the platform nor the bench. */
         double otherCores() {
@@ -86,6 +91,6 @@ record BenchResult(String startedAt, String platform, Machine machine, Settings 
     /** One second of the run. */
     record Tick(double second, String phase, double offeredRate, double acceptedPerSecond, Map<String, Long> lag,
                 Map<String, Double> consumedPerSecond, double jvmCores, double postgresCores, double machineCores,
-                long jvmRssBytes, double benchCores) {
+                long jvmRssBytes, double benchCores, Map<String, Double> jvmThreadCores) {
     }
 }

@@ -49,6 +49,8 @@ final class Charts {
     static void cpu(List<BenchResult.Tick> ticks, Path file) throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
         data.addSeries(series("platform JVM", ticks, BenchResult.Tick::jvmCores));
+        data.addSeries(series("platform JVM: JIT compilers", ticks, tick -> tick.jvmThreadCores().getOrDefault("jit", 0.0)));
+        data.addSeries(series("platform JVM: Kafka broker", ticks, tick -> tick.jvmThreadCores().getOrDefault("broker", 0.0)));
         data.addSeries(series("PostgreSQL", ticks, BenchResult.Tick::postgresCores));
         data.addSeries(series("bench (load generator)", ticks, BenchResult.Tick::benchCores));
         data.addSeries(series("machine (everything)", ticks, BenchResult.Tick::machineCores));

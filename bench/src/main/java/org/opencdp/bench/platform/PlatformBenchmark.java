@@ -70,7 +70,8 @@ public final class PlatformBenchmark {
             out.printf("Workspace %s: source %s, segment %s (plan = pro), webhook destination %s -> %s%n",
                     PlatformProcess.WORKSPACE, workspace.sourceId(), workspace.segmentId(), workspace.destinationId(),
                     sink.url());
-            ProcessStats stats = new ProcessStats(platform.jvmPid(), platform.postgresPid());
+            ProcessStats stats = new ProcessStats(platform.jvmPid(), platform.postgresPid(),
+                    ProcessStats.threadGroups(platform.url("ingestion").getPort()));
             AtomicLong singleAccepted = new AtomicLong();
             try (LagMonitor lags = new LagMonitor(platform.kafka());
                  MembershipWatcher memberships = new MembershipWatcher(platform.kafka(), workspace.segmentId());
@@ -87,6 +88,7 @@ public final class PlatformBenchmark {
                     List<BenchResult.Step> measured = new ArrayList<>();
                     Double highest = stepUp(steps, measured);
                     BenchResult.Single single = single(platform, workspace, runId, steps, timeline, stats, singleAccepted);
+                    timeline.phase("finishing", 0);
                     awaitSamples(probe, memberships, sink);
                     List<BenchResult.Step> withLatencies = measured.stream()
                             .map(step -> Samples.withLatencies(step, probe.samples(), memberships, sink)).toList();
@@ -159,16 +161,25 @@ public final class PlatformBenchmark {
                 result.failures(), result.acceptedPerSecond(), latency, cpu);
     }
 
-    /** Waits (at most 2 min) until every sample's profile was seen and its membership and webhook delivery arrived. */
+    /**
+     * Waits until every sample's profile was seen and its membership and webhook delivery arrived, or
+     * nothing more arrived for 15 s (a person may have revoked consent before the delivery), at most 2 min.
+     */
     private void awaitSamples(LatencyProbe probe, MembershipWatcher memberships, WebhookSink sink)
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        long complete = -1;
+        long changedAt = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            boolean done = probe.pending() == 0 && probe.samples().stream()
-                    .filter(sample -> sample.profileId != null)
-                    .allMatch(sample -> memberships.enteredAt(sample.profileId) != null
-                            && sink.enteredAt(sample.profileId) != null);
-            if (done) {
+            List<LatencyProbe.Sample> seen = probe.samples().stream().filter(sample -> sample.profileId != null).toList();
+            long now = seen.stream().filter(sample -> memberships.enteredAt(sample.profileId) != null
+                    && sink.enteredAt(sample.profileId) != null).count();
+            if (now != complete) {
+                complete = now;
+                changedAt = System.nanoTime();
+            }
+            if (probe.pending() == 0 && (complete == seen.size()
+                    || System.nanoTime() - changedAt > Duration.ofSeconds(15).toNanos())) {
                 return;
             }
             Thread.sleep(500); // the samples complete on other threads; nothing to wait on

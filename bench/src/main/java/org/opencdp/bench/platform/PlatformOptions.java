@@ -39,7 +39,8 @@ record PlatformOptions(List<Double> rates, Duration stepDuration, Duration warmu
                                         (default: 500, doubling up to --max-rate)
               --max-rate N              highest default rate (default 16000)
               --step-duration D         how long each rate is held (default 30s)
-              --warmup D                a first, unreported step at the first rate, for the JIT (default 20s; 0 skips)
+              --warmup D                a first, unreported step at the first rate (default 60s; 0 skips): on 2 cores
+                                        the JIT compilers keep a core busy for minutes after the platform starts
               --refine N                after the first unbounded rate, try N midpoints towards the last bounded one (default 1)
               --drain-limit D           a bounded step's lag must drain within this after it (default 10s)
               --max-drain D             how long to wait for lag to drain between steps (default 120s)
@@ -123,7 +124,7 @@ record PlatformOptions(List<Double> rates, Duration stepDuration, Duration warmu
         String home = System.getProperty("cdp.home", ".");
         return new PlatformOptions(rates,
                 duration(options.getOrDefault("step-duration", "30s")),
-                duration(options.getOrDefault("warmup", "20s")),
+                duration(options.getOrDefault("warmup", "60s")),
                 Integer.parseInt(options.getOrDefault("refine", "1")),
                 duration(options.getOrDefault("drain-limit", "10s")),
                 duration(options.getOrDefault("max-drain", "120s")),

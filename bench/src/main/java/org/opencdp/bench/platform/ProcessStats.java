@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -17,17 +19,37 @@ final class ProcessStats {
 
     /** Cumulative CPU seconds and current resident memory at {@code nanoTime}. */
     record Snapshot(long nanoTime, double machineBusySeconds, double machineTotalSeconds, double jvmCpuSeconds,
-                    double postgresCpuSeconds, long jvmRssBytes, double benchCpuSeconds) {
+                    double postgresCpuSeconds, long jvmRssBytes, double benchCpuSeconds,
+                    Map<String, Double> jvmThreadSeconds) {
+    }
+
+    /**
+     * The platform JVM's threads by what they do, from their names ({@code /proc/<pid>/task/<tid>/comm},
+     * the first 15 characters): the JIT compilers, the garbage collector, the Kafka broker, and the
+     * Tracking API's request threads (Tomcat's, named after ingestion's port). The rest is the six
+     * services' consumers, relays and other APIs, which their thread names do not tell apart.
+     */
+    static Map<String, List<String>> threadGroups(int ingestionPort) {
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        groups.put("jit", List.of("C1 CompilerThre", "C2 CompilerThre"));
+        groups.put("gc", List.of("GC Thread", "G1 "));
+        groups.put("broker", List.of("data-plane-kafk", "group-coordinat", "ExpirationReape", "kafka-1-raft", "broker-1-",
+                "controller-1-", "executor-", "kafka-scheduler", "transaction-log", "share-coordinat"));
+        groups.put("ingestion-http", List.of(("http-nio-" + ingestionPort + "-").substring(0,
+                Math.min(15, ("http-nio-" + ingestionPort + "-").length()))));
+        return groups;
     }
 
     private static final double TICKS_PER_SECOND = clockTicks();
 
     private final OptionalLong jvmPid;
     private final OptionalLong postgresPid;
+    private final Map<String, List<String>> threadGroups;
 
-    ProcessStats(OptionalLong jvmPid, OptionalLong postgresPid) {
+    ProcessStats(OptionalLong jvmPid, OptionalLong postgresPid, Map<String, List<String>> threadGroups) {
         this.jvmPid = jvmPid;
         this.postgresPid = postgresPid;
+        this.threadGroups = threadGroups;
     }
 
     OptionalLong jvmPid() {
@@ -50,7 +72,43 @@ final class ProcessStats {
         }
         long[] bench = pidStat(ProcessHandle.current().pid());
         return new Snapshot(now, machine[0], machine[1], jvm, postgresSeconds(), rss,
-                (bench[1] + bench[2]) / TICKS_PER_SECOND);
+                (bench[1] + bench[2]) / TICKS_PER_SECOND, threadSeconds());
+    }
+
+    /** CPU seconds of the JVM's live threads per {@link #threadGroups group}. */
+    private Map<String, Double> threadSeconds() {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        threadGroups.keySet().forEach(group -> seconds.put(group, 0.0));
+        if (jvmPid.isEmpty() || threadGroups.isEmpty()) {
+            return seconds;
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(jvmPid.getAsLong()), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String group = groupOf(name, threadGroups);
+                    if (group != null) {
+                        long[] times = parsePidStat(stat);
+                        seconds.merge(group, (times[1] + times[2]) / TICKS_PER_SECOND, Double::sum);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the JVM is gone
+        }
+        return seconds;
+    }
+
+    static String groupOf(String threadName, Map<String, List<String>> groups) {
+        for (Map.Entry<String, List<String>> group : groups.entrySet()) {
+            if (group.getValue().stream().anyMatch(threadName::startsWith)) {
+                return group.getKey();
+            }
+        }
+        return null;
     }
 
     /** The JVM's peak resident memory so far ({@code VmHWM}), bytes; 0 when unknown. */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -69,6 +70,18 @@ final class ReportWriter {
                     step.requestLatency().p99(), step.sendLateness().p99(), step.bounded() ? "yes" : "**no**",
                     cpu.jvmCores(), cpu.postgresCores(), cpu.benchCores(), cpu.otherCores(), cpu.machineCores(),
                     cpu.jvmSecondsPer1000(), cpu.postgresSecondsPer1000(), step.peakRssBytes() / 1e9));
+        }
+
+        md.append("\n## Platform JVM CPU by thread group (cores)\n\nFrom the threads' names: the JIT compilers (C1, C2), "
+                + "the garbage collector, the in-JVM Kafka broker and the Tracking API's request threads; the rest is the "
+                + "services' consumers, relays and other APIs (their thread names do not tell the services apart).\n\n"
+                + "| step | JVM | JIT | GC | broker | Tracking API requests | the rest |\n|---|---|---|---|---|---|---|\n");
+        for (BenchResult.Step step : result.steps()) {
+            Map<String, Double> threads = step.cpu().jvmThreadCores();
+            double named = threads.values().stream().mapToDouble(Double::doubleValue).sum();
+            md.append(f("| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", step.name(), step.cpu().jvmCores(),
+                    threads.getOrDefault("jit", 0.0), threads.getOrDefault("gc", 0.0), threads.getOrDefault("broker", 0.0),
+                    threads.getOrDefault("ingestion-http", 0.0), Math.max(0, step.cpu().jvmCores() - named)));
         }
 
         md.append("\n## Consumer groups per step\n\nConsumed: committed offsets per second (all the group's topics). "

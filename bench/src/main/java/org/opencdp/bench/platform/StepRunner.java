@@ -91,8 +91,11 @@ final class StepRunner {
         double machine = after.machineBusySeconds() - before.machineBusySeconds();
         double perThousand = events == 0 ? 0 : 1000.0 / events;
         double bench = after.benchCpuSeconds() - before.benchCpuSeconds();
+        Map<String, Double> threads = new LinkedHashMap<>();
+        after.jvmThreadSeconds().forEach((group, total) -> threads.put(group,
+                Math.max(0, total - before.jvmThreadSeconds().getOrDefault(group, 0.0)) / seconds));
         return new BenchResult.Cpu(jvm / seconds, postgres / seconds, machine / seconds, jvm * perThousand,
-                postgres * perThousand, machine * perThousand, bench / seconds);
+                postgres * perThousand, machine * perThousand, bench / seconds, threads);
     }
 
     private static Map<String, List<LagVerdict.LagPoint>> lagPoints(List<BenchResult.Tick> ticks, double origin) {

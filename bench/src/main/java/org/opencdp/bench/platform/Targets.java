@@ -65,10 +65,11 @@ final class Targets {
         BenchResult.Cpu cpu = step.cpu();
         double platformPer1000 = cpu.jvmSecondsPer1000() + cpu.postgresSecondsPer1000();
         double ceiling = platformPer1000 <= 0 ? 0 : Runtime.getRuntime().availableProcessors() * 1000 / platformPer1000;
-        return fmt("at %,.0f events/s: %s. The machine was %.2f cores busy (platform JVM %.2f, PostgreSQL %.2f, bench "
-                        + "%.2f, other processes %.2f); per 1,000 accepted events the platform JVM used %.2f CPU s and "
-                        + "PostgreSQL %.2f, so %d cores given to the platform alone carry about %,.0f events/s at this cost",
-                step.offeredRate(), String.join("; ", groups), cpu.machineCores(), cpu.jvmCores(), cpu.postgresCores(),
+        return fmt("at %,.0f events/s: %s. The machine was %.2f cores busy (platform JVM %.2f, of which JIT compilers "
+                        + "%.2f; PostgreSQL %.2f; bench %.2f; other processes %.2f); per 1,000 accepted events the platform "
+                        + "JVM used %.2f CPU s and PostgreSQL %.2f, so %d cores given to the platform alone carry about "
+                        + "%,.0f events/s at this cost", step.offeredRate(), String.join("; ", groups), cpu.machineCores(),
+                cpu.jvmCores(), cpu.jvmThreadCores().getOrDefault("jit", 0.0), cpu.postgresCores(),
                 cpu.benchCores(), cpu.otherCores(), cpu.jvmSecondsPer1000(), cpu.postgresSecondsPer1000(),
                 Runtime.getRuntime().availableProcessors(), ceiling);
     }
@@ -85,12 +86,11 @@ final class Targets {
             return new BenchResult.Target(name, goal, "no sample completed", false,
                     fmt("%d people sampled, %d never got that far", latencies.samples(), missing));
         }
-        boolean met = values.p99() < limitMs && missing == 0;
+        // a sampled person may revoke consent before the delivery (the traffic changes consent): missing ones are told, not failed
+        boolean met = values.p99() < limitMs;
         String measured = fmt("p99 %,.0f ms (p50 %,.0f, p95 %,.0f; %d samples)", values.p99(), values.p50(), values.p95(),
                 values.count());
-        String why = met ? "" : missing > 0 && values.p99() < limitMs
-                ? fmt("%d sampled people never got that far", missing)
-                : fmt("lag at %,.0f events/s: %s", step.get().offeredRate(), step.get().groups().stream()
+        String why = met ? (missing == 0 ? "" : fmt("(%d sampled people never got that far)", missing)) : fmt("lag at %,.0f events/s: %s", step.get().offeredRate(), step.get().groups().stream()
                 .map(group -> fmt("%s max %,d", Timeline.shortName(group.group()), group.maxLag())).toList());
         return new BenchResult.Target(name, goal, measured, met, why);
     }

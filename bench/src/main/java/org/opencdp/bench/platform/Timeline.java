@@ -88,7 +88,8 @@ final class Timeline implements AutoCloseable {
                     (snapshot.postgresCpuSeconds() - previousStats.postgresCpuSeconds()) / cpuSeconds,
                     (snapshot.machineBusySeconds() - previousStats.machineBusySeconds()) / cpuSeconds,
                     snapshot.jvmRssBytes(),
-                    (snapshot.benchCpuSeconds() - previousStats.benchCpuSeconds()) / cpuSeconds);
+                    (snapshot.benchCpuSeconds() - previousStats.benchCpuSeconds()) / cpuSeconds,
+                    StepRunner.cpu(previousStats, snapshot, 0).jvmThreadCores());
             synchronized (this) {
                 ticks.add(tick);
             }
@@ -113,8 +114,9 @@ final class Timeline implements AutoCloseable {
                 tick.second(), tick.phase(), tick.offeredRate(), tick.acceptedPerSecond()));
         tick.lag().forEach((group, lag) -> line.append(' ').append(shortName(group)).append(' ')
                 .append(String.format(Locale.ROOT, "%,d", lag)));
-        line.append(String.format(Locale.ROOT, "  cpu jvm %.1f pg %.1f bench %.1f machine %.1f  rss %.1f GB",
-                tick.jvmCores(), tick.postgresCores(), tick.benchCores(), tick.machineCores(), tick.jvmRssBytes() / 1e9));
+        line.append(String.format(Locale.ROOT, "  cpu jvm %.1f (jit %.1f) pg %.1f bench %.1f machine %.1f  rss %.1f GB",
+                tick.jvmCores(), tick.jvmThreadCores().getOrDefault("jit", 0.0), tick.postgresCores(), tick.benchCores(),
+                tick.machineCores(), tick.jvmRssBytes() / 1e9));
         return line.toString();
     }
 

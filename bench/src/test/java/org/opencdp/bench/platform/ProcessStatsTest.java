@@ -14,6 +14,17 @@ class ProcessStatsTest {
     }
 
     @Test
+    void shouldGroupThreadsByTheirTruncatedNamesWhenAttributingCpu() {
+        var groups = ProcessStats.threadGroups(42431);
+
+        assertThat(ProcessStats.groupOf("C2 CompilerThre", groups)).isEqualTo("jit");
+        assertThat(ProcessStats.groupOf("data-plane-kafk", groups)).isEqualTo("broker");
+        assertThat(ProcessStats.groupOf("http-nio-42431-", groups)).isEqualTo("ingestion-http");
+        assertThat(ProcessStats.groupOf("http-nio-42432-", groups)).isNull();
+        assertThat(ProcessStats.groupOf("org.springframe", groups)).isNull();
+    }
+
+    @Test
     void shouldCountIdleAndIowaitAsNotBusyWhenReadingTheMachineLine() {
         double[] seconds = ProcessStats.parseMachine("cpu  100 10 50 800 40 5 5 0 0 0", 100);
 

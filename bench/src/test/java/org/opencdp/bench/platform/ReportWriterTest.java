@@ -47,6 +47,7 @@ class ReportWriterTest {
                 .contains("| event → membership p99 at 1,000 events/s | < 1 s | p99 640 ms")
                 .contains("| 1000/s | 1,000 | 0 | 4.0 / 12.0 | 1.0 | yes | 1.10 / 0.50 / 0.20 / 0.10 / 1.90 | 0.550 / 0.250 |")
                 .contains("| 2000/s | profile | 1,500 | 15,000 | 15,000 | 500 | not drained | **no**: lag grew")
+                .contains("| 1000/s | 1.10 | 0.30 | 0.05 | 0.25 | 0.10 | 0.40 |")
                 .contains("**3,500 events/s accepted**")
                 .contains("load average 0.5 0.4 0.3 at the start, 3.1 1.2 0.6 at the end")
                 .contains("![consumer lag](20261201-100000-lag.png)");
@@ -56,7 +57,8 @@ class ReportWriterTest {
     static final class Fixtures {
 
         static BenchResult result() {
-            BenchResult.Cpu cpu = new BenchResult.Cpu(1.1, 0.5, 1.9, 0.55, 0.25, 0.95, 0.2);
+            BenchResult.Cpu cpu = new BenchResult.Cpu(1.1, 0.5, 1.9, 0.55, 0.25, 0.95, 0.2,
+                    Map.of("jit", 0.3, "gc", 0.05, "broker", 0.25, "ingestion-http", 0.1));
             BenchResult.Percentiles request = new BenchResult.Percentiles(300, 4, 8, 12, 20);
             BenchResult.Percentiles lateness = new BenchResult.Percentiles(300, 0.2, 0.5, 1, 3);
             var latencies = new BenchResult.Latencies(40, new BenchResult.Percentiles(40, 120, 300, 420, 500),
@@ -76,7 +78,7 @@ class ReportWriterTest {
             for (int second = 1; second <= 60; second++) {
                 Map<String, Long> lag = new LinkedHashMap<>(Map.of("cdp-profile", second * 100L));
                 timeline.add(new BenchResult.Tick(second, second < 30 ? "1000/s" : "2000/s", 1_000, 990, lag,
-                        Map.of("cdp-profile", 950.0), 1.1, 0.5, 1.9, 2_000_000_000L, 0.2));
+                        Map.of("cdp-profile", 950.0), 1.1, 0.5, 1.9, 2_000_000_000L, 0.2, Map.of("jit", 0.3)));
             }
             return new BenchResult("2026-12-01T10:00:00Z", "test platform",
                     new BenchResult.Machine(2, "test CPU", 24L << 30, "Test 25", "Linux", "0.5 0.4 0.3", "3.1 1.2 0.6"),

@@ -40,7 +40,7 @@ class TargetsTest {
     }
 
     private static BenchResult.Step step(double rate, double membershipP99, double webhookP99) {
-        var cpu = new BenchResult.Cpu(1, 0.5, 1.8, 0.5, 0.25, 0.9, 0.2);
+        var cpu = new BenchResult.Cpu(1, 0.5, 1.8, 0.5, 0.25, 0.9, 0.2, Map.of("jit", 0.2));
         var latencies = new BenchResult.Latencies(20, new BenchResult.Percentiles(20, 100, 200, 300, 300),
                 new BenchResult.Percentiles(20, 100, 200, membershipP99, membershipP99),
                 new BenchResult.Percentiles(20, 100, 200, webhookP99, webhookP99), 0, 0, 0);
@@ -51,7 +51,7 @@ class TargetsTest {
     }
 
     private static BenchResult.Single single(double rate, double p99) {
-        var cpu = new BenchResult.Cpu(1, 0.5, 1.8, 0.5, 0.25, 0.9, 0.2);
+        var cpu = new BenchResult.Cpu(1, 0.5, 1.8, 0.5, 0.25, 0.9, 0.2, Map.of("jit", 0.2));
         return new BenchResult.Single(64, 30, (long) rate * 30, 0, Map.of(), rate,
                 new BenchResult.Percentiles(1_000, 10, 50, p99, p99), cpu);
     }

@@ -27,7 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * an open loop of {@code rate} requests per second, a third each {@code GET /v1/profiles/{id}},
  * {@code GET /v1/profiles/lookup} (by user_id or email) and {@code GET /v1/profiles/{id}/events},
  * for random people; latency from when each request was due (so a stall counts for every request
- * it delays), per endpoint, after a warm-up at the same rate.
+ * it delays), per endpoint, after a warm-up at the same rate; at most 64 requests in flight.
  */
 public final class ProfileApiBenchmark {
 
@@ -36,6 +36,8 @@ public final class ProfileApiBenchmark {
     }
 
     private enum Endpoint { PROFILE, LOOKUP, EVENTS }
+
+    private static final int CONNECTIONS = 64;
 
     private ProfileApiBenchmark() {
     }
@@ -64,14 +66,54 @@ public final class ProfileApiBenchmark {
         }
     }
 
-    private static void load(URI base, String token, Settings settings, Duration duration, String phase) {
+    /** One request, due at {@code due} (System.nanoTime). */
+    private record Call(long due, Endpoint endpoint, String path) {
+    }
+
+    /**
+     * Open loop through {@value #CONNECTIONS} connections: requests are queued at their due time and
+     * sent by the first free connection; latency counts from the due time, so queueing behind a slow
+     * answer counts too. (Unbounded concurrency opened so many sockets in this one JVM, where the
+     * broker and the service also run, that it ran out of file descriptors.)
+     */
+    private static void load(URI base, String token, Settings settings, Duration duration, String phase)
+            throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Map<Endpoint, Recorder> latency = new ConcurrentHashMap<>();
         for (Endpoint endpoint : Endpoint.values()) {
             latency.put(endpoint, new Recorder(3));
         }
         Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
-        AtomicInteger inFlight = new AtomicInteger();
+        java.util.concurrent.BlockingQueue<Call> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        AtomicInteger outstanding = new AtomicInteger();
+        java.util.List<Thread> connections = new java.util.ArrayList<>();
+        for (int i = 0; i < CONNECTIONS; i++) {
+            connections.add(Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        Call call = queue.take();
+                        if (call.endpoint() == null) {
+                            return;
+                        }
+                        try {
+                            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base.resolve(call.path()))
+                                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).GET()
+                                    .build(), HttpResponse.BodyHandlers.discarding());
+                            if (response.statusCode() != 200) {
+                                failures.computeIfAbsent(call.endpoint() + " HTTP " + response.statusCode(),
+                                        key -> new AtomicLong()).incrementAndGet();
+                            }
+                        } catch (java.io.IOException e) {
+                            failures.computeIfAbsent(e.getClass().getSimpleName(), key -> new AtomicLong()).incrementAndGet();
+                        }
+                        latency.get(call.endpoint()).recordValue(Math.max(1, (System.nanoTime() - call.due()) / 1000));
+                        outstanding.decrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
         SplittableRandom random = new SplittableRandom(31);
         long interval = (long) (1e9 / settings.rate());
         long start = System.nanoTime();
@@ -95,21 +137,18 @@ public final class ProfileApiBenchmark {
                 case EVENTS -> "/v1/profiles/" + BenchData.profileId(person) + "/events?limit=20";
             };
             requests++;
-            inFlight.incrementAndGet();
-            http.sendAsync(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((response, error) -> {
-                        latency.get(endpoint).recordValue(Math.max(1, (System.nanoTime() - due) / 1000));
-                        if (error != null || response.statusCode() != 200) {
-                            failures.computeIfAbsent(error != null ? error.getClass().getSimpleName()
-                                    : endpoint + " HTTP " + response.statusCode(), key -> new AtomicLong()).incrementAndGet();
-                        }
-                        inFlight.decrementAndGet();
-                    });
+            outstanding.incrementAndGet();
+            queue.add(new Call(due, endpoint, path));
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (outstanding.get() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(10_000_000);
+        }
+        for (int i = 0; i < CONNECTIONS; i++) {
+            queue.add(new Call(0, null, null));
+        }
+        for (Thread connection : connections) {
+            connection.join(5_000);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("  %s: %,d requests in %.1f s (%,.0f/s)%s%n", phase, requests, seconds, requests / seconds,

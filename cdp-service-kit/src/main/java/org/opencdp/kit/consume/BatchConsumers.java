@@ -49,9 +49,16 @@ public class BatchConsumers {
     }
 
     /**
-     * A consumer whose decoder does more than read the message (e.g. attaches per-workspace rules);
-     * {@code idOf} gives the message id the inbox de-duplicates on.
+     * A consumer whose decoder does more than read the message (e.g. attaches per-workspace rules,
+     * or refuses a message that can never be applied); {@code idOf} gives the message id the inbox
+     * de-duplicates on. The kit's chunk size.
      */
+    public <T> BatchConsumer<T> consumer(String name, Function<ConsumerRecord<String, String>, T> decoder,
+                                         Function<T, UUID> idOf, ChunkHandler<T> handler) {
+        return consumer(name, decoder, idOf, handler, settings.chunkSize());
+    }
+
+    /** As {@link #consumer(String, Function, Function, ChunkHandler)}, with its own chunk size. */
     public <T> BatchConsumer<T> consumer(String name, Function<ConsumerRecord<String, String>, T> decoder,
                                          Function<T, UUID> idOf, ChunkHandler<T> handler, int chunkSize) {
         return new BatchConsumer<>(name, decoder, idOf, handler, chunkSize, settings.maxAttempts(), transactions,

@@ -8,9 +8,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The idempotent-consumer inbox. Call {@link #firstDelivery} inside the transaction that applies
- * the message's effect: the inbox row and the effect commit together, so a message delivered again
- * (consumer restart, rebalance, producer retry) is recognised and skipped.
+ * The idempotent-consumer inbox: message ids a consumer applied, written inside the transaction of
+ * the effect, so a message published twice (an outbox relay that sent a row again) is recognised
+ * and skipped. The kit's {@code BatchConsumer} is its caller; ids are kept for
+ * {@code cdp.kit.inbox.retention} ({@link InboxPruner}).
  */
 public class Inbox {
 
@@ -21,21 +22,9 @@ public class Inbox {
     }
 
     /**
-     * Records that {@code consumer} processes {@code messageId}. Returns {@code false} when it
-     * already did, in which case the caller must do nothing.
-     */
-    public boolean firstDelivery(String consumer, UUID messageId) {
-        requireTransaction();
-        int inserted = jdbc.update("""
-                INSERT INTO inbox (consumer, message_id) VALUES (?, ?)
-                ON CONFLICT (consumer, message_id) DO NOTHING""", consumer, messageId);
-        return inserted == 1;
-    }
-
-    /**
-     * The batch form of {@link #firstDelivery}: records every id in one statement, in id order (so
-     * concurrent batches lock inbox keys in one fixed order), and returns those seen for the first
-     * time (the others were processed before and must be skipped).
+     * Records every id in one statement, in id order (so concurrent batches lock inbox keys in one
+     * fixed order), and returns those seen for the first time (the others were processed before and
+     * must be skipped).
      */
     public Set<UUID> firstDeliveries(String consumer, Collection<UUID> messageIds) {
         requireTransaction();

@@ -4,7 +4,6 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.Topics;
-import org.opencdp.kit.KitProperties;
 import org.opencdp.kit.consume.BatchConsumer;
 import org.opencdp.kit.consume.BatchConsumers;
 import org.opencdp.kit.kafka.IncomingMessages;
@@ -22,10 +21,10 @@ class ResolvedEventListener {
 
     private final BatchConsumer<EventResolved> consumer;
 
-    ResolvedEventListener(BatchConsumers consumers, EventConsentService events, KitProperties kit) {
+    ResolvedEventListener(BatchConsumers consumers, EventConsentService events) {
         this.consumer = consumers.consumer(EventConsentService.CONSUMER,
                 record -> EventConsentService.requireProfile(IncomingMessages.decode(record, EventResolved.class)),
-                EventResolved::id, events::apply, kit.consumer().chunkSize());
+                EventResolved::id, events::apply);
     }
 
     @KafkaListener(topics = Topics.RESOLVED_EVENTS)

@@ -5,7 +5,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.contracts.CdpMessage;
 import org.opencdp.contracts.PrivacyCommandIssued;
 import org.opencdp.contracts.Topics;
-import org.opencdp.kit.KitProperties;
 import org.opencdp.kit.consume.BatchConsumer;
 import org.opencdp.kit.consume.BatchConsumers;
 import org.opencdp.kit.kafka.IncomingMessages;
@@ -18,10 +17,10 @@ class PrivacyCommandListener {
 
     private final BatchConsumer<PrivacyCommandIssued> consumer;
 
-    PrivacyCommandListener(BatchConsumers consumers, PrivacyCommandService commands, KitProperties kit) {
+    PrivacyCommandListener(BatchConsumers consumers, PrivacyCommandService commands) {
         this.consumer = consumers.consumer(PrivacyCommandService.CONSUMER,
                 record -> PrivacyCommandService.validated(IncomingMessages.decode(record, PrivacyCommandIssued.class)),
-                CdpMessage::id, commands::apply, kit.consumer().chunkSize());
+                CdpMessage::id, commands::apply);
     }
 
     @KafkaListener(topics = Topics.PRIVACY_COMMANDS)

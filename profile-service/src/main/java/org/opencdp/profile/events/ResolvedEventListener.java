@@ -3,7 +3,6 @@ package org.opencdp.profile.events;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.contracts.Topics;
-import org.opencdp.kit.KitProperties;
 import org.opencdp.kit.consume.BatchConsumer;
 import org.opencdp.kit.consume.BatchConsumers;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -19,9 +18,9 @@ class ResolvedEventListener {
 
     private final BatchConsumer<IncomingEvent> consumer;
 
-    ResolvedEventListener(BatchConsumers consumers, ResolvedEventService service, KitProperties kit) {
+    ResolvedEventListener(BatchConsumers consumers, ResolvedEventService service) {
         this.consumer = consumers.consumer(ResolvedEventService.CONSUMER, IncomingEvent::decode, IncomingEvent::id,
-                service::apply, kit.consumer().chunkSize());
+                service::apply);
     }
 
     @KafkaListener(topics = Topics.RESOLVED_EVENTS)

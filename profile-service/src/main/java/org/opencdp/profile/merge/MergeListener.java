@@ -4,7 +4,6 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.contracts.ProfilesMerged;
 import org.opencdp.contracts.Topics;
-import org.opencdp.kit.KitProperties;
 import org.opencdp.kit.consume.BatchConsumer;
 import org.opencdp.kit.consume.BatchConsumers;
 import org.opencdp.kit.kafka.IncomingMessages;
@@ -21,9 +20,9 @@ class MergeListener {
 
     private final BatchConsumer<ProfilesMerged> consumer;
 
-    MergeListener(BatchConsumers consumers, MergeService service, KitProperties kit) {
+    MergeListener(BatchConsumers consumers, MergeService service) {
         this.consumer = consumers.consumer(MergeService.CONSUMER, MergeListener::decode, ProfilesMerged::id,
-                service::apply, kit.consumer().chunkSize());
+                service::apply);
     }
 
     @KafkaListener(topics = Topics.MERGES)

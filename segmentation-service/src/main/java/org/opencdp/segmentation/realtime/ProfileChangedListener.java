@@ -4,7 +4,6 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.Topics;
-import org.opencdp.kit.KitProperties;
 import org.opencdp.kit.consume.BatchConsumer;
 import org.opencdp.kit.consume.BatchConsumers;
 import org.opencdp.kit.kafka.IncomingMessages;
@@ -22,10 +21,10 @@ class ProfileChangedListener {
 
     private final BatchConsumer<ProfileChanged> consumer;
 
-    ProfileChangedListener(BatchConsumers consumers, ProfileChangeService service, KitProperties kit) {
+    ProfileChangedListener(BatchConsumers consumers, ProfileChangeService service) {
         this.consumer = consumers.consumer(ProfileChangeService.CONSUMER,
                 record -> ProfileChangeService.requireApplicable(IncomingMessages.decode(record, ProfileChanged.class)),
-                ProfileChanged::id, service::apply, kit.consumer().chunkSize());
+                ProfileChanged::id, service::apply);
     }
 
     @KafkaListener(topics = Topics.PROFILE_CHANGES)

@@ -7,6 +7,7 @@ import org.opencdp.consent.ConsentProperties;
 import org.opencdp.consent.subjects.Sighting;
 import org.opencdp.consent.subjects.SubjectService;
 import org.opencdp.contracts.EventResolved;
+import org.opencdp.contracts.EventIdentifierFields;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.kit.kafka.PermanentMessageException;
@@ -99,15 +100,15 @@ class EventConsentService {
         return statements;
     }
 
+    /** The identifiers the event carries, in the shared normal form (so consent by identifier finds what identity finds). */
     private static List<Identifier> identifiers(SegmentEvent event) {
-        List<Identifier> identifiers = new ArrayList<>(2);
-        if (event != null && event.userId() != null && !event.userId().isBlank()) {
-            identifiers.add(new Identifier(SubjectService.USER_ID, event.userId()));
+        if (event == null) {
+            return List.of();
         }
-        if (event != null && event.anonymousId() != null && !event.anonymousId().isBlank()) {
-            identifiers.add(new Identifier(SubjectService.ANONYMOUS_ID, event.anonymousId()));
-        }
-        return identifiers;
+        return EventIdentifierFields.of(event).stream()
+                .flatMap(written -> SubjectService.normalise(written.type(), written.value()).stream())
+                .distinct()
+                .toList();
     }
 
     /** The event's time: the message's, else the (skew-corrected) event timestamp, else when it was received. */

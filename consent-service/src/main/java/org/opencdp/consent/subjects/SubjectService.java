@@ -8,20 +8,18 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.opencdp.contracts.Identifier;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The people consent is about: the profiles this service has seen and the identifiers (user id,
- * anonymous id) it learned from resolved events, so consent can be given by identifier.
+ * The people consent is about: the profiles this service has seen and the identifiers it learned
+ * from resolved events (those every service reads, in the shared normal form), so consent can be
+ * given by identifier.
  */
 @Service
 public class SubjectService {
-
-    /** The identifier types learned from events. */
-    public static final String USER_ID = "user_id";
-    public static final String ANONYMOUS_ID = "anonymous_id";
 
     private final SubjectRepository subjects;
 
@@ -60,9 +58,15 @@ public class SubjectService {
         subjects.rememberProfiles(new TreeSet<>(Set.of(new KnownProfile(workspaceId, profileId))));
     }
 
-    /** The profile known by {@code type}/{@code value} in the workspace. */
+    /** The identifier {@code type}/{@code value} stand for, in the shared normal form; empty when none. */
+    public static Optional<Identifier> normalise(String type, String value) {
+        return Identifier.normalised(type, value, Identifier.MAX_VALUE_LENGTH);
+    }
+
+    /** The profile known by {@code type}/{@code value} (normalised here) in the workspace. */
     public Optional<String> resolve(String workspaceId, String type, String value) {
-        return subjects.findProfile(workspaceId, type, value);
+        return normalise(type, value).flatMap(identifier ->
+                subjects.findProfile(workspaceId, identifier.type(), identifier.value()));
     }
 
     public boolean isKnown(String workspaceId, String profileId) {

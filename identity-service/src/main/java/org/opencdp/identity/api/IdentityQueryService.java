@@ -3,7 +3,7 @@ package org.opencdp.identity.api;
 import java.util.ArrayList;
 import java.util.List;
 import org.opencdp.identity.IdentityProperties;
-import org.opencdp.identity.graph.IdentifierTypes;
+import org.opencdp.contracts.IdentifierTypes;
 import org.opencdp.identity.graph.IdentityLink;
 import org.opencdp.identity.graph.IdentityRepository;
 import org.opencdp.identity.graph.PersonIdentifier;

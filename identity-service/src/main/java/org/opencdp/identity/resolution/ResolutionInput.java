@@ -5,7 +5,7 @@ import java.util.List;
 import org.opencdp.contracts.EventAccepted;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.identity.IdentityProperties;
-import org.opencdp.identity.graph.IdentifierTypes;
+import org.opencdp.contracts.IdentifierTypes;
 import org.opencdp.identity.graph.PersonIdentifier;
 import org.opencdp.identity.graph.Sighting;
 import org.opencdp.identity.rules.WorkspaceRules;

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.opencdp.identity.graph.DroppedIdentifier;
-import org.opencdp.identity.graph.IdentifierTypes;
+import org.opencdp.contracts.IdentifierTypes;
 import org.opencdp.identity.graph.PersonIdentifier;
 import org.opencdp.identity.graph.Sighting;
 import org.opencdp.identity.rules.Caps;

@@ -4,7 +4,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.opencdp.identity.graph.IdentifierTypes;
+import org.opencdp.contracts.IdentifierTypes;
 
 /**
  * The identity rules of one workspace, complete: every built-in type has a rule, defaults filled in.

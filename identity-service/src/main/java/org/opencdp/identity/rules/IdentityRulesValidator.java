@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.opencdp.identity.graph.IdentifierTypes;
+import org.opencdp.contracts.IdentifierTypes;
+import org.opencdp.contracts.IdentifierValues;
 import org.opencdp.kit.problem.CdpException;
 
 /** Checks a rules request and turns it into complete rules, or answers {@code invalid_identity_rules} with every error. */

@@ -3,7 +3,7 @@ package org.opencdp.identity.rules;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.opencdp.identity.graph.IdentifierTypes;
+import org.opencdp.contracts.IdentifierValues;
 
 /**
  * The identity rules of one workspace ready to apply: the rules, their version, and the blocked
@@ -60,24 +60,12 @@ public final class WorkspaceRules {
     }
 
     /**
-     * The value {@code raw} stands for as an identifier of {@code type}: trimmed, emails lower-cased,
-     * phone numbers in E.164; empty when it is blank, longer than {@code maxLength}, invalid for its
-     * type or blocked.
+     * The value {@code raw} stands for as an identifier of {@code type}: the shared normal form
+     * ({@link IdentifierValues#normalise}, phone numbers read in the workspace's default region);
+     * empty when it is blank, longer than {@code maxLength}, invalid for its type or blocked.
      */
     public Optional<String> normalise(String type, String raw, int maxLength) {
-        if (raw == null) {
-            return Optional.empty();
-        }
-        String trimmed = raw.trim();
-        if (trimmed.isEmpty() || trimmed.length() > maxLength) {
-            return Optional.empty();
-        }
-        Optional<String> value = switch (type) {
-            case IdentifierTypes.EMAIL -> IdentifierValues.email(trimmed);
-            case IdentifierTypes.PHONE -> IdentifierValues.phone(trimmed, rules.defaultRegion());
-            default -> Optional.of(trimmed);
-        };
-        return value.filter(v -> !blocked.isBlocked(v));
+        return IdentifierValues.normalise(type, raw, rules.defaultRegion(), maxLength).filter(v -> !blocked.isBlocked(v));
     }
 
     /** Whether {@code value} is blocked (by default or by the workspace). */

@@ -5,28 +5,26 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Optional;
+import org.opencdp.contracts.Identifier;
 
 /**
  * An identifier the Tracking API can recognise in an event, reduced to what is stored: the
- * SHA-256 of its workspace, type and normalised value (e-mail addresses are trimmed and
- * lower-cased; user and anonymous ids are kept exact, as Segment does). The identifier itself is
- * never stored or logged. The first 8 bytes of the hash are the key the in-memory index holds.
+ * SHA-256 of its workspace, type and value in the shared normal form ({@link Identifier#normalised}:
+ * trimmed, e-mails lower-cased, phone numbers in E.164). The identifier itself is never stored or
+ * logged. The first 8 bytes of the hash are the key the in-memory index holds.
  */
 record SuppressedIdentifier(String workspaceId, String type, String hash) {
 
-    static final String USER_ID = "user_id";
-    static final String ANONYMOUS_ID = "anonymous_id";
-    static final String EMAIL = "email";
-
-    /** The identifier, or empty when the type is one the Tracking API cannot see in an event. */
+    /** The identifier, or empty when {@code type}/{@code value} is no identifier (blank, invalid for its type). */
     static Optional<SuppressedIdentifier> of(String workspaceId, String type, String value) {
-        if (value == null || value.isBlank() || !(USER_ID.equals(type) || ANONYMOUS_ID.equals(type)
-                || EMAIL.equals(type))) {
-            return Optional.empty();
-        }
-        return Optional.of(new SuppressedIdentifier(workspaceId, type, hash(workspaceId, type, value)));
+        return normalise(type, value).map(identifier -> new SuppressedIdentifier(workspaceId, identifier.type(),
+                HexFormat.of().formatHex(digest(workspaceId, identifier))));
+    }
+
+    /** The normal form suppressions are stored and looked up in. */
+    static Optional<Identifier> normalise(String type, String value) {
+        return Identifier.normalised(type, value, Identifier.MAX_VALUE_LENGTH);
     }
 
     /** The index key: the first 8 bytes of the hash. */
@@ -38,21 +36,16 @@ record SuppressedIdentifier(String workspaceId, String type, String hash) {
         return ByteBuffer.wrap(HexFormat.of().parseHex(hash, 0, 16)).getLong();
     }
 
-    /** The index key of an identifier seen in an event, computed without building the hex form. */
-    static long key(String workspaceId, String type, String value) {
-        return ByteBuffer.wrap(digest(workspaceId, type, value)).getLong();
+    /** The index key of a normalised identifier seen in an event, computed without building the hex form. */
+    static long key(String workspaceId, Identifier normalised) {
+        return ByteBuffer.wrap(digest(workspaceId, normalised)).getLong();
     }
 
-    static String hash(String workspaceId, String type, String value) {
-        return HexFormat.of().formatHex(digest(workspaceId, type, value));
-    }
-
-    private static byte[] digest(String workspaceId, String type, String value) {
-        String normalised = EMAIL.equals(type) ? value.strip().toLowerCase(Locale.ROOT) : value;
+    private static byte[] digest(String workspaceId, Identifier normalised) {
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update((workspaceId + '\u0000' + type + '\u0000').getBytes(StandardCharsets.UTF_8));
-            return sha256.digest(normalised.getBytes(StandardCharsets.UTF_8));
+            sha256.update((workspaceId + '\u0000' + normalised.type() + '\u0000').getBytes(StandardCharsets.UTF_8));
+            return sha256.digest(normalised.value().getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JDK", e);
         }

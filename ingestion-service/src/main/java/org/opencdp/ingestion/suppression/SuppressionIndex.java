@@ -8,19 +8,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.opencdp.contracts.EventIdentifierFields;
 import org.opencdp.contracts.EventRejected.Reason;
+import org.opencdp.contracts.IdentifierTypes;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.ingestion.IngestionProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Tells the Tracking API, without a database query, whether an event carries a suppressed
- * identifier: its {@code userId}, {@code anonymousId} (or an alias's {@code previousId}),
- * {@code traits.email} or {@code context.traits.email}.
+ * identifier: one of the identifiers every service reads in an event ({@link EventIdentifierFields}:
+ * {@code userId}, {@code anonymousId}, e-mail, phone, device ids, {@code context.externalIds}) or an
+ * alias's {@code previousId}, each in the shared normal form.
  *
  * <p>The index holds the first 8 bytes of each suppression's SHA-256 (see {@link
  * SuppressedIdentifier}) in memory: 64-bit keys, so a million suppressions take tens of megabytes,
@@ -55,13 +57,11 @@ public class SuppressionIndex implements SmartLifecycle {
         if (!workspaces.contains(workspaceId)) {
             return Optional.empty();
         }
-        if (suppressed(workspaceId, SuppressedIdentifier.USER_ID, event.userId())
-                || suppressed(workspaceId, SuppressedIdentifier.ANONYMOUS_ID, event.anonymousId())
-                || suppressed(workspaceId, SuppressedIdentifier.USER_ID, event.previousId())
-                || suppressed(workspaceId, SuppressedIdentifier.ANONYMOUS_ID, event.previousId())
-                || suppressed(workspaceId, SuppressedIdentifier.EMAIL, email(event.traits()))
-                || suppressed(workspaceId, SuppressedIdentifier.EMAIL,
-                        email(event.context() == null ? null : event.context().get("traits")))) {
+        boolean suppressed = suppressed(workspaceId, IdentifierTypes.USER_ID, event.previousId())
+                || suppressed(workspaceId, IdentifierTypes.ANONYMOUS_ID, event.previousId())
+                || EventIdentifierFields.of(event).stream()
+                        .anyMatch(written -> suppressed(workspaceId, written.type(), written.value()));
+        if (suppressed) {
             return Optional.of(new Reason("suppressed", "The person asked not to be tracked (a privacy request); "
                     + "the event was dropped.", ""));
         }
@@ -90,12 +90,9 @@ public class SuppressionIndex implements SmartLifecycle {
     }
 
     private boolean suppressed(String workspaceId, String type, String value) {
-        return value != null && !value.isBlank() && keys.contains(SuppressedIdentifier.key(workspaceId, type, value));
-    }
-
-    private static String email(JsonNode traits) {
-        JsonNode email = traits == null ? null : traits.get("email");
-        return email != null && email.isString() ? email.asString() : null;
+        return SuppressedIdentifier.normalise(type, value)
+                .filter(identifier -> keys.contains(SuppressedIdentifier.key(workspaceId, identifier)))
+                .isPresent();
     }
 
     @Override

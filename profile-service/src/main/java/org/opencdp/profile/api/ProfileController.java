@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.opencdp.contracts.IdentifierTypes;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.security.Caller;
 import org.opencdp.profile.computed.ComputedTraitService;
@@ -67,6 +68,10 @@ class ProfileController {
         if (type == null || type.isBlank() || value == null || value.isBlank()) {
             throw CdpException.badRequest("invalid_parameter",
                     "Both 'type' (e.g. email, user_id, anonymous_id) and 'value' are required.");
+        }
+        if (IdentifierTypes.normalise(type).isEmpty()) {
+            throw CdpException.badRequest("invalid_identifier_type", "'" + type + "' is not an identifier type: a type is "
+                    + IdentifierTypes.nameRule() + ".");
         }
         String profileId = identifiers.profileOf(caller.workspaceId(), type, value).orElseThrow(
                 () -> CdpException.notFound("profile", type + ":" + value));

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +24,7 @@ import org.opencdp.testsupport.TestInfrastructure;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Profile API: a profile by id or identifier, its traits, its events page by page and filtered;
@@ -213,6 +215,36 @@ class ProfileApiIT {
         assertProblem(client.get("/v1/profiles/lookup?type=email&value=x", null), 401, "missing_token");
         assertProblem(client.get("/v1/profiles/lookup?type=email&value=x", infrastructure.token(WS, "segments:read")),
                 403, "missing_scope");
+    }
+
+    /**
+     * Regression test for issue 14: profile's lookup used its own normal form (no phones, no dotted
+     * types), so an {@code ios.idfa} identifier or a phone written another way than the event's did
+     * not find the profile that identity-service finds.
+     */
+    @Test
+    void shouldFindAProfileByAnIosIdfaAndByAPhoneWrittenDifferentlyIssue14() {
+        String profileId = "p-" + UUID.randomUUID();
+        String idfa = UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
+        SegmentEvent identify = ProfileTestClient.personEvent(SegmentEvent.EventType.identify, "m-idfa-" + profileId,
+                "user-" + profileId, null, T, "{\"phone\":\"+1 (650) 253-0000\"}", null);
+        identify.context().set("externalIds", JsonMapper.shared().readTree(
+                "[{\"id\":\"" + idfa + "\",\"type\":\"ios.idfa\",\"collection\":\"users\",\"encoding\":\"none\"}]"));
+        client.send(ProfileTestClient.resolved("ws_issue14", profileId, identify));
+        client.awaitEvents("ws_issue14", profileId, 1);
+        String token = client.token("ws_issue14");
+
+        assertThat(client.getJson("/v1/profiles/lookup?type=ios.idfa&value=" + idfa, token).path("id").asString())
+                .isEqualTo(profileId);
+        assertThat(client.getJson("/v1/profiles/lookup?type=phone&value="
+                + URLEncoder.encode(" +1-650-253-0000 ", StandardCharsets.UTF_8), token).path("id").asString())
+                .isEqualTo(profileId);
+        assertThat(client.getJson("/v1/profiles/lookup?type=phone&value=%2B16502530000", token).path("id").asString())
+                .isEqualTo(profileId);
+        assertProblem(client.get("/v1/profiles/lookup?type=phone&value=%2B15555550100", token), 404,
+                "profile_not_found");
+        assertProblem(client.get("/v1/profiles/lookup?type=user%20id&value=x", token), 400,
+                "invalid_identifier_type");
     }
 
     private static List<String> messageIds(JsonNode page) {

@@ -1,12 +1,14 @@
-package org.opencdp.identity.graph;
+package org.opencdp.contracts;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The identifier types the graph knows by name, and what makes a type name acceptable. The set of
- * types is open: {@code context.externalIds[]} and a workspace's custom identifiers add their own
- * (lower-case, e.g. {@code hubspot_id}, {@code ios.idfa}).
+ * The identifier types every service knows by name, and what makes a type name acceptable. The set
+ * of types is open: {@code context.externalIds[]} and a workspace's custom identifiers add their own
+ * (lower-case, e.g. {@code hubspot_id}, {@code ios.idfa}). The one place these names are declared.
  */
 public final class IdentifierTypes {
 
@@ -25,6 +27,18 @@ public final class IdentifierTypes {
     /** Whether {@code name} can name an identifier type: lower-case letters, digits, {@code _ . -}, at most 64. */
     public static boolean isWellFormed(String name) {
         return name != null && NAME.matcher(name).matches();
+    }
+
+    /**
+     * The type {@code raw} names, trimmed and lower-cased (as {@code context.externalIds[].type} is
+     * read), or empty when that is not a well-formed name.
+     */
+    public static Optional<String> normalise(String raw) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        String name = raw.trim().toLowerCase(Locale.ROOT);
+        return isWellFormed(name) ? Optional.of(name) : Optional.empty();
     }
 
     /** The rule a type name must follow, for error messages. */

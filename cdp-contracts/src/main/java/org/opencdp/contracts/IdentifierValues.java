@@ -1,4 +1,4 @@
-package org.opencdp.identity.rules;
+package org.opencdp.contracts;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
@@ -7,13 +7,39 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Normal forms of identifier values: what two spellings of one email or phone number have in common. */
+/**
+ * The normal form of identifier values, the one every service applies before it stores or looks up
+ * an identifier: trimmed; an e-mail lower-cased and checked to be plausibly an address; a phone
+ * number in E.164 (libphonenumber); any other type's value as trimmed. Two spellings of one
+ * identifier have the same normal form, so a lookup anywhere gives identity-service's answer.
+ */
 public final class IdentifierValues {
 
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+");
     private static final int MAX_EMAIL_LENGTH = 254;
     private static final int MAX_PHONE_LENGTH = 64;
+
+    /**
+     * The value {@code raw} stands for as an identifier of {@code type}: trimmed, e-mails lower-cased,
+     * phone numbers in E.164 (a national number read in {@code defaultPhoneRegion}, or refused when
+     * that is {@code null}); empty when it is {@code null}, blank, longer than {@code maxLength} or
+     * invalid for its type.
+     */
+    public static Optional<String> normalise(String type, String raw, String defaultPhoneRegion, int maxLength) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        String trimmed = raw.trim();
+        if (trimmed.isEmpty() || trimmed.length() > maxLength) {
+            return Optional.empty();
+        }
+        return switch (type) {
+            case IdentifierTypes.EMAIL -> email(trimmed);
+            case IdentifierTypes.PHONE -> phone(trimmed, defaultPhoneRegion);
+            default -> Optional.of(trimmed);
+        };
+    }
 
     /** The email trimmed and lower-cased, if it is plausibly an address ({@code local@domain.tld}). */
     public static Optional<String> email(String raw) {

@@ -66,9 +66,10 @@ public final class PlatformBenchmark {
                 : PlatformProcess.attach(options);
              WebhookSink sink = WebhookSink.start()) {
             out.println("Platform: " + platform.description());
-            WorkspaceSetup.Workspace workspace = new WorkspaceSetup(platform).create(runId, sink.url());
+            WorkspaceSetup.Workspace workspace = new WorkspaceSetup(platform).create(runId, sink.url(),
+                    options.writeKey());
             out.printf("Workspace %s: source %s, segment %s (plan = pro), webhook destination %s -> %s%n",
-                    PlatformProcess.WORKSPACE, workspace.sourceId(), workspace.segmentId(), workspace.destinationId(),
+                    platform.workspace(), workspace.sourceId(), workspace.segmentId(), workspace.destinationId(),
                     sink.url());
             ProcessStats stats = new ProcessStats(platform.jvmPid(), platform.postgresPid(),
                     ProcessStats.threadGroups(platform.url("ingestion").getPort()));

@@ -22,7 +22,7 @@ record PlatformOptions(List<Double> rates, Duration stepDuration, Duration warmu
                        Duration maxDrain, int batchSize, int singleClients, Duration singleDuration,
                        double samplesPerSecond, long seed, Path results, URI url, Map<String, Integer> ports,
                        String kafka, String token, Path dataDir, boolean keepData, OptionalLong platformPid,
-                       boolean help) {
+                       String writeKey, boolean help) {
 
     static final String USAGE = """
             Usage: ./cdp bench [options]
@@ -65,6 +65,8 @@ record PlatformOptions(List<Double> rates, Duration stepDuration, Duration warmu
                                         --activation-port, --consent-port (defaults 8081-8086)
               --kafka HOST:PORT         its broker, for consumer lag (default 127.0.0.1:19092)
               --token JWT               a management token with all scopes (or --data-dir to sign one)
+              --write-key KEY           send with this source's write key instead of creating a source
+                                        (its own rate limit then applies: 2,000 events/s by default)
               --platform-pid N          its JVM, for CPU and memory (default: found by its command line)
 
             Durations: 500ms, 30s, 2m or ISO-8601 (PT30S).
@@ -109,7 +111,8 @@ record PlatformOptions(List<Double> rates, Duration stepDuration, Duration warmu
         }
         List<String> known = new ArrayList<>(List.of("rates", "max-rate", "step-duration", "warmup", "refine",
                 "drain-limit", "max-drain", "batch-size", "samples-per-second", "seed", "single-clients",
-                "single-duration", "results", "data-dir", "keep-data", "url", "kafka", "token", "platform-pid", "help"));
+                "single-duration", "results", "data-dir", "keep-data", "url", "kafka", "token", "platform-pid", "write-key",
+                "help"));
         SERVICES.forEach(service -> known.add(service + "-port"));
         options.keySet().stream().filter(name -> !known.contains(name)).findFirst().ifPresent(name -> {
             throw new IllegalArgumentException("Unknown option --" + name + " (./cdp bench --help lists them)");
@@ -142,6 +145,7 @@ record PlatformOptions(List<Double> rates, Duration stepDuration, Duration warmu
                 options.containsKey("keep-data"),
                 options.containsKey("platform-pid") ? OptionalLong.of(Long.parseLong(options.get("platform-pid")))
                         : OptionalLong.empty(),
+                options.get("write-key"),
                 options.containsKey("help"));
     }
 

@@ -141,6 +141,16 @@ final class PlatformProcess implements AutoCloseable {
         return token;
     }
 
+    /** The workspace the token is for (its {@code ws} claim). */
+    String workspace() {
+        try {
+            String payload = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+            return tools.jackson.databind.json.JsonMapper.builder().build().readTree(payload).path("ws").asString(WORKSPACE);
+        } catch (RuntimeException e) {
+            return WORKSPACE;
+        }
+    }
+
     OptionalLong jvmPid() {
         return jvmPid;
     }

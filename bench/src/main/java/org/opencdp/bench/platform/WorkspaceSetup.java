@@ -33,11 +33,16 @@ final class WorkspaceSetup {
         this.platform = platform;
     }
 
-    Workspace create(String runId, URI webhook) throws IOException, InterruptedException {
-        JsonNode source = call("ingestion", "POST", "/v1/sources", Map.of("name", "bench " + runId), 201);
-        String sourceId = source.path("id").asString();
-        call("ingestion", "PATCH", "/v1/sources/" + sourceId,
-                Map.of("rateLimit", Map.of("eventsPerSecond", 100_000_000, "burst", 100_000_000)), 200);
+    /** Creates the source (unless {@code writeKey} names one), the segment and the destination. */
+    Workspace create(String runId, URI webhook, String writeKey) throws IOException, InterruptedException {
+        String sourceId = "(given write key)";
+        if (writeKey == null) {
+            JsonNode source = call("ingestion", "POST", "/v1/sources", Map.of("name", "bench " + runId), 201);
+            sourceId = source.path("id").asString();
+            writeKey = source.path("writeKey").asString();
+            call("ingestion", "PATCH", "/v1/sources/" + sourceId,
+                    Map.of("rateLimit", Map.of("eventsPerSecond", 100_000_000, "burst", 100_000_000)), 200);
+        }
         JsonNode segment = call("segmentation", "POST", "/v1/segments", Map.of("name", "Pro plan (bench " + runId + ")",
                 "condition", Map.of("trait", "plan", "op", "eq", "value", "pro")), 201);
         String segmentId = segment.path("id").asString();
@@ -48,7 +53,7 @@ final class WorkspaceSetup {
                 "config", Map.of("url", webhook.toString(), "secret", "bench-secret-" + runId),
                 "requiredPurposes", List.of(PURPOSE),
                 "subscriptions", Map.of("events", List.of(), "segments", List.of(segmentId))), 201);
-        return new Workspace(sourceId, source.path("writeKey").asString(), segmentId, destination.path("id").asString());
+        return new Workspace(sourceId, writeKey, segmentId, destination.path("id").asString());
     }
 
     private void awaitReady(String segmentId) throws IOException, InterruptedException {

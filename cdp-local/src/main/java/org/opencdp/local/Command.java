@@ -3,13 +3,13 @@ package org.opencdp.local;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.opencdp.kit.security.Scopes;
 
 /** What the user asked the launcher to do; made by {@link CommandLine#parse}. */
 sealed interface Command {
 
     /** Management scopes a token gets when {@code --scopes} is not given: all of them. */
-    String ALL_SCOPES = "sources:read sources:write profiles:read identity:read identity:write segments:read "
-            + "segments:write destinations:read destinations:write consent:read consent:write privacy:write";
+    String ALL_SCOPES = String.join(" ", Scopes.ALL);
 
     int DEFAULT_KAFKA_PORT = 19092;
     int DEFAULT_POSTGRES_PORT = 54329;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.opencdp.kit.security.Scopes;
 import org.opencdp.kit.security.TokenIssuer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -91,7 +92,7 @@ final class DemoWorkspace {
 
     private DemoSource create() throws IOException, InterruptedException {
         String body = JSON.writeValueAsString(Map.of("name", SOURCE_NAME));
-        HttpResponse<String> response = http.send(request("/v1/sources", "sources:write")
+        HttpResponse<String> response = http.send(request("/v1/sources", Scopes.SOURCES_WRITE)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -111,7 +112,7 @@ final class DemoWorkspace {
     private boolean knownToBeGone(DemoSource remembered) throws InterruptedException {
         String path = "/v1/sources/" + URLEncoder.encode(remembered.sourceId(), StandardCharsets.UTF_8);
         try {
-            return http.send(request(path, "sources:read").GET().build(), HttpResponse.BodyHandlers.discarding())
+            return http.send(request(path, Scopes.SOURCES_READ).GET().build(), HttpResponse.BodyHandlers.discarding())
                     .statusCode() == 404;
         } catch (IOException e) {
             return false; // cannot tell: keep showing the remembered key

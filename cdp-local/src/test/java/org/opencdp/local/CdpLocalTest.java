@@ -91,7 +91,7 @@ class CdpLocalTest {
         assertThat(token.ttl()).isEqualTo(Duration.ofHours(24));
         assertThat(token.scopes().split(" ")).containsExactlyInAnyOrder("sources:read", "sources:write",
                 "profiles:read", "identity:read", "identity:write", "segments:read", "segments:write",
-                "destinations:read", "destinations:write", "consent:read", "consent:write", "privacy:write");
+                "destinations:read", "destinations:write", "consent:read", "consent:write", "profiles:write");
 
         Command.Token custom = (Command.Token) CommandLine.parse("token", "--workspace=ws-2",
                 "--scopes", "  profiles:read   segments:write ", "--ttl", "90m");

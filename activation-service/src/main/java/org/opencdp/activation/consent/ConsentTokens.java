@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.opencdp.activation.config.ActivationProperties;
 import org.opencdp.kit.KitProperties;
+import org.opencdp.kit.security.Scopes;
 import org.opencdp.kit.security.TokenIssuer;
 import org.springframework.stereotype.Component;
 
@@ -46,7 +47,7 @@ class ConsentTokens {
         }
         Instant now = Instant.now();
         return cache.compute(workspaceId, (ws, issued) -> issued != null && issued.renewAt().isAfter(now) ? issued
-                : new Issued(issuer.issue(ws, "consent:read", "activation", TTL), now.plus(TTL).minus(RENEW_BEFORE)))
+                : new Issued(issuer.issue(ws, Scopes.CONSENT_READ, "activation", TTL), now.plus(TTL).minus(RENEW_BEFORE)))
                 .token();
     }
 

@@ -1,20 +1,18 @@
 package org.opencdp.activation.destination;
 
 import org.opencdp.kit.security.Caller;
+import org.opencdp.kit.security.Scopes;
 
 /** The scopes of the destination APIs: {@code destinations:write} for changes, reads with either. */
 public final class DestinationScopes {
 
-    public static final String READ = "destinations:read";
-    public static final String WRITE = "destinations:write";
-
     /** Throws 403 unless the caller may read destinations and their deliveries. */
     public static Caller requireRead(Caller caller) {
-        return caller.scopes().contains(WRITE) ? caller : caller.require(READ);
+        return caller.requireAny(Scopes.DESTINATIONS_READ, Scopes.DESTINATIONS_WRITE);
     }
 
     public static Caller requireWrite(Caller caller) {
-        return caller.require(WRITE);
+        return caller.require(Scopes.DESTINATIONS_WRITE);
     }
 
     private DestinationScopes() {

@@ -2,6 +2,7 @@ package org.opencdp.identity.api;
 
 import java.util.List;
 import org.opencdp.kit.security.Caller;
+import org.opencdp.kit.security.Scopes;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -11,7 +12,7 @@ import org.springframework.web.bind.annotation.RestController;
 class IdentityController {
 
     /** Either scope lets a caller read the graph. */
-    static final List<String> READ_SCOPES = List.of("profiles:read", "identity:read");
+    static final List<String> READ_SCOPES = List.of(Scopes.PROFILES_READ, Scopes.IDENTITY_READ);
 
     private final IdentityQueryService queries;
 

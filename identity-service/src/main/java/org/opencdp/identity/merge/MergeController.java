@@ -4,6 +4,7 @@ import java.util.List;
 import org.opencdp.identity.graph.ProfileRepository;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.security.Caller;
+import org.opencdp.kit.security.Scopes;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -25,7 +26,7 @@ class MergeController {
 
     @GetMapping("/v1/profiles/{id}/merges")
     ProfileMergesResponse merges(Caller caller, @PathVariable String id) {
-        caller.requireAny("profiles:read", "identity:read");
+        caller.requireAny(Scopes.PROFILES_READ, Scopes.IDENTITY_READ);
         String workspaceId = caller.workspaceId();
         String survivor = profiles.canonicalId(workspaceId, id)
                 .orElseThrow(() -> CdpException.notFound("profile", id));

@@ -1,6 +1,7 @@
 package org.opencdp.identity.rules;
 
 import org.opencdp.kit.security.Caller;
+import org.opencdp.kit.security.Scopes;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -18,13 +19,13 @@ class IdentityRulesController {
 
     @GetMapping("/v1/identity-rules")
     IdentityRulesResponse get(Caller caller) {
-        caller.requireAny("identity:read", "profiles:read", "identity:write");
+        caller.requireAny(Scopes.IDENTITY_READ, Scopes.PROFILES_READ, Scopes.IDENTITY_WRITE);
         return rules.get(caller.workspaceId());
     }
 
     @PutMapping("/v1/identity-rules")
     IdentityRulesResponse replace(Caller caller, @RequestBody IdentityRulesRequest request) {
-        caller.require("identity:write");
+        caller.require(Scopes.IDENTITY_WRITE);
         return rules.replace(caller.workspaceId(), request);
     }
 }

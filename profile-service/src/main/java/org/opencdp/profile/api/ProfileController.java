@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.opencdp.contracts.IdentifierTypes;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.security.Caller;
+import org.opencdp.kit.security.Scopes;
 import org.opencdp.profile.computed.ComputedTraitService;
 import org.opencdp.profile.config.ProfileProperties;
 import org.opencdp.profile.events.EventFilter;
@@ -36,7 +37,7 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/v1/profiles")
 class ProfileController {
 
-    static final String SCOPE = "profiles:read";
+    static final String SCOPE = Scopes.PROFILES_READ;
 
     private final ProfileService profiles;
     private final TraitService traits;

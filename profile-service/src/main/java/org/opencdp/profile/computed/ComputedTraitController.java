@@ -2,6 +2,7 @@ package org.opencdp.profile.computed;
 
 import java.net.URI;
 import org.opencdp.kit.security.Caller;
+import org.opencdp.kit.security.Scopes;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,8 +23,8 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/v1/computed-traits")
 class ComputedTraitController {
 
-    static final String READ = "profiles:read";
-    static final String WRITE = "profiles:write";
+    static final String READ = Scopes.PROFILES_READ;
+    static final String WRITE = Scopes.PROFILES_WRITE;
 
     private final DefinitionService definitions;
 

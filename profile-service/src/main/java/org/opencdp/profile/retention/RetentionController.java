@@ -2,6 +2,7 @@ package org.opencdp.profile.retention;
 
 import jakarta.validation.Valid;
 import org.opencdp.kit.security.Caller;
+import org.opencdp.kit.security.Scopes;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -25,13 +26,13 @@ class RetentionController {
 
     @GetMapping
     RetentionResponse get(Caller caller) {
-        caller.requireAny("profiles:read", "profiles:write");
+        caller.requireAny(Scopes.PROFILES_READ, Scopes.PROFILES_WRITE);
         return settings.current(caller.workspaceId());
     }
 
     @PutMapping
     RetentionResponse put(Caller caller, @Valid @RequestBody RetentionRequest request) {
-        caller.require("profiles:write");
+        caller.require(Scopes.PROFILES_WRITE);
         return settings.set(caller.workspaceId(), request.retentionDays());
     }
 }

@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.opencdp.kit.security.Caller;
+import org.opencdp.kit.security.Scopes;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,8 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class SegmentController {
 
-    static final String READ = "segments:read";
-    static final String WRITE = "segments:write";
+    static final String READ = Scopes.SEGMENTS_READ;
+    static final String WRITE = Scopes.SEGMENTS_WRITE;
 
     private final SegmentService segments;
 

@@ -23,6 +23,7 @@ final class CommandLine {
               up       Start an embedded Kafka and PostgreSQL (data kept in .cdp/) and the six services;
                        Ctrl-C stops everything.
               token    Print a bearer token signed with the local secret.
+              bench    Measure the whole platform end to end (./cdp bench --help lists its options).
               help     Show this help.
 
             Options of up:
@@ -43,6 +44,7 @@ final class CommandLine {
               ./cdp up
               ./cdp up --fresh
               ./cdp token --workspace demo --scopes "profiles:read segments:write" --ttl 1h
+              ./cdp bench --rates 500,1000,2000,4000 --step-duration 30s
             """;
 
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)([smhd])");

@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.opencdp.activation.config.ActivationProperties;
+import org.opencdp.contracts.ConsentDecisionRequest;
+import org.opencdp.contracts.ConsentDecisions;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -46,7 +47,7 @@ public class ConsentClient {
      */
     public Map<String, ConsentDecision> decide(String workspaceId, List<String> purposes, Collection<String> profileIds)
             throws ConsentUnavailableException {
-        byte[] body = json.writeValueAsBytes(Map.of("purposes", purposes, "profileIds", List.copyOf(profileIds)));
+        byte[] body = json.writeValueAsBytes(new ConsentDecisionRequest(purposes, List.copyOf(profileIds), null));
         HttpRequest request = HttpRequest.newBuilder(decisions)
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + tokens.tokenFor(workspaceId))
@@ -73,34 +74,31 @@ public class ConsentClient {
     }
 
     private Map<String, ConsentDecision> parse(String body, Set<String> asked) throws ConsentUnavailableException {
-        JsonNode root;
+        ConsentDecisions answer;
         try {
-            root = json.readTree(body);
+            answer = json.readValue(body, ConsentDecisions.class);
         } catch (JacksonException e) {
-            throw new ConsentUnavailableException("the decisions answer is not JSON", e);
+            throw new ConsentUnavailableException("the decisions answer is not JSON of decisions", e);
         }
-        JsonNode items = root.path("decisions");
-        if (!items.isArray()) {
+        if (answer == null || answer.decisions() == null) {
             throw new ConsentUnavailableException("the decisions answer has no 'decisions' array");
         }
         Map<String, ConsentDecision> decisions = new LinkedHashMap<>();
-        for (JsonNode item : items) {
-            String profileId = item.path("profileId").stringValue(null);
-            String decision = item.path("decision").stringValue("");
-            String decisionId = item.path("decisionId").stringValue(null);
-            if (profileId == null || !asked.contains(profileId)) {
+        for (ConsentDecisions.Decision item : answer.decisions()) {
+            if (item == null || item.profileId() == null || !asked.contains(item.profileId())) {
                 continue;
             }
             ConsentDecision parsed;
-            if ("allow".equals(decision) && decisionId != null && !decisionId.isBlank()) {
-                parsed = new ConsentDecision(profileId, true, decisionId);
-            } else if ("deny".equals(decision)) {
-                parsed = new ConsentDecision(profileId, false, decisionId);
+            if (ConsentDecisions.ALLOW.equals(item.decision()) && item.decisionId() != null
+                    && !item.decisionId().isBlank()) {
+                parsed = new ConsentDecision(item.profileId(), true, item.decisionId());
+            } else if (ConsentDecisions.DENY.equals(item.decision())) {
+                parsed = new ConsentDecision(item.profileId(), false, item.decisionId());
             } else {
                 continue;
             }
             // should a profile come back twice, a deny wins
-            decisions.merge(profileId, parsed, (first, second) -> first.allowed() ? second : first);
+            decisions.merge(item.profileId(), parsed, (first, second) -> first.allowed() ? second : first);
         }
         return decisions;
     }

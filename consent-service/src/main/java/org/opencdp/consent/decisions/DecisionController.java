@@ -3,12 +3,11 @@ package org.opencdp.consent.decisions;
 import jakarta.validation.Valid;
 import org.opencdp.consent.ConsentScopes;
 import org.opencdp.consent.FieldErrors;
-import org.opencdp.consent.decisions.DecisionRequests.DecisionRequest;
-import org.opencdp.consent.decisions.DecisionRequests.DecisionResponse;
-import org.opencdp.consent.decisions.DecisionRequests.DecisionsResponse;
 import org.opencdp.consent.decisions.DecisionRequests.StoredDecisionResponse;
 import org.opencdp.consent.purposes.Jurisdiction;
 import org.opencdp.consent.purposes.PurposeKey;
+import org.opencdp.contracts.ConsentDecisionRequest;
+import org.opencdp.contracts.ConsentDecisions;
 import org.opencdp.kit.security.Caller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -30,7 +29,7 @@ class DecisionController {
     }
 
     @PostMapping("/v1/consent/decisions")
-    DecisionsResponse decide(Caller caller, @Valid @RequestBody DecisionRequest request) {
+    ConsentDecisions decide(Caller caller, @Valid @RequestBody ConsentDecisionRequest request) {
         ConsentScopes.requireRead(caller);
         FieldErrors errors = new FieldErrors();
         for (int i = 0; i < request.purposes().size(); i++) {
@@ -44,8 +43,9 @@ class DecisionController {
         errors.throwIfAny();
         var made = decisions.decide(caller.workspaceId(), caller.subject(), request.purposes(), request.profileIds(),
                 Jurisdiction.normalize(request.jurisdiction()));
-        return new DecisionsResponse(made.stream()
-                .map(d -> new DecisionResponse(d.profileId(), d.decision(), d.id(), DecisionService.statuses(d)))
+        return new ConsentDecisions(made.stream()
+                .map(d -> new ConsentDecisions.Decision(d.profileId(), d.decision(), d.id().toString(),
+                        DecisionService.statuses(d)))
                 .toList());
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.opencdp.consent.ledger.PurposeState;
 import org.opencdp.consent.purposes.PurposeDefaults;
+import org.opencdp.contracts.ConsentDecisions;
 
 /**
  * The consent decision for one profile and a set of purposes: allow only if every purpose is
@@ -15,7 +16,7 @@ import org.opencdp.consent.purposes.PurposeDefaults;
 final class DecisionRule {
 
     enum Decision {
-        ALLOW("allow"), DENY("deny");
+        ALLOW(ConsentDecisions.ALLOW), DENY(ConsentDecisions.DENY);
 
         private final String wireName;
 

@@ -148,21 +148,21 @@ class ConsentDecisionsIT {
                 .collect(java.util.stream.Collectors.joining(",", "[", "]"));
 
         assertInvalidField(client.post("/v1/consent/decisions", reader,
-                "{\"purposes\": [], \"profileIds\": [\"p1\"]}"), "purposes");
+                "{\"purposes\": [], \"profileIds\": [\"p1\"]}"), "/purposes");
         assertInvalidField(client.post("/v1/consent/decisions", reader,
-                "{\"purposes\": [\"marketing\"], \"profileIds\": " + tooMany + "}"), "profileIds");
+                "{\"purposes\": [\"marketing\"], \"profileIds\": " + tooMany + "}"), "/profileIds");
         assertInvalidField(client.post("/v1/consent/decisions", reader,
-                "{\"purposes\": [\"Marketing!\"], \"profileIds\": [\"p1\"]}"), "purposes[0]");
+                "{\"purposes\": [\"Marketing!\"], \"profileIds\": [\"p1\"]}"), "/purposes/0");
         assertInvalidField(client.post("/v1/consent/decisions", reader,
-                "{\"purposes\": [\"marketing\"], \"profileIds\": [\"p1\"], \"jurisdiction\": \"Europe\"}"), "jurisdiction");
+                "{\"purposes\": [\"marketing\"], \"profileIds\": [\"p1\"], \"jurisdiction\": \"Europe\"}"), "/jurisdiction");
         assertInvalidField(client.put("/v1/purposes", writer,
-                "{\"purposes\": [{\"key\": \"Bad Key\", \"name\": \"x\"}]}"), "purposes[0].key");
+                "{\"purposes\": [{\"key\": \"Bad Key\", \"name\": \"x\"}]}"), "/purposes/0/key");
         assertInvalidField(client.put("/v1/purposes", writer,
                 "{\"purposes\": [{\"key\": \"ads\", \"name\": \"Ads\", \"defaults\": {\"Europe\": true}}]}"),
-                "purposes[0].defaults.Europe");
+                "/purposes/0/defaults/Europe");
         assertInvalidField(client.put("/v1/purposes", writer,
                 "{\"purposes\": [{\"key\": \"ads\", \"name\": \"Ads\"}, {\"key\": \"ads\", \"name\": \"Ads\"}]}"),
-                "purposes[1].key");
+                "/purposes/1/key");
         assertProblem(client.put("/v1/purposes", writer,
                 "{\"purposes\": [{\"key\": \"ads\", \"name\": \"Ads\", \"defaults\": {\"EU\": \"maybe\"}}]}"),
                 400, "malformed_body");

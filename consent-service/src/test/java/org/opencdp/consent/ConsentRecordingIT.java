@@ -213,22 +213,22 @@ class ConsentRecordingIT {
 
         assertInvalidField(client.put("/v1/consent", writer, """
                 {"profileId": "p_bad", "identifier": {"type": "user_id", "value": "u"}, "purposes": {"marketing": "denied"}}"""),
-                "identifier");
+                "/identifier");
         assertInvalidField(client.put("/v1/consent", writer, """
-                {"purposes": {"marketing": "denied"}}"""), "profileId");
+                {"purposes": {"marketing": "denied"}}"""), "/profileId");
         assertInvalidField(client.put("/v1/consent", writer, """
-                {"profileId": "p_bad", "purposes": {"Marketing Emails": "denied"}}"""), "purposes.Marketing Emails");
+                {"profileId": "p_bad", "purposes": {"Marketing Emails": "denied"}}"""), "/purposes/Marketing Emails");
         assertInvalidField(client.put("/v1/consent", writer, """
-                {"profileId": "p_bad", "purposes": {"marketing": "yes"}}"""), "purposes.marketing");
+                {"profileId": "p_bad", "purposes": {"marketing": "yes"}}"""), "/purposes/marketing");
         assertInvalidField(client.put("/v1/consent", writer, """
-                {"profileId": "p_bad", "purposes": {}}"""), "purposes");
+                {"profileId": "p_bad", "purposes": {}}"""), "/purposes");
         assertInvalidField(client.put("/v1/consent", writer, """
-                {"profileId": "p_bad", "purposes": {"marketing": "denied"}, "legalBasis": "because"}"""), "legalBasis");
+                {"profileId": "p_bad", "purposes": {"marketing": "denied"}, "legalBasis": "because"}"""), "/legalBasis");
         assertInvalidField(client.put("/v1/consent", writer, """
-                {"profileId": "p_bad", "purposes": {"marketing": "denied"}, "jurisdiction": "Europe"}"""), "jurisdiction");
+                {"profileId": "p_bad", "purposes": {"marketing": "denied"}, "jurisdiction": "Europe"}"""), "/jurisdiction");
         assertInvalidField(client.put("/v1/consent", writer, """
                 {"profileId": "p_bad", "purposes": {"marketing": "denied"}, "occurredAt": "2999-01-01T00:00:00Z"}"""),
-                "occurredAt");
+                "/occurredAt");
         assertProblem(client.put("/v1/consent", writer, "{\"profileId\": "), 400, "malformed_body");
 
         JsonNode consent = body(client.get("/v1/profiles/p_bad/consent", writer), 200);

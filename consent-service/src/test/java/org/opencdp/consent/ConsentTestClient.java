@@ -81,11 +81,11 @@ public final class ConsentTestClient implements AutoCloseable {
         return problem;
     }
 
-    /** Asserts a {@code validation_failed} problem naming {@code field}. */
-    public static void assertInvalidField(HttpResponse<String> response, String field) {
+    /** Asserts a {@code validation_failed} problem pointing at {@code pointer} (a JSON pointer into the body). */
+    public static void assertInvalidField(HttpResponse<String> response, String pointer) {
         JsonNode problem = assertProblem(response, 400, "validation_failed");
-        assertThat(problem.path("errors").valueStream().map(error -> error.path("field").asString()))
-                .as(response.body()).contains(field);
+        assertThat(problem.path("errors").valueStream().map(error -> error.path("pointer").asString()))
+                .as(response.body()).contains(pointer);
     }
 
     /** A resolved event as identity publishes it, with {@code categoryPreferences} when not null. */

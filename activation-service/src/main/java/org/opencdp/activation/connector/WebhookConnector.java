@@ -1,5 +1,7 @@
 package org.opencdp.activation.connector;
 
+import static org.opencdp.kit.problem.InvalidField.pointerTo;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -26,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.opencdp.activation.config.ActivationProperties;
 import org.opencdp.kit.problem.CdpException;
+import org.opencdp.kit.problem.ValidationErrors;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -79,28 +82,26 @@ class WebhookConnector implements Connector {
 
     @Override
     public ConnectorConfig validate(ObjectNode config) {
-        List<Map<String, String>> errors = new ArrayList<>();
+        ValidationErrors errors = new ValidationErrors();
         for (String name : config.propertyNames()) {
             if (!URL.equals(name) && !SECRET.equals(name)) {
-                errors.add(error("config." + name, "is not a webhook setting (expected 'url' and 'secret')"));
+                errors.add(pointerTo("config", name), "is not a webhook setting (expected 'url' and 'secret')");
             }
         }
         JsonNode url = config.get(URL);
         if (url == null || !url.isString()) {
-            errors.add(error("config.url", "is required: an absolute http or https URL"));
+            errors.add(pointerTo("config", URL), "is required: an absolute http or https URL");
         } else {
-            urlProblem(url.stringValue()).ifPresent(problem -> errors.add(error("config.url", problem)));
+            urlProblem(url.stringValue()).ifPresent(problem -> errors.add(pointerTo("config", URL), problem));
         }
         JsonNode secret = config.get(SECRET);
         if (secret == null || !secret.isString() || secret.stringValue().isBlank()) {
-            errors.add(error("config.secret", "is required: the secret webhook requests are signed with"));
+            errors.add(pointerTo("config", SECRET), "is required: the secret webhook requests are signed with");
         } else if (secret.stringValue().length() > MAX_SECRET_LENGTH) {
-            errors.add(error("config.secret", "must be at most " + MAX_SECRET_LENGTH + " characters"));
+            errors.add(pointerTo("config", SECRET), "must be at most " + MAX_SECRET_LENGTH + " characters");
         }
-        if (!errors.isEmpty()) {
-            throw CdpException.badRequest("invalid_destination_config",
-                    "The webhook configuration has " + errors.size() + " invalid field(s).").with("errors", errors);
-        }
+        errors.throwIfAny("invalid_destination_config",
+                "The webhook configuration has " + errors.size() + " invalid field(s).");
         ObjectNode settings = json.createObjectNode().put(URL, url.stringValue());
         ObjectNode secrets = json.createObjectNode().put(SECRET, secret.stringValue());
         return new ConnectorConfig(settings, secrets);
@@ -213,12 +214,5 @@ class WebhookConnector implements Connector {
     private static String snippet(InputStream in) throws IOException {
         String text = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8).strip();
         return text.replaceAll("\\s+", " ");
-    }
-
-    private static Map<String, String> error(String field, String message) {
-        Map<String, String> error = new LinkedHashMap<>();
-        error.put("field", field);
-        error.put("message", message);
-        return error;
     }
 }

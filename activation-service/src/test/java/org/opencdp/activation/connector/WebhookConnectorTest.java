@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.opencdp.kit.problem.CdpException;
+import org.opencdp.kit.problem.InvalidField;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -38,7 +39,7 @@ class WebhookConnectorTest {
                     .as(url)
                     .isInstanceOfSatisfying(CdpException.class, e -> {
                         assertThat(e.code()).isEqualTo("invalid_destination_config");
-                        assertThat(fields(e)).containsExactly("config.url");
+                        assertThat(pointers(e)).containsExactly("/config/url");
                     });
         }
         assertThat(connector.validate(config("HTTP://localhost:8080/hook", "s")).settings().path("url").stringValue())
@@ -51,7 +52,7 @@ class WebhookConnectorTest {
 
         assertThatThrownBy(() -> connector.validate(config))
                 .isInstanceOfSatisfying(CdpException.class, e ->
-                        assertThat(fields(e)).containsExactlyInAnyOrder("config.headers", "config.url", "config.secret"));
+                        assertThat(pointers(e)).containsExactlyInAnyOrder("/config/headers", "/config/url", "/config/secret"));
     }
 
     @Test
@@ -105,7 +106,7 @@ class WebhookConnectorTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<String> fields(CdpException e) {
-        return ((List<Map<String, String>>) e.properties().get("errors")).stream().map(error -> error.get("field")).toList();
+    private static List<String> pointers(CdpException e) {
+        return ((List<InvalidField>) e.properties().get("errors")).stream().map(InvalidField::pointer).toList();
     }
 }

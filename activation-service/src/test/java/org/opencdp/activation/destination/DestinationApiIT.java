@@ -133,13 +133,13 @@ class DestinationApiIT {
 
         JsonNode badUrl = assertProblem(api.post("/v1/destinations", writer,
                 webhook("x", "ftp://example.com/hook", "\"s\"", "[\"m\"]")), 400, "invalid_destination_config");
-        assertThat(badUrl.path("errors").get(0).path("field").asString()).isEqualTo("config.url");
+        assertThat(badUrl.path("errors").get(0).path("pointer").asString()).isEqualTo("/config/url");
         assertProblem(api.post("/v1/destinations", writer, webhook("x", "/relative", "\"s\"", "[\"m\"]")),
                 400, "invalid_destination_config");
         JsonNode noSecret = assertProblem(api.post("/v1/destinations", writer, """
                 {"name": "x", "type": "webhook", "config": {"url": "https://example.com"}, "requiredPurposes": ["m"]}"""),
                 400, "invalid_destination_config");
-        assertThat(noSecret.path("errors").get(0).path("field").asString()).isEqualTo("config.secret");
+        assertThat(noSecret.path("errors").get(0).path("pointer").asString()).isEqualTo("/config/secret");
 
         assertProblem(api.post("/v1/destinations", writer, webhook(" ", "https://example.com", "\"s\"", "[\"m\"]")),
                 400, "validation_failed");

@@ -2,7 +2,6 @@ package org.opencdp.kit.problem;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -11,6 +10,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.ObjectError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -66,9 +67,7 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<Map<String, Object>> errors = e.getBindingResult().getFieldErrors().stream()
-                .map(error -> Map.<String, Object>of("field", error.getField(),
-                        "message", String.valueOf(error.getDefaultMessage())))
+        List<InvalidField> errors = e.getBindingResult().getAllErrors().stream().map(ProblemDetailsAdvice::invalidField)
                 .toList();
         ProblemDetail problem = Problems.of(status, "validation_failed", "Validation failed",
                 "The request has " + errors.size() + " invalid field(s).");
@@ -80,11 +79,11 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<Map<String, Object>> errors = e.getParameterValidationResults().stream()
-                .flatMap(result -> result.getResolvableErrors().stream()
-                        .map(error -> Map.<String, Object>of(
-                                "field", String.valueOf(result.getMethodParameter().getParameterName()),
-                                "message", String.valueOf(error.getDefaultMessage()))))
+        List<InvalidField> errors = e.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream().map(error -> error instanceof FieldError field
+                        ? invalidField(field)
+                        : new InvalidField(InvalidField.pointerTo(String.valueOf(result.getMethodParameter()
+                                .getParameterName())), String.valueOf(error.getDefaultMessage()))))
                 .toList();
         ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "validation_failed", "Validation failed",
                 "The request has " + errors.size() + " invalid parameter(s).");
@@ -116,6 +115,12 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             problem.setInstance(instance(request));
         }
         return super.handleExceptionInternal(e, problem, headers, status, request);
+    }
+
+    /** A field's error at its pointer into the body; an error of the whole object at {@code ""}. */
+    private static InvalidField invalidField(ObjectError error) {
+        String pointer = error instanceof FieldError field ? InvalidField.pointerOfPropertyPath(field.getField()) : "";
+        return new InvalidField(pointer, String.valueOf(error.getDefaultMessage()));
     }
 
     private static URI instance(WebRequest request) {

@@ -176,7 +176,12 @@ class ServiceKitIT {
         assertProblem(get("/v1/notes/n1", null), 401, "missing_token");
         assertProblem(get("/v1/notes/n1", "not-a-jwt"), 401, "invalid_token");
         assertProblem(post("/v1/notes", reader, "{\"id\":\"n2\",\"text\":\"x\"}"), 403, "missing_scope");
-        assertProblem(post("/v1/notes", writer, "{\"id\":\"\"}"), 400, "validation_failed");
+        HttpResponse<String> invalid = post("/v1/notes", writer, "{\"id\":\"\"}");
+        assertProblem(invalid, 400, "validation_failed");
+        assertThat(JsonMapper.shared().readTree(invalid.body()).path("errors").valueStream()
+                .map(error -> error.path("pointer").asString() + " " + error.path("message").asString()))
+                .as("issue 14: one validation-error shape, a JSON pointer and a message")
+                .containsExactlyInAnyOrder("/id must not be blank", "/text must not be blank");
         assertProblem(post("/v1/notes", writer, "{oops"), 400, "malformed_body");
         assertProblem(get("/v1/nothing-here", writer), 404, "not_found");
         assertProblem(send(HttpRequest.newBuilder(uri("/v1/notes/n1")).header("Authorization", "Bearer " + writer)

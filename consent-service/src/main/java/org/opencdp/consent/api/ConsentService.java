@@ -1,5 +1,7 @@
 package org.opencdp.consent.api;
 
+import static org.opencdp.kit.problem.InvalidField.pointerTo;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.opencdp.consent.ConsentProperties;
-import org.opencdp.consent.FieldErrors;
 import org.opencdp.consent.api.ConsentRequests.HistoryEntryResponse;
 import org.opencdp.consent.api.ConsentRequests.ProfileConsentResponse;
 import org.opencdp.consent.api.ConsentRequests.PurposeStateResponse;
@@ -19,6 +20,7 @@ import org.opencdp.consent.purposes.Jurisdiction;
 import org.opencdp.consent.purposes.PurposeKey;
 import org.opencdp.consent.subjects.SubjectService;
 import org.opencdp.kit.problem.CdpException;
+import org.opencdp.kit.problem.ValidationErrors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -83,30 +85,30 @@ class ConsentService {
 
     /** The checks Bean Validation cannot express; returns the subject. */
     private ConsentSubject validate(PutConsentRequest request) {
-        FieldErrors errors = new FieldErrors();
+        ValidationErrors errors = new ValidationErrors();
         boolean byProfile = request.profileId() != null;
         boolean byIdentifier = request.identifier() != null;
         if (byProfile == byIdentifier) {
-            errors.add(byProfile ? "identifier" : "profileId", "give exactly one of profileId and identifier");
+            errors.add(pointerTo(byProfile ? "identifier" : "profileId"), "give exactly one of profileId and identifier");
         } else if (byProfile && request.profileId().isBlank()) {
-            errors.add("profileId", "must not be blank");
+            errors.add(pointerTo("profileId"), "must not be blank");
         }
         request.purposes().forEach((purpose, value) -> {
             if (!PurposeKey.isValid(purpose)) {
-                errors.add("purposes." + purpose, "purpose keys must match " + PurposeKey.REGEX);
+                errors.add(pointerTo("purposes", purpose), "purpose keys must match " + PurposeKey.REGEX);
             } else if (!"granted".equals(value) && !"denied".equals(value)) {
-                errors.add("purposes." + purpose, "must be \"granted\" or \"denied\"");
+                errors.add(pointerTo("purposes", purpose), "must be \"granted\" or \"denied\"");
             }
         });
         if (request.source() != null && request.source().isBlank()) {
-            errors.add("source", "must not be blank");
+            errors.add(pointerTo("source"), "must not be blank");
         }
         if (request.jurisdiction() != null && !Jurisdiction.isValid(request.jurisdiction())) {
-            errors.add("jurisdiction", "must be a jurisdiction code like EU, US or US-CA");
+            errors.add(pointerTo("jurisdiction"), "must be a jurisdiction code like EU, US or US-CA");
         }
         Duration tolerance = properties.futureTolerance();
         if (request.occurredAt() != null && request.occurredAt().isAfter(Instant.now().plus(tolerance))) {
-            errors.add("occurredAt", "must not be more than " + tolerance + " in the future");
+            errors.add(pointerTo("occurredAt"), "must not be more than " + tolerance + " in the future");
         }
         errors.throwIfAny();
         return byProfile ? new ConsentSubject.ByProfile(request.profileId())

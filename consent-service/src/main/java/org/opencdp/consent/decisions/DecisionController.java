@@ -1,13 +1,15 @@
 package org.opencdp.consent.decisions;
 
+import static org.opencdp.kit.problem.InvalidField.pointerTo;
+
 import jakarta.validation.Valid;
 import org.opencdp.consent.ConsentScopes;
-import org.opencdp.consent.FieldErrors;
 import org.opencdp.consent.decisions.DecisionRequests.StoredDecisionResponse;
 import org.opencdp.consent.purposes.Jurisdiction;
 import org.opencdp.consent.purposes.PurposeKey;
 import org.opencdp.contracts.ConsentDecisionRequest;
 import org.opencdp.contracts.ConsentDecisions;
+import org.opencdp.kit.problem.ValidationErrors;
 import org.opencdp.kit.security.Caller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -31,14 +33,14 @@ class DecisionController {
     @PostMapping("/v1/consent/decisions")
     ConsentDecisions decide(Caller caller, @Valid @RequestBody ConsentDecisionRequest request) {
         ConsentScopes.requireRead(caller);
-        FieldErrors errors = new FieldErrors();
+        ValidationErrors errors = new ValidationErrors();
         for (int i = 0; i < request.purposes().size(); i++) {
             if (!PurposeKey.isValid(request.purposes().get(i))) {
-                errors.add("purposes[" + i + "]", "must match " + PurposeKey.REGEX);
+                errors.add(pointerTo("purposes", i), "must match " + PurposeKey.REGEX);
             }
         }
         if (request.jurisdiction() != null && !Jurisdiction.isValid(request.jurisdiction())) {
-            errors.add("jurisdiction", "must be a jurisdiction code like EU, US or US-CA");
+            errors.add(pointerTo("jurisdiction"), "must be a jurisdiction code like EU, US or US-CA");
         }
         errors.throwIfAny();
         var made = decisions.decide(caller.workspaceId(), caller.subject(), request.purposes(), request.profileIds(),

@@ -1,5 +1,7 @@
 package org.opencdp.consent.purposes;
 
+import static org.opencdp.kit.problem.InvalidField.pointerTo;
+
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -7,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.opencdp.consent.FieldErrors;
+import org.opencdp.kit.problem.ValidationErrors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -28,24 +30,24 @@ public class PurposeService {
     /** Replaces the workspace's purposes with {@code definitions} (already Bean-validated). */
     @Transactional
     List<PurposeDefinition> replace(String workspaceId, List<PurposeDefinition> definitions) {
-        FieldErrors errors = new FieldErrors();
+        ValidationErrors errors = new ValidationErrors();
         Set<String> keys = new HashSet<>();
         List<PurposeDefinition> normalized = new java.util.ArrayList<>();
         for (int i = 0; i < definitions.size(); i++) {
             PurposeDefinition definition = definitions.get(i);
-            String field = "purposes[" + i + "]";
+            String field = pointerTo("purposes", i);
             if (!keys.add(definition.key())) {
-                errors.add(field + ".key", "duplicate purpose '" + definition.key() + "'");
+                errors.add(field + "/key", "duplicate purpose '" + definition.key() + "'");
             }
             Map<String, Boolean> defaults = new TreeMap<>();
             definition.defaults().forEach((jurisdiction, granted) -> {
                 if (!Jurisdiction.ANYWHERE.equals(jurisdiction) && !Jurisdiction.isValid(jurisdiction)) {
-                    errors.add(field + ".defaults." + jurisdiction,
+                    errors.add(field + pointerTo("defaults", jurisdiction),
                             "must be a jurisdiction code like EU, US or US-CA, or \"*\"");
                 } else if (granted == null) {
-                    errors.add(field + ".defaults." + jurisdiction, "must be true or false");
+                    errors.add(field + pointerTo("defaults", jurisdiction), "must be true or false");
                 } else if (defaults.put(Jurisdiction.normalize(jurisdiction), granted) != null) {
-                    errors.add(field + ".defaults." + jurisdiction, "duplicate jurisdiction");
+                    errors.add(field + pointerTo("defaults", jurisdiction), "duplicate jurisdiction");
                 }
             });
             normalized.add(new PurposeDefinition(definition.key(), definition.name(), definition.description(),

@@ -212,9 +212,9 @@ class IdentityApiIT {
         HttpResponse<String> malformed = put("/v1/identity-rules", "{\"caps\": ", writer);
 
         assertProblem(invalid, 400, "invalid_identity_rules");
-        assertThat(json(invalid).path("errors").values()).extracting(e -> e.path("field").asString())
-                .containsExactlyInAnyOrder("identifiers.email.limit", "identifiers.Bad Type", "defaultRegion",
-                        "blockedPatterns[0]");
+        assertThat(json(invalid).path("errors").values()).extracting(e -> e.path("pointer").asString())
+                .containsExactlyInAnyOrder("/identifiers/email/limit", "/identifiers/Bad Type", "/defaultRegion",
+                        "/blockedPatterns/0");
         assertProblem(malformed, 400, "malformed_body");
         assertThat(json(get("/v1/identity-rules", writer)).path("version").asLong()).isZero();
     }

@@ -11,6 +11,7 @@ import org.opencdp.identity.rules.IdentityRulesRequest.CapsRequest;
 import org.opencdp.identity.rules.IdentityRulesRequest.CustomIdentifierRequest;
 import org.opencdp.identity.rules.IdentityRulesRequest.IdentifierRuleRequest;
 import org.opencdp.kit.problem.CdpException;
+import org.opencdp.kit.problem.InvalidField;
 
 class IdentityRulesValidatorTest {
 
@@ -44,12 +45,12 @@ class IdentityRulesValidatorTest {
                 .isInstanceOfSatisfying(CdpException.class, e -> {
                     assertThat(e.code()).isEqualTo("invalid_identity_rules");
                     @SuppressWarnings("unchecked")
-                    List<Map<String, String>> errors = (List<Map<String, String>>) e.properties().get("errors");
-                    assertThat(errors).extracting(error -> error.get("field")).containsExactlyInAnyOrder(
-                            "identifiers.email.limit", "identifiers.phone.priority", "identifiers.Bad Type",
-                            "identifiers.device_id.priority", "defaultRegion", "blockedPatterns[0]",
-                            "customIdentifiers[0].type", "customIdentifiers[1].paths[0]",
-                            "caps.maxMergesPerProfile", "caps.maxIdentifiersPerProfile");
+                    List<InvalidField> errors = (List<InvalidField>) e.properties().get("errors");
+                    assertThat(errors).extracting(InvalidField::pointer).containsExactlyInAnyOrder(
+                            "/identifiers/email/limit", "/identifiers/phone/priority", "/identifiers/Bad Type",
+                            "/identifiers/device_id/priority", "/defaultRegion", "/blockedPatterns/0",
+                            "/customIdentifiers/0/type", "/customIdentifiers/1/paths/0",
+                            "/caps/maxMergesPerProfile", "/caps/maxIdentifiersPerProfile");
                 });
     }
 
@@ -61,7 +62,7 @@ class IdentityRulesValidatorTest {
 
         assertThatThrownBy(() -> IdentityRulesValidator.validate(request))
                 .isInstanceOfSatisfying(CdpException.class, e -> assertThat(e.properties().get("errors").toString())
-                        .contains("customIdentifiers[1].type", "declared twice"));
+                        .contains("/customIdentifiers/1/type", "declared twice"));
     }
 
     @Test

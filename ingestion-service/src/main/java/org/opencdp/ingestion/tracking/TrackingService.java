@@ -73,7 +73,7 @@ class TrackingService {
             case EventCheck.Invalid invalid -> {
                 metrics.rejected(source, 1);
                 throw CdpException.badRequest("invalid_event", invalid.message())
-                        .with("errors", invalid.reasons());
+                        .with("errors", invalid.reasons().stream().map(InvalidEventField::of).toList());
             }
         }
         return publish(outcome);

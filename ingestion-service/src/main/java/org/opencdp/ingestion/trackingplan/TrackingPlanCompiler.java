@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.opencdp.kit.problem.CdpException;
+import org.opencdp.kit.problem.InvalidField;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
@@ -54,20 +55,16 @@ class TrackingPlanCompiler {
         }
     }
 
-    /** One problem with the plan: where (a JSON pointer into the request) and what. */
-    record PlanError(String path, String message) {
-    }
-
     /** Checks and compiles {@code plan}; a 400 problem {@code invalid_tracking_plan} listing every error otherwise. */
     CompiledTrackingPlan compile(TrackingPlan plan) {
-        Set<PlanError> errors = new LinkedHashSet<>();
+        Set<InvalidField> errors = new LinkedHashSet<>();
         if (plan.events().size() > MAX_EVENTS) {
-            errors.add(new PlanError("/events", "A tracking plan may name at most " + MAX_EVENTS + " events."));
+            errors.add(new InvalidField("/events", "A tracking plan may name at most " + MAX_EVENTS + " events."));
         }
         plan.events().forEach((name, schema) -> {
-            String path = "/events/" + escape(name);
+            String path = InvalidField.pointerTo("events", name);
             if (name.isBlank() || name.length() > MAX_EVENT_NAME_LENGTH) {
-                errors.add(new PlanError(path, "An event name must have 1 to " + MAX_EVENT_NAME_LENGTH
+                errors.add(new InvalidField(path, "An event name must have 1 to " + MAX_EVENT_NAME_LENGTH
                         + " characters, not only spaces."));
             }
             errors.addAll(check(schema, path));
@@ -83,7 +80,7 @@ class TrackingPlanCompiler {
         }
         SchemaRegistry registry = registry();
         Map<String, Schema> events = new LinkedHashMap<>();
-        plan.events().forEach((name, schema) -> build(registry, schema, "/events/" + escape(name), errors)
+        plan.events().forEach((name, schema) -> build(registry, schema, InvalidField.pointerTo("events", name), errors)
                 .ifPresent(compiled -> events.put(name, compiled)));
         Schema identify = plan.identify() == null ? null
                 : build(registry, plan.identify(), "/identify", errors).orElse(null);
@@ -95,9 +92,9 @@ class TrackingPlanCompiler {
                 maxEvaluationSteps);
     }
 
-    private List<PlanError> check(JsonNode schema, String path) {
+    private List<InvalidField> check(JsonNode schema, String path) {
         if (schema == null || !(schema.isObject() || schema.isBoolean())) {
-            return List.of(new PlanError(path, "A schema must be a JSON object or a boolean."));
+            return List.of(new InvalidField(path, "A schema must be a JSON object or a boolean."));
         }
         SpecificationVersion version = SpecificationVersion.DRAFT_2020_12;
         JsonNode dialect = schema.get("$schema");
@@ -105,21 +102,21 @@ class TrackingPlanCompiler {
             Optional<SpecificationVersion> declared = dialect.isString()
                     ? SpecificationVersion.fromDialectId(dialect.asString()) : Optional.empty();
             if (declared.isEmpty()) {
-                return List.of(new PlanError(path + "/$schema", "Unsupported '$schema'; use one of "
+                return List.of(new InvalidField(path + "/$schema", "Unsupported '$schema'; use one of "
                         + Arrays.stream(SpecificationVersion.values()).map(SpecificationVersion::getDialectId)
                         .toList() + ", or leave it out for draft 2020-12."));
             }
             version = declared.get();
         }
-        List<PlanError> errors = new ArrayList<>();
+        List<InvalidField> errors = new ArrayList<>();
         for (Error error : metaSchemas.get(version).validate(schema)) {
-            errors.add(new PlanError(path + error.getInstanceLocation(), error.getMessage()));
+            errors.add(new InvalidField(path + error.getInstanceLocation(), error.getMessage()));
         }
         return errors;
     }
 
     private static Optional<Schema> build(SchemaRegistry registry, JsonNode schema, String path,
-                                          Set<PlanError> errors) {
+                                          Set<InvalidField> errors) {
         try {
             Schema compiled = registry.getSchema(schema);
             compiled.initializeValidators();
@@ -127,7 +124,7 @@ class TrackingPlanCompiler {
         } catch (RuntimeException e) { // SchemaException mostly; any failure to compile is the schema's
             Throwable cause = e.getCause() != null && e.getMessage() != null && e.getMessage().startsWith("java.")
                     ? e.getCause() : e;
-            errors.add(new PlanError(path, firstLine(cause.getMessage())));
+            errors.add(new InvalidField(path, firstLine(cause.getMessage())));
             return Optional.empty();
         }
     }
@@ -148,10 +145,10 @@ class TrackingPlanCompiler {
         return value.startsWith("https://json-schema.org/") || value.startsWith("http://json-schema.org/");
     }
 
-    private static CdpException invalid(Set<PlanError> errors) {
-        List<PlanError> list = List.copyOf(errors);
+    private static CdpException invalid(Set<InvalidField> errors) {
+        List<InvalidField> list = List.copyOf(errors);
         return CdpException.badRequest("invalid_tracking_plan", "The tracking plan has " + list.size()
-                + " error(s); the first: " + list.getFirst().path() + ": " + list.getFirst().message())
+                + " error(s); the first: " + list.getFirst().pointer() + ": " + list.getFirst().message())
                 .with("errors", list);
     }
 
@@ -161,10 +158,5 @@ class TrackingPlanCompiler {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    /** An event name as one JSON-pointer segment (RFC 6901: ~ becomes ~0, / becomes ~1). */
-    static String escape(String name) {
-        return name.replace("~", "~0").replace("/", "~1");
     }
 }

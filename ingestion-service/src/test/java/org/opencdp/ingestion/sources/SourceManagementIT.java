@@ -115,7 +115,7 @@ class SourceManagementIT {
         assertProblem(api.call("PATCH", "/v1/sources/" + id, writer, "{\"enabled\": "), 400, "malformed_body");
         JsonNode zero = assertProblem(api.call("PATCH", "/v1/sources/" + id, writer,
                 "{\"rateLimit\": {\"eventsPerSecond\": 0, \"burst\": 10}}"), 400, "validation_failed");
-        assertThat(zero.path("errors").get(0).path("field").asString()).isEqualTo("rateLimit.eventsPerSecond");
+        assertThat(zero.path("errors").get(0).path("pointer").asString()).isEqualTo("/rateLimit/eventsPerSecond");
         assertProblem(api.call("PATCH", "/v1/sources/" + id, writer, "{\"rateLimit\": {\"eventsPerSecond\": 5}}"),
                 400, "validation_failed");
         assertProblem(api.call("PATCH", "/v1/sources/" + id, writer, "{\"rateLimit\": 5}"), 400, "malformed_body");

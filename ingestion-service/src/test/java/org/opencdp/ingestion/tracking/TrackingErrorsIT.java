@@ -83,12 +83,13 @@ class TrackingErrorsIT {
         JsonNode missingEvent = assertProblem(api.track("/v1/track", writeKey,
                 "{\"userId\": \"u-invalid\", \"messageId\": \"m-invalid\"}"), 400, "invalid_event");
         assertThat(missingEvent.path("errors").get(0).path("code").asString()).isEqualTo("missing_field");
-        assertThat(missingEvent.path("errors").get(0).path("path").asString()).isEqualTo("/event");
+        assertThat(missingEvent.path("errors").get(0).path("pointer").asString()).isEqualTo("/event");
+        assertThat(missingEvent.path("errors").get(0).path("message").asString()).isNotBlank();
 
         JsonNode wrongTypes = assertProblem(api.track("/v1/identify", writeKey,
                 "{\"userId\": \"u-invalid\", \"traits\": [1], \"context\": \"web\", \"timestamp\": \"soon\"}"),
                 400, "invalid_event");
-        assertThat(wrongTypes.path("errors").valueStream().map(e -> e.path("path").asString()))
+        assertThat(wrongTypes.path("errors").valueStream().map(e -> e.path("pointer").asString()))
                 .containsExactlyInAnyOrder("/traits", "/context", "/timestamp");
         assertProblem(api.track("/v1/alias", writeKey, "{\"userId\": \"u-invalid\"}"), 400, "invalid_event");
         assertProblem(api.track("/v1/group", writeKey, "{\"userId\": \"u-invalid\"}"), 400, "invalid_event");
@@ -154,7 +155,7 @@ class TrackingErrorsIT {
                 "{\"userId\": \"u-nul\", \"event\": \"E\", \"properties\": {\"note\": \"a\\u0000b\"}}"),
                 400, "invalid_event");
         assertThat(single.path("errors").get(0).path("code").asString()).isEqualTo("invalid_character");
-        assertThat(single.path("errors").get(0).path("path").asString()).isEqualTo("/properties/note");
+        assertThat(single.path("errors").get(0).path("pointer").asString()).isEqualTo("/properties/note");
 
         HttpResponse<String> batch = api.track("/v1/batch", writeKey, "{\"batch\": ["
                 + "{\"type\": \"track\", \"userId\": \"u-nul\\u0000\", \"event\": \"E\"}, "

@@ -12,6 +12,7 @@ import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.ingestion.trackingplan.TrackingPlan.Mode;
 import org.opencdp.kit.problem.CdpException;
+import org.opencdp.kit.problem.InvalidField;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -158,8 +159,8 @@ class TrackingPlanCompilerTest {
 
     @SuppressWarnings("unchecked")
     private static List<String> errorPaths(CdpException refused) {
-        return ((List<TrackingPlanCompiler.PlanError>) refused.properties().get("errors")).stream()
-                .map(TrackingPlanCompiler.PlanError::path).distinct().toList();
+        return ((List<InvalidField>) refused.properties().get("errors")).stream()
+                .map(InvalidField::pointer).distinct().toList();
     }
 
     private static TrackingPlan plan(Map<String, JsonNode> events, Mode unplanned, Mode invalid) {

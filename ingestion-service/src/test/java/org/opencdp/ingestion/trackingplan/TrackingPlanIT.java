@@ -100,7 +100,7 @@ class TrackingPlanIT {
                 {"events": {"Order Completed": {"type": "money"}, "Remote": {"$ref": "https://example.com/s.json"}},
                  "identify": [1]}"""), 400, "invalid_tracking_plan");
 
-        assertThat(problem.path("errors").valueStream().map(error -> error.path("path").asString()))
+        assertThat(problem.path("errors").valueStream().map(error -> error.path("pointer").asString()))
                 .contains("/events/Order Completed/type", "/identify");
         assertThat(problem.path("errors").get(0).path("message").asString()).isNotBlank();
         assertProblem(api.get(planPath(), writer), 404, "tracking_plan_not_found");

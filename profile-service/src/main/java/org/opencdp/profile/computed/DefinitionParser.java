@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.opencdp.kit.problem.CdpException;
+import org.opencdp.kit.problem.ValidationErrors;
 import org.opencdp.profile.computed.ComputedTraitDefinition.Status;
 import org.opencdp.profile.computed.WhereCondition.Op;
 import tools.jackson.databind.JsonNode;
@@ -143,7 +144,7 @@ final class DefinitionParser {
     }
 
     static CdpException invalid(String path, String detail) {
-        return CdpException.badRequest(INVALID, detail).with("path", path);
+        return new ValidationErrors().add(path, detail).problem(INVALID, detail);
     }
 
     private DefinitionParser() {

@@ -262,10 +262,10 @@ class ComputedTraitsIT {
         JsonNode invalid = json(client.post("/v1/computed-traits", writer,
                 "{\"key\":\"k\",\"aggregation\":\"median\",\"event\":\"E\"}"), 400);
         assertThat(invalid.path("code").asString()).isEqualTo("invalid_computed_trait");
-        assertThat(invalid.path("path").asString()).isEqualTo("/aggregation");
+        assertThat(invalid.path("errors").get(0).path("pointer").asString()).isEqualTo("/aggregation");
         JsonNode badWhere = json(client.post("/v1/computed-traits", writer, "{\"key\":\"k\",\"aggregation\":\"count\","
                 + "\"event\":\"E\",\"where\":[{\"property\":\"total\",\"op\":\"gt\",\"value\":[1]}]}"), 400);
-        assertThat(badWhere.path("path").asString()).isEqualTo("/where/0/value");
+        assertThat(badWhere.path("errors").get(0).path("pointer").asString()).isEqualTo("/where/0/value");
         assertProblem(client.post("/v1/computed-traits", writer, "{oops"), 400, "malformed_body");
         assertProblem(client.post("/v1/computed-traits", writer,
                 "{\"key\":\"purchases\",\"aggregation\":\"count\",\"event\":\"Other\"}"), 409, "computed_trait_exists");

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.opencdp.kit.problem.CdpException;
+import org.opencdp.kit.problem.InvalidField;
 import org.opencdp.profile.computed.WhereCondition.Op;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -74,7 +76,8 @@ class DefinitionParserTest {
             CdpException problem = catchThrowableOfType(CdpException.class, () -> parse(c.body()));
             assertThat(problem).as(c.body()).isNotNull();
             assertThat(problem.code()).isEqualTo("invalid_computed_trait");
-            assertThat(problem.properties()).as(c.body()).containsEntry("path", c.path());
+            assertThat(problem.properties().get("errors")).as(c.body()).asInstanceOf(InstanceOfAssertFactories.LIST)
+                    .extracting(error -> ((InvalidField) error).pointer()).containsExactly(c.path());
         }
     }
 

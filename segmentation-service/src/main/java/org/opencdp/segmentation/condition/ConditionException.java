@@ -1,12 +1,15 @@
 package org.opencdp.segmentation.condition;
 
+import java.util.List;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.problem.ErrorKind;
+import org.opencdp.kit.problem.InvalidField;
 
 /**
  * A condition that cannot be used, with the JSON pointer ({@code path}) of the offending node or
  * member. Becomes a 400 problem: {@code invalid_condition} (the JSON is wrong) or {@code
- * unsupported_condition} (a node of the language this version does not evaluate yet).
+ * unsupported_condition} (a node of the language this version does not evaluate yet), listing it
+ * as every validation problem does: {@code errors: [{pointer, message}]}.
  */
 public class ConditionException extends CdpException {
 
@@ -18,7 +21,7 @@ public class ConditionException extends CdpException {
     private ConditionException(String code, String title, String path, String detail) {
         super(ErrorKind.BAD_REQUEST, code, title, detail);
         this.path = path;
-        with("path", path);
+        with("errors", List.of(new InvalidField(path, detail)));
     }
 
     static ConditionException invalid(String path, String detail) {

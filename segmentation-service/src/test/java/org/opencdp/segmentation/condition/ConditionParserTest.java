@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.opencdp.kit.problem.InvalidField;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -119,7 +120,7 @@ class ConditionParserTest {
                 .isInstanceOfSatisfying(ConditionException.class, e -> {
                     assertThat(e.code()).isEqualTo("unsupported_condition");
                     assertThat(e.path()).isEqualTo(path);
-                    assertThat(e.properties()).containsEntry("path", path);
+                    assertThat(e.properties()).containsEntry("errors", List.of(new InvalidField(path, e.getMessage())));
                     assertThat(e.getMessage()).contains("'" + node + "'").contains("not supported yet");
                 });
     }
@@ -241,7 +242,7 @@ class ConditionParserTest {
             assertThat(e.code()).isEqualTo("invalid_condition");
             assertThat(e.kind().status()).isEqualTo(400);
             assertThat(e.path()).isEqualTo(path);
-            assertThat(e.properties()).containsEntry("path", path);
+            assertThat(e.properties()).containsEntry("errors", List.of(new InvalidField(path, e.getMessage())));
             assertThat(e.getMessage()).contains(message);
         });
     }

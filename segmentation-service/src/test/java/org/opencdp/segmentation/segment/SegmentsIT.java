@@ -247,27 +247,27 @@ class SegmentsIT {
         JsonNode unknownOp = assertProblem(client.post("/v1/segments", writer, """
                 {"name": "x", "condition": {"and": [{"trait": "plan", "op": "equals", "value": "pro"}]}}"""),
                 400, "invalid_condition");
-        assertThat(unknownOp.path("path").asString()).isEqualTo("/condition/and/0/op");
+        assertThat(unknownOp.path("errors").get(0).path("pointer").asString()).isEqualTo("/condition/and/0/op");
         assertThat(unknownOp.path("detail").asString()).contains("Unknown operator 'equals'");
 
         JsonNode missingValue = assertProblem(client.post("/v1/segments", writer,
                 "{\"name\": \"x\", \"condition\": {\"trait\": \"age\", \"op\": \"gt\"}}"), 400, "invalid_condition");
-        assertThat(missingValue.path("path").asString()).isEqualTo("/condition/value");
+        assertThat(missingValue.path("errors").get(0).path("pointer").asString()).isEqualTo("/condition/value");
 
         JsonNode event = assertProblem(client.post("/v1/segments", writer, """
                 {"name": "x", "condition": {"and": [%s, {"event": "Order Completed", "count": {"op": "gte", "value": 3}}]}}"""
                 .formatted(PRO)), 400, "unsupported_condition");
-        assertThat(event.path("path").asString()).isEqualTo("/condition/and/1");
+        assertThat(event.path("errors").get(0).path("pointer").asString()).isEqualTo("/condition/and/1");
         assertThat(event.path("detail").asString()).contains("not supported yet");
 
         JsonNode preview = assertProblem(client.post("/v1/segments/preview", writer,
                 "{\"condition\": {\"trait\": \"plan\", \"op\": \"in\", \"value\": \"pro\"}}"), 400, "invalid_condition");
-        assertThat(preview.path("path").asString()).isEqualTo("/condition/value");
+        assertThat(preview.path("errors").get(0).path("pointer").asString()).isEqualTo("/condition/value");
 
         String id = client.createSegment(ws, "Pro", PRO);
         JsonNode put = assertProblem(client.put("/v1/segments/" + id, writer,
                 "{\"name\": \"x\", \"condition\": {\"or\": []}}"), 400, "invalid_condition");
-        assertThat(put.path("path").asString()).isEqualTo("/condition/or");
+        assertThat(put.path("errors").get(0).path("pointer").asString()).isEqualTo("/condition/or");
         assertProblem(client.post("/v1/segments", writer, "{\"name\": \"\", \"condition\": " + PRO + "}"), 400,
                 "validation_failed");
         assertProblem(client.post("/v1/segments", writer, "{\"name\": \"x\"}"), 400, "validation_failed");

@@ -29,7 +29,7 @@ class DeliveryLogService {
             throw CdpException.badRequest("invalid_parameter",
                     "Parameter 'limit' must be between 1 and " + MAX_LIMIT + ".");
         }
-        DeliveryCursor after = cursor == null || cursor.isBlank() ? null : DeliveryCursor.decode(cursor);
+        DeliveryCursor after = DeliveryCursor.after(cursor).orElse(null);
         Destination destination = destinations.require(workspaceId, destinationId);
         List<DeliveryResponse> rows = deliveries.page(workspaceId, destination.id(), status, after, limit);
         if (rows.size() <= limit) {

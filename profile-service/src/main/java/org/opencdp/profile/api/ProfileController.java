@@ -103,7 +103,7 @@ class ProfileController {
                              @RequestParam(required = false) String to) {
         caller.require(SCOPE);
         int pageSize = limit(limit);
-        Optional<EventPosition> after = Optional.ofNullable(cursor).map(EventCursor::decode);
+        Optional<EventPosition> after = EventCursor.after(cursor);
         EventFilter filter = new EventFilter(name, instant("from", from), instant("to", to));
         Profile profile = existing(caller, id);
         EventPage page = events.page(profile.workspaceId(), profile.id(), filter, after, pageSize);

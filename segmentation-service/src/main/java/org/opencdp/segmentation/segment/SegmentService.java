@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.opencdp.kit.paging.PageCursor;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.segmentation.condition.Condition;
 import org.opencdp.segmentation.condition.ConditionEvaluator;
@@ -120,14 +121,14 @@ class SegmentService {
 
     @Transactional(readOnly = true)
     MembersResponse members(String workspaceId, String id, int limit, String cursor) {
-        String after = MemberCursor.decode(cursor);
+        String after = PageCursor.after(cursor, 1, keys -> keys.getFirst()).orElse("");
         segments.find(workspaceId, id).orElseThrow(() -> notFound(id));
         List<Membership> page = memberships.page(workspaceId, id, after, limit + 1);
         boolean more = page.size() > limit;
         List<Membership> items = more ? page.subList(0, limit) : page;
         return new MembersResponse(
                 items.stream().map(m -> new MembersResponse.Member(m.profileId(), m.since())).toList(),
-                more ? MemberCursor.encode(items.getLast().profileId()) : null);
+                more ? PageCursor.encode(items.getLast().profileId()) : null);
     }
 
     @Transactional(readOnly = true)

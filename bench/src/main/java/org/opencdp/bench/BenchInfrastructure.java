@@ -2,10 +2,13 @@ package org.opencdp.bench;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -71,6 +74,21 @@ public final class BenchInfrastructure implements AutoCloseable {
         broker.destroy();
         if (postgres != null) {
             postgres.close();
+        }
+    }
+
+    /**
+     * Pauses a service's listeners and waits until their consumers stopped fetching (polling the
+     * containers' state: there is nothing to wait on).
+     */
+    public static void pause(Collection<MessageListenerContainer> listeners) throws InterruptedException {
+        listeners.forEach(MessageListenerContainer::pause);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!listeners.stream().allMatch(MessageListenerContainer::isContainerPaused)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The listeners did not pause within 30 s");
+            }
+            Thread.sleep(50);
         }
     }
 }

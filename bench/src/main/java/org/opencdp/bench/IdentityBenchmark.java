@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Properties;
@@ -71,7 +70,7 @@ final class IdentityBenchmark {
                         Duration.ofSeconds(10));
                 System.out.printf("  warmed up with %,d events in %.1f s: %s; %,d merges%n", settings.warmupEvents(),
                         (System.nanoTime() - started) / 1e9, warmup, warmupMerges);
-                pause(listeners);
+                BenchInfrastructure.pause(listeners);
                 counter.reset();
 
                 started = System.nanoTime();
@@ -88,18 +87,6 @@ final class IdentityBenchmark {
                                 + "%,d merges on %s%n", counter.resolved, seconds, (counter.resolved - 1) / seconds,
                         merges, Topics.MERGES);
             }
-        }
-    }
-
-    /** Pauses the listeners and waits until their consumers stopped fetching. */
-    private static void pause(Collection<MessageListenerContainer> listeners) throws InterruptedException {
-        listeners.forEach(MessageListenerContainer::pause);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!listeners.stream().allMatch(MessageListenerContainer::isContainerPaused)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The listeners did not pause within 30 s");
-            }
-            Thread.sleep(50);
         }
     }
 

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +66,7 @@ public final class ConsumerBenchmark {
                     awaitCaughtUp(admin, workload, settings.timeout());
                     System.out.printf("  warmed up with %,d messages in %.1f s%n", settings.warmupMessages(),
                             (System.nanoTime() - started) / 1e9);
-                    pause(listeners);
+                    BenchInfrastructure.pause(listeners);
                     long before = endOffsets(admin, workload);
                     started = System.nanoTime();
                     long failed = produce(infrastructure.bootstrapServers(), workload, settings.messages());
@@ -151,17 +150,6 @@ public final class ConsumerBenchmark {
                 System.out.printf("    … %,d to go%n", lag);
             }
             Thread.sleep(50); // polling the broker's committed offsets: nothing to wait on
-        }
-    }
-
-    private static void pause(Collection<MessageListenerContainer> listeners) throws InterruptedException {
-        listeners.forEach(MessageListenerContainer::pause);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!listeners.stream().allMatch(MessageListenerContainer::isContainerPaused)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The listeners did not pause within 30 s");
-            }
-            Thread.sleep(50);
         }
     }
 }

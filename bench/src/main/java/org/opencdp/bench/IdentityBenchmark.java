@@ -8,10 +8,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.Topics;
 import org.opencdp.identity.IdentityServiceApplication;
@@ -105,12 +102,7 @@ final class IdentityBenchmark {
 
     static Map<IdentityTraffic.Kind, Long> produce(String bootstrap, IdentityTraffic traffic, long events) {
         Map<IdentityTraffic.Kind, Long> kinds = new EnumMap<>(IdentityTraffic.Kind.class);
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new StringSerializer())) {
+        try (var producer = BenchInfrastructure.loadProducer(bootstrap)) {
             for (long n = 0; n < events; n++) {
                 IdentityTraffic.Draw draw = traffic.next();
                 kinds.merge(draw.kind(), 1L, Long::sum);

@@ -7,16 +7,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.opencdp.bench.BenchInfrastructure;
 import org.opencdp.kit.security.TokenIssuer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -95,13 +93,8 @@ public final class ConsumerBenchmark {
 
     /** Produces {@code messages}; returns how many sends failed (the topics' end offsets tell what arrived). */
     private static long produce(String bootstrap, ConsumerWorkload workload, long messages) {
-        java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new StringSerializer())) {
+        AtomicLong failed = new AtomicLong();
+        try (var producer = BenchInfrastructure.loadProducer(bootstrap)) {
             for (long n = 0; n < messages; n++) {
                 producer.send(workload.next(), (metadata, error) -> {
                     if (error != null) {

@@ -2,26 +2,57 @@ package org.opencdp.kit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.support.ResourcePropertySource;
 
 /**
- * Adds the kit's defaults ({@code cdp-kit-defaults.properties}: actuator exposure, graceful
- * shutdown, Kafka serialisation…) with the lowest precedence, so each service's own configuration
- * and the environment override any of them.
+ * Adds the kit's defaults with the lowest precedence, so a service's own file and the environment
+ * override any of them:
+ * <ul>
+ *   <li>{@code cdp-kit-defaults.properties}: what every service shares (actuator exposure, graceful
+ *       shutdown, Kafka serialisation and batching, the {@code CDP_DB_*}, {@code CDP_KAFKA_BOOTSTRAP}
+ *       and {@code CDP_JWT_SECRET} variables);</li>
+ *   <li>what follows from the service's name, {@code cdp.kit.service} (say {@code profile}): the
+ *       application name {@code profile-service}, the database schema {@code profile} (Hikari and
+ *       Flyway), the migrations {@code db/kit} and {@code db/profile}, and the consumer group
+ *       {@code cdp-profile}.</li>
+ * </ul>
+ * A service's yml therefore names the service, its port and its own settings, and nothing else.
+ * Runs after the config files are read (it has the default, lowest order), so it sees the name.
  */
 class KitDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
+    static final String SERVICE_DEFAULTS = "cdpKitServiceDefaults";
+
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        String service = environment.getProperty("cdp.kit.service");
+        if (service != null && !service.isBlank()) {
+            environment.getPropertySources().addLast(new MapPropertySource(SERVICE_DEFAULTS, serviceDefaults(service)));
+        }
         try {
             environment.getPropertySources().addLast(new ResourcePropertySource("cdpKitDefaults",
                     new ClassPathResource("cdp-kit-defaults.properties")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The settings that follow from the service's short name. */
+    static Map<String, Object> serviceDefaults(String service) {
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put("spring.application.name", service + "-service");
+        defaults.put("spring.datasource.hikari.schema", service);
+        defaults.put("spring.flyway.schemas", service);
+        defaults.put("spring.flyway.default-schema", service);
+        defaults.put("spring.flyway.locations", "classpath:db/kit,classpath:db/" + service);
+        defaults.put("spring.kafka.consumer.group-id", "cdp-" + service);
+        return defaults;
     }
 }

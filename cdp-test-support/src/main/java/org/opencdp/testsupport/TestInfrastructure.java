@@ -66,6 +66,16 @@ public final class TestInfrastructure implements AutoCloseable {
         return new TopicReader(bootstrapServers(), topic);
     }
 
+    /** A writer to this broker; close it when done. */
+    public TopicWriter writer() {
+        return new TopicWriter(bootstrapServers(), Map.of());
+    }
+
+    /** A writer to this broker with these producer settings (e.g. {@code linger.ms} to batch records); close it when done. */
+    public TopicWriter writer(Map<String, Object> producerSettings) {
+        return new TopicWriter(bootstrapServers(), producerSettings);
+    }
+
     /** The Spring properties that point a service at this infrastructure. */
     public Map<String, Object> springProperties() {
         Map<String, Object> properties = new LinkedHashMap<>();

@@ -4,9 +4,11 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.ArrayList;
 import java.util.List;
 import org.opencdp.kit.KitProperties;
 import org.springdoc.core.utils.SpringDocUtils;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,10 +30,11 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<BearerAuthenticationFilter> bearerAuthenticationFilter(JwtVerifier verifier,
-                                                                                 KitProperties properties) {
-        var registration = new FilterRegistrationBean<>(
-                new BearerAuthenticationFilter(verifier, properties.security().publicPaths()));
+    FilterRegistrationBean<BearerAuthenticationFilter> bearerAuthenticationFilter(
+            JwtVerifier verifier, KitProperties properties, ObjectProvider<PublicPaths> servicePublicPaths) {
+        List<String> publicPaths = new ArrayList<>(properties.security().publicPaths());
+        servicePublicPaths.orderedStream().forEach(paths -> publicPaths.addAll(paths.patterns()));
+        var registration = new FilterRegistrationBean<>(new BearerAuthenticationFilter(verifier, publicPaths));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 50);
         return registration;
     }

@@ -130,12 +130,13 @@ class DeploymentManifestsTest {
         for (ServiceConfiguration service : services) {
             String name = service.module();
             Set<String> read = new TreeSet<>(service.variables().keySet());
-            read.addAll(KitVariables.ALL.keySet());
+            Set<String> settings = SettingsVariables.of(service.kitService());
+            read.addAll(settings);
             environments(name).forEach((where, environment) -> environment.keySet().stream()
                     .filter(variable -> !read.contains(variable))
                     .forEach(variable -> problems.add(where + " sets " + variable + ", which " + name
-                            + " never reads (its yml reads " + new TreeSet<>(service.variables().keySet()) + ", the kit "
-                            + new TreeSet<>(KitVariables.ALL.keySet()) + ")")));
+                            + " never reads (its yml and the kit's defaults read " + new TreeSet<>(service.variables().keySet())
+                            + ", its settings records " + settings + ")")));
         }
         assertNoProblems("dead settings", problems);
     }
@@ -285,8 +286,12 @@ class DeploymentManifestsTest {
     }
 
     @Test
-    void shouldBindEachKitVariableToAKitSetting() {
-        assertNoProblems("kit variables that bind to nothing", KitVariables.unbound());
+    void shouldKnowTheVariablesOfEachServicesSettings() {
+        assertThat(SettingsVariables.of("activation")).contains("CDP_ACTIVATION_ENCRYPTION_KEY",
+                "CDP_ACTIVATION_MAX_ATTEMPTS", "CDP_ACTIVATION_CONSENT_TOKEN", "CDP_KIT_KAFKA_CREATETOPICS",
+                "CDP_KIT_KAFKA_CREATE_TOPICS", "CDP_KIT_SECURITY_JWKSURI").doesNotContain("CDP_PROFILE_RETENTION_DEFAULT");
+        assertThat(SettingsVariables.of("profile")).contains("CDP_PROFILE_RETENTION_DEFAULT",
+                "CDP_PROFILE_COMPUTED_TRAITS_BACKFILL_BATCH_SIZE");
     }
 
     @Test

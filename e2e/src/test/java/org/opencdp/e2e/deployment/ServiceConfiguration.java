@@ -14,15 +14,16 @@ import java.util.regex.Pattern;
 
 /**
  * What a service's own configuration file ({@code <module>.yml}, read from the classpath like the
- * service does) says about running it: its port, the environment variables it reads through
- * {@code ${VAR:default}} placeholders, and the actuator paths it serves.
+ * service does) and the kit's defaults under it say about running it: its port, the environment
+ * variables it reads through {@code ${VAR:default}} placeholders (its own and the kit's, such as
+ * {@code CDP_DB_URL}), and the actuator paths it serves.
  *
  * @param module the Maven module and deployment name, e.g. {@code identity-service}
  * @param kitService {@code cdp.kit.service}: names the service's dead-letter topic
  * @param port the default of {@code server.port}
  * @param portVariable the environment variable that overrides the port, if any
  * @param managementPort the default of {@code management.server.port}, if the actuator has its own port
- * @param variables every environment variable the file reads, with its default (null when it has none)
+ * @param variables every environment variable the file or the kit's defaults read, with its default (null when it has none)
  * @param healthPaths the actuator health paths the service answers
  */
 record ServiceConfiguration(String module, String kitService, int port, Optional<String> portVariable,
@@ -50,6 +51,9 @@ record ServiceConfiguration(String module, String kitService, int port, Optional
 
         Map<String, String> variables = new LinkedHashMap<>();
         flat.values().forEach(value -> placeholders(String.valueOf(value), variables));
+        kitDefaults.stringPropertyNames().stream()
+                .filter(key -> !flat.containsKey(key))
+                .forEach(key -> placeholders(kitDefaults.getProperty(key), variables));
 
         String portValue = String.valueOf(flat.getOrDefault("server.port", "8080"));
         Optional<String> portVariable = placeholderName(portValue);

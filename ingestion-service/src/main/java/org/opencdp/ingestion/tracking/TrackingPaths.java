@@ -6,7 +6,7 @@ import java.util.stream.Stream;
 /**
  * The Tracking API paths: the Segment calls, the batch aliases and the one-letter forms
  * analytics.js uses, each also with a trailing slash (analytics-java posts to {@code /v1/import/}).
- * They must also be listed under {@code cdp.kit.security.public-paths} in ingestion-service.yml.
+ * {@link TrackingWebConfiguration} serves them without a bearer token, with CORS and the body filter.
  */
 final class TrackingPaths {
 

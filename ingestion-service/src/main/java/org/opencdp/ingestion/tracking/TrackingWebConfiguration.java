@@ -2,6 +2,7 @@ package org.opencdp.ingestion.tracking;
 
 import java.util.List;
 import org.opencdp.ingestion.IngestionProperties;
+import org.opencdp.kit.security.PublicPaths;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,6 +17,12 @@ import org.springframework.web.filter.CorsFilter;
  */
 @Configuration(proxyBeanMethods = false)
 class TrackingWebConfiguration {
+
+    /** The Tracking API authenticates with write keys, not bearer tokens. */
+    @Bean
+    PublicPaths trackingApiPaths() {
+        return PublicPaths.of(TrackingPaths.ALL);
+    }
 
     @Bean
     FilterRegistrationBean<CorsFilter> trackingCorsFilter() {

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.web.bind.annotation.PostMapping;
 
 class TrackingPathsTest {
@@ -21,19 +18,5 @@ class TrackingPathsTest {
 
         assertThat(mapped).containsExactlyInAnyOrderElementsOf(TrackingPaths.ALL);
         assertThat(TrackingPaths.ALL).contains("/v1/import/", "/v1/b", "/v1/identify");
-    }
-
-    @Test
-    void shouldListEveryTrackingPathAsPublicInTheServiceConfiguration() {
-        var yaml = new YamlPropertiesFactoryBean();
-        yaml.setResources(new ClassPathResource("ingestion-service.yml"));
-        Properties properties = yaml.getObject();
-
-        List<String> publicPaths = properties.stringPropertyNames().stream()
-                .filter(name -> name.startsWith("cdp.kit.security.public-paths["))
-                .map(properties::getProperty)
-                .toList();
-
-        assertThat(publicPaths).containsExactlyInAnyOrderElementsOf(TrackingPaths.ALL);
     }
 }

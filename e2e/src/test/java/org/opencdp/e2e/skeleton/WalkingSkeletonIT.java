@@ -2,6 +2,7 @@ package org.opencdp.e2e.skeleton;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.opencdp.testsupport.ApiClient.body;
 import static org.opencdp.local.PlatformService.ACTIVATION;
 import static org.opencdp.local.PlatformService.CONSENT;
 import static org.opencdp.local.PlatformService.IDENTITY;
@@ -12,6 +13,7 @@ import static org.opencdp.local.PlatformService.SEGMENTATION;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,15 +21,18 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.opencdp.e2e.skeleton.WebhookReceiver.Received;
+import org.opencdp.kit.security.Scopes;
 import org.opencdp.local.LocalPlatform;
 import org.opencdp.local.LocalPlatformSettings;
 import org.opencdp.local.PlatformService;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
 import tools.jackson.databind.JsonNode;
@@ -46,12 +51,13 @@ class WalkingSkeletonIT {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final String WORKSPACE = "ws_e2e";
     private static final String WEBHOOK_SECRET = "e2e-webhook-secret-" + UUID.randomUUID();
-    private static final String SCOPES = "sources:write profiles:read segments:write segments:read "
-            + "destinations:write destinations:read consent:write consent:read";
+    private static final String SCOPES = String.join(" ", Scopes.SOURCES_WRITE, Scopes.PROFILES_READ,
+            Scopes.SEGMENTS_WRITE, Scopes.SEGMENTS_READ, Scopes.DESTINATIONS_WRITE, Scopes.DESTINATIONS_READ,
+            Scopes.CONSENT_WRITE, Scopes.CONSENT_READ);
 
     private static LocalPlatform platform;
     private static WebhookReceiver webhook;
-    private static PlatformClient api;
+    private static String token;
 
     @BeforeAll
     static void startPlatform() {
@@ -65,7 +71,7 @@ class WalkingSkeletonIT {
                 infrastructure.jdbcUrl(), infrastructure.jdbcUser(), infrastructure.jdbcPassword(),
                 infrastructure.jwtSecret(), ports,
                 Map.of("cdp.kit.kafka.partitions", "3", "cdp.kit.outbox.poll-interval", "50ms")));
-        api = new PlatformClient(platform, infrastructure.token(WORKSPACE, SCOPES));
+        token = infrastructure.token(WORKSPACE, SCOPES);
     }
 
     @AfterAll
@@ -80,21 +86,23 @@ class WalkingSkeletonIT {
 
     @Test
     void shouldDeliverTheConsentingPersonSignedAndExactlyOnceAndBlockThePersonWithoutConsent() {
-        String writeKey = api.post(INGESTION, "/v1/sources", Map.of("name", "Web")).expect(201).path("writeKey").asString();
-        String segmentId = api.post(SEGMENTATION, "/v1/segments", Map.of("name", "Pro plan",
-                "condition", Map.of("trait", "plan", "op", "eq", "value", "pro"))).expect(201).path("id").asString();
-        String destinationId = api.post(ACTIVATION, "/v1/destinations", Map.of(
+        String writeKey = body(api(INGESTION).post("/v1/sources", token, Map.of("name", "Web")), 201)
+                .path("writeKey").asString();
+        String segmentId = body(api(SEGMENTATION).post("/v1/segments", token, Map.of("name", "Pro plan",
+                "condition", Map.of("trait", "plan", "op", "eq", "value", "pro"))), 201).path("id").asString();
+        String destinationId = body(api(ACTIVATION).post("/v1/destinations", token, Map.of(
                 "name", "CRM hook", "type", "webhook",
                 "config", Map.of("url", webhook.url(), "secret", WEBHOOK_SECRET),
                 "requiredPurposes", List.of("marketing"),
-                "subscriptions", Map.of("events", List.of("Order Completed"), "segments", List.of(segmentId))))
-                .expect(201).path("id").asString();
+                "subscriptions", Map.of("events", List.of("Order Completed"), "segments", List.of(segmentId)))), 201)
+                .path("id").asString();
 
         // A exists (without the plan) and grants marketing before anything can put A in the segment
         identify(writeKey, "user-a", Map.of("email", "ada@example.com"));
         String profileA = awaitProfileOf("user-a");
-        api.put(CONSENT, "/v1/consent", Map.of("profileId", profileA, "purposes", Map.of("marketing", "granted"),
-                "source", "e2e", "legalBasis", "consent", "jurisdiction", "EU")).expect(200);
+        body(api(CONSENT).put("/v1/consent", token, Map.of("profileId", profileA,
+                "purposes", Map.of("marketing", "granted"),
+                "source", "e2e", "legalBasis", "consent", "jurisdiction", "EU")), 200);
         identify(writeKey, "user-a", Map.of("email", "ada@example.com", "plan", "pro"));
         // B never says anything about consent: opt-in purposes mean deny
         identify(writeKey, "user-b", Map.of("plan", "pro"));
@@ -147,38 +155,38 @@ class WalkingSkeletonIT {
                 }));
 
         patiently().untilAsserted(() -> {
-            JsonNode profile = api.get(PROFILE, "/v1/profiles/" + profileA).expect(200);
+            JsonNode profile = body(api(PROFILE).get("/v1/profiles/" + profileA, token), 200);
             assertThat(profile.path("id").asString()).isEqualTo(profileA);
             assertThat(profile.path("traits").path("plan").asString()).as("%s", profile).isEqualTo("pro");
             assertThat(profile.path("traits").path("email").asString()).as("%s", profile).isEqualTo("ada@example.com");
         });
         patiently().untilAsserted(() -> {
-            JsonNode segment = api.get(SEGMENTATION, "/v1/segments/" + segmentId).expect(200);
+            JsonNode segment = body(api(SEGMENTATION).get("/v1/segments/" + segmentId, token), 200);
             assertThat(segment.path("status").asString()).as("%s", segment).isEqualTo("ready");
             assertThat(segment.path("size").asInt()).as("%s", segment).isEqualTo(2);
         });
     }
 
     private void identify(String writeKey, String userId, Map<String, Object> traits) {
-        api.track(writeKey, "/v1/identify", Map.of("userId", userId, "traits", traits,
-                "messageId", UUID.randomUUID().toString())).expect(200);
+        body(api(INGESTION).track("/v1/identify", writeKey, Map.of("userId", userId, "traits", traits,
+                "messageId", UUID.randomUUID().toString())), 200);
     }
 
     private void trackOrder(String writeKey, String userId, String orderId, int total) {
-        api.track(writeKey, "/v1/track", Map.of("userId", userId, "event", "Order Completed",
+        body(api(INGESTION).track("/v1/track", writeKey, Map.of("userId", userId, "event", "Order Completed",
                 "properties", Map.of("orderId", orderId, "total", total),
-                "messageId", UUID.randomUUID().toString())).expect(200);
+                "messageId", UUID.randomUUID().toString())), 200);
     }
 
     /** The profile identity resolved {@code userId} to, once it has. */
     private static String awaitProfileOf(String userId) {
-        PlatformClient.Response[] last = new PlatformClient.Response[1];
+        AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
         patiently().until(() -> {
-            last[0] = api.get(IDENTITY, "/v1/identities/user_id/" + userId);
-            return last[0].status() == 200;
+            last.set(api(IDENTITY).get("/v1/identities/user_id/" + userId, token));
+            return last.get().statusCode() == 200;
         });
-        String profileId = last[0].json().path("profileId").asString();
-        assertThat(profileId).as("%s", last[0]).isNotBlank();
+        String profileId = ApiClient.json(last.get()).path("profileId").asString();
+        assertThat(profileId).as("%s", last.get().body()).isNotBlank();
         return profileId;
     }
 
@@ -187,8 +195,8 @@ class WalkingSkeletonIT {
         List<JsonNode> deliveries = new ArrayList<>();
         String cursor = null;
         do {
-            JsonNode page = api.get(ACTIVATION, "/v1/destinations/" + destinationId + "/deliveries?limit=100"
-                    + (cursor == null ? "" : "&cursor=" + cursor)).expect(200);
+            JsonNode page = body(api(ACTIVATION).get("/v1/destinations/" + destinationId + "/deliveries?limit=100"
+                    + (cursor == null ? "" : "&cursor=" + cursor), token), 200);
             page.path("items").forEach(d -> {
                 if (profileId.equals(d.path("profileId").asString())) {
                     deliveries.add(d);
@@ -218,6 +226,10 @@ class WalkingSkeletonIT {
         assertThat(body.path("destinationId").asString()).isEqualTo(destinationId);
         assertThat(body.path("workspaceId").asString()).isEqualTo(WORKSPACE);
         assertThat(body.path("sentAt").asString()).isNotBlank();
+    }
+
+    private static ApiClient api(PlatformService service) {
+        return ApiClient.at(platform.url(service).toString());
     }
 
     private static ConditionFactory patiently() {

@@ -14,8 +14,8 @@ import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.opencdp.contracts.MessageCodec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** A webhook endpoint (WireMock) that accepts every delivery and remembers it. */
 final class WebhookReceiver implements AutoCloseable {
@@ -26,7 +26,7 @@ final class WebhookReceiver implements AutoCloseable {
     record Received(String body, String deliveryIdHeader, String timestamp, String signature) {
 
         JsonNode json() {
-            return JsonMapper.shared().readTree(body);
+            return MessageCodec.mapper().readTree(body);
         }
 
         String profileId() {

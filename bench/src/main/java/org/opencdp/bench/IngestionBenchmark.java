@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.ingestion.IngestionServiceApplication;
+import org.opencdp.kit.security.Scopes;
 import org.opencdp.kit.security.TokenIssuer;
 import org.springframework.context.ConfigurableApplicationContext;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * How many events per second ingestion accepts through {@code /v1/batch}, and with what latency:
@@ -43,7 +44,7 @@ final class IngestionBenchmark {
                      infrastructure.serviceArguments("--cdp.ingestion.rate-limit.enabled=false"))) {
             String secret = infrastructure.secret();
             URI base = URI.create("http://127.0.0.1:" + ingestion.getEnvironment().getProperty("local.server.port"));
-            String writeKey = createSource(base, new TokenIssuer(secret).issue("bench", "sources:write", "bench",
+            String writeKey = createSource(base, new TokenIssuer(secret).issue("bench", Scopes.SOURCES_WRITE, "bench",
                     Duration.ofHours(1)));
             String authorization = "Basic " + Base64.getEncoder()
                     .encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
@@ -140,7 +141,7 @@ final class IngestionBenchmark {
         if (response.statusCode() != 201) {
             throw new IllegalStateException("Could not create the bench source: " + response.statusCode() + " " + response.body());
         }
-        return JsonMapper.shared().readTree(response.body()).path("writeKey").asString();
+        return MessageCodec.mapper().readTree(response.body()).path("writeKey").asString();
     }
 
     private static void print(String phase, Result result) {

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 class BatchFactoryTest {
 
@@ -17,7 +17,7 @@ class BatchFactoryTest {
         Set<String> messageIds = new HashSet<>();
 
         for (int round = 0; round < 3; round++) {
-            JsonNode batch = JsonMapper.shared().readTree(factory.next());
+            JsonNode batch = MessageCodec.mapper().readTree(factory.next());
             assertThat(batch.path("batch").size()).isEqualTo(100);
             batch.path("batch").forEach(event -> {
                 assertThat(event.path("type").asString()).isEqualTo("track");

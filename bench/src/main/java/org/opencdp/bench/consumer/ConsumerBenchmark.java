@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.opencdp.bench.BenchInfrastructure;
+import org.opencdp.kit.security.Scopes;
 import org.opencdp.kit.security.TokenIssuer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -52,8 +53,10 @@ public final class ConsumerBenchmark {
                 preload(infrastructure.jdbcUrl(), workload);
                 System.out.printf("  preloaded in %.1f s: %s%n", (System.nanoTime() - started) / 1e9, workload.describe());
                 String token = new TokenIssuer(infrastructure.secret()).issue(BenchData.WORKSPACE,
-                        "sources:read sources:write profiles:read segments:read segments:write destinations:read "
-                                + "destinations:write consent:read consent:write", "bench", Duration.ofHours(2));
+                        String.join(" ", Scopes.SOURCES_READ, Scopes.SOURCES_WRITE, Scopes.PROFILES_READ,
+                                Scopes.SEGMENTS_READ, Scopes.SEGMENTS_WRITE, Scopes.DESTINATIONS_READ,
+                                Scopes.DESTINATIONS_WRITE, Scopes.CONSENT_READ, Scopes.CONSENT_WRITE),
+                        "bench", Duration.ofHours(2));
                 workload.prepare(service, token);
                 var listeners = service.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers();
                 try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -18,6 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.opencdp.bench.BenchInfrastructure;
+import org.opencdp.kit.security.Scopes;
 import org.opencdp.kit.security.TokenIssuer;
 import org.opencdp.profile.ProfileServiceApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -58,7 +59,7 @@ public final class ProfileApiBenchmark {
                 ProfileWorkload.preloadProfiles(connection, settings.profiles());
             }
             System.out.printf("  preloaded in %.1f s%n", (System.nanoTime() - started) / 1e9);
-            String token = new TokenIssuer(infrastructure.secret()).issue(BenchData.WORKSPACE, "profiles:read", "bench",
+            String token = new TokenIssuer(infrastructure.secret()).issue(BenchData.WORKSPACE, Scopes.PROFILES_READ, "bench",
                     Duration.ofHours(2));
             URI base = Api.base(service);
             load(base, token, settings, settings.warmup(), "warm-up");

@@ -14,8 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.opencdp.contracts.MessageCodec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Follows sampled people through the pipeline. A sample is an identify that puts a person with
@@ -43,7 +43,6 @@ final class LatencyProbe implements AutoCloseable {
         }
     }
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
@@ -113,7 +112,7 @@ final class LatencyProbe implements AutoCloseable {
 
     private static boolean isPro(String body, Sample sample) {
         try {
-            JsonNode profile = JSON.readTree(body);
+            JsonNode profile = MessageCodec.mapper().readTree(body);
             if ("pro".equals(profile.path("traits").path("plan").asString(""))) {
                 sample.profileId = profile.path("id").asString(null);
                 return true;

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+import org.opencdp.contracts.MessageCodec;
+import org.opencdp.kit.security.Scopes;
 import org.opencdp.kit.security.TokenIssuer;
 
 /**
@@ -26,8 +28,7 @@ import org.opencdp.kit.security.TokenIssuer;
 final class PlatformProcess implements AutoCloseable {
 
     static final String WORKSPACE = "bench";
-    static final String ALL_SCOPES = "sources:read sources:write profiles:read identity:read identity:write "
-            + "segments:read segments:write destinations:read destinations:write consent:read consent:write privacy:write";
+    static final String ALL_SCOPES = String.join(" ", Scopes.ALL);
     private static final Duration STARTUP = Duration.ofMinutes(15);
 
     private final Map<String, URI> urls;
@@ -145,7 +146,7 @@ final class PlatformProcess implements AutoCloseable {
     String workspace() {
         try {
             String payload = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
-            return tools.jackson.databind.json.JsonMapper.builder().build().readTree(payload).path("ws").asString(WORKSPACE);
+            return MessageCodec.mapper().readTree(payload).path("ws").asString(WORKSPACE);
         } catch (RuntimeException e) {
             return WORKSPACE;
         }

@@ -6,16 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
+import org.opencdp.contracts.MessageCodec;
 
 /**
  * Writes a run as {@code <stamp>.json} (everything, the timeline included), {@code <stamp>.md} (the
  * tables a reader wants) and the plots {@code <stamp>-throughput.png}, {@code -lag.png} and {@code -cpu.png}.
  */
 final class ReportWriter {
-
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final Path directory;
 
@@ -26,7 +23,7 @@ final class ReportWriter {
     /** Writes the files; returns the Markdown report's path. */
     Path write(String stamp, BenchResult result) throws IOException {
         Files.createDirectories(directory);
-        Files.writeString(directory.resolve(stamp + ".json"), JSON.writeValueAsString(result), StandardCharsets.UTF_8);
+        Files.writeString(directory.resolve(stamp + ".json"), MessageCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result), StandardCharsets.UTF_8);
         Charts.throughput(result.timeline(), directory.resolve(stamp + "-throughput.png"));
         Charts.lag(result.timeline(), directory.resolve(stamp + "-lag.png"));
         Charts.cpu(result.timeline(), directory.resolve(stamp + "-cpu.png"));

@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import org.opencdp.contracts.MessageCodec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The bench's destination: a local HTTP server the platform's webhook connector posts to. It answers
@@ -22,7 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class WebhookSink implements AutoCloseable {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -78,7 +77,7 @@ final class WebhookSink implements AutoCloseable {
 
     void record(byte[] body, long receivedAtMillis) {
         try {
-            JsonNode delivery = JSON.readTree(body);
+            JsonNode delivery = MessageCodec.mapper().readTree(body);
             if ("segment_entered".equals(delivery.path("kind").asString(""))) {
                 entered.incrementAndGet();
                 String profileId = delivery.path("profileId").asString("");

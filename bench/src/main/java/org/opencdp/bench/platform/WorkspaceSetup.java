@@ -8,8 +8,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.opencdp.contracts.MessageCodec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a user sets up before traffic flows, through the management APIs: a source (with a rate
@@ -24,7 +24,6 @@ final class WorkspaceSetup {
     }
 
     static final String PURPOSE = "marketing";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final PlatformProcess platform;
@@ -80,13 +79,13 @@ final class WorkspaceSetup {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
             request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+                    .method(method, HttpRequest.BodyPublishers.ofString(MessageCodec.mapper().writeValueAsString(body)));
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expected) {
             throw new IllegalStateException(method + " " + service + " " + path + " answered " + response.statusCode()
                     + ": " + response.body());
         }
-        return JSON.readTree(response.body());
+        return MessageCodec.mapper().readTree(response.body());
     }
 }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opencdp.contracts.MessageCodec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 class ReportWriterTest {
 
@@ -30,7 +30,7 @@ class ReportWriterTest {
             assertThat(png).hasSizeGreaterThan(1_000);
             assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
         }
-        JsonNode json = JsonMapper.builder().build().readTree(directory.resolve("20261201-100000.json").toFile());
+        JsonNode json = MessageCodec.mapper().readTree(directory.resolve("20261201-100000.json").toFile());
         assertThat(json.path("highestBoundedRate").asDouble()).isEqualTo(1_000);
         assertThat(json.path("steps").get(1).path("groups").get(0).path("reason").asString()).contains("grew");
         assertThat(json.path("timeline").size()).isEqualTo(60);

@@ -11,12 +11,11 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 class TrafficGeneratorTest {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String NOW = "2026-12-01T10:00:00.000Z";
     private static final int EVENTS = 60_000;
     private static Catalog catalog;
@@ -162,6 +161,6 @@ class TrafficGeneratorTest {
     }
 
     private static JsonNode read(GeneratedEvent event) {
-        return JSON.readTree(event.json());
+        return MessageCodec.mapper().readTree(event.json());
     }
 }

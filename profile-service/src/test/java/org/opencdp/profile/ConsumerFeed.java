@@ -41,12 +41,7 @@ public final class ConsumerFeed {
 
     /** Delivers {@code messages} as one poll; returns when the listener has applied them. */
     public void deliver(List<? extends CdpMessage> messages) {
-        deliverRaw(messages.stream().map(m -> new String[] {m.key(), MessageCodec.toJson(m)}).toList());
-    }
-
-    /** Delivers raw records (key, value) as one poll. */
-    public void deliverRaw(List<String[]> keyValues) {
-        listener.onMessage(keyValues.stream().map(kv -> new ConsumerRecord<>(topic, partition,
-                offsets.getAndIncrement(), kv[0], kv[1])).toList(), null, null);
+        listener.onMessage(messages.stream().map(m -> new ConsumerRecord<>(topic, partition,
+                offsets.getAndIncrement(), m.key(), MessageCodec.toJson(m))).toList(), null, null);
     }
 }

@@ -1,9 +1,10 @@
 package org.opencdp.profile.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.opencdp.profile.ProfileTestClient.assertProblem;
-import static org.opencdp.profile.ProfileTestClient.identify;
-import static org.opencdp.profile.ProfileTestClient.track;
+import static org.opencdp.profile.ProfileEvents.identify;
+import static org.opencdp.profile.ProfileEvents.track;
+import static org.opencdp.testsupport.ApiClient.assertProblem;
+import static org.opencdp.testsupport.ApiClient.body;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,16 +16,18 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent;
+import org.opencdp.profile.ProfileDriver;
+import org.opencdp.profile.ProfileEvents;
 import org.opencdp.profile.ProfileServiceApplication;
-import org.opencdp.profile.ProfileTestClient;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Profile API: a profile by id or identifier, its traits, its events page by page and filtered;
@@ -44,11 +47,13 @@ class ProfileApiIT {
     @LocalServerPort
     int port;
 
-    private ProfileTestClient client;
+    private ProfileDriver client;
+    private ApiClient api;
 
     @BeforeEach
     void connect() {
-        client = new ProfileTestClient(infrastructure, port);
+        client = new ProfileDriver(infrastructure, port);
+        api = client.api();
     }
 
     @AfterEach
@@ -69,7 +74,7 @@ class ProfileApiIT {
         String token = client.token(WS);
         String path = "/v1/profiles/" + profileId + "/events";
 
-        JsonNode all = client.getJson(path, token);
+        JsonNode all = body(api.get(path, token), 200);
         assertThat(messageIds(all)).containsExactly("e6", "e5", "e4", "e3", "e2", "e1", "e0");
         assertThat(all.path("nextCursor").isNull()).isTrue();
         JsonNode newest = all.path("items").get(0);
@@ -81,21 +86,21 @@ class ProfileApiIT {
         assertThat(newest.path("properties").path("n").asInt()).isEqualTo(6);
         assertThat(newest.path("context").path("library").path("name").asString()).isEqualTo("analytics.js");
 
-        JsonNode first = client.getJson(path + "?limit=3", token);
+        JsonNode first = body(api.get(path + "?limit=3", token), 200);
         assertThat(messageIds(first)).containsExactly("e6", "e5", "e4");
         // events stored while paging neither shift nor repeat later pages
         client.send(track(WS, profileId, "e-newest", T.plusSeconds(3600), "Late", "{}"),
                 track(WS, profileId, "e-oldest", T.minusSeconds(3600), "Early", "{}"));
         client.awaitEvents(WS, profileId, 9);
 
-        JsonNode second = client.getJson(path + "?limit=3&cursor=" + cursor(first), token);
+        JsonNode second = body(api.get(path + "?limit=3&cursor=" + cursor(first), token), 200);
         assertThat(messageIds(second)).containsExactly("e3", "e2", "e1");
-        JsonNode third = client.getJson(path + "?limit=3&cursor=" + cursor(second), token);
+        JsonNode third = body(api.get(path + "?limit=3&cursor=" + cursor(second), token), 200);
         assertThat(messageIds(third)).containsExactly("e0", "e-oldest");
         assertThat(third.path("nextCursor").isNull()).isTrue();
 
-        JsonNode last = client.getJson(path + "?limit=1&cursor=" + cursor(client.getJson(path + "?limit=8", token)),
-                token);
+        JsonNode last = body(api.get(path + "?limit=1&cursor=" + cursor(body(api.get(path + "?limit=8", token), 200)),
+                token), 200);
         assertThat(messageIds(last)).containsExactly("e-oldest");
     }
 
@@ -108,11 +113,11 @@ class ProfileApiIT {
         String path = "/v1/profiles/" + profileId + "/events";
 
         for (String limit : List.of("0", "201", "-1", "abc", "")) {
-            assertProblem(client.get(path + "?limit=" + limit, token), 400, "invalid_limit");
+            assertProblem(api.get(path + "?limit=" + limit, token), 400, "invalid_limit");
         }
-        assertThat(client.getJson(path + "?limit=200", token).path("items")).hasSize(1);
-        assertProblem(client.get(path + "?cursor=garbage", token), 400, "invalid_cursor");
-        assertProblem(client.get(path + "?cursor=" + URLEncoder.encode("%%%", StandardCharsets.UTF_8), token),
+        assertThat(body(api.get(path + "?limit=200", token), 200).path("items")).hasSize(1);
+        assertProblem(api.get(path + "?cursor=garbage", token), 400, "invalid_cursor");
+        assertProblem(api.get(path + "?cursor=" + URLEncoder.encode("%%%", StandardCharsets.UTF_8), token),
                 400, "invalid_cursor");
     }
 
@@ -128,16 +133,16 @@ class ProfileApiIT {
         String stranger = client.token("ws_stranger");
 
         for (String suffix : List.of("", "/traits", "/events")) {
-            assertProblem(client.get("/v1/profiles/nobody" + suffix, mine), 404, "profile_not_found");
-            assertProblem(client.get("/v1/profiles/" + profileId + suffix, stranger), 404, "profile_not_found");
+            assertProblem(api.get("/v1/profiles/nobody" + suffix, mine), 404, "profile_not_found");
+            assertProblem(api.get("/v1/profiles/" + profileId + suffix, stranger), 404, "profile_not_found");
         }
-        assertThat(client.getJson("/v1/profiles/" + profileId, mine).path("traits").path("plan").asString())
+        assertThat(body(api.get("/v1/profiles/" + profileId, mine), 200).path("traits").path("plan").asString())
                 .isEqualTo("pro");
-        assertThat(client.getJson("/v1/profiles/" + profileId, theirs).path("traits").path("plan").asString())
+        assertThat(body(api.get("/v1/profiles/" + profileId, theirs), 200).path("traits").path("plan").asString())
                 .isEqualTo("free");
-        assertThat(messageIds(client.getJson("/v1/profiles/" + profileId + "/events", theirs)))
+        assertThat(messageIds(body(api.get("/v1/profiles/" + profileId + "/events", theirs), 200)))
                 .containsExactly("m-theirs-" + profileId);
-        assertThat(client.getJson("/v1/profiles/" + profileId + "/traits", theirs)
+        assertThat(body(api.get("/v1/profiles/" + profileId + "/traits", theirs), 200)
                 .path("traits").path("plan").path("messageId").asString()).isEqualTo("m-theirs-" + profileId);
     }
 
@@ -149,8 +154,8 @@ class ProfileApiIT {
         String withoutScope = infrastructure.token(WS, "segments:read");
 
         for (String suffix : List.of("", "/traits", "/events?limit=0")) {
-            assertProblem(client.get("/v1/profiles/" + profileId + suffix, null), 401, "missing_token");
-            assertProblem(client.get("/v1/profiles/" + profileId + suffix, withoutScope), 403, "missing_scope");
+            assertProblem(api.get("/v1/profiles/" + profileId + suffix, null), 401, "missing_token");
+            assertProblem(api.get("/v1/profiles/" + profileId + suffix, withoutScope), 403, "missing_scope");
         }
     }
 
@@ -166,16 +171,16 @@ class ProfileApiIT {
         String path = "/v1/profiles/" + profileId + "/events?name=" + URLEncoder.encode("Order Completed",
                 StandardCharsets.UTF_8);
 
-        assertThat(messageIds(client.getJson(path, token))).containsExactly("f4", "f2", "f0");
-        JsonNode first = client.getJson(path + "&limit=2", token);
+        assertThat(messageIds(body(api.get(path, token), 200))).containsExactly("f4", "f2", "f0");
+        JsonNode first = body(api.get(path + "&limit=2", token), 200);
         assertThat(messageIds(first)).containsExactly("f4", "f2");
-        assertThat(messageIds(client.getJson(path + "&limit=2&cursor=" + cursor(first), token)))
+        assertThat(messageIds(body(api.get(path + "&limit=2&cursor=" + cursor(first), token), 200)))
                 .containsExactly("f0");
         String range = "/v1/profiles/" + profileId + "/events?from=" + T.plusSeconds(60) + "&to=" + T.plusSeconds(240);
-        assertThat(messageIds(client.getJson(range, token))).as("from inclusive, to exclusive")
+        assertThat(messageIds(body(api.get(range, token), 200))).as("from inclusive, to exclusive")
                 .containsExactly("f3", "f2", "f1");
-        assertThat(messageIds(client.getJson(path + "&from=" + T.plusSeconds(60), token))).containsExactly("f4", "f2");
-        assertProblem(client.get(range.replace(T.plusSeconds(60).toString(), "yesterday"), token), 400,
+        assertThat(messageIds(body(api.get(path + "&from=" + T.plusSeconds(60), token), 200))).containsExactly("f4", "f2");
+        assertProblem(api.get(range.replace(T.plusSeconds(60).toString(), "yesterday"), token), 400,
                 "invalid_parameter");
     }
 
@@ -183,37 +188,37 @@ class ProfileApiIT {
     void shouldFindAProfileByAnyOfItsIdentifiers() {
         String profileId = "p-" + UUID.randomUUID();
         String userId = "user-" + UUID.randomUUID();
-        client.send(ProfileTestClient.resolved(WS, profileId, ProfileTestClient.personEvent(
+        client.send(ProfileEvents.resolved(WS, profileId, ProfileEvents.personEvent(
                 SegmentEvent.EventType.identify, "m-lookup-" + profileId, userId, "anon-" + profileId, T,
                 "{\"email\":\"Ada.Lovelace@Example.com\",\"plan\":\"pro\"}", null)));
-        client.send(ProfileTestClient.resolved("ws_other", "p-other", ProfileTestClient.personEvent(
+        client.send(ProfileEvents.resolved("ws_other", "p-other", ProfileEvents.personEvent(
                 SegmentEvent.EventType.identify, "m-lookup-other", userId, null, T, "{\"plan\":\"free\"}", null)));
         client.awaitEvents(WS, profileId, 1);
         client.awaitEvents("ws_other", "p-other", 1);
         String token = client.token(WS);
 
-        JsonNode byEmail = client.getJson("/v1/profiles/lookup?type=email&value="
-                + URLEncoder.encode(" ada.lovelace@EXAMPLE.com", StandardCharsets.UTF_8), token);
+        JsonNode byEmail = body(api.get("/v1/profiles/lookup?type=email&value="
+                + URLEncoder.encode(" ada.lovelace@EXAMPLE.com", StandardCharsets.UTF_8), token), 200);
         assertThat(byEmail.path("id").asString()).isEqualTo(profileId);
         assertThat(byEmail.path("traits").path("plan").asString()).isEqualTo("pro");
         assertThat(byEmail.path("computedTraits").isObject()).isTrue();
         assertThat(byEmail.path("mergedFrom").isArray()).isTrue();
         assertThat(byEmail.path("redirectedFrom").isNull()).isTrue();
-        assertThat(client.getJson("/v1/profiles/lookup?type=user_id&value=" + userId, token).path("id").asString())
+        assertThat(body(api.get("/v1/profiles/lookup?type=user_id&value=" + userId, token), 200).path("id").asString())
                 .isEqualTo(profileId);
-        assertThat(client.getJson("/v1/profiles/lookup?type=anonymous_id&value=anon-" + profileId, token)
+        assertThat(body(api.get("/v1/profiles/lookup?type=anonymous_id&value=anon-" + profileId, token), 200)
                 .path("id").asString()).isEqualTo(profileId);
-        assertThat(client.getJson("/v1/profiles/lookup?type=user_id&value=" + userId, client.token("ws_other"))
+        assertThat(body(api.get("/v1/profiles/lookup?type=user_id&value=" + userId, client.token("ws_other")), 200)
                 .path("id").asString()).as("the same user id in another workspace").isEqualTo("p-other");
 
-        assertProblem(client.get("/v1/profiles/lookup?type=email&value=nobody@example.com", token), 404,
+        assertProblem(api.get("/v1/profiles/lookup?type=email&value=nobody@example.com", token), 404,
                 "profile_not_found");
-        assertProblem(client.get("/v1/profiles/lookup?type=anonymous_id&value=anon-" + profileId,
+        assertProblem(api.get("/v1/profiles/lookup?type=anonymous_id&value=anon-" + profileId,
                 client.token("ws_stranger")), 404, "profile_not_found");
-        assertProblem(client.get("/v1/profiles/lookup?type=email", token), 400, "invalid_parameter");
-        assertProblem(client.get("/v1/profiles/lookup?value=x", token), 400, "invalid_parameter");
-        assertProblem(client.get("/v1/profiles/lookup?type=email&value=x", null), 401, "missing_token");
-        assertProblem(client.get("/v1/profiles/lookup?type=email&value=x", infrastructure.token(WS, "segments:read")),
+        assertProblem(api.get("/v1/profiles/lookup?type=email", token), 400, "invalid_parameter");
+        assertProblem(api.get("/v1/profiles/lookup?value=x", token), 400, "invalid_parameter");
+        assertProblem(api.get("/v1/profiles/lookup?type=email&value=x", null), 401, "missing_token");
+        assertProblem(api.get("/v1/profiles/lookup?type=email&value=x", infrastructure.token(WS, "segments:read")),
                 403, "missing_scope");
     }
 
@@ -226,24 +231,24 @@ class ProfileApiIT {
     void shouldFindAProfileByAnIosIdfaAndByAPhoneWrittenDifferentlyIssue14() {
         String profileId = "p-" + UUID.randomUUID();
         String idfa = UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
-        SegmentEvent identify = ProfileTestClient.personEvent(SegmentEvent.EventType.identify, "m-idfa-" + profileId,
+        SegmentEvent identify = ProfileEvents.personEvent(SegmentEvent.EventType.identify, "m-idfa-" + profileId,
                 "user-" + profileId, null, T, "{\"phone\":\"+1 (650) 253-0000\"}", null);
-        identify.context().set("externalIds", JsonMapper.shared().readTree(
+        identify.context().set("externalIds", MessageCodec.mapper().readTree(
                 "[{\"id\":\"" + idfa + "\",\"type\":\"ios.idfa\",\"collection\":\"users\",\"encoding\":\"none\"}]"));
-        client.send(ProfileTestClient.resolved("ws_issue14", profileId, identify));
+        client.send(ProfileEvents.resolved("ws_issue14", profileId, identify));
         client.awaitEvents("ws_issue14", profileId, 1);
         String token = client.token("ws_issue14");
 
-        assertThat(client.getJson("/v1/profiles/lookup?type=ios.idfa&value=" + idfa, token).path("id").asString())
+        assertThat(body(api.get("/v1/profiles/lookup?type=ios.idfa&value=" + idfa, token), 200).path("id").asString())
                 .isEqualTo(profileId);
-        assertThat(client.getJson("/v1/profiles/lookup?type=phone&value="
-                + URLEncoder.encode(" +1-650-253-0000 ", StandardCharsets.UTF_8), token).path("id").asString())
+        assertThat(body(api.get("/v1/profiles/lookup?type=phone&value="
+                + URLEncoder.encode(" +1-650-253-0000 ", StandardCharsets.UTF_8), token), 200).path("id").asString())
                 .isEqualTo(profileId);
-        assertThat(client.getJson("/v1/profiles/lookup?type=phone&value=%2B16502530000", token).path("id").asString())
+        assertThat(body(api.get("/v1/profiles/lookup?type=phone&value=%2B16502530000", token), 200).path("id").asString())
                 .isEqualTo(profileId);
-        assertProblem(client.get("/v1/profiles/lookup?type=phone&value=%2B15555550100", token), 404,
+        assertProblem(api.get("/v1/profiles/lookup?type=phone&value=%2B15555550100", token), 404,
                 "profile_not_found");
-        assertProblem(client.get("/v1/profiles/lookup?type=user%20id&value=x", token), 400,
+        assertProblem(api.get("/v1/profiles/lookup?type=user%20id&value=x", token), 400,
                 "invalid_identifier_type");
     }
 

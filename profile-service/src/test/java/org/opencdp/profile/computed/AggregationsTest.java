@@ -16,8 +16,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 class AggregationsTest {
@@ -82,7 +82,7 @@ class AggregationsTest {
         assertThat(valueOf(Aggregation.SUM, events).decimalValue()).isEqualTo(new BigDecimal("100.3"));
         assertThat(valueOf(Aggregation.AVG, events).decimalValue())
                 .isEqualTo(new BigDecimal("33.43333333333333333333333333333333"));
-        assertThat(JsonMapper.shared().writeValueAsString(valueOf(Aggregation.MAX, events))).isEqualTo("100");
+        assertThat(MessageCodec.mapper().writeValueAsString(valueOf(Aggregation.MAX, events))).isEqualTo("100");
     }
 
     @Test
@@ -91,7 +91,7 @@ class AggregationsTest {
                 new Event(JSON.numberNode(-1.25), T.plusSeconds(1), "m3"));
         for (Aggregation aggregation : Aggregation.values()) {
             AggregateState state = fold(aggregation, events);
-            JsonNode json = JsonMapper.shared().readTree(JsonMapper.shared().writeValueAsString(Aggregations.toJson(state)));
+            JsonNode json = MessageCodec.mapper().readTree(MessageCodec.mapper().writeValueAsString(Aggregations.toJson(state)));
             assertThat(Aggregations.value(aggregation, Aggregations.fromJson(aggregation, json)))
                     .as(aggregation.wireName()).isEqualTo(Aggregations.value(aggregation, state));
         }

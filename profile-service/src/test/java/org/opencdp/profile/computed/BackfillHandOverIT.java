@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.Topics;
 import org.opencdp.profile.ConsumerFeed;
+import org.opencdp.profile.ProfileEvents;
 import org.opencdp.profile.ProfileServiceApplication;
-import org.opencdp.profile.ProfileTestClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -139,11 +139,11 @@ class BackfillHandOverIT {
 
     /** One chunk of one {@code Order Completed} event, through the listener and the batch consumer. */
     private void order(String ws, String profileId, String messageId) {
-        feed.deliver(List.of(ProfileTestClient.track(ws, profileId, messageId, T, ORDER, "{\"total\":10}")));
+        feed.deliver(List.of(ProfileEvents.track(ws, profileId, messageId, T, ORDER, "{\"total\":10}")));
     }
 
     private void create(String ws, String key) {
-        definitions.create(ws, ProfileTestClient.object(
+        definitions.create(ws, ProfileEvents.object(
                 "{\"key\":\"" + key + "\",\"aggregation\":\"count\",\"event\":\"" + ORDER + "\"}"));
     }
 
@@ -198,7 +198,7 @@ class BackfillHandOverIT {
         if (values.isEmpty()) {
             return null;
         }
-        JsonNode value = ProfileTestClient.object("{\"v\":" + values.getFirst() + "}").get("v");
+        JsonNode value = ProfileEvents.object("{\"v\":" + values.getFirst() + "}").get("v");
         return value.asLong();
     }
 }

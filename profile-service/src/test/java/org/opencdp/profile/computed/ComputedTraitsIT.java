@@ -2,11 +2,11 @@ package org.opencdp.profile.computed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.opencdp.profile.ProfileTestClient.TIMEOUT;
-import static org.opencdp.profile.ProfileTestClient.assertProblem;
-import static org.opencdp.profile.ProfileTestClient.identify;
-import static org.opencdp.profile.ProfileTestClient.json;
-import static org.opencdp.profile.ProfileTestClient.track;
+import static org.opencdp.profile.ProfileDriver.TIMEOUT;
+import static org.opencdp.profile.ProfileEvents.identify;
+import static org.opencdp.profile.ProfileEvents.track;
+import static org.opencdp.testsupport.ApiClient.assertProblem;
+import static org.opencdp.testsupport.ApiClient.body;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,19 +15,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.ProfileChanged;
-import org.opencdp.contracts.Topics;
+import org.opencdp.profile.ProfileDriver;
+import org.opencdp.profile.ProfileEvents;
 import org.opencdp.profile.ProfileServiceApplication;
-import org.opencdp.profile.ProfileTestClient;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
-import org.opencdp.testsupport.TopicReader;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -84,18 +82,17 @@ class ComputedTraitsIT {
     @LocalServerPort
     int port;
 
-    private ProfileTestClient client;
-    private TopicReader changes;
+    private ProfileDriver client;
+    private ApiClient api;
 
     @BeforeEach
     void connect() {
-        client = new ProfileTestClient(infrastructure, port);
-        changes = infrastructure.read(Topics.PROFILE_CHANGES);
+        client = new ProfileDriver(infrastructure, port);
+        api = client.api();
     }
 
     @AfterEach
     void disconnect() {
-        changes.close();
         client.close();
     }
 
@@ -122,30 +119,30 @@ class ComputedTraitsIT {
         client.awaitEvents(ws, p2, 1);
         String reader = client.token(ws);
 
-        JsonNode incremental = client.getJson("/v1/profiles/" + p1, reader).path("computedTraits");
-        EXPECTED.forEach((key, expected) -> assertSame(key, incremental.get(key), ProfileTestClient.object(
+        JsonNode incremental = body(api.get("/v1/profiles/" + p1, reader), 200).path("computedTraits");
+        EXPECTED.forEach((key, expected) -> assertSame(key, incremental.get(key), ProfileEvents.object(
                 "{\"v\":" + expected + "}").get("v")));
 
         DEFINITIONS.forEach((key, definition) -> create(writer, key + "_bf", definition));
         awaitReady(ws, DEFINITIONS.keySet().stream().map(k -> k + "_bf").toList());
         for (String profileId : List.of(p1, p2)) {
-            JsonNode values = client.getJson("/v1/profiles/" + profileId, reader).path("computedTraits");
+            JsonNode values = body(api.get("/v1/profiles/" + profileId, reader), 200).path("computedTraits");
             DEFINITIONS.keySet().forEach(key -> {
                 if (values.has(key) || values.has(key + "_bf")) {
                     assertSame(profileId + " " + key, values.get(key + "_bf"), values.get(key));
                 }
             });
         }
-        JsonNode p2Values = client.getJson("/v1/profiles/" + p2, reader).path("computedTraits");
+        JsonNode p2Values = body(api.get("/v1/profiles/" + p2, reader), 200).path("computedTraits");
         assertThat(p2Values.path("orders").asLong()).isEqualTo(1);
         assertThat(p2Values.has("w_in")).as("no event passed the filter: no value").isFalse();
         assertThat(p2Values.has("w_in_bf")).isFalse();
 
-        ProfileChanged last = awaitChange(ws, p1, c -> c.computedTraits().containsKey("first_currency")
-                && "GBP".equals(c.computedTraits().get("first_currency").asString()));
+        ProfileChanged last = client.awaitChanges(ws, p1, c -> c.computedTraits().containsKey("first_currency")
+                && "GBP".equals(c.computedTraits().get("first_currency").asString())).getLast();
         assertThat(last.computedTraits().get("orders").asLong()).as("e0 arrived fifth").isEqualTo(5);
         assertThat(last.computedTraits()).as("unchanged values are not published").doesNotContainKey("top_currency");
-        ProfileChanged backfilled = awaitChange(ws, p2, c -> c.computedTraits().containsKey("revenue_bf"));
+        ProfileChanged backfilled = client.awaitChanges(ws, p2, c -> c.computedTraits().containsKey("revenue_bf")).getLast();
         assertThat(backfilled.computedTraits().get("revenue_bf").asLong()).isEqualTo(1);
     }
 
@@ -165,24 +162,24 @@ class ComputedTraitsIT {
                 track(ws, profileId, "w3", now.minus(Duration.ofDays(40)), ORDER, "{\"total\":1000}"));
         client.awaitEvents(ws, profileId, 3);
         String reader = client.token(ws);
-        JsonNode fresh = client.getJson("/v1/profiles/" + profileId, reader).path("computedTraits");
+        JsonNode fresh = body(api.get("/v1/profiles/" + profileId, reader), 200).path("computedTraits");
         assertThat(fresh.path("recent_orders").asLong()).isEqualTo(1);
         assertThat(fresh.path("recent_revenue").asLong()).isEqualTo(10);
         assertThat(fresh.path("month_orders").asLong()).isEqualTo(2);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.getJson("/v1/profiles/" + profileId, reader)
+        await().atMost(Duration.ofSeconds(30)).until(() -> body(api.get("/v1/profiles/" + profileId, reader), 200)
                 .path("computedTraits").path("recent_orders").asLong() == 0);
-        JsonNode decayed = client.getJson("/v1/profiles/" + profileId, reader).path("computedTraits");
+        JsonNode decayed = body(api.get("/v1/profiles/" + profileId, reader), 200).path("computedTraits");
         assertThat(decayed.path("recent_revenue").asLong()).isZero();
         assertThat(decayed.path("month_orders").asLong()).isEqualTo(2);
-        ProfileChanged change = awaitChange(ws, profileId, c -> c.computedTraits().containsKey("recent_orders")
-                && c.computedTraits().get("recent_orders").asLong() == 0);
+        ProfileChanged change = client.awaitChanges(ws, profileId, c -> c.computedTraits().containsKey("recent_orders")
+                && c.computedTraits().get("recent_orders").asLong() == 0).getLast();
         assertThat(change.traits()).isEmpty();
         assertThat(change.computedTraits().get("recent_revenue").asLong()).isZero();
 
         create(writer, "month_orders_bf", "\"aggregation\":\"count\",\"within\":\"P30D\"");
         awaitReady(ws, List.of("month_orders_bf"));
-        assertThat(client.getJson("/v1/profiles/" + profileId, reader).path("computedTraits").path("month_orders_bf")
+        assertThat(body(api.get("/v1/profiles/" + profileId, reader), 200).path("computedTraits").path("month_orders_bf")
                 .asLong()).isEqualTo(2);
     }
 
@@ -202,7 +199,7 @@ class ComputedTraitsIT {
         }
         String writer = infrastructure.token(ws, "profiles:write");
 
-        JsonNode created = json(client.post("/v1/computed-traits", writer,
+        JsonNode created = body(api.post("/v1/computed-traits", writer,
                 "{\"key\":\"views\",\"name\":\"Product views\",\"aggregation\":\"count\",\"event\":\"Viewed Product\"}"),
                 201);
         assertThat(created.path("status").asString()).isEqualTo("backfilling");
@@ -211,18 +208,18 @@ class ComputedTraitsIT {
         assertThat(created.path("name").asString()).isEqualTo("Product views");
 
         awaitReady(ws, List.of("views"));
-        JsonNode ready = client.getJson("/v1/computed-traits/views", client.token(ws));
+        JsonNode ready = body(api.get("/v1/computed-traits/views", client.token(ws)), 200);
         assertThat(ready.path("progress").path("processed").asLong()).isEqualTo(5);
         assertThat(ready.path("progress").path("total").asLong()).isEqualTo(5);
         for (int i = 0; i < profiles.length; i++) {
-            assertThat(client.getJson("/v1/profiles/" + profiles[i], client.token(ws)).path("computedTraits")
+            assertThat(body(api.get("/v1/profiles/" + profiles[i], client.token(ws)), 200).path("computedTraits")
                     .path("views").asLong()).isEqualTo(1 + i % 2);
         }
 
         client.send(track(ws, profiles[0], "v-after", T.plusSeconds(30), "Viewed Product", "{\"sku\":\"S9\"}"));
-        await().atMost(TIMEOUT).until(() -> client.getJson("/v1/profiles/" + profiles[0], client.token(ws))
+        await().atMost(TIMEOUT).until(() -> body(api.get("/v1/profiles/" + profiles[0], client.token(ws)), 200)
                 .path("computedTraits").path("views").asLong() == 2);
-        assertThat(client.getJson("/v1/computed-traits", client.token(ws)).path("items")).hasSize(1);
+        assertThat(body(api.get("/v1/computed-traits", client.token(ws)), 200).path("items")).hasSize(1);
     }
 
     @Test
@@ -234,21 +231,21 @@ class ComputedTraitsIT {
         String profileId = "p-" + UUID.randomUUID();
         client.send(track(ws, profileId, "d1", T, ORDER, "{}"));
         client.awaitEvents(ws, profileId, 1);
-        await().atMost(TIMEOUT).until(() -> client.getJson("/v1/profiles/" + profileId, client.token(ws))
+        await().atMost(TIMEOUT).until(() -> body(api.get("/v1/profiles/" + profileId, client.token(ws)), 200)
                 .path("computedTraits").path("signups").asLong() == 1);
 
-        assertThat(client.delete("/v1/computed-traits/signups", writer).statusCode()).isEqualTo(204);
+        assertThat(api.delete("/v1/computed-traits/signups", writer).statusCode()).isEqualTo(204);
 
-        assertProblem(client.get("/v1/computed-traits/signups", writer), 404, "computed_trait_not_found");
-        ProfileChanged removal = awaitChange(ws, profileId, c -> c.computedTraits().containsKey("signups")
-                && c.computedTraits().get("signups").isNull());
+        assertProblem(api.get("/v1/computed-traits/signups", writer), 404, "computed_trait_not_found");
+        ProfileChanged removal = client.awaitChanges(ws, profileId, c -> c.computedTraits().containsKey("signups")
+                && c.computedTraits().get("signups").isNull()).getLast();
         assertThat(removal.traits()).isEmpty();
-        assertThat(client.getJson("/v1/profiles/" + profileId, client.token(ws)).path("computedTraits").has("signups"))
+        assertThat(body(api.get("/v1/profiles/" + profileId, client.token(ws)), 200).path("computedTraits").has("signups"))
                 .isFalse();
-        await().atMost(TIMEOUT).until(() -> client.post("/v1/computed-traits", writer,
+        await().atMost(TIMEOUT).until(() -> api.post("/v1/computed-traits", writer,
                 "{\"key\":\"signups\",\"aggregation\":\"count\",\"event\":\"" + ORDER + "\"}").statusCode() == 201);
         awaitReady(ws, List.of("signups"));
-        assertThat(client.getJson("/v1/profiles/" + profileId, client.token(ws)).path("computedTraits")
+        assertThat(body(api.get("/v1/profiles/" + profileId, client.token(ws)), 200).path("computedTraits")
                 .path("signups").asLong()).as("backfilled again").isEqualTo(1);
     }
 
@@ -259,44 +256,44 @@ class ComputedTraitsIT {
         String theirs = infrastructure.token("ws_ct_theirs", "profiles:write profiles:read");
         create(writer, "purchases", "\"aggregation\":\"count\"");
 
-        JsonNode invalid = json(client.post("/v1/computed-traits", writer,
+        JsonNode invalid = body(api.post("/v1/computed-traits", writer,
                 "{\"key\":\"k\",\"aggregation\":\"median\",\"event\":\"E\"}"), 400);
         assertThat(invalid.path("code").asString()).isEqualTo("invalid_computed_trait");
         assertThat(invalid.path("errors").get(0).path("pointer").asString()).isEqualTo("/aggregation");
-        JsonNode badWhere = json(client.post("/v1/computed-traits", writer, "{\"key\":\"k\",\"aggregation\":\"count\","
+        JsonNode badWhere = body(api.post("/v1/computed-traits", writer, "{\"key\":\"k\",\"aggregation\":\"count\","
                 + "\"event\":\"E\",\"where\":[{\"property\":\"total\",\"op\":\"gt\",\"value\":[1]}]}"), 400);
         assertThat(badWhere.path("errors").get(0).path("pointer").asString()).isEqualTo("/where/0/value");
-        assertProblem(client.post("/v1/computed-traits", writer, "{oops"), 400, "malformed_body");
-        assertProblem(client.post("/v1/computed-traits", writer,
+        assertProblem(api.post("/v1/computed-traits", writer, "{oops"), 400, "malformed_body");
+        assertProblem(api.post("/v1/computed-traits", writer,
                 "{\"key\":\"purchases\",\"aggregation\":\"count\",\"event\":\"Other\"}"), 409, "computed_trait_exists");
-        assertProblem(client.get("/v1/computed-traits/nothing", writer), 404, "computed_trait_not_found");
-        assertProblem(client.delete("/v1/computed-traits/nothing", writer), 404, "computed_trait_not_found");
-        assertProblem(client.post("/v1/computed-traits", infrastructure.token(ws, "profiles:read"),
+        assertProblem(api.get("/v1/computed-traits/nothing", writer), 404, "computed_trait_not_found");
+        assertProblem(api.delete("/v1/computed-traits/nothing", writer), 404, "computed_trait_not_found");
+        assertProblem(api.post("/v1/computed-traits", infrastructure.token(ws, "profiles:read"),
                 "{\"key\":\"k\",\"aggregation\":\"count\",\"event\":\"E\"}"), 403, "missing_scope");
-        assertProblem(client.delete("/v1/computed-traits/purchases", infrastructure.token(ws, "profiles:read")), 403,
+        assertProblem(api.delete("/v1/computed-traits/purchases", infrastructure.token(ws, "profiles:read")), 403,
                 "missing_scope");
-        assertProblem(client.get("/v1/computed-traits", null), 401, "missing_token");
-        assertProblem(client.get("/v1/computed-traits", infrastructure.token(ws, "segments:read")), 403,
+        assertProblem(api.get("/v1/computed-traits", null), 401, "missing_token");
+        assertProblem(api.get("/v1/computed-traits", infrastructure.token(ws, "segments:read")), 403,
                 "missing_scope");
 
-        assertProblem(client.get("/v1/computed-traits/purchases", theirs), 404, "computed_trait_not_found");
-        assertProblem(client.delete("/v1/computed-traits/purchases", theirs), 404, "computed_trait_not_found");
-        assertThat(client.getJson("/v1/computed-traits", theirs).path("items")).isEmpty();
+        assertProblem(api.get("/v1/computed-traits/purchases", theirs), 404, "computed_trait_not_found");
+        assertProblem(api.delete("/v1/computed-traits/purchases", theirs), 404, "computed_trait_not_found");
+        assertThat(body(api.get("/v1/computed-traits", theirs), 200).path("items")).isEmpty();
         awaitReady(ws, List.of("purchases"));
         String profileId = "p-" + UUID.randomUUID();
         client.send(track("ws_ct_theirs", profileId, "x1", T, ORDER, "{}"), track(ws, profileId, "x1", T, ORDER, "{}"));
         client.awaitEvents("ws_ct_theirs", profileId, 1);
         client.awaitEvents(ws, profileId, 1);
-        await().atMost(TIMEOUT).until(() -> client.getJson("/v1/profiles/" + profileId, client.token(ws))
+        await().atMost(TIMEOUT).until(() -> body(api.get("/v1/profiles/" + profileId, client.token(ws)), 200)
                 .path("computedTraits").path("purchases").asLong() == 1);
-        assertThat(client.getJson("/v1/profiles/" + profileId, theirs).path("computedTraits").isEmpty()).isTrue();
-        assertThat(client.getJson("/v1/computed-traits/purchases", client.token(ws)).path("status").asString())
+        assertThat(body(api.get("/v1/profiles/" + profileId, theirs), 200).path("computedTraits").isEmpty()).isTrue();
+        assertThat(body(api.get("/v1/computed-traits/purchases", client.token(ws)), 200).path("status").asString())
                 .isEqualTo("ready");
     }
 
     private void create(String token, String key, String definition) {
         String event = definition.contains("\"event\"") ? "" : ",\"event\":\"" + ORDER + "\"";
-        JsonNode created = json(client.post("/v1/computed-traits", token,
+        JsonNode created = body(api.post("/v1/computed-traits", token,
                 "{\"key\":\"" + key + "\"," + definition + event + "}"), 201);
         assertThat(created.path("key").asString()).isEqualTo(key);
     }
@@ -304,16 +301,7 @@ class ComputedTraitsIT {
     private void awaitReady(String ws, java.util.Collection<String> keys) {
         String token = client.token(ws);
         await().atMost(TIMEOUT).until(() -> keys.stream().allMatch(key -> "ready".equals(
-                client.getJson("/v1/computed-traits/" + key, token).path("status").asString())));
-    }
-
-    private ProfileChanged awaitChange(String ws, String profileId, Predicate<ProfileChanged> filter) {
-        String key = Topics.key(ws, profileId);
-        List<ProfileChanged> found = changes.await(r -> key.equals(r.key())
-                        && filter.test(MessageCodec.read(r.value(), ProfileChanged.class)), 1, TIMEOUT).stream()
-                .map(r -> MessageCodec.read(r.value(), ProfileChanged.class)).toList();
-        assertThat(found).as("a matching ProfileChanged of " + profileId).isNotEmpty();
-        return found.getLast();
+                body(api.get("/v1/computed-traits/" + key, token), 200).path("status").asString())));
     }
 
     private static void assertSame(String what, JsonNode actual, JsonNode expected) {

@@ -26,7 +26,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.Topics;
 import org.opencdp.profile.ConsumerFeed;
-import org.opencdp.profile.ProfileTestClient;
+import org.opencdp.profile.ProfileEvents;
 import org.opencdp.profile.ServiceUnderTest;
 import org.opencdp.profile.computed.ValueRepository.Computed;
 import org.opencdp.profile.computed.ValueRepository.StoredValue;
@@ -65,7 +65,7 @@ class ComputedTraitsPropertyIT {
             String properties = "{" + String.join(",", java.util.stream.Stream.of(
                     total.isEmpty() ? null : "\"total\":" + total,
                     currency.isEmpty() ? null : "\"currency\":" + currency).filter(p -> p != null).toList()) + "}";
-            return ProfileTestClient.track(ws, "p" + profile, "m" + messageId, T.plusSeconds(second),
+            return ProfileEvents.track(ws, "p" + profile, "m" + messageId, T.plusSeconds(second),
                     NAMES.get(name), properties);
         }
     }
@@ -187,7 +187,7 @@ class ComputedTraitsPropertyIT {
         for (int i = 0; i < traits.size(); i++) {
             boolean due = chunk == Integer.MAX_VALUE || traits.get(i).beforeChunk() == chunk;
             if (due && service.bean(DefinitionRepository.class).find(ws, keys.get(i)).isEmpty()) {
-                definitions.create(ws, ProfileTestClient.object(traits.get(i).json(keys.get(i))));
+                definitions.create(ws, ProfileEvents.object(traits.get(i).json(keys.get(i))));
             }
         }
     }

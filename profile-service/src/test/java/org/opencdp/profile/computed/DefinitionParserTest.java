@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.problem.InvalidField;
 import org.opencdp.profile.computed.WhereCondition.Op;
-import tools.jackson.databind.json.JsonMapper;
 
 class DefinitionParserTest {
 
@@ -82,6 +82,6 @@ class DefinitionParserTest {
     }
 
     private static ComputedTraitDefinition parse(String body) {
-        return DefinitionParser.parse("ws", JsonMapper.shared().readTree(body), NOW);
+        return DefinitionParser.parse("ws", MessageCodec.mapper().readTree(body), NOW);
     }
 }

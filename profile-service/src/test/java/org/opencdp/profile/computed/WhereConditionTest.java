@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.profile.computed.WhereCondition.Op;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 class WhereConditionTest {
 
@@ -65,7 +65,7 @@ class WhereConditionTest {
     }
 
     private static JsonNode json(String text) {
-        return JsonMapper.shared().readTree(text);
+        return MessageCodec.mapper().readTree(text);
     }
 
     @Test

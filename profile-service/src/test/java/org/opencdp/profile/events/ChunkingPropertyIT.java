@@ -2,6 +2,7 @@ package org.opencdp.profile.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.opencdp.testsupport.ApiClient.body;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -30,10 +31,11 @@ import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.contracts.Topics;
 import org.opencdp.profile.ConsumerFeed;
-import org.opencdp.profile.ProfileTestClient;
+import org.opencdp.profile.ProfileEvents;
 import org.opencdp.profile.ServiceUnderTest;
 import org.opencdp.profile.traits.TraitObservation;
 import org.opencdp.profile.traits.TraitResolution;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.TopicReader;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -67,7 +69,7 @@ class ChunkingPropertyIT {
     }
 
     private static ServiceUnderTest service;
-    private static ProfileTestClient client;
+    private static ApiClient api;
 
     /** One event; {@code old} puts it 40 days back, outside the 30-day windows. */
     record Event(int profile, int messageId, boolean track, int second, boolean old, String plan, int user,
@@ -76,30 +78,26 @@ class ChunkingPropertyIT {
         EventResolved message(String ws) {
             Instant at = old ? T.minus(40, ChronoUnit.DAYS).plusSeconds(second) : T.plusSeconds(second);
             String traits = plan.isEmpty() ? null : "{\"plan\":" + plan + "}";
-            var event = ProfileTestClient.personEvent(track ? EventType.track : EventType.identify, "m" + messageId,
+            var event = ProfileEvents.personEvent(track ? EventType.track : EventType.identify, "m" + messageId,
                     "u" + user, null, at, track ? null : traits, track ? traits : null);
             if (track) {
                 event = new org.opencdp.contracts.SegmentEvent(EventType.track, event.messageId(), event.userId(),
                         null, ORDER, null, null, null, null, at, at, at, event.receivedAt(), event.context(),
-                        ProfileTestClient.object("{\"total\":" + total + ",\"currency\":\"" + (messageId % 3 == 0
+                        ProfileEvents.object("{\"total\":" + total + ",\"currency\":\"" + (messageId % 3 == 0
                                 ? "EUR" : "USD") + "\"}"), null, null);
             }
-            return ProfileTestClient.resolved(ws, "p" + profile, event);
+            return ProfileEvents.resolved(ws, "p" + profile, event);
         }
     }
 
     @BeforeContainer
     static void startService() {
         service = ServiceUnderTest.start(Map.of("cdp.profile.computed-traits.backfill-interval", "50ms"));
-        client = new ProfileTestClient(service.infrastructure(),
-                Integer.parseInt(service.bean(Environment.class).getProperty("local.server.port")));
+        api = ApiClient.onPort(Integer.parseInt(service.bean(Environment.class).getProperty("local.server.port")));
     }
 
     @AfterContainer
     static void stopService() {
-        if (client != null) {
-            client.close();
-        }
         if (service != null) {
             service.close();
         }
@@ -158,10 +156,10 @@ class ChunkingPropertyIT {
 
     private static void define(String ws) {
         String writer = service.infrastructure().token(ws, "profiles:write profiles:read");
-        TRAITS.forEach((key, definition) -> assertThat(client.post("/v1/computed-traits", writer, "{\"key\":\"" + key
+        TRAITS.forEach((key, definition) -> assertThat(api.post("/v1/computed-traits", writer, "{\"key\":\"" + key
                 + "\"," + definition + ",\"event\":\"" + ORDER + "\"}").statusCode()).isEqualTo(201));
         await().atMost(Duration.ofSeconds(60)).until(() -> TRAITS.keySet().stream().allMatch(key -> "ready".equals(
-                client.getJson("/v1/computed-traits/" + key, writer).path("status").asString())));
+                body(api.get("/v1/computed-traits/" + key, writer), 200).path("status").asString())));
     }
 
     /** Each profile's published changes (traits, computed traits), in order, up to a marker sent last. */
@@ -169,7 +167,7 @@ class ChunkingPropertyIT {
         List<String> profiles = service.bean(JdbcTemplate.class).queryForList(
                 "SELECT id FROM profiles WHERE workspace_id = ? ORDER BY id", String.class, ws);
         String marker = "marker_" + RUNS.get();
-        feed.deliver(profiles.stream().map(p -> ProfileTestClient.identify(ws, p, marker + "-" + ws + "-" + p,
+        feed.deliver(profiles.stream().map(p -> ProfileEvents.identify(ws, p, marker + "-" + ws + "-" + p,
                 T, "{\"" + marker + "\":true}")).toList());
         Map<String, List<String>> changes = new HashMap<>();
         try (TopicReader reader = service.infrastructure().read(Topics.PROFILE_CHANGES)) {
@@ -200,7 +198,7 @@ class ChunkingPropertyIT {
                 continue;
             }
             EventResolved message = event.message(ws);
-            TraitObservation observed = new TraitObservation("plan", ProfileTestClient.object(
+            TraitObservation observed = new TraitObservation("plan", ProfileEvents.object(
                     "{\"v\":" + event.plan() + "}").get("v"), message.occurredAt(), "m" + event.messageId(), null);
             Map<String, TraitObservation> current = winners.computeIfAbsent("p" + event.profile(), p -> new HashMap<>());
             current.putAll(TraitResolution.resolve(current, List.of(observed)).accepted());

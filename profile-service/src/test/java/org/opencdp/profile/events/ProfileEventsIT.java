@@ -1,16 +1,16 @@
 package org.opencdp.profile.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.opencdp.profile.ProfileTestClient.TIMEOUT;
-import static org.opencdp.profile.ProfileTestClient.identify;
-import static org.opencdp.profile.ProfileTestClient.object;
+import static org.opencdp.profile.ProfileDriver.TIMEOUT;
+import static org.opencdp.profile.ProfileDriver.header;
+import static org.opencdp.profile.ProfileEvents.identify;
+import static org.opencdp.profile.ProfileEvents.object;
+import static org.opencdp.testsupport.ApiClient.body;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,8 +21,10 @@ import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.contracts.Topics;
 import org.opencdp.kit.kafka.KafkaConfiguration;
+import org.opencdp.profile.ProfileDriver;
+import org.opencdp.profile.ProfileEvents;
 import org.opencdp.profile.ProfileServiceApplication;
-import org.opencdp.profile.ProfileTestClient;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
@@ -55,45 +57,44 @@ class ProfileEventsIT {
     @Autowired
     JdbcTemplate jdbc;
 
-    private ProfileTestClient client;
-    private TopicReader changes;
+    private ProfileDriver client;
+    private ApiClient api;
 
     @BeforeEach
     void connect() {
-        client = new ProfileTestClient(infrastructure, port);
-        changes = infrastructure.read(Topics.PROFILE_CHANGES);
+        client = new ProfileDriver(infrastructure, port);
+        api = client.api();
     }
 
     @AfterEach
     void disconnect() {
-        changes.close();
         client.close();
     }
 
     @Test
     void shouldCreateTheProfileWithTraitsAndProvenanceAndPublishOneChangeWhenIdentified() {
         String profileId = newProfileId();
-        var event = ProfileTestClient.event(SegmentEvent.EventType.identify, "m-identify", null,
+        var event = ProfileEvents.event(SegmentEvent.EventType.identify, "m-identify", null,
                 T, null, "{\"email\":\"ada@example.com\",\"plan\":\"pro\",\"address\":{\"city\":\"Paris\"}}");
         event.context().set("traits", object("{\"locale\":\"fr-FR\"}"));
-        client.send(ProfileTestClient.resolved(WS, profileId, event));
+        client.send(ProfileEvents.resolved(WS, profileId, event));
 
         client.awaitEvents(WS, profileId, 1);
-        JsonNode profile = client.getJson("/v1/profiles/" + profileId, client.token(WS));
+        JsonNode profile = body(api.get("/v1/profiles/" + profileId, client.token(WS)), 200);
         assertThat(profile.path("id").asString()).isEqualTo(profileId);
         assertThat(profile.path("traits")).isEqualTo(object(
                 "{\"address\":{\"city\":\"Paris\"},\"email\":\"ada@example.com\",\"locale\":\"fr-FR\",\"plan\":\"pro\"}"));
         assertThat(Instant.parse(profile.path("createdAt").asString()))
                 .isBeforeOrEqualTo(Instant.parse(profile.path("updatedAt").asString()));
 
-        JsonNode traits = client.getJson("/v1/profiles/" + profileId + "/traits", client.token(WS));
+        JsonNode traits = body(api.get("/v1/profiles/" + profileId + "/traits", client.token(WS)), 200);
         assertThat(traits.path("profileId").asString()).isEqualTo(profileId);
         assertThat(traits.path("traits").path("email")).isEqualTo(object(
                 "{\"value\":\"ada@example.com\",\"sourceId\":\"src_web\",\"messageId\":\"m-identify\","
                         + "\"timestamp\":\"2025-03-01T10:00:00Z\"}"));
         assertThat(traits.path("traits").path("locale").path("messageId").asString()).isEqualTo("m-identify");
 
-        List<ProfileChanged> published = client.changesSoFar(changes, WS, profileId);
+        List<ProfileChanged> published = client.changesSoFar(WS, profileId);
         assertThat(published).hasSize(1);
         ProfileChanged change = published.getFirst();
         assertThat(change.workspaceId()).isEqualTo(WS);
@@ -117,12 +118,12 @@ class ProfileEventsIT {
         client.send(identify(inOrderWorkspace, inOrder, "m-older", T, older),
                 identify(inOrderWorkspace, inOrder, "m-newer", T.plusSeconds(60), newer));
 
-        List<ProfileChanged> published = client.changesSoFar(changes, WS, outOfOrder);
+        List<ProfileChanged> published = client.changesSoFar(WS, outOfOrder);
         assertThat(published).hasSize(2);
         assertThat(published.get(0).traits()).containsOnlyKeys("plan", "name");
         assertThat(published.get(1).traits()).as("the older event lost 'plan'").containsOnlyKeys("email");
 
-        client.changesSoFar(changes, inOrderWorkspace, inOrder);
+        client.changesSoFar(inOrderWorkspace, inOrder);
         JsonNode outOfOrderTraits = traitsWithoutMarkers(WS, outOfOrder);
         assertThat(outOfOrderTraits.path("plan").path("value").asString()).isEqualTo("pro");
         assertThat(outOfOrderTraits.path("plan").path("messageId").asString()).isEqualTo("m-newer");
@@ -140,7 +141,7 @@ class ProfileEventsIT {
 
         client.send(first, retried, retriedAgain);
 
-        List<ProfileChanged> published = client.changesSoFar(changes, WS, profileId);
+        List<ProfileChanged> published = client.changesSoFar(WS, profileId);
         assertThat(published).hasSize(1);
         assertThat(published.getFirst().traits().get("plan").asString()).isEqualTo("pro");
         assertThat(storedEvents("m-thrice")).isEqualTo(1);
@@ -154,7 +155,7 @@ class ProfileEventsIT {
 
         client.send(message, message);
 
-        assertThat(client.changesSoFar(changes, WS, profileId)).hasSize(1);
+        assertThat(client.changesSoFar(WS, profileId)).hasSize(1);
         assertThat(storedEvents("m-redelivered")).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM inbox WHERE consumer = 'profile-events' AND message_id = ?",
                 Long.class, message.id())).isEqualTo(1);
@@ -164,11 +165,11 @@ class ProfileEventsIT {
     void shouldDeadLetterRecordsItCannotProcessAndKeepConsuming() {
         String profileId = newProfileId();
         try (TopicReader deadLetters = infrastructure.read(Topics.deadLetters("profile"))) {
-            client.sendRaw(WS + ":not-json", "{\"id\": \"oops\"");
+            client.writer().send(Topics.RESOLVED_EVENTS, WS + ":not-json", "{\"id\": \"oops\"");
             EventResolved withoutProfile = identify(WS, null, "m-no-profile", T, "{\"plan\":\"pro\"}");
-            client.sendRaw(WS + ":no-profile", MessageCodec.toJson(withoutProfile));
+            client.writer().send(Topics.RESOLVED_EVENTS, WS + ":no-profile", MessageCodec.toJson(withoutProfile));
             EventResolved unstorable = identify(WS, profileId, "m-nul", T, "{\"name\":\"A\\u0000da\"}");
-            client.sendRaw(WS + ":nul", MessageCodec.toJson(unstorable));
+            client.writer().send(Topics.RESOLVED_EVENTS, WS + ":nul", MessageCodec.toJson(unstorable));
             client.send(identify(WS, profileId, "m-fine", T.plusSeconds(1), "{\"plan\":\"pro\"}"));
 
             List<ConsumerRecord<String, String>> dead = deadLetters.await(
@@ -194,7 +195,7 @@ class ProfileEventsIT {
     @Test
     void shouldStoreTheWholeEventInTheEventStore() {
         String profileId = newProfileId();
-        client.send(ProfileTestClient.track(WS, profileId, "m-track", T, "Order Completed", "{\"total\":59.9}"));
+        client.send(ProfileEvents.track(WS, profileId, "m-track", T, "Order Completed", "{\"total\":59.9}"));
 
         client.awaitEvents(WS, profileId, 1);
 
@@ -207,13 +208,13 @@ class ProfileEventsIT {
         assertThat(payload.path("messageId").asString()).isEqualTo("m-track");
         assertThat(payload.path("properties").path("total").asDouble()).isEqualTo(59.9);
         assertThat(payload.path("context").path("library").path("name").asString()).isEqualTo("analytics.js");
-        assertThat(client.changesSoFar(changes, WS, profileId)).as("a track without traits changes none")
+        assertThat(client.changesSoFar(WS, profileId)).as("a track without traits changes none")
                 .isEmpty();
     }
 
     private JsonNode traitsWithoutMarkers(String workspaceId, String profileId) {
-        var traits = (ObjectNode) client.getJson(
-                "/v1/profiles/" + profileId + "/traits", client.token(workspaceId)).path("traits");
+        var traits = (ObjectNode) body(api.get(
+                "/v1/profiles/" + profileId + "/traits", client.token(workspaceId)), 200).path("traits");
         traits.propertyNames().stream().filter(k -> k.startsWith("marker_")).toList().forEach(traits::remove);
         return traits;
     }
@@ -225,10 +226,5 @@ class ProfileEventsIT {
 
     private static String newProfileId() {
         return "p-" + UUID.randomUUID();
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String name) {
-        return StreamSupport.stream(record.headers().headers(name).spliterator(), false).findFirst()
-                .map(h -> new String(h.value(), StandardCharsets.UTF_8)).orElse(null);
     }
 }

@@ -2,18 +2,19 @@ package org.opencdp.profile.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.opencdp.profile.ProfileTestClient.TIMEOUT;
-import static org.opencdp.profile.ProfileTestClient.identify;
-import static org.opencdp.profile.ProfileTestClient.record;
-import static org.opencdp.profile.ProfileTestClient.track;
+import static org.opencdp.profile.ProfileDriver.TIMEOUT;
+import static org.opencdp.profile.ProfileDriver.header;
+import static org.opencdp.profile.ProfileEvents.identify;
+import static org.opencdp.profile.ProfileEvents.record;
+import static org.opencdp.profile.ProfileEvents.track;
+import static org.opencdp.testsupport.ApiClient.body;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,8 +25,10 @@ import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.Topics;
 import org.opencdp.kit.kafka.KafkaConfiguration;
 import org.opencdp.profile.ListenerPause;
+import org.opencdp.profile.ProfileDriver;
+import org.opencdp.profile.ProfileEvents;
 import org.opencdp.profile.ProfileServiceApplication;
-import org.opencdp.profile.ProfileTestClient;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
@@ -65,19 +68,18 @@ class ResolvedEventBatchIT {
     @Autowired
     KafkaListenerEndpointRegistry listeners;
 
-    private ProfileTestClient client;
-    private TopicReader changes;
+    private ProfileDriver client;
+    private ApiClient api;
 
     @BeforeEach
     void connect() {
-        client = new ProfileTestClient(infrastructure, port);
-        changes = infrastructure.read(Topics.PROFILE_CHANGES);
+        client = new ProfileDriver(infrastructure, port);
+        api = client.api();
         ListenerPause.awaitAssigned(listeners, 3);
     }
 
     @AfterEach
     void disconnect() {
-        changes.close();
         client.close();
     }
 
@@ -91,7 +93,7 @@ class ResolvedEventBatchIT {
         sendInOneChunk(List.of(record(message), record(message), record(other)));
 
         client.awaitEvents(ws, profileId, 2);
-        List<ProfileChanged> published = client.changesSoFar(changes, ws, profileId);
+        List<ProfileChanged> published = client.changesSoFar(ws, profileId);
         assertThat(published).extracting(change -> change.traits().keySet())
                 .as("issue 9: one change per distinct message").containsExactly(java.util.Set.of("plan"),
                         java.util.Set.of("city"));
@@ -121,9 +123,9 @@ class ResolvedEventBatchIT {
                 && computed(ws, profileId, "orders").asLong() == 2);
         assertThat(storedEvents(ws, "m-dup")).as("issue 9: the first of the chunk wins").isEqualTo(1);
         assertThat(computed(ws, profileId, "revenue").decimalValue()).isEqualByComparingTo("15");
-        JsonNode profile = client.getJson("/v1/profiles/" + profileId, client.token(ws));
+        JsonNode profile = body(api.get("/v1/profiles/" + profileId, client.token(ws)), 200);
         assertThat(profile.path("traits").path("plan").asString()).isEqualTo("pro");
-        List<ProfileChanged> published = client.changesSoFar(changes, ws, profileId);
+        List<ProfileChanged> published = client.changesSoFar(ws, profileId);
         assertThat(published).hasSize(2);
         assertThat(published.get(0).traits().get("plan").asString()).isEqualTo("pro");
         assertThat(published.get(0).computedTraits().get("orders").asLong()).isEqualTo(1);
@@ -143,8 +145,8 @@ class ResolvedEventBatchIT {
 
         try (TopicReader deadLetters = infrastructure.read(Topics.deadLetters("profile"))) {
             // chunks of three: [ok1] then the unreadable record; [ok2, nul, ok3] fails and is retried one by one
-            sendInOneChunk(List.of(record(fine.get(0)), new String[] {ws + ":not-json", "{\"id\": \"oops\""},
-                    record(fine.get(1)), new String[] {ws + ":nul", MessageCodec.toJson(unstorable)},
+            sendInOneChunk(List.of(record(fine.get(0)), Map.entry(ws + ":not-json", "{\"id\": \"oops\""),
+                    record(fine.get(1)), Map.entry(ws + ":nul", MessageCodec.toJson(unstorable)),
                     record(fine.get(2)), record(fine.get(3))));
 
             List<ConsumerRecord<String, String>> dead = deadLetters.await(
@@ -159,7 +161,7 @@ class ResolvedEventBatchIT {
                     .contains("Unicode escape");
         }
         client.awaitEvents(ws, profileId, 4);
-        List<ProfileChanged> published = client.changesSoFar(changes, ws, profileId);
+        List<ProfileChanged> published = client.changesSoFar(ws, profileId);
         assertThat(published).extracting(change -> change.traits().keySet().iterator().next())
                 .containsExactly("trait1", "trait2", "trait3", "trait4");
         for (EventResolved event : fine) {
@@ -177,7 +179,7 @@ class ResolvedEventBatchIT {
         awaitReady(ws, "last_plan");
         String first = profile();
         String second = profile();
-        List<String[]> records = new ArrayList<>();
+        List<Map.Entry<String, String>> records = new ArrayList<>();
         for (int i = 1; i <= 7; i++) {
             records.add(record(identify(ws, first, "a" + i, T.plusSeconds(i), "{\"plan\":\"v" + i + "\"}")));
             records.add(record(track(ws, second, "b" + i, T.plusSeconds(i), ORDER, "{\"plan\":\"v" + i + "\"}")));
@@ -187,38 +189,38 @@ class ResolvedEventBatchIT {
 
         client.awaitEvents(ws, first, 7);
         client.awaitEvents(ws, second, 7);
-        assertThat(client.changesSoFar(changes, ws, first)).as("issue 9: every event a change, in order")
+        assertThat(client.changesSoFar(ws, first)).as("issue 9: every event a change, in order")
                 .extracting(change -> change.traits().get("plan").asString())
                 .containsExactly("v1", "v2", "v3", "v4", "v5", "v6", "v7");
-        assertThat(client.changesSoFar(changes, ws, second))
+        assertThat(client.changesSoFar(ws, second))
                 .extracting(change -> change.computedTraits().get("last_plan").asString())
                 .containsExactly("v1", "v2", "v3", "v4", "v5", "v6", "v7");
-        assertThat(client.getJson("/v1/profiles/" + first, client.token(ws)).path("traits").path("plan").asString())
+        assertThat(body(api.get("/v1/profiles/" + first, client.token(ws)), 200).path("traits").path("plan").asString())
                 .isEqualTo("v7");
     }
 
     /** Sends the records to one partition in one batch while the listeners are paused: one poll. */
-    private void sendInOneChunk(List<String[]> records) {
-        ListenerPause.whilePaused(listeners, () -> client.sendInOneBatch(Topics.RESOLVED_EVENTS, 0, records));
+    private void sendInOneChunk(List<Map.Entry<String, String>> records) {
+        ListenerPause.whilePaused(listeners, () -> client.writer().sendAll(Topics.RESOLVED_EVENTS, 0, records));
     }
 
     private static EventResolved withContextTraits(EventResolved message, String traitsJson) {
-        message.event().context().set("traits", ProfileTestClient.object(traitsJson));
+        message.event().context().set("traits", ProfileEvents.object(traitsJson));
         return message;
     }
 
     private void createTrait(String token, String key, String definition) {
-        assertThat(client.post("/v1/computed-traits", token, "{\"key\":\"" + key + "\"," + definition
+        assertThat(api.post("/v1/computed-traits", token, "{\"key\":\"" + key + "\"," + definition
                 + ",\"event\":\"" + ORDER + "\"}").statusCode()).isEqualTo(201);
     }
 
     private void awaitReady(String ws, String... keys) {
         await().atMost(TIMEOUT).until(() -> List.of(keys).stream().allMatch(key -> "ready".equals(
-                client.getJson("/v1/computed-traits/" + key, client.token(ws)).path("status").asString())));
+                body(api.get("/v1/computed-traits/" + key, client.token(ws)), 200).path("status").asString())));
     }
 
     private JsonNode computed(String ws, String profileId, String key) {
-        return client.getJson("/v1/profiles/" + profileId, client.token(ws)).path("computedTraits").get(key);
+        return body(api.get("/v1/profiles/" + profileId, client.token(ws)), 200).path("computedTraits").get(key);
     }
 
     private long storedEvents(String ws, String messageId) {
@@ -233,10 +235,5 @@ class ResolvedEventBatchIT {
 
     private static String profile() {
         return "p-" + UUID.randomUUID();
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String name) {
-        return StreamSupport.stream(record.headers().headers(name).spliterator(), false).findFirst()
-                .map(h -> new String(h.value(), StandardCharsets.UTF_8)).orElse(null);
     }
 }

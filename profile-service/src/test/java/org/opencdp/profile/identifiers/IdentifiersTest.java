@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.Identifier;
-import org.opencdp.contracts.SegmentEvent;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent.EventType;
-import tools.jackson.databind.json.JsonMapper;
+import org.opencdp.contracts.SegmentEvent;
 import tools.jackson.databind.node.ObjectNode;
 
 class IdentifiersTest {
@@ -53,7 +53,7 @@ class IdentifiersTest {
 
     private static SegmentEvent event(EventType type, String userId, String anonymousId, String context, String traits) {
         return new SegmentEvent(type, "m1", userId, anonymousId, null, null, null, null, null, T, T, T, T,
-                (ObjectNode) JsonMapper.shared().readTree(context), null,
-                (ObjectNode) JsonMapper.shared().readTree(traits), null);
+                (ObjectNode) MessageCodec.mapper().readTree(context), null,
+                (ObjectNode) MessageCodec.mapper().readTree(traits), null);
     }
 }

@@ -2,10 +2,11 @@ package org.opencdp.profile.merge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.opencdp.profile.ProfileTestClient.TIMEOUT;
-import static org.opencdp.profile.ProfileTestClient.identify;
-import static org.opencdp.profile.ProfileTestClient.merge;
-import static org.opencdp.profile.ProfileTestClient.track;
+import static org.opencdp.profile.ProfileDriver.TIMEOUT;
+import static org.opencdp.profile.ProfileEvents.identify;
+import static org.opencdp.profile.ProfileEvents.merge;
+import static org.opencdp.profile.ProfileEvents.track;
+import static org.opencdp.testsupport.ApiClient.body;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,8 +23,10 @@ import org.opencdp.contracts.ProfilesMerged;
 import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.contracts.Topics;
 import org.opencdp.profile.ListenerPause;
+import org.opencdp.profile.ProfileDriver;
+import org.opencdp.profile.ProfileEvents;
 import org.opencdp.profile.ProfileServiceApplication;
-import org.opencdp.profile.ProfileTestClient;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
@@ -60,18 +63,17 @@ class ProfileMergesIT {
     @Autowired
     KafkaListenerEndpointRegistry listeners;
 
-    private ProfileTestClient client;
-    private TopicReader changes;
+    private ProfileDriver client;
+    private ApiClient api;
 
     @BeforeEach
     void connect() {
-        client = new ProfileTestClient(infrastructure, port);
-        changes = infrastructure.read(Topics.PROFILE_CHANGES);
+        client = new ProfileDriver(infrastructure, port);
+        api = client.api();
     }
 
     @AfterEach
     void disconnect() {
-        changes.close();
         client.close();
     }
 
@@ -81,15 +83,15 @@ class ProfileMergesIT {
         String merged = "m-" + UUID.randomUUID();
         String token = client.token(WS);
         String writer = infrastructure.token(WS, "profiles:write");
-        assertThat(client.post("/v1/computed-traits", writer,
+        assertThat(api.post("/v1/computed-traits", writer,
                 "{\"key\":\"orders\",\"aggregation\":\"count\",\"event\":\"Order Completed\"}").statusCode())
                 .isEqualTo(201);
         await().atMost(TIMEOUT).until(() -> "ready".equals(
-                client.getJson("/v1/computed-traits/orders", token).path("status").asString()));
+                body(api.get("/v1/computed-traits/orders", token), 200).path("status").asString()));
         client.send(identify(WS, survivor, "s1-" + survivor, T.plusSeconds(10), "{\"plan\":\"pro\",\"name\":\"Ada\"}"),
                 identify(WS, survivor, "s2-" + survivor, T, "{\"email\":\"ada@example.com\"}"),
                 track(WS, survivor, "s3-" + survivor, T.plusSeconds(2), "Order Completed", "{\"total\":10}"));
-        client.send(ProfileTestClient.resolved(WS, merged, ProfileTestClient.personEvent(EventType.identify,
+        client.send(ProfileEvents.resolved(WS, merged, ProfileEvents.personEvent(EventType.identify,
                         "m1-" + merged, "user-" + merged, null, T.plusSeconds(20), "{\"plan\":\"team\"}", null)),
                 identify(WS, merged, "m2-" + merged, T.minusSeconds(5), "{\"name\":\"Old name\",\"city\":\"Paris\"}"),
                 track(WS, merged, "m3-" + merged, T.plusSeconds(3), "Order Completed", "{\"total\":5}"),
@@ -99,43 +101,43 @@ class ProfileMergesIT {
         client.awaitEvents(WS, survivor, 3);
         client.awaitEvents(WS, merged, 4);
         client.awaitEvents("ws_bystander", merged, 1);
-        await().atMost(TIMEOUT).until(() -> client.getJson("/v1/profiles/" + merged, token)
+        await().atMost(TIMEOUT).until(() -> body(api.get("/v1/profiles/" + merged, token), 200)
                 .path("computedTraits").path("orders").asLong() == 2);
 
         ProfilesMerged message = merge(WS, survivor, merged);
-        client.sendMerge(message);
+        client.send(message);
 
-        await().atMost(TIMEOUT).until(() -> survivor.equals(client.getJson("/v1/profiles/" + merged, token)
+        await().atMost(TIMEOUT).until(() -> survivor.equals(body(api.get("/v1/profiles/" + merged, token), 200)
                 .path("id").asString()));
-        JsonNode viaMergedId = client.getJson("/v1/profiles/" + merged, token);
+        JsonNode viaMergedId = body(api.get("/v1/profiles/" + merged, token), 200);
         assertThat(viaMergedId.path("redirectedFrom").asString()).isEqualTo(merged);
         assertThat(viaMergedId.path("mergedFrom").toString()).isEqualTo("[\"" + merged + "\"]");
-        assertThat(viaMergedId.path("traits")).isEqualTo(ProfileTestClient.object(
+        assertThat(viaMergedId.path("traits")).isEqualTo(ProfileEvents.object(
                 "{\"city\":\"Paris\",\"email\":\"ada@example.com\",\"name\":\"Ada\",\"plan\":\"team\"}"));
         assertThat(viaMergedId.path("computedTraits").path("orders").asLong()).isEqualTo(3);
-        JsonNode viaSurvivor = client.getJson("/v1/profiles/" + survivor, token);
+        JsonNode viaSurvivor = body(api.get("/v1/profiles/" + survivor, token), 200);
         assertThat(viaSurvivor.path("redirectedFrom").isNull()).isTrue();
         assertThat(viaSurvivor.path("traits")).isEqualTo(viaMergedId.path("traits"));
 
-        JsonNode traits = client.getJson("/v1/profiles/" + merged + "/traits", token);
+        JsonNode traits = body(api.get("/v1/profiles/" + merged + "/traits", token), 200);
         assertThat(traits.path("profileId").asString()).isEqualTo(survivor);
         assertThat(traits.path("traits").path("plan").path("messageId").asString()).isEqualTo("m1-" + merged);
         assertThat(traits.path("traits").path("name").path("messageId").asString()).isEqualTo("s1-" + survivor);
-        JsonNode events = client.getJson("/v1/profiles/" + merged + "/events", token).path("items");
+        JsonNode events = body(api.get("/v1/profiles/" + merged + "/events", token), 200).path("items");
         assertThat(events).hasSize(7);
         assertThat(events.get(0).path("messageId").asString()).isEqualTo("m1-" + merged);
-        assertThat(client.getJson("/v1/profiles/lookup?type=user_id&value=user-" + merged, token)
+        assertThat(body(api.get("/v1/profiles/lookup?type=user_id&value=user-" + merged, token), 200)
                 .path("id").asString()).isEqualTo(survivor);
-        JsonNode bystander = client.getJson("/v1/profiles/" + merged, client.token("ws_bystander"));
+        JsonNode bystander = body(api.get("/v1/profiles/" + merged, client.token("ws_bystander")), 200);
         assertThat(bystander.path("id").asString()).isEqualTo(merged);
         assertThat(bystander.path("traits").path("plan").asString()).isEqualTo("free");
 
-        ProfileChanged survivorChange = awaitChange(survivor, c -> c.id().equals(changeOf(message, survivor)));
+        ProfileChanged survivorChange = changeOf(message, survivor);
         assertThat(survivorChange.traits()).containsOnlyKeys("city", "plan");
         assertThat(survivorChange.traits().get("plan").asString()).isEqualTo("team");
         assertThat(survivorChange.computedTraits()).containsOnlyKeys("orders");
         assertThat(survivorChange.computedTraits().get("orders").asLong()).isEqualTo(3);
-        ProfileChanged mergedChange = awaitChange(merged, c -> c.id().equals(changeOf(message, merged)));
+        ProfileChanged mergedChange = changeOf(message, merged);
         assertThat(mergedChange.traits()).containsOnlyKeys("city", "name", "plan");
         assertThat(mergedChange.traits().values()).allMatch(JsonNode::isNull);
         assertThat(mergedChange.computedTraits()).containsOnlyKeys("orders");
@@ -153,17 +155,17 @@ class ProfileMergesIT {
         ProfilesMerged message = merge(WS, survivor, merged);
         ProfilesMerged repeated = merge(WS, survivor, merged);
 
-        client.sendMerge(message);
-        client.sendMerge(message);
-        client.sendMerge(repeated);
+        client.send(message);
+        client.send(message);
+        client.send(repeated);
 
         await().atMost(TIMEOUT).until(() -> processedMerges(message, repeated) == 2);
-        List<ProfileChanged> published = client.changesSoFar(changes, WS, survivor);
+        List<ProfileChanged> published = client.changesSoFar(WS, survivor);
         assertThat(published).as("the identify, then the merge once").hasSize(2);
-        assertThat(published.get(1).id()).isEqualTo(changeOf(message, survivor));
+        assertThat(published.get(1).id()).isEqualTo(changeId(message, survivor));
         assertThat(jdbc.queryForObject("SELECT count(*) FROM inbox WHERE consumer = 'profile-merges' AND message_id = ?",
                 Long.class, message.id())).isEqualTo(1);
-        assertThat(client.getJson("/v1/profiles/" + survivor + "/events", client.token(WS)).path("items"))
+        assertThat(body(api.get("/v1/profiles/" + survivor + "/events", client.token(WS)), 200).path("items"))
                 .as("1 + 1 events, and the marker").hasSize(3);
     }
 
@@ -174,30 +176,30 @@ class ProfileMergesIT {
         String last = "c-" + UUID.randomUUID();
         String token = client.token(WS);
         // merged before any of its events arrive: its late events land on the survivor
-        client.sendMerge(merge(WS, second, first));
-        await().atMost(TIMEOUT).until(() -> client.get("/v1/profiles/" + second, token).statusCode() == 200);
+        client.send(merge(WS, second, first));
+        await().atMost(TIMEOUT).until(() -> api.get("/v1/profiles/" + second, token).statusCode() == 200);
         client.send(identify(WS, first, "late-" + first, T, "{\"plan\":\"pro\"}"));
         JsonNode events = client.awaitEvents(WS, second, 1);
         assertThat(events.get(0).path("messageId").asString()).isEqualTo("late-" + first);
 
         // the survivor merged in turn: the first id follows both redirects; a merge naming an old survivor lands on the new
-        client.sendMerge(merge(WS, last, second));
-        await().atMost(TIMEOUT).until(() -> last.equals(client.getJson("/v1/profiles/" + first, token)
+        client.send(merge(WS, last, second));
+        await().atMost(TIMEOUT).until(() -> last.equals(body(api.get("/v1/profiles/" + first, token), 200)
                 .path("id").asString()));
         String another = "d-" + UUID.randomUUID();
         client.send(identify(WS, another, "d1-" + another, T.plusSeconds(5), "{\"city\":\"Paris\"}"));
         client.awaitEvents(WS, another, 1);
-        client.sendMerge(merge(WS, second, another));
+        client.send(merge(WS, second, another));
 
-        await().atMost(TIMEOUT).until(() -> last.equals(client.getJson("/v1/profiles/" + another, token)
+        await().atMost(TIMEOUT).until(() -> last.equals(body(api.get("/v1/profiles/" + another, token), 200)
                 .path("id").asString()));
-        JsonNode profile = client.getJson("/v1/profiles/" + last, token);
+        JsonNode profile = body(api.get("/v1/profiles/" + last, token), 200);
         assertThat(profile.path("traits").path("plan").asString()).isEqualTo("pro");
         assertThat(profile.path("traits").path("city").asString()).isEqualTo("Paris");
         List<String> mergedFrom = new ArrayList<>();
         profile.path("mergedFrom").forEach(id -> mergedFrom.add(id.asString()));
         assertThat(mergedFrom).containsExactlyInAnyOrder(first, second, another);
-        assertThat(client.getJson("/v1/profiles/" + first + "/events", token).path("items")).hasSize(2);
+        assertThat(body(api.get("/v1/profiles/" + first + "/events", token), 200).path("items")).hasSize(2);
     }
 
     @Test
@@ -216,20 +218,20 @@ class ProfileMergesIT {
 
         // one poll, one chunk: the second merge needs the first one's effect
         ListenerPause.awaitAssigned(listeners, 3);
-        ListenerPause.whilePaused(listeners, () -> client.sendInOneBatch(Topics.MERGES, 0, List.of(
-                ProfileTestClient.record(secondIntoFirst), ProfileTestClient.record(secondIntoFirst),
-                ProfileTestClient.record(firstIntoThird))));
+        ListenerPause.whilePaused(listeners, () -> client.writer().sendAll(Topics.MERGES, 0, List.of(
+                ProfileEvents.record(secondIntoFirst), ProfileEvents.record(secondIntoFirst),
+                ProfileEvents.record(firstIntoThird))));
 
         String token = client.token(WS);
         await().atMost(TIMEOUT).until(() -> processedMerges(secondIntoFirst, firstIntoThird) == 2);
-        JsonNode viaSecond = client.getJson("/v1/profiles/" + second, token);
+        JsonNode viaSecond = body(api.get("/v1/profiles/" + second, token), 200);
         assertThat(viaSecond.path("id").asString()).as("issue 9: b → a → c").isEqualTo(third);
-        assertThat(viaSecond.path("traits")).isEqualTo(ProfileTestClient.object(
+        assertThat(viaSecond.path("traits")).isEqualTo(ProfileEvents.object(
                 "{\"city\":\"Paris\",\"plan\":\"team\"}"));
-        assertThat(client.getJson("/v1/profiles/" + third + "/events", token).path("items")).hasSize(3);
-        ProfileChanged intoFirst = awaitChange(first, c -> c.id().equals(changeOf(secondIntoFirst, first)));
+        assertThat(body(api.get("/v1/profiles/" + third + "/events", token), 200).path("items")).hasSize(3);
+        ProfileChanged intoFirst = changeOf(secondIntoFirst, first);
         assertThat(intoFirst.traits()).containsOnlyKeys("city");
-        ProfileChanged intoThird = awaitChange(third, c -> c.id().equals(changeOf(firstIntoThird, third)));
+        ProfileChanged intoThird = changeOf(firstIntoThird, third);
         assertThat(intoThird.traits()).containsOnlyKeys("city");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM inbox WHERE consumer = 'profile-merges' AND message_id = ?",
                 Long.class, secondIntoFirst.id())).isEqualTo(1);
@@ -240,13 +242,13 @@ class ProfileMergesIT {
         try (TopicReader deadLetters = infrastructure.read(Topics.deadLetters("profile"))) {
             ProfilesMerged empty = new ProfilesMerged(UUID.randomUUID(), WS, Instant.now(), "s-dead", List.of(), List.of(),
                     null, "user_id");
-            client.sendRaw(Topics.MERGES, empty.key(), MessageCodec.toJson(empty));
+            client.writer().send(Topics.MERGES, empty.key(), MessageCodec.toJson(empty));
 
             List<ConsumerRecord<String, String>> dead = deadLetters.await(r -> empty.key().equals(r.key()), 1, TIMEOUT);
 
             assertThat(dead).hasSize(1);
         }
-        assertThat(client.get("/v1/profiles/s-dead", client.token(WS)).statusCode()).isEqualTo(404);
+        assertThat(api.get("/v1/profiles/s-dead", client.token(WS)).statusCode()).isEqualTo(404);
     }
 
     private long processedMerges(ProfilesMerged... merges) {
@@ -259,16 +261,15 @@ class ProfileMergesIT {
         return processed;
     }
 
-    private ProfileChanged awaitChange(String profileId, java.util.function.Predicate<ProfileChanged> filter) {
-        String key = Topics.key(WS, profileId);
-        List<ProfileChanged> found = changes.await(r -> key.equals(r.key())
-                && filter.test(MessageCodec.read(r.value(), ProfileChanged.class)), 1, TIMEOUT).stream()
-                .map(r -> MessageCodec.read(r.value(), ProfileChanged.class)).toList();
+    /** The one ProfileChanged the merge published for the profile. */
+    private ProfileChanged changeOf(ProfilesMerged message, String profileId) {
+        UUID id = changeId(message, profileId);
+        List<ProfileChanged> found = client.awaitChanges(WS, profileId, c -> c.id().equals(id));
         assertThat(found).hasSize(1);
         return found.getFirst();
     }
 
-    private static UUID changeOf(ProfilesMerged message, String profileId) {
+    private static UUID changeId(ProfilesMerged message, String profileId) {
         return UUID.nameUUIDFromBytes(("profile-merged:" + message.id() + ":" + profileId)
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

@@ -2,10 +2,10 @@ package org.opencdp.profile.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.opencdp.profile.ProfileTestClient.TIMEOUT;
-import static org.opencdp.profile.ProfileTestClient.assertProblem;
-import static org.opencdp.profile.ProfileTestClient.json;
-import static org.opencdp.profile.ProfileTestClient.track;
+import static org.opencdp.profile.ProfileDriver.TIMEOUT;
+import static org.opencdp.profile.ProfileEvents.track;
+import static org.opencdp.testsupport.ApiClient.assertProblem;
+import static org.opencdp.testsupport.ApiClient.body;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.opencdp.profile.ProfileDriver;
 import org.opencdp.profile.ProfileServiceApplication;
-import org.opencdp.profile.ProfileTestClient;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
@@ -55,11 +56,13 @@ class RetentionIT {
     @Autowired
     PartitionMaintenance maintenance;
 
-    private ProfileTestClient client;
+    private ProfileDriver client;
+    private ApiClient api;
 
     @BeforeEach
     void connect() {
-        client = new ProfileTestClient(infrastructure, port);
+        client = new ProfileDriver(infrastructure, port);
+        api = client.api();
     }
 
     @AfterEach
@@ -139,19 +142,19 @@ class RetentionIT {
         String writer = infrastructure.token(shortWs, "profiles:write");
         String longWriter = infrastructure.token(longWs, "profiles:write");
         try {
-            JsonNode set = json(client.put("/v1/settings/retention", writer, "{\"retentionDays\":30}"), 200);
+            JsonNode set = body(api.put("/v1/settings/retention", writer, "{\"retentionDays\":30}"), 200);
             assertThat(set.path("retentionDays").asInt()).isEqualTo(30);
             assertThat(set.path("source").asString()).isEqualTo("workspace");
             assertThat(set.path("defaultRetentionDays").asInt()).isEqualTo(365);
-            json(client.put("/v1/settings/retention", longWriter, "{\"retentionDays\":730}"), 200);
-            JsonNode plain = client.getJson("/v1/settings/retention", client.token(plainWs));
+            body(api.put("/v1/settings/retention", longWriter, "{\"retentionDays\":730}"), 200);
+            JsonNode plain = body(api.get("/v1/settings/retention", client.token(plainWs)), 200);
             assertThat(plain.path("retentionDays").asInt()).isEqualTo(365);
             assertThat(plain.path("source").asString()).isEqualTo("default");
-            assertProblem(client.put("/v1/settings/retention", writer, "{\"retentionDays\":0}"), 400,
+            assertProblem(api.put("/v1/settings/retention", writer, "{\"retentionDays\":0}"), 400,
                     "validation_failed");
-            assertProblem(client.put("/v1/settings/retention", client.token(shortWs), "{\"retentionDays\":10}"), 403,
+            assertProblem(api.put("/v1/settings/retention", client.token(shortWs), "{\"retentionDays\":10}"), 403,
                     "missing_scope");
-            assertThat(client.getJson("/v1/settings/retention", client.token(shortWs)).path("retentionDays").asInt())
+            assertThat(body(api.get("/v1/settings/retention", client.token(shortWs)), 200).path("retentionDays").asInt())
                     .isEqualTo(30);
 
             String s = "s-" + UUID.randomUUID();
@@ -182,10 +185,10 @@ class RetentionIT {
             client.send(track(shortWs, s, "short-old", NOW.minus(Duration.ofDays(40)), "Viewed", "{}"));
             await().atMost(TIMEOUT).until(() -> messageIds(shortWs, s).contains("short-old"));
         } finally {
-            json(client.put("/v1/settings/retention", writer, "{\"retentionDays\":null}"), 200);
-            json(client.put("/v1/settings/retention", longWriter, "{}"), 200);
+            body(api.put("/v1/settings/retention", writer, "{\"retentionDays\":null}"), 200);
+            body(api.put("/v1/settings/retention", longWriter, "{}"), 200);
         }
-        assertThat(client.getJson("/v1/settings/retention", client.token(shortWs)).path("source").asString())
+        assertThat(body(api.get("/v1/settings/retention", client.token(shortWs)), 200).path("source").asString())
                 .isEqualTo("default");
     }
 

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.opencdp.contracts.SegmentEvent;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent.EventType;
+import org.opencdp.contracts.SegmentEvent;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 class TraitExtractorTest {
@@ -73,7 +73,7 @@ class TraitExtractorTest {
     }
 
     private static JsonNode json(String json) {
-        return JsonMapper.shared().readTree(json);
+        return MessageCodec.mapper().readTree(json);
     }
 
     private static SegmentEvent event(EventType type, String context, String traits) {

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.NullNode;
 
@@ -70,11 +70,11 @@ class TraitResolutionTest {
 
     @Test
     void shouldCompareObjectValuesIgnoringKeyOrder() {
-        JsonNode a = JsonMapper.shared().readTree("{\"city\":\"Paris\",\"zip\":\"75001\"}");
-        JsonNode b = JsonMapper.shared().readTree("{\"zip\":\"75001\",\"city\":\"Paris\"}");
+        JsonNode a = MessageCodec.mapper().readTree("{\"city\":\"Paris\",\"zip\":\"75001\"}");
+        JsonNode b = MessageCodec.mapper().readTree("{\"zip\":\"75001\",\"city\":\"Paris\"}");
 
         assertThat(TraitResolution.sameValue(a, b)).isTrue();
-        assertThat(TraitResolution.sameValue(a, JsonMapper.shared().readTree("{\"city\":\"Lyon\"}"))).isFalse();
+        assertThat(TraitResolution.sameValue(a, MessageCodec.mapper().readTree("{\"city\":\"Lyon\"}"))).isFalse();
     }
 
     /**

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.opencdp.contracts.MessageCodec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 class ConditionEvaluatorTest {
@@ -201,6 +201,6 @@ class ConditionEvaluatorTest {
     }
 
     private static JsonNode json(String json) {
-        return JsonMapper.shared().readTree(json);
+        return MessageCodec.mapper().readTree(json);
     }
 }

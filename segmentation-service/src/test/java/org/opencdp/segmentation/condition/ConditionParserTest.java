@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.kit.problem.InvalidField;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 class ConditionParserTest {
@@ -252,7 +252,7 @@ class ConditionParserTest {
     }
 
     private static JsonNode json(String json) {
-        return JsonMapper.shared().readTree(json);
+        return MessageCodec.mapper().readTree(json);
     }
 
     private static JsonNode text(String value) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.segmentation.condition.Condition;
 import org.opencdp.segmentation.condition.ConditionEvaluator;
@@ -18,7 +19,6 @@ import org.opencdp.segmentation.profile.ProfileKey;
 import org.opencdp.segmentation.profile.ProfileState;
 import org.opencdp.segmentation.segment.SegmentDefinition;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Issue 9: a chunk of profile changes folded in memory gives what applying them one at a time gives. */
 class ProfileChangeFoldTest {
@@ -128,7 +128,7 @@ class ProfileChangeFoldTest {
     }
 
     private static Condition condition(String json) {
-        return new ConditionParser().parse(JsonMapper.shared().readTree(json));
+        return new ConditionParser().parse(MessageCodec.mapper().readTree(json));
     }
 
     private static ProfileChanged change(String profileId, String traitsJson, Instant at) {
@@ -138,7 +138,7 @@ class ProfileChangeFoldTest {
     /** A trait map as ProfileChanged carries it: a JSON null stays a null node (it removes the trait). */
     private static Map<String, JsonNode> traits(String json) {
         Map<String, JsonNode> traits = new HashMap<>();
-        JsonMapper.shared().readTree(json).forEachEntry(traits::put);
+        MessageCodec.mapper().readTree(json).forEachEntry(traits::put);
         return traits;
     }
 }

@@ -2,46 +2,40 @@ package org.opencdp.segmentation.segment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.opencdp.segmentation.segment.SegmentationClient.TIMEOUT;
-import static org.opencdp.segmentation.segment.SegmentationClient.json;
-import static org.opencdp.segmentation.segment.SegmentationClient.memberships;
-import static org.opencdp.segmentation.segment.SegmentationClient.newWorkspace;
-import static org.opencdp.segmentation.segment.SegmentationClient.profileChanged;
+import static org.opencdp.segmentation.segment.SegmentationDriver.TIMEOUT;
+import static org.opencdp.segmentation.segment.SegmentationDriver.header;
+import static org.opencdp.segmentation.segment.SegmentationDriver.memberships;
+import static org.opencdp.segmentation.segment.SegmentationDriver.profileChanged;
+import static org.opencdp.testsupport.ApiClient.json;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Future;
-import java.util.function.Predicate;
-import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.MembershipChanged;
-import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.Topics;
 import org.opencdp.kit.kafka.KafkaConfiguration;
 import org.opencdp.segmentation.SegmentationServiceApplication;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
 import org.opencdp.testsupport.TopicReader;
+import org.opencdp.testsupport.TopicWriter;
+import org.opencdp.testsupport.Workspaces;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Issue 9: profile changes applied a chunk per transaction by the kit's batch consumer, on real
@@ -59,7 +53,7 @@ class ProfileChangeBatchIT {
     private static final String CONSUMER = "segmentation-profiles";
 
     private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
-    private final String ws = newWorkspace();
+    private final String ws = Workspaces.fresh();
 
     @LocalServerPort
     int port;
@@ -67,23 +61,24 @@ class ProfileChangeBatchIT {
     @Autowired
     MeterRegistry meters;
 
-    private SegmentationClient client;
+    private SegmentationDriver client;
+    private ApiClient api;
     private TopicReader topic;
-    private KafkaProducer<String, String> batchingProducer;
+    private TopicWriter batching;
 
     @BeforeEach
     void connect() {
-        client = new SegmentationClient(infrastructure, port);
+        client = new SegmentationDriver(infrastructure, ws, port);
+        api = client.api();
         topic = infrastructure.read(Topics.MEMBERSHIPS);
         // a long linger: records sent together leave in one batch per partition
-        batchingProducer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                infrastructure.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 200,
-                ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20), new StringSerializer(), new StringSerializer());
+        batching = infrastructure.writer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 200,
+                ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20));
     }
 
     @AfterEach
     void disconnect() {
-        batchingProducer.close(Duration.ofSeconds(5));
+        batching.close();
         topic.close();
         client.close();
     }
@@ -96,7 +91,7 @@ class ProfileChangeBatchIT {
         double duplicatesBefore = messages("duplicate");
 
         String entering = profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\"}");
-        sendTogether(List.of(record("p1", entering), record("p1", entering)));
+        batching.sendAllRecords(List.of(record("p1", entering), record("p1", entering)));
 
         await().atMost(TIMEOUT).until(() -> messages("applied") - appliedBefore + messages("duplicate")
                 - duplicatesBefore >= 2);
@@ -104,20 +99,20 @@ class ProfileChangeBatchIT {
         assertThat(messages("duplicate") - duplicatesBefore).isEqualTo(1);
         assertThat(chunks() - chunksBefore).as("both records in one chunk").isEqualTo(1);
         assertThat(transitions(pro, Duration.ofSeconds(2))).containsExactly("p1 entered v1");
-        assertThat(segmentsOf("p1")).containsExactly(pro);
+        assertThat(client.segmentsOf("p1")).containsExactly(pro);
     }
 
     @Test
     void shouldCountAChangeOnceWhenProfileServiceRepublishesItUnderANewMessageId() {
         String pro = readySegment("Pro", PRO);
 
-        sendTogether(List.of(
+        batching.sendAllRecords(List.of(
                 record("p1", profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\", \"age\": 30}")),
                 record("p1", profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\", \"age\": 30}"))));
 
-        topic.await(of(pro), 1, TIMEOUT);
+        topic.await(client.of(pro), 1, TIMEOUT);
         assertThat(transitions(pro, Duration.ofSeconds(2))).containsExactly("p1 entered v1");
-        assertThat(previewSize("{\"trait\": \"age\", \"op\": \"eq\", \"value\": 30}")).isEqualTo(1);
+        assertThat(client.previewSize("{\"trait\": \"age\", \"op\": \"eq\", \"value\": 30}")).isEqualTo(1);
     }
 
     @Test
@@ -127,7 +122,7 @@ class ProfileChangeBatchIT {
         String undecodable = "{\"id\": \"not json";
         String nul = profileChanged(nulId, ws, "p1", "{\"name\": \"a\\u0000b\"}");
         try (TopicReader deadLetters = infrastructure.read(Topics.deadLetters("segmentation"))) {
-            sendTogether(List.of(
+            batching.sendAllRecords(List.of(
                     record("p1", profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\"}")),
                     record("p1", undecodable),
                     record("p1", profileChanged(UUID.randomUUID(), ws, "p1", "{\"age\": 41}")),
@@ -144,10 +139,10 @@ class ProfileChangeBatchIT {
             });
             assertThat(header(dead.get(1), KafkaConfiguration.DLT_ERROR)).contains(nulId.toString());
 
-            topic.await(of(pro), 3, TIMEOUT);
+            topic.await(client.of(pro), 3, TIMEOUT);
             assertThat(transitions(pro, Duration.ofSeconds(2)))
                     .containsExactly("p1 entered v1", "p1 exited v2", "p1 entered v3");
-            assertThat(previewSize("{\"and\": [{\"trait\": \"age\", \"op\": \"eq\", \"value\": 41},"
+            assertThat(client.previewSize("{\"and\": [{\"trait\": \"age\", \"op\": \"eq\", \"value\": 41},"
                     + " {\"trait\": \"tier\", \"op\": \"eq\", \"value\": 2}, {\"trait\": \"name\", \"op\": \"not_exists\"}]}"))
                     .isEqualTo(1);
             assertThat(deadLetters.drain(r -> Topics.key(ws, "p1").equals(r.key()), Duration.ofSeconds(1))).hasSize(2);
@@ -164,77 +159,77 @@ class ProfileChangeBatchIT {
         }
         records.add(record("q", profileChanged(UUID.randomUUID(), ws, "q", "{\"plan\": \"free\"}")));
 
-        sendTogether(records);
+        batching.sendAllRecords(records);
 
-        topic.await(of(pro), 8, TIMEOUT);
+        topic.await(client.of(pro), 8, TIMEOUT);
         List<String> changes = transitions(pro, Duration.ofSeconds(2));
         assertThat(changes.stream().filter(c -> c.startsWith("p ")).toList()).containsExactly(
                 "p entered v1", "p exited v2", "p entered v3", "p exited v4", "p entered v5", "p exited v6");
         assertThat(changes.stream().filter(c -> c.startsWith("q ")).toList())
                 .containsExactly("q entered v1", "q exited v2");
-        assertThat(segmentsOf("p")).isEmpty();
-        assertThat(segmentsOf("q")).isEmpty();
-        assertThat(previewSize(PRO)).isZero();
+        assertThat(client.segmentsOf("p")).isEmpty();
+        assertThat(client.segmentsOf("q")).isEmpty();
+        assertThat(client.previewSize(PRO)).isZero();
     }
 
     @Test
     void shouldEvaluateChangesAgainstTheNewConditionWhenASegmentIsRedefined() {
         String segment = readySegment("Plan", PRO);
-        client.changeProfile(ws, "p1", "{\"plan\": \"pro\"}");
-        topic.await(of(segment), 1, TIMEOUT);
+        client.changeProfile("p1", "{\"plan\": \"pro\"}");
+        topic.await(client.of(segment), 1, TIMEOUT);
 
         String free = "{\"trait\": \"plan\", \"op\": \"eq\", \"value\": \"free\"}";
-        var put = client.put("/v1/segments/" + segment, client.writer(ws), "{\"name\": \"Plan\", \"condition\": " + free + "}");
+        var put = api.put("/v1/segments/" + segment, client.writeToken(), "{\"name\": \"Plan\", \"condition\": " + free + "}");
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-        client.awaitReady(ws, segment);
-        client.changeProfile(ws, "p1", "{\"plan\": \"free\"}");
+        client.awaitReady(segment);
+        client.changeProfile("p1", "{\"plan\": \"free\"}");
 
-        topic.await(of(segment), 3, TIMEOUT);
+        topic.await(client.of(segment), 3, TIMEOUT);
         assertThat(transitions(segment, Duration.ofSeconds(1)))
                 .containsExactly("p1 entered v1", "p1 exited v2", "p1 entered v3");
-        assertThat(segmentsOf("p1")).containsExactly(segment);
+        assertThat(client.segmentsOf("p1")).containsExactly(segment);
     }
 
     @Test
     void shouldKeepApplyingChangesWhenASegmentIsDeleted() {
         String kept = readySegment("Aged", "{\"trait\": \"age\", \"op\": \"exists\"}");
         String deleted = readySegment("Pro", PRO);
-        client.changeProfile(ws, "p1", "{\"plan\": \"pro\"}");
-        topic.await(of(deleted), 1, TIMEOUT);
+        client.changeProfile("p1", "{\"plan\": \"pro\"}");
+        topic.await(client.of(deleted), 1, TIMEOUT);
 
-        assertThat(client.delete("/v1/segments/" + deleted, client.writer(ws)).statusCode()).isEqualTo(204);
-        client.changeProfile(ws, "p1", "{\"plan\": \"pro\", \"tier\": 1}");
-        client.changeProfile(ws, "p1", "{\"age\": 30}");
+        assertThat(api.delete("/v1/segments/" + deleted, client.writeToken()).statusCode()).isEqualTo(204);
+        client.changeProfile("p1", "{\"plan\": \"pro\", \"tier\": 1}");
+        client.changeProfile("p1", "{\"age\": 30}");
 
-        topic.await(of(kept), 1, TIMEOUT);
+        topic.await(client.of(kept), 1, TIMEOUT);
         assertThat(transitions(kept, Duration.ZERO)).containsExactly("p1 entered v1");
         assertThat(transitions(deleted, Duration.ofSeconds(1))).containsExactly("p1 entered v1", "p1 exited v2");
-        assertThat(segmentsOf("p1")).containsExactly(kept);
+        assertThat(client.segmentsOf("p1")).containsExactly(kept);
         try (TopicReader deadLetters = infrastructure.read(Topics.deadLetters("segmentation"))) {
-            assertThat(deadLetters.drain(inWorkspace(), Duration.ofSeconds(1))).isEmpty();
+            assertThat(deadLetters.drain(client.inWorkspace(), Duration.ofSeconds(1))).isEmpty();
         }
     }
 
     @Test
     void shouldStoreTraitsNoSegmentReadsSoThatALaterSegmentFindsThem() {
         String pro = readySegment("Pro", PRO);
-        client.changeProfile(ws, "p1", "{\"plan\": \"pro\"}");
-        topic.await(of(pro), 1, TIMEOUT);
-        client.changeProfile(ws, "p1", "{\"email\": \"ada@example.com\"}");
-        client.changeProfile(ws, "p1", "{\"country\": \"FR\"}");
-        await().atMost(TIMEOUT).until(() -> previewSize("{\"trait\": \"country\", \"op\": \"eq\", \"value\": \"FR\"}") == 1);
+        client.changeProfile("p1", "{\"plan\": \"pro\"}");
+        topic.await(client.of(pro), 1, TIMEOUT);
+        client.changeProfile("p1", "{\"email\": \"ada@example.com\"}");
+        client.changeProfile("p1", "{\"country\": \"FR\"}");
+        await().atMost(TIMEOUT).until(() -> client.previewSize("{\"trait\": \"country\", \"op\": \"eq\", \"value\": \"FR\"}") == 1);
 
         String emails = readySegment("Emails", "{\"trait\": \"email\", \"op\": \"ends_with\", \"value\": \"@example.com\"}");
 
-        assertThat(memberships(topic.await(of(emails), 1, TIMEOUT))).extracting(MembershipChanged::profileId)
+        assertThat(memberships(topic.await(client.of(emails), 1, TIMEOUT))).extracting(MembershipChanged::profileId)
                 .containsExactly("p1");
         assertThat(transitions(pro, Duration.ofSeconds(1))).containsExactly("p1 entered v1");
-        assertThat(segmentsOf("p1")).containsExactlyInAnyOrder(pro, emails);
+        assertThat(client.segmentsOf("p1")).containsExactlyInAnyOrder(pro, emails);
     }
 
     private String readySegment(String name, String condition) {
-        String id = client.createSegment(ws, name, condition);
-        client.awaitReady(ws, id);
+        String id = client.createSegment(name, condition);
+        client.awaitReady(id);
         return id;
     }
 
@@ -242,33 +237,10 @@ class ProfileChangeBatchIT {
         return new ProducerRecord<>(Topics.PROFILE_CHANGES, Topics.key(ws, profileId), value);
     }
 
-    /** Sends the records in one producer batch per partition and waits for the broker's acknowledgement. */
-    private void sendTogether(List<ProducerRecord<String, String>> records) {
-        List<Future<RecordMetadata>> sent = records.stream().map(batchingProducer::send).toList();
-        batchingProducer.flush();
-        sent.forEach(future -> {
-            try {
-                future.get();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
     /** "profile transition vN" for each MembershipChanged of the segment read so far (after a quiet period). */
     private List<String> transitions(String segmentId, Duration quietPeriod) {
-        return memberships(topic.drain(of(segmentId), quietPeriod)).stream()
+        return memberships(topic.drain(client.of(segmentId), quietPeriod)).stream()
                 .map(m -> m.profileId() + " " + m.transition() + " v" + m.version()).toList();
-    }
-
-    private List<String> segmentsOf(String profileId) {
-        JsonNode profile = json(client.get("/v1/profiles/" + profileId + "/segments", client.reader(ws)).body());
-        return profile.path("segments").valueStream().map(s -> s.path("segmentId").asString()).toList();
-    }
-
-    private long previewSize(String condition) {
-        return json(client.post("/v1/segments/preview", client.reader(ws), "{\"condition\": " + condition + "}").body())
-                .path("size").asLong();
     }
 
     private double messages(String outcome) {
@@ -279,18 +251,5 @@ class ProfileChangeBatchIT {
     private double chunks() {
         Timer timer = meters.find("cdp.consumer.chunk").tag("consumer", CONSUMER).timer();
         return timer == null ? 0 : timer.count();
-    }
-
-    private Predicate<ConsumerRecord<String, String>> inWorkspace() {
-        return r -> r.key() != null && r.key().startsWith(ws + ":");
-    }
-
-    private Predicate<ConsumerRecord<String, String>> of(String segmentId) {
-        return inWorkspace().and(r -> MessageCodec.read(r.value(), MembershipChanged.class).segmentId().equals(segmentId));
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String name) {
-        return StreamSupport.stream(record.headers().headers(name).spliterator(), false).findFirst()
-                .map(h -> new String(h.value(), StandardCharsets.UTF_8)).orElse(null);
     }
 }

@@ -1,21 +1,24 @@
 package org.opencdp.consent;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.opencdp.consent.ConsentTestClient.assertInvalidField;
-import static org.opencdp.consent.ConsentTestClient.assertProblem;
-import static org.opencdp.consent.ConsentTestClient.body;
+import static org.opencdp.testsupport.ApiClient.assertInvalidField;
+import static org.opencdp.testsupport.ApiClient.assertProblem;
+import static org.opencdp.testsupport.ApiClient.body;
 
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.opencdp.kit.security.Scopes;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
+import org.opencdp.testsupport.Workspaces;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -27,8 +30,8 @@ import tools.jackson.databind.JsonNode;
 class ConsentDecisionsIT {
 
     private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
-    private final String workspace = "ws_" + UUID.randomUUID().toString().substring(0, 8);
-    private ConsentTestClient client;
+    private final String workspace = Workspaces.fresh();
+    private ApiClient client;
     private String writer;
     private String reader;
 
@@ -37,18 +40,13 @@ class ConsentDecisionsIT {
 
     @BeforeEach
     void setUp() {
-        client = new ConsentTestClient(infrastructure, port);
-        writer = infrastructure.token(workspace, "consent:write");
-        reader = infrastructure.token(workspace, "consent:read");
-    }
-
-    @AfterEach
-    void tearDown() {
-        client.close();
+        client = ApiClient.onPort(port);
+        writer = infrastructure.token(workspace, Scopes.CONSENT_WRITE);
+        reader = infrastructure.token(workspace, Scopes.CONSENT_READ);
     }
 
     @Test
-    void shouldAllowOnlyProfilesThatGrantedEveryPurposeAndDenyUnknownOnes() throws Exception {
+    void shouldAllowOnlyProfilesThatGrantedEveryPurposeAndDenyUnknownOnes() {
         putConsent("p1", "{\"marketing\": \"granted\", \"analytics\": \"denied\"}");
         putConsent("p2", "{\"marketing\": \"granted\"}");
         putConsent("p3", "{\"marketing\": \"denied\"}");
@@ -68,7 +66,7 @@ class ConsentDecisionsIT {
     }
 
     @Test
-    void shouldApplyThePurposesDefaultForTheJurisdictionWhenNoStatementExists() throws Exception {
+    void shouldApplyThePurposesDefaultForTheJurisdictionWhenNoStatementExists() {
         JsonNode purposes = body(client.put("/v1/purposes", writer, """
                 {"purposes": [
                   {"key": "analytics", "name": "Analytics", "description": "Product analytics",
@@ -98,7 +96,7 @@ class ConsentDecisionsIT {
     }
 
     @Test
-    void shouldStoreEveryDecisionSoItCanBeAudited() throws Exception {
+    void shouldStoreEveryDecisionSoItCanBeAudited() {
         putConsent("p_audit", "{\"marketing\": \"granted\"}");
         JsonNode made = decide("{\"purposes\": [\"marketing\", \"analytics\"], \"profileIds\": [\"p_audit\", \"p_ghost\"], \"jurisdiction\": \"eu\"}")
                 .path("decisions");
@@ -122,16 +120,16 @@ class ConsentDecisionsIT {
         assertThat(ghost.path("decision").asString()).isEqualTo("deny");
         assertThat(ghost.path("profileKnown").asBoolean(true)).isFalse();
 
-        String otherWorkspace = infrastructure.token("ws_other_" + UUID.randomUUID(), "consent:read");
+        String otherWorkspace = infrastructure.token(Workspaces.fresh(), Scopes.CONSENT_READ);
         assertProblem(client.get("/v1/consent/decisions/" + allowId, otherWorkspace), 404, "decision_not_found");
         assertProblem(client.get("/v1/consent/decisions/" + UUID.randomUUID(), reader), 404, "decision_not_found");
         assertProblem(client.get("/v1/consent/decisions/not-a-uuid", reader), 404, "decision_not_found");
     }
 
     @Test
-    void shouldDenyAnotherWorkspacesProfiles() throws Exception {
+    void shouldDenyAnotherWorkspacesProfiles() {
         putConsent("p_shared_id", "{\"marketing\": \"granted\"}");
-        String otherWorkspace = infrastructure.token("ws_other_" + UUID.randomUUID(), "consent:read consent:write");
+        String otherWorkspace = infrastructure.token(Workspaces.fresh(), Scopes.CONSENT_READ + " " + Scopes.CONSENT_WRITE);
         body(client.put("/v1/purposes", otherWorkspace, """
                 {"purposes": [{"key": "marketing", "name": "Marketing", "defaults": {"*": true}}]}"""), 200);
 
@@ -143,9 +141,9 @@ class ConsentDecisionsIT {
     }
 
     @Test
-    void shouldRefuseInvalidDecisionAndPurposeRequests() throws Exception {
+    void shouldRefuseInvalidDecisionAndPurposeRequests() {
         String tooMany = IntStream.rangeClosed(0, 1000).mapToObj(i -> "\"p" + i + "\"")
-                .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+                .collect(Collectors.joining(",", "[", "]"));
 
         assertInvalidField(client.post("/v1/consent/decisions", reader,
                 "{\"purposes\": [], \"profileIds\": [\"p1\"]}"), "/purposes");
@@ -168,7 +166,7 @@ class ConsentDecisionsIT {
                 400, "malformed_body");
         assertThat(body(client.get("/v1/purposes", reader), 200).path("purposes")).isEmpty();
 
-        String unrelated = infrastructure.token(workspace, "profiles:read");
+        String unrelated = infrastructure.token(workspace, Scopes.PROFILES_READ);
         String ask = "{\"purposes\": [\"marketing\"], \"profileIds\": [\"p1\"]}";
         assertProblem(client.post("/v1/consent/decisions", null, ask), 401, "missing_token");
         assertProblem(client.post("/v1/consent/decisions", unrelated, ask), 403, "missing_scope");
@@ -178,10 +176,10 @@ class ConsentDecisionsIT {
     }
 
     @Test
-    void shouldDecideForAThousandProfilesInOneRequest() throws Exception {
+    void shouldDecideForAThousandProfilesInOneRequest() {
         putConsent("p_bulk_7", "{\"marketing\": \"granted\"}");
         String profiles = IntStream.range(0, 1000).mapToObj(i -> "\"p_bulk_" + i + "\"")
-                .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+                .collect(Collectors.joining(",", "[", "]"));
 
         JsonNode decisions = decide("{\"purposes\": [\"marketing\"], \"profileIds\": " + profiles + "}").path("decisions");
 
@@ -192,12 +190,12 @@ class ConsentDecisionsIT {
         assertThat(decisions.get(7).path("decision").asString()).isEqualTo("allow");
     }
 
-    private void putConsent(String profileId, String purposes) throws Exception {
+    private void putConsent(String profileId, String purposes) {
         body(client.put("/v1/consent", writer,
                 "{\"profileId\": \"" + profileId + "\", \"purposes\": " + purposes + "}"), 200);
     }
 
-    private JsonNode decide(String request) throws Exception {
+    private JsonNode decide(String request) {
         return body(client.post("/v1/consent/decisions", reader, request), 200);
     }
 

@@ -2,16 +2,18 @@ package org.opencdp.consent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.opencdp.consent.ConsentTestClient.assertInvalidField;
-import static org.opencdp.consent.ConsentTestClient.assertProblem;
-import static org.opencdp.consent.ConsentTestClient.body;
-import static org.opencdp.consent.ConsentTestClient.resolvedEvent;
+import static org.opencdp.consent.TestMessages.header;
+import static org.opencdp.consent.TestMessages.keyOf;
+import static org.opencdp.consent.TestMessages.resolvedEvent;
+import static org.opencdp.testsupport.ApiClient.assertInvalidField;
+import static org.opencdp.testsupport.ApiClient.assertProblem;
+import static org.opencdp.testsupport.ApiClient.body;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,10 +22,14 @@ import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.Topics;
 import org.opencdp.kit.kafka.KafkaConfiguration;
+import org.opencdp.kit.security.Scopes;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
 import org.opencdp.testsupport.TopicReader;
+import org.opencdp.testsupport.TopicWriter;
+import org.opencdp.testsupport.Workspaces;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -42,9 +48,10 @@ class ConsentRecordingIT {
     private static final Instant T3 = Instant.parse("2025-03-03T10:00:00Z");
 
     private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
-    private final String workspace = "ws_" + UUID.randomUUID().toString().substring(0, 8);
-    private ConsentTestClient client;
-    private String writer;
+    private final String workspace = Workspaces.fresh();
+    private final String writer = infrastructure.token(workspace, Scopes.CONSENT_WRITE + " " + Scopes.CONSENT_READ);
+    private ApiClient client;
+    private TopicWriter topics;
 
     @LocalServerPort
     int port;
@@ -54,21 +61,21 @@ class ConsentRecordingIT {
 
     @BeforeEach
     void setUp() {
-        client = new ConsentTestClient(infrastructure, port);
-        writer = infrastructure.token(workspace, "consent:write consent:read");
+        client = ApiClient.onPort(port);
+        topics = infrastructure.writer();
     }
 
     @AfterEach
     void tearDown() {
-        client.close();
+        topics.close();
     }
 
     @Test
-    void shouldRecordConsentFromAnEventsCategoryPreferencesAndPublishTheWholeState() throws Exception {
+    void shouldRecordConsentFromAnEventsCategoryPreferencesAndPublishTheWholeState() {
         EventResolved event = resolvedEvent(workspace, "p_event", "u_event", "a_event", T1,
                 Map.of("marketing", true, "analytics", false, "Not A Key", true, "ads", "yes"));
 
-        client.produce(event);
+        topics.send(event);
 
         JsonNode consent = awaitConsent("p_event", state -> state.path("purposes").size() == 2);
         assertThat(consent.path("purposes").path("marketing").path("granted").asBoolean()).isTrue();
@@ -81,7 +88,7 @@ class ConsentRecordingIT {
             assertThat(entry.path("source").asString()).isEqualTo("event:src_web");
         });
         try (TopicReader reader = infrastructure.read(Topics.CONSENT_CHANGES)) {
-            var changes = reader.await(key(workspace, "p_event"), 1, TIMEOUT);
+            var changes = reader.await(keyOf(workspace, "p_event"), 1, TIMEOUT);
             assertThat(changes).hasSize(1);
             ConsentChanged changed = MessageCodec.read(changes.getFirst().value(), ConsentChanged.class);
             assertThat(changed.workspaceId()).isEqualTo(workspace);
@@ -92,7 +99,7 @@ class ConsentRecordingIT {
     }
 
     @Test
-    void shouldRecordConsentPutByProfileIdAndByIdentifierLearnedFromEvents() throws Exception {
+    void shouldRecordConsentPutByProfileIdAndByIdentifierLearnedFromEvents() {
         JsonNode byProfile = body(client.put("/v1/consent", writer, """
                 {"profileId": "p_api", "purposes": {"marketing": "granted", "analytics": "denied"},
                  "source": "preference-center", "legalBasis": "consent", "jurisdiction": "eu",
@@ -106,7 +113,7 @@ class ConsentRecordingIT {
         assertThat(byProfile.path("history")).hasSize(2);
         assertThat(body(client.get("/v1/profiles/p_api/consent", writer), 200)).isEqualTo(byProfile);
 
-        client.produce(resolvedEvent(workspace, "p_known", "u_known", "a_known", T1, null));
+        topics.send(resolvedEvent(workspace, "p_known", "u_known", "a_known", T1, null));
         await().atMost(TIMEOUT).until(() -> client.get("/v1/profiles/p_known/consent", writer).statusCode() == 200);
         JsonNode byUserId = body(client.put("/v1/consent", writer, """
                 {"identifier": {"type": "user_id", "value": "u_known"}, "purposes": {"email": "granted"}}"""), 200);
@@ -121,23 +128,23 @@ class ConsentRecordingIT {
                 .isEqualTo("legitimate_interest");
         assertThat(byAnonymousId.path("purposes").propertyNames()).containsExactlyInAnyOrder("email", "sms");
         try (TopicReader reader = infrastructure.read(Topics.CONSENT_CHANGES)) {
-            var changes = reader.await(key(workspace, "p_known"), 2, TIMEOUT);
+            var changes = reader.await(keyOf(workspace, "p_known"), 2, TIMEOUT);
             assertThat(changes).hasSize(2);
             assertThat(MessageCodec.read(changes.get(1).value(), ConsentChanged.class).purposes())
                     .isEqualTo(Map.of("email", true, "sms", false));
-            assertThat(reader.await(key(workspace, "p_api"), 1, TIMEOUT)).hasSize(1);
+            assertThat(reader.await(keyOf(workspace, "p_api"), 1, TIMEOUT)).hasSize(1);
         }
     }
 
     @Test
-    void shouldKeepTheNewerStatementWhenAnOlderOneArrivesLater() throws Exception {
+    void shouldKeepTheNewerStatementWhenAnOlderOneArrivesLater() {
         body(client.put("/v1/consent", writer, """
                 {"profileId": "p_order", "purposes": {"marketing": "granted"}, "occurredAt": "2025-03-02T10:00:00Z"}"""), 200);
 
         JsonNode afterOlderPut = body(client.put("/v1/consent", writer, """
                 {"profileId": "p_order", "purposes": {"marketing": "denied"}, "source": "late-import",
                  "occurredAt": "2025-03-01T10:00:00Z"}"""), 200);
-        client.produce(resolvedEvent(workspace, "p_order", "u_order", null, T1.minusSeconds(60),
+        topics.send(resolvedEvent(workspace, "p_order", "u_order", null, T1.minusSeconds(60),
                 Map.of("marketing", false)));
 
         assertThat(afterOlderPut.path("purposes").path("marketing").path("granted").asBoolean()).isTrue();
@@ -150,26 +157,26 @@ class ConsentRecordingIT {
         body(client.put("/v1/consent", writer, """
                 {"profileId": "p_order", "purposes": {"marketing": "denied"}, "occurredAt": "2025-03-03T10:00:00Z"}"""), 200);
         try (TopicReader reader = infrastructure.read(Topics.CONSENT_CHANGES)) {
-            var changes = reader.await(key(workspace, "p_order"), 2, TIMEOUT);
+            var changes = reader.await(keyOf(workspace, "p_order"), 2, TIMEOUT);
             assertThat(changes).hasSize(2);
             assertThat(changes.stream().map(r -> MessageCodec.read(r.value(), ConsentChanged.class).purposes()))
                     .containsExactly(Map.of("marketing", true), Map.of("marketing", false));
-            assertThat(reader.drain(key(workspace, "p_order"), Duration.ofSeconds(1))).hasSize(2);
+            assertThat(reader.drain(keyOf(workspace, "p_order"), Duration.ofSeconds(1))).hasSize(2);
         }
         JsonNode latest = body(client.get("/v1/profiles/p_order/consent", writer), 200);
         assertThat(Instant.parse(latest.path("purposes").path("marketing").path("occurredAt").asString())).isEqualTo(T3);
     }
 
     @Test
-    void shouldChangeNothingWhenAnEventIsDeliveredAgain() throws Exception {
+    void shouldChangeNothingWhenAnEventIsDeliveredAgain() {
         EventResolved first = resolvedEvent(workspace, "p_dup", "u_dup", "a_dup", T1,
                 Map.of("marketing", true, "analytics", false));
         EventResolved later = resolvedEvent(workspace, "p_dup", "u_dup", "a_dup", T2,
                 Map.of("marketing", true, "email", true));
 
-        client.produce(first);
-        client.produce(first);
-        client.produce(later);
+        topics.send(first);
+        topics.send(first);
+        topics.send(later);
 
         // the later event is behind the duplicate on the same partition: once it shows, both were consumed
         JsonNode consent = awaitConsent("p_dup", state -> state.path("purposes").has("email"));
@@ -179,8 +186,8 @@ class ConsentRecordingIT {
         assertThat(count("SELECT count(*) FROM consent_records WHERE workspace_id = ?")).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM subject_identifiers WHERE workspace_id = ?")).isEqualTo(2);
         try (TopicReader reader = infrastructure.read(Topics.CONSENT_CHANGES)) {
-            reader.await(key(workspace, "p_dup"), 2, TIMEOUT);
-            var changes = reader.drain(key(workspace, "p_dup"), Duration.ofSeconds(1));
+            reader.await(keyOf(workspace, "p_dup"), 2, TIMEOUT);
+            var changes = reader.drain(keyOf(workspace, "p_dup"), Duration.ofSeconds(1));
             assertThat(changes).hasSize(2);
             assertThat(MessageCodec.read(changes.get(1).value(), ConsentChanged.class).purposes())
                     .isEqualTo(Map.of("marketing", true, "analytics", false, "email", true));
@@ -188,13 +195,13 @@ class ConsentRecordingIT {
     }
 
     @Test
-    void shouldDeadLetterAResolvedEventWithoutProfileAndKeepConsumingThePartition() throws Exception {
+    void shouldDeadLetterAResolvedEventWithoutProfileAndKeepConsumingThePartition() {
         String key = Topics.key(workspace, "p_after");
         String withoutProfile = "{\"id\": \"" + UUID.randomUUID() + "\", \"workspaceId\": \"" + workspace
                 + "\", \"occurredAt\": \"2025-03-01T10:00:00Z\"}";
 
-        client.produceRaw(Topics.RESOLVED_EVENTS, key, withoutProfile);
-        client.produce(resolvedEvent(workspace, "p_after", "u_after", null, T1, Map.of("marketing", true)));
+        topics.send(Topics.RESOLVED_EVENTS, key, withoutProfile);
+        topics.send(resolvedEvent(workspace, "p_after", "u_after", null, T1, Map.of("marketing", true)));
 
         try (TopicReader deadLetters = infrastructure.read(Topics.deadLetters("consent"))) {
             var records = deadLetters.await(record -> key.equals(record.key()), 1, TIMEOUT);
@@ -207,7 +214,7 @@ class ConsentRecordingIT {
     }
 
     @Test
-    void shouldRefuseInvalidConsentRequestsAndChangeNothing() throws Exception {
+    void shouldRefuseInvalidConsentRequestsAndChangeNothing() {
         body(client.put("/v1/consent", writer, """
                 {"profileId": "p_bad", "purposes": {"marketing": "granted"}}"""), 200);
 
@@ -237,10 +244,10 @@ class ConsentRecordingIT {
     }
 
     @Test
-    void shouldAnswerNotFoundForUnknownSubjectsAndOtherWorkspaces() throws Exception {
-        client.produce(resolvedEvent(workspace, "p_mine", "u_mine", null, T1, Map.of("marketing", true)));
+    void shouldAnswerNotFoundForUnknownSubjectsAndOtherWorkspaces() {
+        topics.send(resolvedEvent(workspace, "p_mine", "u_mine", null, T1, Map.of("marketing", true)));
         awaitConsent("p_mine", state -> state.path("purposes").has("marketing"));
-        String otherWorkspace = infrastructure.token("ws_other_" + UUID.randomUUID(), "consent:write consent:read");
+        String otherWorkspace = infrastructure.token(Workspaces.fresh(), Scopes.CONSENT_WRITE + " " + Scopes.CONSENT_READ);
 
         assertProblem(client.get("/v1/profiles/p_never_seen/consent", writer), 404, "profile_not_found");
         assertProblem(client.put("/v1/consent", writer, """
@@ -255,9 +262,9 @@ class ConsentRecordingIT {
     }
 
     @Test
-    void shouldRequireATokenWithTheConsentScopes() throws Exception {
-        String reader = infrastructure.token(workspace, "consent:read");
-        String unrelated = infrastructure.token(workspace, "profiles:read");
+    void shouldRequireATokenWithTheConsentScopes() {
+        String reader = infrastructure.token(workspace, Scopes.CONSENT_READ);
+        String unrelated = infrastructure.token(workspace, Scopes.PROFILES_READ);
         String put = "{\"profileId\": \"p_scope\", \"purposes\": {\"marketing\": \"granted\"}}";
 
         assertProblem(client.put("/v1/consent", null, put), 401, "missing_token");
@@ -267,21 +274,11 @@ class ConsentRecordingIT {
         assertProblem(client.get("/v1/profiles/p_scope/consent", reader), 404, "profile_not_found");
     }
 
-    private JsonNode awaitConsent(String profileId, java.util.function.Predicate<JsonNode> condition) {
+    private JsonNode awaitConsent(String profileId, Predicate<JsonNode> condition) {
         return await().atMost(TIMEOUT).until(() -> {
             var response = client.get("/v1/profiles/" + profileId + "/consent", writer);
-            return response.statusCode() == 200 ? ConsentTestClient.JSON.readTree(response.body()) : null;
+            return response.statusCode() == 200 ? ApiClient.json(response) : null;
         }, state -> state != null && condition.test(state));
-    }
-
-    private static java.util.function.Predicate<ConsumerRecord<String, String>> key(String workspaceId, String profileId) {
-        String key = Topics.key(workspaceId, profileId);
-        return record -> key.equals(record.key());
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private long count(String sql) {

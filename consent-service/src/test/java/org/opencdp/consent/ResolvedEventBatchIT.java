@@ -2,9 +2,9 @@ package org.opencdp.consent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.opencdp.consent.ConsentTestClient.resolvedEvent;
+import static org.opencdp.consent.TestMessages.header;
+import static org.opencdp.consent.TestMessages.resolvedEvent;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,6 +26,8 @@ import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
 import org.opencdp.testsupport.TopicReader;
+import org.opencdp.testsupport.TopicWriter;
+import org.opencdp.testsupport.Workspaces;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -49,8 +51,8 @@ class ResolvedEventBatchIT {
     private static final Instant BASE = Instant.parse("2025-03-01T00:00:00Z");
 
     private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
-    private final String workspace = "ws_" + UUID.randomUUID().toString().substring(0, 8);
-    private ConsentTestClient client;
+    private final String workspace = Workspaces.fresh();
+    private TopicWriter topics;
 
     @Autowired
     KafkaListenerEndpointRegistry listeners;
@@ -63,7 +65,7 @@ class ResolvedEventBatchIT {
 
     @BeforeEach
     void setUp() {
-        client = new ConsentTestClient(infrastructure, 0);
+        topics = infrastructure.writer();
         listeners.getListenerContainers().forEach(container -> ContainerTestUtils.waitForAssignment(container,
                 kit.kafka().partitions()));
     }
@@ -71,7 +73,7 @@ class ResolvedEventBatchIT {
     @AfterEach
     void tearDown() {
         listeners.getListenerContainers().forEach(MessageListenerContainer::resume);
-        client.close();
+        topics.close();
     }
 
     @Test
@@ -224,7 +226,7 @@ class ResolvedEventBatchIT {
         listeners.getListenerContainers().forEach(MessageListenerContainer::pause);
         await().atMost(TIMEOUT).until(() -> listeners.getListenerContainers().stream()
                 .allMatch(MessageListenerContainer::isContainerPaused));
-        client.produceAll(Topics.RESOLVED_EVENTS, 0, records);
+        topics.sendAll(Topics.RESOLVED_EVENTS, 0, records);
         listeners.getListenerContainers().forEach(MessageListenerContainer::resume);
     }
 
@@ -269,12 +271,6 @@ class ResolvedEventBatchIT {
     }
 
     private Predicate<ConsumerRecord<String, String>> key(String profileId) {
-        String key = Topics.key(workspace, profileId);
-        return record -> key.equals(record.key());
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return TestMessages.keyOf(workspace, profileId);
     }
 }

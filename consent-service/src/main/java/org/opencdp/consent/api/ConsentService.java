@@ -50,8 +50,8 @@ class ConsentService {
                     .orElseThrow(() -> CdpException.notFound("subject", id.type() + ":" + id.value()));
         };
         String source = request.source() == null ? DEFAULT_SOURCE : request.source();
-        LegalBasis legalBasis = request.legalBasis() == null ? LegalBasis.CONSENT
-                : LegalBasis.parse(request.legalBasis()).orElseThrow();
+        LegalBasis legalBasis = request.legalBasis() == null ? LegalBasis.consent
+                : LegalBasis.valueOf(request.legalBasis());
         Instant occurredAt = request.occurredAt() == null ? Instant.now() : request.occurredAt();
         List<ConsentStatement> statements = new ArrayList<>();
         request.purposes().forEach((purpose, value) -> statements.add(ConsentStatement.stated(purpose,
@@ -73,11 +73,11 @@ class ConsentService {
         Map<String, PurposeStateResponse> purposes = new LinkedHashMap<>();
         ledger.state(workspaceId, profileId).forEach((purpose, state) -> purposes.put(purpose,
                 new PurposeStateResponse(state.granted(), state.occurredAt(), state.source(),
-                        state.legalBasis().wireName(), state.jurisdiction())));
+                        state.legalBasis().name(), state.jurisdiction())));
         List<HistoryEntryResponse> history = ledger.history(workspaceId, profileId, properties.historyLimit())
                 .stream()
                 .map(entry -> new HistoryEntryResponse(entry.id(), entry.purpose(), entry.granted(), entry.source(),
-                        entry.legalBasis().wireName(), entry.jurisdiction(), entry.occurredAt(), entry.recordedAt(),
+                        entry.legalBasis().name(), entry.jurisdiction(), entry.occurredAt(), entry.recordedAt(),
                         entry.eventMessageId()))
                 .toList();
         return new ProfileConsentResponse(profileId, purposes, history);

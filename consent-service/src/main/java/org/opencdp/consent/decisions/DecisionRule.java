@@ -15,18 +15,9 @@ import org.opencdp.contracts.ConsentDecisions;
  */
 final class DecisionRule {
 
+    /** The outcome; each constant is its wire value ({@link ConsentDecisions#ALLOW}, {@link ConsentDecisions#DENY}). */
     enum Decision {
-        ALLOW(ConsentDecisions.ALLOW), DENY(ConsentDecisions.DENY);
-
-        private final String wireName;
-
-        Decision(String wireName) {
-            this.wireName = wireName;
-        }
-
-        String wireName() {
-            return wireName;
-        }
+        allow, deny
     }
 
     /**
@@ -60,22 +51,22 @@ final class DecisionRule {
             PurposeBasis basis = judge(profileKnown, statements.get(purpose),
                     defaults.getOrDefault(purpose, PurposeDefaults.OPT_IN), jurisdiction);
             judged.put(purpose, basis);
-            allGranted &= basis.status().granted();
+            allGranted &= basis.status().grants();
         }
-        return new Outcome(allGranted ? Decision.ALLOW : Decision.DENY, judged);
+        return new Outcome(allGranted ? Decision.allow : Decision.deny, judged);
     }
 
     private static PurposeBasis judge(boolean profileKnown, PurposeState statement, PurposeDefaults defaults,
                                       String jurisdiction) {
         if (!profileKnown) {
-            return new PurposeBasis(PurposeStatus.DEFAULT_DENIED, null, null);
+            return new PurposeBasis(PurposeStatus.default_denied, null, null);
         }
         if (statement != null) {
-            return new PurposeBasis(statement.granted() ? PurposeStatus.GRANTED : PurposeStatus.DENIED, statement,
+            return new PurposeBasis(statement.granted() ? PurposeStatus.granted : PurposeStatus.denied, statement,
                     null);
         }
         PurposeDefaults.DefaultConsent byDefault = defaults.in(jurisdiction);
-        return new PurposeBasis(byDefault.granted() ? PurposeStatus.DEFAULT_GRANTED : PurposeStatus.DEFAULT_DENIED,
+        return new PurposeBasis(byDefault.granted() ? PurposeStatus.default_granted : PurposeStatus.default_denied,
                 null, byDefault.jurisdiction());
     }
 

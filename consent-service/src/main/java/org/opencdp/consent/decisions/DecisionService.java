@@ -62,7 +62,7 @@ class DecisionService {
             boolean profileKnown = known.contains(profileId);
             Outcome outcome = DecisionRule.decide(profileKnown, wanted, states.getOrDefault(profileId, Map.of()),
                     defaults, jurisdiction);
-            made.add(new StoredDecision(UUID.randomUUID(), profileId, wanted, outcome.decision().wireName(),
+            made.add(new StoredDecision(UUID.randomUUID(), profileId, wanted, outcome.decision().name(),
                     basis(outcome, profileKnown, jurisdiction, requestedBy), now));
         }
         decisions.insertAll(workspaceId, made);
@@ -99,12 +99,12 @@ class DecisionService {
 
     private ObjectNode purposeBasis(PurposeBasis judged) {
         ObjectNode node = json.createObjectNode();
-        node.put("status", judged.status().wireName());
+        node.put("status", judged.status().name());
         PurposeState statement = judged.statement();
         if (statement != null) {
             node.put("granted", statement.granted());
             node.put("source", statement.source());
-            node.put("legalBasis", statement.legalBasis().wireName());
+            node.put("legalBasis", statement.legalBasis().name());
             node.put("jurisdiction", statement.jurisdiction());
             node.put("occurredAt", statement.occurredAt().toString());
         } else if (judged.defaultJurisdiction() != null) {

@@ -1,29 +1,24 @@
 package org.opencdp.consent.decisions;
 
-/** Why a purpose counts as granted or not for one profile. */
+/** Why a purpose counts as granted or not for one profile; each constant is its API value. */
 enum PurposeStatus {
     /** The profile's latest statement grants it. */
-    GRANTED("granted", true),
+    granted(true),
     /** The profile's latest statement denies it. */
-    DENIED("denied", false),
+    denied(false),
     /** No statement; the purpose's default in the jurisdiction grants it. */
-    DEFAULT_GRANTED("default_granted", true),
+    default_granted(true),
     /** No statement; opt-in (or the default denies it, or the profile is unknown). */
-    DEFAULT_DENIED("default_denied", false);
+    default_denied(false);
 
-    private final String wireName;
-    private final boolean granted;
+    private final boolean grants;
 
-    PurposeStatus(String wireName, boolean granted) {
-        this.wireName = wireName;
-        this.granted = granted;
+    PurposeStatus(boolean grants) {
+        this.grants = grants;
     }
 
-    String wireName() {
-        return wireName;
-    }
-
-    boolean granted() {
-        return granted;
+    /** Whether the purpose counts as granted. */
+    boolean grants() {
+        return grants;
     }
 }

@@ -128,7 +128,7 @@ class ConsentRepository {
             purposes[i] = statement.purpose();
             granted[i] = statement.granted();
             sources[i] = statement.source();
-            legalBases[i] = statement.legalBasis().wireName();
+            legalBases[i] = statement.legalBasis().name();
             jurisdictions[i] = statement.jurisdiction();
             occurredAt[i] = statement.occurredAt().toString();
             eventMessageIds[i] = statement.eventMessageId();
@@ -173,7 +173,7 @@ class ConsentRepository {
             granted[i] = state.granted();
             occurredAt[i] = state.occurredAt().toString();
             sources[i] = state.source();
-            legalBases[i] = state.legalBasis().wireName();
+            legalBases[i] = state.legalBasis().name();
             jurisdictions[i] = state.jurisdiction();
         }
         jdbc.update("""
@@ -227,7 +227,7 @@ class ConsentRepository {
                         LIMIT ?""",
                 (rs, i) -> new LedgerEntry(rs.getObject("id", UUID.class), rs.getString("purpose"),
                         rs.getBoolean("granted"), rs.getString("source"),
-                        LegalBasis.fromColumn(rs.getString("legal_basis")), rs.getString("jurisdiction"),
+                        LegalBasis.valueOf(rs.getString("legal_basis")), rs.getString("jurisdiction"),
                         rs.getTimestamp("occurred_at").toInstant(), rs.getTimestamp("recorded_at").toInstant(),
                         rs.getObject("event_message_id", UUID.class)),
                 workspaceId, profileId, limit);
@@ -236,6 +236,6 @@ class ConsentRepository {
     private static PurposeState purposeState(ResultSet rs) throws SQLException {
         return new PurposeState(rs.getString("purpose"), rs.getBoolean("granted"),
                 rs.getTimestamp("occurred_at").toInstant(), rs.getString("source"),
-                LegalBasis.fromColumn(rs.getString("legal_basis")), rs.getString("jurisdiction"));
+                LegalBasis.valueOf(rs.getString("legal_basis")), rs.getString("jurisdiction"));
     }
 }

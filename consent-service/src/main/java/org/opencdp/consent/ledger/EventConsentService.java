@@ -96,7 +96,7 @@ class EventConsentService {
         String eventId = message.event().messageId();
         List<ConsentStatement> statements = new ArrayList<>(consent.preferences().size());
         consent.preferences().forEach((purpose, granted) -> statements.add(new ConsentStatement(purpose, granted,
-                source, LegalBasis.CONSENT, null, occurredAt, message.id(), eventId)));
+                source, LegalBasis.consent, null, occurredAt, message.id(), eventId)));
         return statements;
     }
 

@@ -23,8 +23,8 @@ class DecisionRuleTest {
         Outcome outcome = DecisionRule.decide(true, List.of("marketing"), Map.of("marketing", statement("marketing", true)),
                 Map.of(), null);
 
-        assertThat(outcome.decision()).isEqualTo(Decision.ALLOW);
-        assertThat(outcome.purposes().get("marketing").status()).isEqualTo(PurposeStatus.GRANTED);
+        assertThat(outcome.decision()).isEqualTo(Decision.allow);
+        assertThat(outcome.purposes().get("marketing").status()).isEqualTo(PurposeStatus.granted);
         assertThat(outcome.purposes().get("marketing").statement().source()).isEqualTo("api");
     }
 
@@ -33,16 +33,16 @@ class DecisionRuleTest {
         Outcome outcome = DecisionRule.decide(true, List.of("marketing"), Map.of("marketing", statement("marketing", false)),
                 Map.of(), null);
 
-        assertThat(outcome.decision()).isEqualTo(Decision.DENY);
-        assertThat(outcome.purposes().get("marketing").status()).isEqualTo(PurposeStatus.DENIED);
+        assertThat(outcome.decision()).isEqualTo(Decision.deny);
+        assertThat(outcome.purposes().get("marketing").status()).isEqualTo(PurposeStatus.denied);
     }
 
     @Test
     void shouldDenyAnUndeclaredPurposeWithoutStatementBecausePurposesAreOptIn() {
         Outcome outcome = DecisionRule.decide(true, List.of("marketing"), Map.of(), Map.of(), "US");
 
-        assertThat(outcome.decision()).isEqualTo(Decision.DENY);
-        assertThat(outcome.purposes().get("marketing").status()).isEqualTo(PurposeStatus.DEFAULT_DENIED);
+        assertThat(outcome.decision()).isEqualTo(Decision.deny);
+        assertThat(outcome.purposes().get("marketing").status()).isEqualTo(PurposeStatus.default_denied);
         assertThat(outcome.purposes().get("marketing").defaultJurisdiction()).isNull();
     }
 
@@ -53,11 +53,11 @@ class DecisionRuleTest {
         Outcome us = DecisionRule.decide(true, List.of("analytics"), Map.of(), defaults, "US");
         Outcome eu = DecisionRule.decide(true, List.of("analytics"), Map.of(), defaults, "EU");
 
-        assertThat(us.decision()).isEqualTo(Decision.ALLOW);
-        assertThat(us.purposes().get("analytics").status()).isEqualTo(PurposeStatus.DEFAULT_GRANTED);
+        assertThat(us.decision()).isEqualTo(Decision.allow);
+        assertThat(us.purposes().get("analytics").status()).isEqualTo(PurposeStatus.default_granted);
         assertThat(us.purposes().get("analytics").defaultJurisdiction()).isEqualTo("US");
-        assertThat(eu.decision()).isEqualTo(Decision.DENY);
-        assertThat(eu.purposes().get("analytics").status()).isEqualTo(PurposeStatus.DEFAULT_DENIED);
+        assertThat(eu.decision()).isEqualTo(Decision.deny);
+        assertThat(eu.purposes().get("analytics").status()).isEqualTo(PurposeStatus.default_denied);
         assertThat(eu.purposes().get("analytics").defaultJurisdiction()).isEqualTo("EU");
     }
 
@@ -69,12 +69,12 @@ class DecisionRuleTest {
         Outcome brazil = DecisionRule.decide(true, List.of("analytics"), Map.of(), defaults, "BR");
         Outcome unknown = DecisionRule.decide(true, List.of("analytics"), Map.of(), defaults, null);
 
-        assertThat(california.purposes().get("analytics").status()).isEqualTo(PurposeStatus.DEFAULT_GRANTED);
+        assertThat(california.purposes().get("analytics").status()).isEqualTo(PurposeStatus.default_granted);
         assertThat(california.purposes().get("analytics").defaultJurisdiction()).isEqualTo("US");
-        assertThat(brazil.purposes().get("analytics").status()).isEqualTo(PurposeStatus.DEFAULT_DENIED);
+        assertThat(brazil.purposes().get("analytics").status()).isEqualTo(PurposeStatus.default_denied);
         assertThat(brazil.purposes().get("analytics").defaultJurisdiction()).isEqualTo("*");
         assertThat(unknown.purposes().get("analytics").defaultJurisdiction()).isEqualTo("*");
-        assertThat(unknown.decision()).isEqualTo(Decision.DENY);
+        assertThat(unknown.decision()).isEqualTo(Decision.deny);
     }
 
     @Test
@@ -82,8 +82,8 @@ class DecisionRuleTest {
         Outcome outcome = DecisionRule.decide(true, List.of("analytics"),
                 Map.of("analytics", statement("analytics", false)), Map.of("analytics", ANALYTICS_DEFAULTS), "US");
 
-        assertThat(outcome.decision()).isEqualTo(Decision.DENY);
-        assertThat(outcome.purposes().get("analytics").status()).isEqualTo(PurposeStatus.DENIED);
+        assertThat(outcome.decision()).isEqualTo(Decision.deny);
+        assertThat(outcome.purposes().get("analytics").status()).isEqualTo(PurposeStatus.denied);
     }
 
     @Test
@@ -91,8 +91,8 @@ class DecisionRuleTest {
         Outcome outcome = DecisionRule.decide(true, List.of("analytics"),
                 Map.of("analytics", statement("analytics", true)), Map.of("analytics", ANALYTICS_DEFAULTS), "EU");
 
-        assertThat(outcome.decision()).isEqualTo(Decision.ALLOW);
-        assertThat(outcome.purposes().get("analytics").status()).isEqualTo(PurposeStatus.GRANTED);
+        assertThat(outcome.decision()).isEqualTo(Decision.allow);
+        assertThat(outcome.purposes().get("analytics").status()).isEqualTo(PurposeStatus.granted);
     }
 
     @Test
@@ -103,11 +103,11 @@ class DecisionRuleTest {
         Outcome inUs = DecisionRule.decide(true, List.of("marketing", "analytics"), statements, defaults, "US");
         Outcome inEu = DecisionRule.decide(true, List.of("marketing", "analytics"), statements, defaults, "EU");
 
-        assertThat(inUs.decision()).isEqualTo(Decision.ALLOW);
-        assertThat(inEu.decision()).isEqualTo(Decision.DENY);
+        assertThat(inUs.decision()).isEqualTo(Decision.allow);
+        assertThat(inEu.decision()).isEqualTo(Decision.deny);
         assertThat(inEu.purposes()).containsOnlyKeys("marketing", "analytics");
-        assertThat(inEu.purposes().get("marketing").status()).isEqualTo(PurposeStatus.GRANTED);
-        assertThat(inEu.purposes().get("analytics").status()).isEqualTo(PurposeStatus.DEFAULT_DENIED);
+        assertThat(inEu.purposes().get("marketing").status()).isEqualTo(PurposeStatus.granted);
+        assertThat(inEu.purposes().get("analytics").status()).isEqualTo(PurposeStatus.default_denied);
     }
 
     @Test
@@ -115,8 +115,8 @@ class DecisionRuleTest {
         Outcome outcome = DecisionRule.decide(false, List.of("analytics"), Map.of(),
                 Map.of("analytics", new PurposeDefaults(Map.of("*", true))), "US");
 
-        assertThat(outcome.decision()).isEqualTo(Decision.DENY);
-        assertThat(outcome.purposes().get("analytics").status()).isEqualTo(PurposeStatus.DEFAULT_DENIED);
+        assertThat(outcome.decision()).isEqualTo(Decision.deny);
+        assertThat(outcome.purposes().get("analytics").status()).isEqualTo(PurposeStatus.default_denied);
     }
 
     @Test
@@ -126,7 +126,7 @@ class DecisionRuleTest {
     }
 
     private static PurposeState statement(String purpose, boolean granted) {
-        return new PurposeState(purpose, granted, Instant.parse("2025-01-01T00:00:00Z"), "api", LegalBasis.CONSENT,
+        return new PurposeState(purpose, granted, Instant.parse("2025-01-01T00:00:00Z"), "api", LegalBasis.consent,
                 null);
     }
 }

@@ -3,8 +3,8 @@ package org.opencdp.consent.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 class CategoryPreferencesTest {
 
@@ -55,6 +55,6 @@ class CategoryPreferencesTest {
     }
 
     private static JsonNode context(String json) {
-        return JsonMapper.shared().readTree(json);
+        return MessageCodec.mapper().readTree(json);
     }
 }

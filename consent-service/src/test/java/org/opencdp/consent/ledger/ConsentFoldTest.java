@@ -49,7 +49,7 @@ class ConsentFoldTest {
     @Test
     void shouldSeeTheStateStoredBeforeTheChunkAndSkipRepeatsOfIt() {
         var stored = Map.of(ALICE, Map.of("marketing", new PurposeState("marketing", true, T2, "event:src",
-                LegalBasis.CONSENT, null)));
+                LegalBasis.consent, null)));
         ConsentFold fold = new ConsentFold(stored, new RecordedKeys(), ConsentLedger.Repeats.SKIP);
 
         fold.apply(event(ALICE, "m3", T3, Map.of("marketing", true, "email", true)));
@@ -94,7 +94,7 @@ class ConsentFoldTest {
     @Test
     void shouldRecordRepeatsWhenStatedDeliberately() {
         ConsentFold fold = new ConsentFold(Map.of(), new RecordedKeys(), ConsentLedger.Repeats.RECORD);
-        ConsentStatement granted = ConsentStatement.stated("marketing", true, "api", LegalBasis.CONSENT, null, T1);
+        ConsentStatement granted = ConsentStatement.stated("marketing", true, "api", LegalBasis.consent, null, T1);
 
         fold.apply(new StatedConsent(ALICE, List.of(granted)));
         fold.apply(new StatedConsent(ALICE, List.of(granted)));
@@ -107,7 +107,7 @@ class ConsentFoldTest {
     void shouldRoundEventTimesToTheMicrosecondAsPostgresqlStoresThem() {
         Instant precise = Instant.parse("2025-03-01T10:00:00.123456789Z");
 
-        ConsentStatement statement = ConsentStatement.stated("marketing", true, "api", LegalBasis.CONSENT, null,
+        ConsentStatement statement = ConsentStatement.stated("marketing", true, "api", LegalBasis.consent, null,
                 precise);
 
         assertThat(statement.occurredAt()).isEqualTo(Instant.parse("2025-03-01T10:00:00.123457Z"));
@@ -116,7 +116,7 @@ class ConsentFoldTest {
     private static StatedConsent event(ProfileRef profile, String messageId, Instant at, Map<String, Boolean> purposes) {
         UUID resolvedId = UUID.randomUUID();
         return new StatedConsent(profile, new TreeMap<>(purposes).entrySet().stream()
-                .map(p -> new ConsentStatement(p.getKey(), p.getValue(), "event:src", LegalBasis.CONSENT, null, at,
+                .map(p -> new ConsentStatement(p.getKey(), p.getValue(), "event:src", LegalBasis.consent, null, at,
                         resolvedId, messageId))
                 .toList());
     }

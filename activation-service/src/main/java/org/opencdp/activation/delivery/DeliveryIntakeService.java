@@ -22,6 +22,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -50,11 +51,14 @@ class DeliveryIntakeService {
     private final DestinationService destinations;
     private final DeliveryRepository deliveries;
     private final DispatcherLoop dispatcher;
+    private final JsonMapper json;
 
-    DeliveryIntakeService(DestinationService destinations, DeliveryRepository deliveries, DispatcherLoop dispatcher) {
+    DeliveryIntakeService(DestinationService destinations, DeliveryRepository deliveries, DispatcherLoop dispatcher,
+                          JsonMapper json) {
         this.destinations = destinations;
         this.deliveries = deliveries;
         this.dispatcher = dispatcher;
+        this.json = json;
     }
 
     /** Resolved track events: one {@code event} delivery per destination subscribed to the event's name (or to {@code *}). */
@@ -86,6 +90,7 @@ class DeliveryIntakeService {
             if (targets.isEmpty()) {
                 continue;
             }
+            // the event exactly as the contracts write it
             String payload = MessageCodec.mapper().writeValueAsString(event);
             String naturalKey = isBlank(event.messageId()) ? message.id().toString() : event.messageId();
             for (UUID destinationId : targets) {
@@ -148,15 +153,15 @@ class DeliveryIntakeService {
         }
     }
 
-    private static String membershipPayload(MembershipChanged message) {
-        ObjectNode payload = MessageCodec.mapper().createObjectNode()
+    private String membershipPayload(MembershipChanged message) {
+        ObjectNode payload = json.createObjectNode()
                 .put("segmentId", message.segmentId())
                 .put("transition", message.transition().name())
                 .put("version", message.version());
         if (message.occurredAt() != null) {
             payload.put("occurredAt", message.occurredAt().toString());
         }
-        return MessageCodec.mapper().writeValueAsString(payload);
+        return json.writeValueAsString(payload);
     }
 
     /**

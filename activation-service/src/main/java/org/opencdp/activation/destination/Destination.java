@@ -7,7 +7,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A destination as stored: its public settings, whether it has credentials (they stay encrypted
- * until {@link DestinationService#target} opens them for a send), the purposes consent-service
+ * until {@link DestinationService#targets} opens them for a send), the purposes consent-service
  * must allow, and what it subscribed to.
  */
 public record Destination(

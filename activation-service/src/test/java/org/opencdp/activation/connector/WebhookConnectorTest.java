@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.problem.InvalidField;
 import tools.jackson.databind.JsonNode;
@@ -18,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 class WebhookConnectorTest {
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json = MessageCodec.mapper();
     private final WebhookConnector connector = new WebhookConnector(Duration.ofSeconds(1), json, Clock.systemUTC());
 
     @Test

@@ -1,16 +1,10 @@
 package org.opencdp.activation.delivery;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.opencdp.activation.ApiClient.json;
+import static org.opencdp.activation.delivery.Peers.body;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,17 +18,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opencdp.activation.ActivationServiceApplication;
-import org.opencdp.activation.ApiClient;
 import org.opencdp.contracts.CdpMessage;
 import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.MembershipChanged;
 import org.opencdp.contracts.MembershipChanged.Transition;
 import org.opencdp.contracts.Topics;
 import org.opencdp.kit.kafka.KafkaConfiguration;
+import org.opencdp.kit.security.Scopes;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
 import org.opencdp.testsupport.TopicReader;
+import org.opencdp.testsupport.TopicWriter;
+import org.opencdp.testsupport.Workspaces;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -44,7 +40,6 @@ import org.springframework.kafka.test.utils.ContainerTestUtils;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Issue 9: the consumers apply chunks of records (three per transaction here, so a poll spans
@@ -59,22 +54,13 @@ import tools.jackson.databind.json.JsonMapper;
 class DeliveryBatchIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final WireMockServer wiremock = new WireMockServer(options().dynamicPort());
-    private static final ConsentServiceStub consent = new ConsentServiceStub(wiremock);
-    private static TestMessages messages;
-
-    static {
-        wiremock.start();
-    }
+    private static final Peers peers = new Peers();
+    private static final ConsentServiceStub consent = peers.consent;
+    private static TopicWriter messages;
 
     @DynamicPropertySource
     static void activationSettings(DynamicPropertyRegistry registry) {
-        registry.add("cdp.activation.consent.url", wiremock::baseUrl);
-        registry.add("cdp.activation.consent.timeout", () -> "3s");
-        registry.add("cdp.activation.webhook-timeout", () -> "3s");
-        registry.add("cdp.activation.dispatch-interval", () -> "50ms");
-        registry.add("cdp.activation.retry-base-delay", () -> "100ms");
-        registry.add("cdp.activation.retry-max-delay", () -> "400ms");
+        peers.configure(registry);
     }
 
     private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
@@ -85,15 +71,14 @@ class DeliveryBatchIT {
     @Autowired
     KafkaListenerEndpointRegistry listeners;
 
-    private ApiClient api;
+    private DestinationsApi api;
     private String workspace;
-    private String writer;
     private String profileId;
     private String hook;
 
     @AfterAll
     static void stopPeers() {
-        wiremock.stop();
+        peers.stop();
         if (messages != null) {
             messages.close();
             messages = null;
@@ -102,13 +87,12 @@ class DeliveryBatchIT {
 
     @BeforeEach
     void setUp() {
-        api = new ApiClient(port);
-        workspace = "ws_" + UUID.randomUUID().toString().substring(0, 8);
-        writer = infrastructure.token(workspace, "destinations:write");
+        workspace = Workspaces.fresh();
+        api = new DestinationsApi(port, infrastructure.token(workspace, Scopes.DESTINATIONS_WRITE));
         profileId = "p-" + UUID.randomUUID();
-        hook = "/hooks/" + UUID.randomUUID();
+        hook = Peers.newHook();
         if (messages == null) {
-            messages = new TestMessages(infrastructure.bootstrapServers());
+            messages = infrastructure.writer();
         }
         listeners.getListenerContainers().forEach(container -> ContainerTestUtils.waitForAssignment(container, 3));
     }
@@ -233,7 +217,7 @@ class DeliveryBatchIT {
         produceTogether(changes.toArray(CdpMessage[]::new));
 
         awaitDeliveryIds(destinationId, 14);
-        List<JsonNode> log = deliveries(destinationId);
+        List<JsonNode> log = api.deliveries(destinationId);
         List<UUID> expectedEvents = events.reversed().stream().map(event -> eventDelivery(destinationId, event))
                 .toList();
         List<UUID> expectedChanges = changes.reversed().stream()
@@ -252,11 +236,11 @@ class DeliveryBatchIT {
     void shouldAskConsentOnceForARoundOfDestinationsSharingPurposesAndRecordEachOutcome() {
         String firstHook = hook;
         String firstId = createWebhook("[\"Order Completed\"]", "[]");
-        hook = "/hooks/" + UUID.randomUUID();
+        hook = Peers.newHook();
         String secondId = createWebhook("[\"Order Completed\"]", "[]");
         String secondHook = hook;
-        wiremock.stubFor(post(urlEqualTo(firstHook)).willReturn(ok()));
-        wiremock.stubFor(post(urlEqualTo(secondHook)).willReturn(ok()));
+        peers.accepts(firstHook);
+        peers.accepts(secondHook);
         String allowed = profileId;
         String denied = "p-" + UUID.randomUUID();
         String undecided = "p-" + UUID.randomUUID();
@@ -274,14 +258,14 @@ class DeliveryBatchIT {
                 TestMessages.track(workspace, undecided, "Order Completed"));
 
         await().atMost(TIMEOUT).until(() -> List.of(firstId, secondId).stream().allMatch(destination ->
-                deliveries(destination).stream().filter(d -> !d.path("status").asString().equals("pending"))
+                api.deliveries(destination).stream().filter(d -> !d.path("status").asString().equals("pending"))
                         .count() == 2));
         List<LoggedRequest> asked = consent.requests(allowed);
         assertThat(asked).hasSize(1);
-        assertThat(read(asked.getFirst().getBodyAsString()).path("profileIds").valueStream().map(JsonNode::asString))
+        assertThat(body(asked.getFirst()).path("profileIds").valueStream().map(JsonNode::asString))
                 .containsExactlyInAnyOrder(allowed, denied, undecided);
         for (String destinationId : List.of(firstId, secondId)) {
-            List<JsonNode> log = deliveries(destinationId);
+            List<JsonNode> log = api.deliveries(destinationId);
             assertThat(log).hasSize(3);
             JsonNode delivered = byProfile(log, allowed);
             assertThat(delivered.path("status").asString()).isEqualTo("delivered");
@@ -297,9 +281,9 @@ class DeliveryBatchIT {
             assertThat(waiting.path("lastError").asString())
                     .isEqualTo("consent-service unavailable: no decision for profile " + undecided);
         }
-        assertThat(webhookRequests(firstHook)).hasSize(1);
-        assertThat(webhookRequests(secondHook)).hasSize(1);
-        assertThat(read(webhookRequests(firstHook).getFirst().getBodyAsString()).path("profileId").asString())
+        assertThat(peers.requests(firstHook)).hasSize(1);
+        assertThat(peers.requests(secondHook)).hasSize(1);
+        assertThat(body(peers.requests(firstHook).getFirst()).path("profileId").asString())
                 .isEqualTo(allowed);
     }
 
@@ -315,19 +299,14 @@ class DeliveryBatchIT {
         try {
             await().atMost(TIMEOUT).until(() -> listeners.getListenerContainers().stream()
                     .allMatch(MessageListenerContainer::isContainerPaused));
-            messages.produceTogether(records);
+            messages.sendAllRecords(records);
         } finally {
             listeners.getListenerContainers().forEach(MessageListenerContainer::resume);
         }
     }
 
     private String createWebhook(String eventsJson, String segmentsJson) {
-        var created = api.post("/v1/destinations", writer, """
-                {"name": "Hook", "type": "webhook", "config": {"url": "%s", "secret": "whsec_batch"},
-                 "requiredPurposes": ["marketing"], "subscriptions": {"events": %s, "segments": %s}}"""
-                .formatted(wiremock.baseUrl() + hook, eventsJson, segmentsJson));
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return json(created).path("id").asString();
+        return api.createWebhook(peers.url(hook), "whsec_batch", eventsJson, segmentsJson, true);
     }
 
     private EventResolved track(String name) {
@@ -352,18 +331,12 @@ class DeliveryBatchIT {
      * extra delivery would show in the exact assertions that follow.
      */
     private void awaitDeliveryIds(String destinationId, int count) {
-        await().atMost(TIMEOUT).until(() -> deliveries(destinationId).size() >= count);
+        await().atMost(TIMEOUT).until(() -> api.deliveries(destinationId).size() >= count);
     }
 
     /** The destination's delivery ids, newest first. */
     private List<UUID> deliveryIds(String destinationId) {
-        return deliveries(destinationId).stream().map(DeliveryBatchIT::id).toList();
-    }
-
-    private List<JsonNode> deliveries(String destinationId) {
-        var response = api.get("/v1/destinations/" + destinationId + "/deliveries?limit=100", writer);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return json(response).path("items").valueStream().toList();
+        return api.deliveries(destinationId).stream().map(DeliveryBatchIT::id).toList();
     }
 
     private static JsonNode byProfile(List<JsonNode> log, String profileId) {
@@ -374,16 +347,8 @@ class DeliveryBatchIT {
         return UUID.fromString(delivery.path("id").asString());
     }
 
-    private static List<LoggedRequest> webhookRequests(String path) {
-        return wiremock.findAll(postRequestedFor(urlEqualTo(path)));
-    }
-
     private static String header(ConsumerRecord<String, String> record, String name) {
         var header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static JsonNode read(String json) {
-        return JsonMapper.shared().readTree(json);
     }
 }

@@ -1,53 +1,16 @@
 package org.opencdp.activation.delivery;
 
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Future;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.opencdp.contracts.CdpMessage;
 import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.MembershipChanged;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent;
 
-/** Builds contract messages for one workspace and profile and produces them as the upstream services do. */
-final class TestMessages implements AutoCloseable {
-
-    private final KafkaProducer<String, String> producer;
-
-    TestMessages(String bootstrapServers) {
-        this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers),
-                new StringSerializer(), new StringSerializer());
-    }
-
-    void produce(CdpMessage message) {
-        try {
-            producer.send(new ProducerRecord<>(message.topic(), message.key(), MessageCodec.toJson(message))).get();
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not produce " + message, e);
-        }
-    }
-
-    /**
-     * Sends {@code records} at once and waits until all are acknowledged: records of one partition
-     * then form one record batch, which a consumer's fetch never splits.
-     */
-    void produceTogether(List<ProducerRecord<String, String>> records) {
-        List<Future<RecordMetadata>> sent = records.stream().map(producer::send).toList();
-        producer.flush();
-        try {
-            for (Future<RecordMetadata> one : sent) {
-                one.get();
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not produce " + records.size() + " records", e);
-        }
-    }
+/** Contract messages for one workspace and profile, as the upstream services publish them. */
+final class TestMessages {
 
     /** {@code message} as its producer would send it, but on {@code partition}. */
     static ProducerRecord<String, String> onPartition(int partition, CdpMessage message) {
@@ -89,8 +52,6 @@ final class TestMessages implements AutoCloseable {
                 version);
     }
 
-    @Override
-    public void close() {
-        producer.close();
+    private TestMessages() {
     }
 }

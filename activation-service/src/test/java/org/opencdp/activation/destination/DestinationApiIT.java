@@ -1,8 +1,9 @@
 package org.opencdp.activation.destination;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.opencdp.activation.ApiClient.assertProblem;
-import static org.opencdp.activation.ApiClient.json;
+import static org.opencdp.testsupport.ApiClient.assertInvalidField;
+import static org.opencdp.testsupport.ApiClient.assertProblem;
+import static org.opencdp.testsupport.ApiClient.json;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +12,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opencdp.activation.ActivationServiceApplication;
-import org.opencdp.activation.ApiClient;
+import org.opencdp.kit.security.Scopes;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
+import org.opencdp.testsupport.Workspaces;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -43,9 +46,9 @@ class DestinationApiIT {
 
     @BeforeEach
     void setUp() {
-        api = new ApiClient(port);
-        workspace = "ws_" + UUID.randomUUID().toString().substring(0, 8);
-        writer = infrastructure.token(workspace, "destinations:write");
+        api = ApiClient.onPort(port);
+        workspace = Workspaces.fresh();
+        writer = infrastructure.token(workspace, Scopes.DESTINATIONS_WRITE);
     }
 
     @Test
@@ -77,7 +80,7 @@ class DestinationApiIT {
         assertThat(new String(ciphertext, StandardCharsets.ISO_8859_1)).doesNotContain("s3cr3t");
         assertThat(storedSecret(id)).isEqualTo("s3cr3t-value");
 
-        HttpResponse<String> read = api.get("/v1/destinations/" + id, infrastructure.token(workspace, "destinations:read"));
+        HttpResponse<String> read = api.get("/v1/destinations/" + id, infrastructure.token(workspace, Scopes.DESTINATIONS_READ));
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat(json(read).path("id").asString()).isEqualTo(id);
         assertThat(read.body()).doesNotContain("s3cr3t");
@@ -116,9 +119,9 @@ class DestinationApiIT {
     void shouldRefuseInvalidDestinationsWithProblemsAndStoreNothing() {
         assertProblem(api.post("/v1/destinations", null, webhook("x", "https://example.com", "\"s\"", "[\"m\"]")),
                 401, "missing_token");
-        assertProblem(api.post("/v1/destinations", infrastructure.token(workspace, "destinations:read"),
+        assertProblem(api.post("/v1/destinations", infrastructure.token(workspace, Scopes.DESTINATIONS_READ),
                 webhook("x", "https://example.com", "\"s\"", "[\"m\"]")), 403, "missing_scope");
-        assertProblem(api.get("/v1/destinations", infrastructure.token(workspace, "profiles:read")), 403, "missing_scope");
+        assertProblem(api.get("/v1/destinations", infrastructure.token(workspace, Scopes.PROFILES_READ)), 403, "missing_scope");
 
         JsonNode unsupported = assertProblem(api.post("/v1/destinations", writer, """
                 {"name": "Meta", "type": "meta_custom_audiences", "config": {}, "requiredPurposes": ["ads"]}"""),
@@ -141,11 +144,11 @@ class DestinationApiIT {
                 400, "invalid_destination_config");
         assertThat(noSecret.path("errors").get(0).path("pointer").asString()).isEqualTo("/config/secret");
 
-        assertProblem(api.post("/v1/destinations", writer, webhook(" ", "https://example.com", "\"s\"", "[\"m\"]")),
-                400, "validation_failed");
-        assertProblem(api.post("/v1/destinations", writer, """
+        assertInvalidField(api.post("/v1/destinations", writer,
+                webhook(" ", "https://example.com", "\"s\"", "[\"m\"]")), "/name");
+        assertInvalidField(api.post("/v1/destinations", writer, """
                 {"name": "x", "type": "webhook", "config": {"url": "https://example.com", "secret": "s"},
-                 "requiredPurposes": ["m"], "subscriptions": {"events": [""]}}"""), 400, "validation_failed");
+                 "requiredPurposes": ["m"], "subscriptions": {"events": [""]}}"""), "/subscriptions/events/0");
         assertProblem(api.post("/v1/destinations", writer, """
                 {"name": "x", "type": "webhook", "config": "https://example.com", "requiredPurposes": ["m"]}"""),
                 400, "malformed_body");
@@ -165,8 +168,8 @@ class DestinationApiIT {
     void shouldAnswerNotFoundForAnotherWorkspacesDestination() {
         String id = json(api.post("/v1/destinations", writer,
                 webhook("Mine", "https://example.com/hook", "\"s\"", "[\"m\"]"))).path("id").asString();
-        String intruder = infrastructure.token("ws_other_" + UUID.randomUUID().toString().substring(0, 8),
-                "destinations:write destinations:read");
+        String intruder = infrastructure.token(Workspaces.fresh(),
+                Scopes.DESTINATIONS_WRITE + " " + Scopes.DESTINATIONS_READ);
 
         assertProblem(api.get("/v1/destinations/" + id, intruder), 404, "destination_not_found");
         assertProblem(api.put("/v1/destinations/" + id, intruder,
@@ -187,7 +190,7 @@ class DestinationApiIT {
     void shouldServeTheDeliveryLogToReadersAndRefuseBadParameters() {
         String id = json(api.post("/v1/destinations", writer,
                 webhook("Log", "https://example.com/hook", "\"s\"", "[\"m\"]"))).path("id").asString();
-        String reader = infrastructure.token(workspace, "destinations:read");
+        String reader = infrastructure.token(workspace, Scopes.DESTINATIONS_READ);
 
         HttpResponse<String> log = api.get("/v1/destinations/" + id + "/deliveries?status=pending&limit=10", reader);
         assertThat(log.statusCode()).as(log.body()).isEqualTo(200);

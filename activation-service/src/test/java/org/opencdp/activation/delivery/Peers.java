@@ -1,0 +1,66 @@
+package org.opencdp.activation.delivery;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.util.List;
+import java.util.UUID;
+import org.opencdp.contracts.MessageCodec;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * WireMock standing in for activation's peers: consent-service's decisions endpoint ({@link #consent})
+ * and webhook receivers, one path per hook. Started at once, since the service's settings point at it.
+ */
+final class Peers {
+
+    final WireMockServer wiremock = new WireMockServer(options().dynamicPort());
+    final ConsentServiceStub consent = new ConsentServiceStub(wiremock);
+
+    Peers() {
+        wiremock.start();
+    }
+
+    /** Points the service at these peers, with timeouts and delays short enough for tests. */
+    void configure(DynamicPropertyRegistry registry) {
+        registry.add("cdp.activation.consent.url", wiremock::baseUrl);
+        registry.add("cdp.activation.consent.timeout", () -> "3s");
+        registry.add("cdp.activation.webhook-timeout", () -> "3s");
+        registry.add("cdp.activation.dispatch-interval", () -> "50ms");
+        registry.add("cdp.activation.retry-base-delay", () -> "100ms");
+        registry.add("cdp.activation.retry-max-delay", () -> "400ms");
+    }
+
+    /** A path no other test's hook uses. */
+    static String newHook() {
+        return "/hooks/" + UUID.randomUUID();
+    }
+
+    String url(String hook) {
+        return wiremock.baseUrl() + hook;
+    }
+
+    /** The hook at {@code path} answers every request with 200. */
+    void accepts(String hook) {
+        wiremock.stubFor(post(urlEqualTo(hook)).willReturn(ok()));
+    }
+
+    /** The requests the hook at {@code path} received, oldest first. */
+    List<LoggedRequest> requests(String hook) {
+        return wiremock.findAll(postRequestedFor(urlEqualTo(hook)));
+    }
+
+    static JsonNode body(LoggedRequest request) {
+        return MessageCodec.mapper().readTree(request.getBodyAsString());
+    }
+
+    void stop() {
+        wiremock.stop();
+    }
+}

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
@@ -31,10 +28,9 @@ class ContainerInfrastructureIT {
         }
 
         try (KafkaBroker broker = KafkaBroker.start();
-             var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()),
-                     new StringSerializer(), new StringSerializer());
+             var writer = new TopicWriter(broker.bootstrapServers(), Map.of());
              var reader = new TopicReader(broker.bootstrapServers(), "cdp.test.containers.v1")) {
-            producer.send(new ProducerRecord<>("cdp.test.containers.v1", "k", "v")).get();
+            writer.send("cdp.test.containers.v1", "k", "v");
             assertThat(reader.await(r -> r.key().equals("k"), 1, Duration.ofSeconds(60))).hasSize(1);
         }
     }

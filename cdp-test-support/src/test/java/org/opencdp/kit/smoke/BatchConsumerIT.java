@@ -15,10 +15,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.ConsentChanged;
 import org.opencdp.contracts.MessageCodec;
@@ -32,6 +31,7 @@ import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
 import org.opencdp.testsupport.TopicReader;
+import org.opencdp.testsupport.TopicWriter;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -178,14 +178,11 @@ class BatchConsumerIT {
     @Test
     void shouldDeadLetterAPoisonMessageFromKafkaAndApplyTheRestOfItsPoll() throws Exception {
         String key = "ws_poll:p";
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers",
-                infrastructure.bootstrapServers(), "linger.ms", 50), new StringSerializer(), new StringSerializer());
+        try (TopicWriter writer = infrastructure.writer(Map.of("linger.ms", 50));
              TopicReader deadLetters = infrastructure.read(Topics.deadLetters("kit-smoke"))) {
-            List<ConsentChanged> messages = List.of(message("poll-1"), message("poison"), message("poll-3"));
-            for (ConsentChanged message : messages) {
-                producer.send(new ProducerRecord<>(Topics.CONSENT_CHANGES, key, MessageCodec.toJson(message)));
-            }
-            producer.flush();
+            writer.sendAllRecords(Stream.of(message("poll-1"), message("poison"), message("poll-3"))
+                    .map(message -> new ProducerRecord<>(Topics.CONSENT_CHANGES, key, MessageCodec.toJson(message)))
+                    .toList());
 
             var dead = deadLetters.await(r -> key.equals(r.key()), 1, Duration.ofSeconds(30));
             assertThat(MessageCodec.read(dead.getFirst().value(), ConsentChanged.class).profileId()).isEqualTo("poison");

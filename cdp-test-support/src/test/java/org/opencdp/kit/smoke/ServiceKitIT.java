@@ -3,9 +3,6 @@ package org.opencdp.kit.smoke;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,9 +13,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.CloudEventHeaders;
 import org.opencdp.contracts.ConsentChanged;
@@ -28,10 +22,12 @@ import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.inbox.InboxPruner;
 import org.opencdp.kit.kafka.KafkaConfiguration;
 import org.opencdp.kit.outbox.Outbox;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
 import org.opencdp.testsupport.TopicReader;
+import org.opencdp.testsupport.TopicWriter;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -39,14 +35,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 @CdpIntegrationTest
 @SpringBootTest(classes = KitSmokeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=kit-smoke")
 class ServiceKitIT {
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
 
     @LocalServerPort
@@ -68,10 +62,10 @@ class ServiceKitIT {
     PlatformTransactionManager transactionManager;
 
     @Test
-    void shouldPublishTheOutboxMessageWithCloudEventHeadersAndConsumeItExactlyOnce() throws Exception {
+    void shouldPublishTheOutboxMessageWithCloudEventHeadersAndConsumeItExactlyOnce() {
         String token = infrastructure.token("ws_a", "notes:write");
 
-        HttpResponse<String> created = post("/v1/notes", token, "{\"id\":\"n1\",\"text\":\"hello\"}");
+        HttpResponse<String> created = api().post("/v1/notes", token, "{\"id\":\"n1\",\"text\":\"hello\"}");
 
         assertThat(created.statusCode()).isEqualTo(201);
         try (TopicReader reader = infrastructure.read(Topics.CONSENT_CHANGES)) {
@@ -85,8 +79,8 @@ class ServiceKitIT {
             assertThat(header(record.headers(), CloudEventHeaders.ID)).isEqualTo(message.id().toString());
 
             // the same message delivered a second time changes nothing
-            try (var producer = producer()) {
-                producer.send(new ProducerRecord<>(Topics.CONSENT_CHANGES, record.key(), record.value())).get();
+            try (TopicWriter writer = infrastructure.writer()) {
+                writer.send(Topics.CONSENT_CHANGES, record.key(), record.value());
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM consumed WHERE profile_id = 'n1'") >= 1);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
@@ -156,9 +150,10 @@ class ServiceKitIT {
     }
 
     @Test
-    void shouldDeadLetterAMalformedRecordWithTheReasonAndKeepConsuming() throws Exception {
-        try (var producer = producer(); TopicReader deadLetters = infrastructure.read(Topics.deadLetters("kit-smoke"))) {
-            producer.send(new ProducerRecord<>(Topics.CONSENT_CHANGES, "ws_a:bad", "{\"not\":\"a message\"")).get();
+    void shouldDeadLetterAMalformedRecordWithTheReasonAndKeepConsuming() {
+        try (TopicWriter writer = infrastructure.writer();
+             TopicReader deadLetters = infrastructure.read(Topics.deadLetters("kit-smoke"))) {
+            writer.send(Topics.CONSENT_CHANGES, "ws_a:bad", "{\"not\":\"a message\"");
 
             var records = deadLetters.await(r -> "ws_a:bad".equals(r.key()), 1, Duration.ofSeconds(30));
 
@@ -169,45 +164,44 @@ class ServiceKitIT {
     }
 
     @Test
-    void shouldAnswerEveryErrorAsProblemDetails() throws Exception {
+    void shouldAnswerEveryErrorAsProblemDetails() {
         String writer = infrastructure.token("ws_a", "notes:write");
         String reader = infrastructure.token("ws_b", "notes:read");
+        ApiClient api = api();
 
-        assertProblem(get("/v1/notes/n1", null), 401, "missing_token");
-        assertProblem(get("/v1/notes/n1", "not-a-jwt"), 401, "invalid_token");
-        assertProblem(post("/v1/notes", reader, "{\"id\":\"n2\",\"text\":\"x\"}"), 403, "missing_scope");
-        HttpResponse<String> invalid = post("/v1/notes", writer, "{\"id\":\"\"}");
-        assertProblem(invalid, 400, "validation_failed");
-        assertThat(JsonMapper.shared().readTree(invalid.body()).path("errors").valueStream()
+        assertProblem(api.get("/v1/notes/n1", null), 401, "missing_token");
+        assertProblem(api.get("/v1/notes/n1", "not-a-jwt"), 401, "invalid_token");
+        assertProblem(api.post("/v1/notes", reader, "{\"id\":\"n2\",\"text\":\"x\"}"), 403, "missing_scope");
+        JsonNode invalid = assertProblem(api.post("/v1/notes", writer, "{\"id\":\"\"}"), 400, "validation_failed");
+        assertThat(invalid.path("errors").valueStream()
                 .map(error -> error.path("pointer").asString() + " " + error.path("message").asString()))
                 .as("issue 14: one validation-error shape, a JSON pointer and a message")
                 .containsExactlyInAnyOrder("/id must not be blank", "/text must not be blank");
-        assertProblem(post("/v1/notes", writer, "{oops"), 400, "malformed_body");
-        assertProblem(get("/v1/nothing-here", writer), 404, "not_found");
-        assertProblem(send(HttpRequest.newBuilder(uri("/v1/notes/n1")).header("Authorization", "Bearer " + writer)
-                .DELETE().build()), 405, "method_not_allowed");
+        assertProblem(api.post("/v1/notes", writer, "{oops"), 400, "malformed_body");
+        assertProblem(api.get("/v1/nothing-here", writer), 404, "not_found");
+        assertProblem(api.delete("/v1/notes/n1", writer), 405, "method_not_allowed");
 
-        post("/v1/notes", writer, "{\"id\":\"n3\",\"text\":\"mine\"}");
-        assertThat(get("/v1/notes/n3", writer).statusCode()).isEqualTo(200);
-        assertProblem(get("/v1/notes/n3", reader), 404, "note_not_found");
+        api.post("/v1/notes", writer, "{\"id\":\"n3\",\"text\":\"mine\"}");
+        assertThat(api.get("/v1/notes/n3", writer).statusCode()).isEqualTo(200);
+        assertProblem(api.get("/v1/notes/n3", reader), 404, "note_not_found");
     }
 
     @Test
-    void shouldServeHealthPrometheusAndOpenApiWithoutAToken() throws Exception {
-        assertThat(get("/actuator/health", null).body()).contains("\"status\":\"UP\"");
-        assertThat(get("/actuator/prometheus", null).body()).contains("cdp_outbox_published");
-        assertThat(get("/v3/api-docs", null).body()).contains("/v1/notes").contains("bearer");
+    void shouldServeHealthPrometheusAndOpenApiWithoutAToken() {
+        assertThat(api().get("/actuator/health", null).body()).contains("\"status\":\"UP\"");
+        assertThat(api().get("/actuator/prometheus", null).body()).contains("cdp_outbox_published");
+        assertThat(api().get("/v3/api-docs", null).body()).contains("/v1/notes").contains("bearer");
     }
 
-    private void assertProblem(HttpResponse<String> response, int status, String code) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
-        JsonNode body = JsonMapper.shared().readTree(response.body());
-        assertThat(body.path("status").asInt()).isEqualTo(status);
-        assertThat(body.path("code").asString()).isEqualTo(code);
-        assertThat(body.path("type").asString()).isEqualTo("https://opencdp.dev/problems/" + code);
-        assertThat(body.path("title").asString()).isNotBlank();
+    /** The shared problem assertion, plus the title every kit problem carries. */
+    private static JsonNode assertProblem(HttpResponse<String> response, int status, String code) {
+        JsonNode problem = ApiClient.assertProblem(response, status, code);
+        assertThat(problem.path("title").asString()).as(response.body()).isNotBlank();
+        return problem;
+    }
+
+    private ApiClient api() {
+        return ApiClient.onPort(port);
     }
 
     private long count(String sql) {
@@ -215,34 +209,8 @@ class ServiceKitIT {
         return value == null ? 0 : value;
     }
 
-    private KafkaProducer<String, String> producer() {
-        return new KafkaProducer<>(Map.of("bootstrap.servers", infrastructure.bootstrapServers()),
-                new StringSerializer(), new StringSerializer());
-    }
-
     private static String header(org.apache.kafka.common.header.Headers headers, String name) {
         return StreamSupport.stream(headers.headers(name).spliterator(), false).findFirst()
                 .map(h -> new String(h.value(), StandardCharsets.UTF_8)).orElse(null);
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
-    }
-
-    private HttpResponse<String> get(String path, String token) throws Exception {
-        var builder = HttpRequest.newBuilder(uri(path)).GET();
-        if (token != null) {
-            builder.header("Authorization", "Bearer " + token);
-        }
-        return send(builder.build());
-    }
-
-    private HttpResponse<String> post(String path, String token, String json) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
-
-    private HttpResponse<String> send(HttpRequest request) throws Exception {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

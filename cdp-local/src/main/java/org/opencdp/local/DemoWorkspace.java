@@ -12,11 +12,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.kit.security.Scopes;
 import org.opencdp.kit.security.TokenIssuer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The demo workspace {@code demo} and its source "Demo website", created through ingestion's
@@ -43,7 +43,6 @@ final class DemoWorkspace {
         }
     }
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private final URI ingestion;
@@ -79,19 +78,19 @@ final class DemoWorkspace {
         if (!Files.isRegularFile(file)) {
             return null;
         }
-        DemoSource source = JSON.readValue(file.toFile(), DemoSource.class);
+        DemoSource source = MessageCodec.mapper().readValue(file.toFile(), DemoSource.class);
         return source.writeKey() == null || source.sourceId() == null ? null : source;
     }
 
     private void write(DemoSource source) throws IOException {
         Path temporary = Files.createTempFile(file.getParent(), "demo", ".tmp");
-        Files.writeString(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(source));
+        Files.writeString(temporary, MessageCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(source));
         Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private DemoSource create() throws IOException, InterruptedException {
-        String body = JSON.writeValueAsString(Map.of("name", SOURCE_NAME));
+        String body = MessageCodec.mapper().writeValueAsString(Map.of("name", SOURCE_NAME));
         HttpResponse<String> response = http.send(request("/v1/sources", Scopes.SOURCES_WRITE)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -99,7 +98,7 @@ final class DemoWorkspace {
         if (response.statusCode() != 201 && response.statusCode() != 200) {
             throw new IOException("POST /v1/sources answered " + response.statusCode() + ": " + abbreviate(response.body()));
         }
-        JsonNode source = JSON.readTree(response.body());
+        JsonNode source = MessageCodec.mapper().readTree(response.body());
         String id = text(source, "id");
         String writeKey = text(source, "writeKey");
         if (id == null || writeKey == null) {

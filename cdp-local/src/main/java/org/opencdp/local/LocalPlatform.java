@@ -45,7 +45,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  *       {@code --spring.kafka.bootstrap-servers=…}, {@code --spring.datasource.url/username/password=…},
  *       {@code --cdp.kit.security.jwt-secret=…}; activation also {@code --cdp.activation.consent.url}
  *       pointing at this platform's consent-service), then every {@code extraProperties} entry; so
- *       they win over the service's own yml and the environment. A port of {@code 0} is replaced by
+ *       they win over the service's own yml, the kit's defaults and the {@code CDP_*} environment
+ *       variables those defaults read. A port of {@code 0} is replaced by
  *       a free port before anything starts; {@link #url} gives the one chosen.
  *   <li>The services register no shutdown hooks: close the platform (try-with-resources, or your own
  *       hook). {@link #close} stops them in reverse order; their ports are free when it returns.

@@ -6,9 +6,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +19,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.opencdp.contracts.MessageCodec;
+import org.opencdp.kit.security.Scopes;
 import org.opencdp.kit.security.TokenIssuer;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The six services started by {@link LocalPlatform} on the test infrastructure (real Kafka and
@@ -34,9 +33,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @ExtendWith(CdpTestEnvironment.class)
 class LocalPlatformIT {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static LocalPlatform platform;
     private static Map<PlatformService, Integer> ports;
@@ -59,30 +55,29 @@ class LocalPlatformIT {
     }
 
     @Test
-    void shouldAnswerHealthUpAndApiDocsOnEveryServiceReportedInOrder() throws Exception {
+    void shouldAnswerHealthUpAndApiDocsOnEveryServiceReportedInOrder() {
         assertThat(REPORTED).containsExactly(PlatformService.values());
         for (PlatformService service : PlatformService.values()) {
             URI url = platform.url(service);
             assertThat(url).isEqualTo(URI.create("http://localhost:" + ports.get(service)));
 
-            HttpResponse<String> health = get(url.resolve("/actuator/health"), null);
-            assertThat(health.statusCode()).as(service + " health").isEqualTo(200);
-            assertThat(JSON.readTree(health.body()).get("status").asString()).as(service + " status").isEqualTo("UP");
-
-            HttpResponse<String> docs = get(url.resolve("/v3/api-docs"), null);
-            assertThat(docs.statusCode()).as(service + " api-docs").isEqualTo(200);
-            assertThat(JSON.readTree(docs.body()).has("openapi")).as(service + " api-docs body").isTrue();
+            ApiClient api = api(service);
+            assertThat(ApiClient.body(api.get("/actuator/health", null), 200).get("status").asString())
+                    .as(service + " status").isEqualTo("UP");
+            assertThat(ApiClient.body(api.get("/v3/api-docs", null), 200).has("openapi"))
+                    .as(service + " api-docs body").isTrue();
         }
     }
 
     @Test
-    void shouldVerifyTokensWithTheSecretOfTheSettings() throws Exception {
-        URI sources = platform.url(PlatformService.INGESTION).resolve("/v1/sources");
+    void shouldVerifyTokensWithTheSecretOfTheSettings() {
+        ApiClient ingestion = api(PlatformService.INGESTION);
 
-        assertThat(get(sources, infrastructure.token("ws-local", "sources:read")).statusCode()).isEqualTo(200);
-        assertThat(get(sources, new TokenIssuer("another-secret-of-at-least-32-bytes!")
-                .issue("ws-local", "sources:read", "test", Duration.ofMinutes(1))).statusCode()).isEqualTo(401);
-        assertThat(get(sources, null).statusCode()).isEqualTo(401);
+        assertThat(ingestion.get("/v1/sources", infrastructure.token("ws-local", Scopes.SOURCES_READ)).statusCode())
+                .isEqualTo(200);
+        assertThat(ingestion.get("/v1/sources", new TokenIssuer("another-secret-of-at-least-32-bytes!")
+                .issue("ws-local", Scopes.SOURCES_READ, "test", Duration.ofMinutes(1))).statusCode()).isEqualTo(401);
+        assertThat(ingestion.get("/v1/sources", null).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -99,9 +94,10 @@ class LocalPlatformIT {
         assertThat(created.source().writeKey()).isNotBlank();
         assertThat(again.created()).isFalse();
         assertThat(again.source()).isEqualTo(created.source());
-        assertThat(track(created.source().writeKey())).isEqualTo(200);
+        assertThat(api(PlatformService.INGESTION).track("/v1/track", created.source().writeKey(),
+                "{\"userId\":\"u1\",\"event\":\"Signed Up\"}").statusCode()).isEqualTo(200);
 
-        Files.writeString(file, JSON.writeValueAsString(new DemoWorkspace.DemoSource("demo",
+        Files.writeString(file, MessageCodec.mapper().writeValueAsString(new DemoWorkspace.DemoSource("demo",
                 "00000000-0000-0000-0000-000000000000", "Demo website", "wk_forgotten", Instant.now())));
         var recreated = (DemoWorkspace.Outcome.Ready) demo.ensure();
         assertThat(recreated.created()).isTrue();
@@ -118,23 +114,8 @@ class LocalPlatformIT {
                         "spring.datasource.hikari.maximum-pool-size", "3"));
     }
 
-    private int track(String writeKey) throws IOException, InterruptedException {
-        String credentials = java.util.Base64.getEncoder().encodeToString((writeKey + ":").getBytes());
-        HttpRequest request = HttpRequest.newBuilder(platform.url(PlatformService.INGESTION).resolve("/v1/track"))
-                .timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Basic " + credentials)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"u1\",\"event\":\"Signed Up\"}"))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static HttpResponse<String> get(URI uri, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private static ApiClient api(PlatformService service) {
+        return ApiClient.at(platform.url(service).toString());
     }
 
     static Map<PlatformService, Integer> freePorts() throws IOException {

@@ -29,7 +29,6 @@ import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
 import org.opencdp.testsupport.TopicReader;
-import org.opencdp.testsupport.TopicWriter;
 import org.opencdp.testsupport.Workspaces;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -56,7 +55,6 @@ class DeliveryBatchIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Peers peers = new Peers();
     private static final ConsentServiceStub consent = peers.consent;
-    private static TopicWriter messages;
 
     @DynamicPropertySource
     static void activationSettings(DynamicPropertyRegistry registry) {
@@ -79,10 +77,6 @@ class DeliveryBatchIT {
     @AfterAll
     static void stopPeers() {
         peers.stop();
-        if (messages != null) {
-            messages.close();
-            messages = null;
-        }
     }
 
     @BeforeEach
@@ -91,9 +85,6 @@ class DeliveryBatchIT {
         api = new DestinationsApi(port, infrastructure.token(workspace, Scopes.DESTINATIONS_WRITE));
         profileId = "p-" + UUID.randomUUID();
         hook = Peers.newHook();
-        if (messages == null) {
-            messages = infrastructure.writer();
-        }
         listeners.getListenerContainers().forEach(container -> ContainerTestUtils.waitForAssignment(container, 3));
     }
 
@@ -299,7 +290,7 @@ class DeliveryBatchIT {
         try {
             await().atMost(TIMEOUT).until(() -> listeners.getListenerContainers().stream()
                     .allMatch(MessageListenerContainer::isContainerPaused));
-            messages.sendAllRecords(records);
+            peers.upstream().sendAllRecords(records);
         } finally {
             listeners.getListenerContainers().forEach(MessageListenerContainer::resume);
         }

@@ -38,7 +38,6 @@ import org.opencdp.kit.security.Scopes;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
-import org.opencdp.testsupport.TopicWriter;
 import org.opencdp.testsupport.Workspaces;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -59,7 +58,6 @@ class DeliveryFlowIT {
     private static final Peers peers = new Peers();
     private static final WireMockServer wiremock = peers.wiremock;
     private static final ConsentServiceStub consent = peers.consent;
-    private static TopicWriter messages;
 
     @DynamicPropertySource
     static void activationSettings(DynamicPropertyRegistry registry) {
@@ -81,10 +79,6 @@ class DeliveryFlowIT {
     @AfterAll
     static void stopPeers() {
         peers.stop();
-        if (messages != null) {
-            messages.close();
-            messages = null;
-        }
     }
 
     @BeforeEach
@@ -94,9 +88,6 @@ class DeliveryFlowIT {
         profileId = "p-" + UUID.randomUUID();
         hook = Peers.newHook();
         secret = "whsec_" + UUID.randomUUID();
-        if (messages == null) {
-            messages = infrastructure.writer();
-        }
     }
 
     @Test
@@ -105,9 +96,9 @@ class DeliveryFlowIT {
         consent.decides(profileId, "allow", "dec-allow-1");
         peers.accepts(hook);
 
-        messages.send(track("Cart Viewed"));
+        peers.upstream().send(track("Cart Viewed"));
         EventResolved order = track("Order Completed");
-        messages.send(order);
+        peers.upstream().send(order);
 
         JsonNode delivery = awaitStatus(destinationId, "delivered");
         assertThat(delivery.path("profileId").asString()).isEqualTo(profileId);
@@ -156,7 +147,7 @@ class DeliveryFlowIT {
         consent.decides(profileId, "deny", "dec-deny-1");
         peers.accepts(hook);
 
-        messages.send(track("Order Completed"));
+        peers.upstream().send(track("Order Completed"));
 
         JsonNode delivery = awaitStatus(destinationId, "blocked_by_consent");
         assertThat(delivery.path("consentDecisionId").asString()).isEqualTo("dec-deny-1");
@@ -170,7 +161,7 @@ class DeliveryFlowIT {
         StubMapping down = consent.answers(profileId, aResponse().withStatus(503));
         peers.accepts(hook);
 
-        messages.send(track("Order Completed"));
+        peers.upstream().send(track("Order Completed"));
 
         await().atMost(TIMEOUT).until(() -> consent.requests(profileId).size() >= 3);
         JsonNode waiting = onlyDelivery(destinationId);
@@ -205,7 +196,7 @@ class DeliveryFlowIT {
                 .willReturn(serverError().withBody("temporarily broken")).willSetStateTo("recovered"));
         wiremock.stubFor(post(urlEqualTo(hook)).inScenario(hook).whenScenarioStateIs("recovered").willReturn(ok()));
 
-        messages.send(track("Order Completed"));
+        peers.upstream().send(track("Order Completed"));
 
         JsonNode delivery = awaitStatus(destinationId, "delivered");
         assertThat(delivery.path("attempts").asInt()).isEqualTo(2);
@@ -220,7 +211,7 @@ class DeliveryFlowIT {
         consent.decides(profileId, "allow", "dec-dead-1");
         wiremock.stubFor(post(urlEqualTo(hook)).willReturn(aResponse().withStatus(503)));
 
-        messages.send(track("Order Completed"));
+        peers.upstream().send(track("Order Completed"));
 
         JsonNode dead = awaitStatus(destinationId, "dead");
         assertThat(dead.path("attempts").asInt()).isEqualTo(3);
@@ -234,7 +225,7 @@ class DeliveryFlowIT {
         consent.decides(profileId, "allow", "dec-replay-1");
         StubMapping refusing = wiremock.stubFor(post(urlEqualTo(hook)).willReturn(badRequest().withBody("unknown field")));
 
-        messages.send(track("Order Completed"));
+        peers.upstream().send(track("Order Completed"));
 
         JsonNode dead = awaitStatus(destinationId, "dead");
         assertThat(dead.path("attempts").asInt()).isEqualTo(1);
@@ -266,8 +257,8 @@ class DeliveryFlowIT {
         consent.decides(profileId, "allow", "dec-seg-1");
         peers.accepts(hook);
 
-        messages.send(membership("seg-other", MembershipChanged.Transition.entered, 1));
-        messages.send(membership(segmentId, MembershipChanged.Transition.entered, 1));
+        peers.upstream().send(membership("seg-other", MembershipChanged.Transition.entered, 1));
+        peers.upstream().send(membership(segmentId, MembershipChanged.Transition.entered, 1));
 
         JsonNode entered = awaitStatus(destinationId, "delivered");
         assertThat(entered.path("kind").asString()).isEqualTo("segment_entered");
@@ -277,7 +268,7 @@ class DeliveryFlowIT {
         assertThat(body.get("event").isNull()).isTrue();
         assertThat(body.path("consentDecisionId").asString()).isEqualTo("dec-seg-1");
 
-        messages.send(membership(segmentId, MembershipChanged.Transition.exited, 2));
+        peers.upstream().send(membership(segmentId, MembershipChanged.Transition.exited, 2));
 
         await().atMost(TIMEOUT).until(() -> api.deliveries(destinationId).stream()
                 .filter(d -> d.path("status").asString().equals("delivered")).count() == 2);
@@ -298,11 +289,11 @@ class DeliveryFlowIT {
         peers.accepts(hook);
 
         EventResolved twice = track("Signed Up");
-        messages.send(twice);
-        messages.send(twice);
-        messages.send(TestMessages.identify(workspace, profileId));
+        peers.upstream().send(twice);
+        peers.upstream().send(twice);
+        peers.upstream().send(TestMessages.identify(workspace, profileId));
         EventResolved sentinel = track("Order Completed");
-        messages.send(sentinel);
+        peers.upstream().send(sentinel);
 
         // one partition per key: once the sentinel was sent, the records before it were consumed
         await().atMost(TIMEOUT).until(() -> peers.requests(enabledHook).stream()

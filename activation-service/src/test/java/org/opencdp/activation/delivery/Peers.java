@@ -11,17 +11,22 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.util.List;
 import java.util.UUID;
 import org.opencdp.contracts.MessageCodec;
+import org.opencdp.testsupport.CdpTestEnvironment;
+import org.opencdp.testsupport.TopicWriter;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import tools.jackson.databind.JsonNode;
 
 /**
- * WireMock standing in for activation's peers: consent-service's decisions endpoint ({@link #consent})
- * and webhook receivers, one path per hook. Started at once, since the service's settings point at it.
+ * Activation's peers in a delivery IT: the upstream services publishing to it ({@link #upstream()},
+ * on the test class's broker), and WireMock standing in for consent-service's decisions endpoint
+ * ({@link #consent}) and for webhook receivers, one path per hook. WireMock starts at once, since the
+ * service's settings point at it; {@link #stop()} after the class.
  */
 final class Peers {
 
     final WireMockServer wiremock = new WireMockServer(options().dynamicPort());
     final ConsentServiceStub consent = new ConsentServiceStub(wiremock);
+    private TopicWriter upstream;
 
     Peers() {
         wiremock.start();
@@ -35,6 +40,14 @@ final class Peers {
         registry.add("cdp.activation.dispatch-interval", () -> "50ms");
         registry.add("cdp.activation.retry-base-delay", () -> "100ms");
         registry.add("cdp.activation.retry-max-delay", () -> "400ms");
+    }
+
+    /** Publishes messages as identity and segmentation do. */
+    synchronized TopicWriter upstream() {
+        if (upstream == null) {
+            upstream = CdpTestEnvironment.current().writer();
+        }
+        return upstream;
     }
 
     /** A path no other test's hook uses. */
@@ -62,5 +75,8 @@ final class Peers {
 
     void stop() {
         wiremock.stop();
+        if (upstream != null) {
+            upstream.close();
+        }
     }
 }

@@ -40,13 +40,13 @@ class SourceController {
 
     @GetMapping
     SourceListResponse list(Caller caller) {
-        requireRead(caller);
+        SourceScopes.requireRead(caller);
         return new SourceListResponse(sources.list(caller.workspaceId()).stream().map(this::response).toList());
     }
 
     @GetMapping("/{id}")
     SourceResponse get(Caller caller, @PathVariable String id) {
-        requireRead(caller);
+        SourceScopes.requireRead(caller);
         return response(sources.get(caller.workspaceId(), id));
     }
 
@@ -64,9 +64,5 @@ class SourceController {
 
     private SourceResponse response(Source source) {
         return SourceResponse.of(source, rateLimitDefaults);
-    }
-
-    private static void requireRead(Caller caller) {
-        SourceScopes.requireRead(caller);
     }
 }

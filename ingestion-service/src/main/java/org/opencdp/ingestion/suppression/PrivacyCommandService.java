@@ -19,9 +19,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Carries out privacy commands for ingestion, once per command (the kit's batch consumer): with {@code suppress} it
- * stores the command's {@code user_id}, {@code anonymous_id} and {@code email} identifiers (hashed)
- * so the Tracking API refuses their events from then on; other identifier types cannot be seen at
- * the door and are left to the services that resolve them. Ingestion keeps no other personal data
+ * stores the command's identifiers (hashed, in the shared normal form: {@link SuppressedIdentifier}) so the
+ * Tracking API refuses the events that carry them from then on; an identifier that has no normal form (a
+ * malformed type, a blank or invalid value, a phone number without its country code) is left out and
+ * counted in the acknowledgement's detail. Ingestion keeps no other personal data
  * (accepted events go straight to Kafka), so an erase has nothing more to remove, and an export
  * lists which of the command's identifiers are suppressed. Every command is acknowledged
  * ({@code service = "ingestion"}, {@code DONE}) through the outbox, in the transaction that stored
@@ -36,11 +37,14 @@ class PrivacyCommandService {
     private final Outbox outbox;
     private final SuppressionRepository suppressions;
     private final SuppressionIndex index;
+    private final JsonMapper json;
 
-    PrivacyCommandService(Outbox outbox, SuppressionRepository suppressions, SuppressionIndex index) {
+    PrivacyCommandService(Outbox outbox, SuppressionRepository suppressions, SuppressionIndex index,
+                          JsonMapper json) {
         this.outbox = outbox;
         this.suppressions = suppressions;
         this.index = index;
+        this.json = json;
     }
 
     /** Refuses a command that can never be carried out; it goes to the dead-letter topic. */
@@ -93,7 +97,7 @@ class PrivacyCommandService {
 
     /** Which of the command's identifiers ingestion refuses events for, and since when. */
     private ObjectNode export(PrivacyCommandIssued command) {
-        ObjectNode export = JsonMapper.shared().createObjectNode();
+        ObjectNode export = json.createObjectNode();
         var list = export.putArray("suppressedIdentifiers");
         for (Identifier identifier : command.identifiers() == null ? List.<Identifier>of() : command.identifiers()) {
             if (identifier == null) {
@@ -113,6 +117,7 @@ class PrivacyCommandService {
                 : "Nothing to " + (command.command() == PrivacyCommandIssued.Command.EXPORT ? "export" : "erase")
                         + " beyond suppressions: ingestion stores no events.";
         return ignored == 0 ? done : done + " " + ignored
-                + " identifier(s) of other types are not visible at the Tracking API and were left to other services.";
+                + " identifier(s) were left out: a malformed type, a blank or invalid value, or a phone number without"
+                + " its country code.";
     }
 }

@@ -7,11 +7,10 @@ import java.util.UUID;
 import org.opencdp.contracts.CdpMessage;
 import org.opencdp.contracts.EventAccepted;
 import org.opencdp.contracts.EventRejected;
-import org.opencdp.contracts.SegmentEvent;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.ingestion.sources.AuthenticatedSource;
 import org.opencdp.ingestion.trackingplan.Violation;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -61,7 +60,7 @@ final class CallOutcome {
             }
             case EventAdmission.Verdict.Suppressed drop -> {
                 suppressed++;
-                ObjectNode redacted = JsonMapper.shared().createObjectNode()
+                ObjectNode redacted = MessageCodec.mapper().createObjectNode()
                         .put("type", drop.event().type().name())
                         .put("messageId", drop.event().messageId());
                 messages.add(rejectedMessage(null, redacted, List.of(drop.reason())));

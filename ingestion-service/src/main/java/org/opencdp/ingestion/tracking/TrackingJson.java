@@ -8,11 +8,13 @@ import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -21,8 +23,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Reads Tracking API bodies with hard limits (nesting depth, string, number and document length),
  * so hostile input is a fast 400 {@code invalid_json} instead of a slow parse or a stack overflow.
- * Decimal numbers are read as {@code BigDecimal}, so they travel on exactly as sent. Not a {@code
- * JsonMapper} bean: Spring MVC keeps its own.
+ * Decimal numbers are read as {@code BigDecimal}, so they travel on exactly as sent. The service's
+ * {@code JsonMapper} builds the trees; only the parser that feeds it is bounded, by {@code
+ * cdp.ingestion.max-request-size} among others.
  *
  * <p>The size of an event is that of its compact UTF-8 JSON. A batch body is read noting where each
  * event lies in it ({@link #readBatch}), and since compact JSON is at most {@link #MAX_EXPANSION}
@@ -58,26 +61,33 @@ class TrackingJson {
     }
 
     private final JsonMapper mapper;
+    private final JsonFactory parsers;
+    /** Reads one value that must be the whole body. */
+    private final ObjectReader wholeBody;
+    /** Reads one value of a body the parser goes on reading. */
+    private final ObjectReader partOfBody;
 
     @Autowired
-    TrackingJson(IngestionProperties properties) {
-        this(properties.maxRequestSize().toBytes());
+    TrackingJson(JsonMapper mapper, IngestionProperties properties) {
+        this(mapper, properties.maxRequestSize().toBytes());
     }
 
-    TrackingJson(long maxDocumentLength) {
-        this.mapper = JsonMapper.builder(JsonFactory.builder()
-                        .streamReadConstraints(StreamReadConstraints.builder()
-                                .maxNestingDepth(MAX_NESTING_DEPTH)
-                                .maxNumberLength(MAX_NUMBER_LENGTH)
-                                .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxDocumentLength))
-                                .maxNameLength(1_000)
-                                .maxDocumentLength(maxDocumentLength)
-                                .build())
+    TrackingJson(JsonMapper mapper, long maxDocumentLength) {
+        this.mapper = mapper;
+        this.parsers = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
+                        .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxDocumentLength))
+                        .maxNameLength(1_000)
+                        .maxDocumentLength(maxDocumentLength)
                         .build())
-                .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
+        this.partOfBody = mapper.reader()
+                .with(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+                .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.wholeBody = partOfBody.with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** The body as a JSON object; a 400 problem {@code invalid_json} when it is anything else. */
@@ -86,8 +96,8 @@ class TrackingJson {
             throw invalidJson("The request body is empty; send a JSON object.");
         }
         JsonNode node;
-        try {
-            node = mapper.readTree(body);
+        try (JsonParser parser = parser(body)) {
+            node = wholeBody.readTree(parser);
         } catch (StreamConstraintsException e) {
             throw invalidJson("The body exceeds a parser limit: " + e.getOriginalMessage());
         } catch (JacksonException e) {
@@ -106,7 +116,7 @@ class TrackingJson {
      */
     BatchBody readBatch(byte[] body) {
         if (body.length > 0) {
-            try (JsonParser parser = mapper.createParser(body)) {
+            try (JsonParser parser = parser(body)) {
                 BatchBody batch = readBatchObject(parser);
                 if (batch != null && parser.nextToken() == null) {
                     return batch;
@@ -145,7 +155,7 @@ class TrackingJson {
             if (batch && value == JsonToken.START_ARRAY) {
                 itemSpans = readItems(parser, request.putArray(name));
             } else {
-                request.set(name, parser.<JsonNode>readValueAsTree());
+                request.set(name, partOfBody.readTree(parser));
                 if (batch) {
                     itemSpans = null;
                 }
@@ -155,7 +165,7 @@ class TrackingJson {
     }
 
     /** Reads the elements of the array the parser is at into {@code items}; returns their spans. */
-    private static int[] readItems(JsonParser parser, ArrayNode items) {
+    private int[] readItems(JsonParser parser, ArrayNode items) {
         int[] starts = new int[128];
         int count = 0;
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
@@ -166,7 +176,7 @@ class TrackingJson {
                 starts = Arrays.copyOf(starts, starts.length * 2);
             }
             starts[count++] = (int) parser.currentTokenLocation().getByteOffset();
-            items.add(parser.<JsonNode>readValueAsTree());
+            items.add(partOfBody.readTree(parser));
         }
         starts[count] = (int) parser.currentTokenLocation().getByteOffset();
         int[] spans = new int[count];
@@ -174,6 +184,10 @@ class TrackingJson {
             spans[i] = starts[i + 1] - starts[i];
         }
         return spans;
+    }
+
+    private JsonParser parser(byte[] body) {
+        return parsers.createParser(ObjectReadContext.empty(), body);
     }
 
     private static CdpException invalidJson(String detail) {

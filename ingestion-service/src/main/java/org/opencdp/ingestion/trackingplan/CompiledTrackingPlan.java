@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.opencdp.contracts.EventRejected.Reason;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.ingestion.trackingplan.TrackingPlan.Mode;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A tracking plan with its schemas compiled, ready to check events. Immutable and thread-safe.
@@ -31,7 +31,7 @@ public final class CompiledTrackingPlan {
     /** Bounds the work one event can cost, whatever the schema. */
     static final long MAX_EVALUATION_STEPS = 200_000;
 
-    private static final JsonNode EMPTY = JsonMapper.shared().createObjectNode();
+    private static final JsonNode EMPTY = MessageCodec.mapper().createObjectNode();
 
     private final Map<String, Schema> events;
     private final Schema identify;

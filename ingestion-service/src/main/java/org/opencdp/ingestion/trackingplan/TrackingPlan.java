@@ -2,8 +2,8 @@ package org.opencdp.ingestion.trackingplan;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.opencdp.contracts.MessageCodec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -29,7 +29,7 @@ record TrackingPlan(Map<String, JsonNode> events, JsonNode identify, JsonNode gr
 
     /** The stored JSON form, which is also the API's (without the source id and times). */
     ObjectNode toJson() {
-        ObjectNode json = JsonMapper.shared().createObjectNode();
+        ObjectNode json = MessageCodec.mapper().createObjectNode();
         ObjectNode schemas = json.putObject("events");
         events.forEach(schemas::set);
         json.set("identify", identify);

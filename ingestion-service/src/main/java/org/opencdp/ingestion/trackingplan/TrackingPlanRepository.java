@@ -20,9 +20,11 @@ class TrackingPlanRepository {
     }
 
     private final JdbcTemplate jdbc;
+    private final JsonMapper json;
 
-    TrackingPlanRepository(JdbcTemplate jdbc) {
+    TrackingPlanRepository(JdbcTemplate jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     StoredPlan save(String workspaceId, UUID sourceId, TrackingPlan plan, Instant now) {
@@ -32,13 +34,13 @@ class TrackingPlanRepository {
                         ON CONFLICT (workspace_id, source_id) DO UPDATE SET plan = EXCLUDED.plan,
                             updated_at = EXCLUDED.updated_at
                         RETURNING plan::text, created_at, updated_at""",
-                TrackingPlanRepository::stored, workspaceId, sourceId, plan.toJson().toString(), utc(now), utc(now));
+                this::stored, workspaceId, sourceId, plan.toJson().toString(), utc(now), utc(now));
     }
 
     Optional<StoredPlan> find(String workspaceId, UUID sourceId) {
         return jdbc.query("SELECT plan::text, created_at, updated_at FROM tracking_plans "
                         + "WHERE workspace_id = ? AND source_id = ?",
-                TrackingPlanRepository::stored, workspaceId, sourceId).stream().findFirst();
+                this::stored, workspaceId, sourceId).stream().findFirst();
     }
 
     boolean delete(String workspaceId, UUID sourceId) {
@@ -46,8 +48,8 @@ class TrackingPlanRepository {
                 workspaceId, sourceId) > 0;
     }
 
-    private static StoredPlan stored(ResultSet rs, int row) throws SQLException {
-        return new StoredPlan(TrackingPlan.fromJson(JsonMapper.shared().readTree(rs.getString(1))),
+    private StoredPlan stored(ResultSet rs, int row) throws SQLException {
+        return new StoredPlan(TrackingPlan.fromJson(json.readTree(rs.getString(1))),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant());
     }

@@ -36,10 +36,12 @@ public class ViolationRecorder {
 
     private final ViolationRepository repository;
     private final MeterRegistry meters;
+    private final JsonMapper json;
 
-    ViolationRecorder(ViolationRepository repository, MeterRegistry meters) {
+    ViolationRecorder(ViolationRepository repository, MeterRegistry meters, JsonMapper json) {
         this.repository = repository;
         this.meters = meters;
+        this.json = json;
     }
 
     /** Records the violations of one Tracking API call. */
@@ -81,8 +83,8 @@ public class ViolationRecorder {
     }
 
     /** The newest samples first: the message id, whether it was blocked, and the reasons (never the values). */
-    private static ArrayNode samples(List<Violation> group, Instant at) {
-        ArrayNode samples = JsonMapper.shared().createArrayNode();
+    private ArrayNode samples(List<Violation> group, Instant at) {
+        ArrayNode samples = json.createArrayNode();
         group.reversed().stream().limit(ViolationRepository.MAX_SAMPLES).forEach(violation -> {
             ObjectNode sample = samples.addObject();
             sample.put("messageId", violation.messageId());

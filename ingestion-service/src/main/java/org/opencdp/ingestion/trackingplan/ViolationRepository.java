@@ -32,9 +32,11 @@ class ViolationRepository {
     }
 
     private final JdbcTemplate jdbc;
+    private final JsonMapper json;
 
-    ViolationRepository(JdbcTemplate jdbc) {
+    ViolationRepository(JdbcTemplate jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     /** Adds the tallies; callers sort them by key so concurrent calls lock rows in the same order. */
@@ -69,13 +71,13 @@ class ViolationRepository {
                         SELECT event_type, event_name, violations, blocked, first_seen_at, last_seen_at, samples::text
                         FROM tracking_plan_violations WHERE workspace_id = ? AND source_id = ?
                         ORDER BY last_seen_at DESC, event_type, event_name LIMIT ?""",
-                ViolationRepository::row, workspaceId, sourceId, limit);
+                this::row, workspaceId, sourceId, limit);
     }
 
-    private static Row row(ResultSet rs, int index) throws SQLException {
+    private Row row(ResultSet rs, int index) throws SQLException {
         return new Row(rs.getString("event_type"), rs.getString("event_name"), rs.getLong("violations"),
                 rs.getLong("blocked"), rs.getObject("first_seen_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
-                JsonMapper.shared().readTree(rs.getString("samples")));
+                json.readTree(rs.getString("samples")));
     }
 }

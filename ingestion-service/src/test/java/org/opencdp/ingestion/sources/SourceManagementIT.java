@@ -1,14 +1,16 @@
 package org.opencdp.ingestion.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.opencdp.ingestion.IngestionApi.assertProblem;
-import static org.opencdp.ingestion.IngestionApi.json;
+import static org.opencdp.ingestion.IngestionTests.assertProblem;
+import static org.opencdp.ingestion.IngestionTests.createSource;
+import static org.opencdp.testsupport.ApiClient.body;
+import static org.opencdp.testsupport.ApiClient.json;
 
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.opencdp.ingestion.IngestionApi;
 import org.opencdp.ingestion.IngestionServiceApplication;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
@@ -36,18 +38,18 @@ class SourceManagementIT {
     @Autowired
     JdbcTemplate jdbc;
 
-    private IngestionApi api;
+    private ApiClient api;
 
     @BeforeEach
     void setUp() {
-        api = new IngestionApi(port);
+        api = ApiClient.onPort(port);
     }
 
     @Test
     void shouldCreateASourceAndShowItsWriteKeyOnlyOnce() {
         Instant before = Instant.now();
 
-        JsonNode created = api.createSource(writer, "Web");
+        JsonNode created = createSource(api, writer, "Web");
 
         String writeKey = created.path("writeKey").asString();
         assertThat(writeKey).matches("wk_[A-Za-z0-9_-]{43}");
@@ -76,12 +78,12 @@ class SourceManagementIT {
 
     @Test
     void shouldRequireTheSourcesScopes() {
-        String id = api.createSource(writer, "Scoped").path("id").asString();
+        String id = createSource(api, writer, "Scoped").path("id").asString();
         String unrelated = infrastructure.token("ws_a", "profiles:read");
 
-        assertProblem(api.call("POST", "/v1/sources", reader, "{\"name\": \"x\"}"), 403, "missing_scope");
-        assertProblem(api.call("PATCH", "/v1/sources/" + id, reader, "{\"enabled\": false}"), 403, "missing_scope");
-        assertProblem(api.call("POST", "/v1/sources/" + id + "/write-key", reader, ""), 403, "missing_scope");
+        assertProblem(api.post("/v1/sources", reader, "{\"name\": \"x\"}"), 403, "missing_scope");
+        assertProblem(api.patch("/v1/sources/" + id, reader, "{\"enabled\": false}"), 403, "missing_scope");
+        assertProblem(api.post("/v1/sources/" + id + "/write-key", reader, null), 403, "missing_scope");
         assertProblem(api.get("/v1/sources", unrelated), 403, "missing_scope");
         assertProblem(api.get("/v1/sources/" + id, unrelated), 403, "missing_scope");
         assertProblem(api.get("/v1/sources", null), 401, "missing_token");
@@ -91,12 +93,12 @@ class SourceManagementIT {
 
     @Test
     void shouldAnswerNotFoundForAnotherWorkspacesSource() {
-        String id = api.createSource(writer, "Mine").path("id").asString();
+        String id = createSource(api, writer, "Mine").path("id").asString();
 
         assertProblem(api.get("/v1/sources/" + id, otherWorkspace), 404, "source_not_found");
-        assertProblem(api.call("PATCH", "/v1/sources/" + id, otherWorkspace, "{\"enabled\": false}"), 404,
+        assertProblem(api.patch("/v1/sources/" + id, otherWorkspace, "{\"enabled\": false}"), 404,
                 "source_not_found");
-        assertProblem(api.call("POST", "/v1/sources/" + id + "/write-key", otherWorkspace, ""), 404,
+        assertProblem(api.post("/v1/sources/" + id + "/write-key", otherWorkspace, null), 404,
                 "source_not_found");
         assertThat(json(api.get("/v1/sources", otherWorkspace)).toString()).doesNotContain(id);
         assertProblem(api.get("/v1/sources/00000000-0000-0000-0000-000000000000", writer), 404, "source_not_found");
@@ -106,82 +108,78 @@ class SourceManagementIT {
 
     @Test
     void shouldRefuseInvalidRequests() {
-        String id = api.createSource(writer, "Valid").path("id").asString();
+        String id = createSource(api, writer, "Valid").path("id").asString();
 
-        assertProblem(api.call("POST", "/v1/sources", writer, "{\"name\": \" \"}"), 400, "validation_failed");
-        assertProblem(api.call("POST", "/v1/sources", writer, "{\"name\": \"" + "n".repeat(201) + "\"}"), 400,
+        assertProblem(api.post("/v1/sources", writer, "{\"name\": \" \"}"), 400, "validation_failed");
+        assertProblem(api.post("/v1/sources", writer, "{\"name\": \"" + "n".repeat(201) + "\"}"), 400,
                 "validation_failed");
-        assertProblem(api.call("PATCH", "/v1/sources/" + id, writer, "{}"), 400, "validation_failed");
-        assertProblem(api.call("PATCH", "/v1/sources/" + id, writer, "{\"enabled\": "), 400, "malformed_body");
-        JsonNode zero = assertProblem(api.call("PATCH", "/v1/sources/" + id, writer,
+        assertProblem(api.patch("/v1/sources/" + id, writer, "{}"), 400, "validation_failed");
+        assertProblem(api.patch("/v1/sources/" + id, writer, "{\"enabled\": "), 400, "malformed_body");
+        JsonNode zero = assertProblem(api.patch("/v1/sources/" + id, writer,
                 "{\"rateLimit\": {\"eventsPerSecond\": 0, \"burst\": 10}}"), 400, "validation_failed");
         assertThat(zero.path("errors").get(0).path("pointer").asString()).isEqualTo("/rateLimit/eventsPerSecond");
-        assertProblem(api.call("PATCH", "/v1/sources/" + id, writer, "{\"rateLimit\": {\"eventsPerSecond\": 5}}"),
+        assertProblem(api.patch("/v1/sources/" + id, writer, "{\"rateLimit\": {\"eventsPerSecond\": 5}}"),
                 400, "validation_failed");
-        assertProblem(api.call("PATCH", "/v1/sources/" + id, writer, "{\"rateLimit\": 5}"), 400, "malformed_body");
+        assertProblem(api.patch("/v1/sources/" + id, writer, "{\"rateLimit\": 5}"), 400, "malformed_body");
         assertThat(json(api.get("/v1/sources/" + id, reader)).path("rateLimit").path("custom").asBoolean()).isFalse();
     }
 
     @Test
     void shouldSetAndResetASourcesOwnRateLimit() {
-        String id = api.createSource(writer, "Limited").path("id").asString();
+        String id = createSource(api, writer, "Limited").path("id").asString();
         JsonNode defaults = json(api.get("/v1/sources/" + id, reader)).path("rateLimit");
         assertThat(defaults.path("custom").asBoolean()).isFalse();
         assertThat(defaults.path("eventsPerSecond").asInt()).isEqualTo(2_000);
         assertThat(defaults.path("burst").asInt()).isEqualTo(10_000);
 
-        HttpCheck set = HttpCheck.of(api.call("PATCH", "/v1/sources/" + id, writer,
-                "{\"rateLimit\": {\"eventsPerSecond\": 50, \"burst\": 200}}"));
-        assertThat(set.status()).isEqualTo(200);
-        assertThat(set.body().path("rateLimit").path("eventsPerSecond").asInt()).isEqualTo(50);
-        assertThat(set.body().path("rateLimit").path("burst").asInt()).isEqualTo(200);
-        assertThat(set.body().path("rateLimit").path("custom").asBoolean()).isTrue();
-        assertThat(set.body().path("enabled").asBoolean()).isTrue();
+        JsonNode set = body(api.patch("/v1/sources/" + id, writer,
+                "{\"rateLimit\": {\"eventsPerSecond\": 50, \"burst\": 200}}"), 200);
+        assertThat(set.path("rateLimit").path("eventsPerSecond").asInt()).isEqualTo(50);
+        assertThat(set.path("rateLimit").path("burst").asInt()).isEqualTo(200);
+        assertThat(set.path("rateLimit").path("custom").asBoolean()).isTrue();
+        assertThat(set.path("enabled").asBoolean()).isTrue();
 
-        JsonNode disabled = json(api.call("PATCH", "/v1/sources/" + id, writer, "{\"enabled\": false}"));
+        JsonNode disabled = json(api.patch("/v1/sources/" + id, writer, "{\"enabled\": false}"));
         assertThat(disabled.path("rateLimit").path("eventsPerSecond").asInt()).isEqualTo(50);
-        assertThat(json(api.get("/v1/sources/" + id, reader)).path("rateLimit")).isEqualTo(set.body().path("rateLimit"));
+        assertThat(json(api.get("/v1/sources/" + id, reader)).path("rateLimit")).isEqualTo(set.path("rateLimit"));
 
-        JsonNode reset = json(api.call("PATCH", "/v1/sources/" + id, writer, "{\"rateLimit\": null}"));
+        JsonNode reset = json(api.patch("/v1/sources/" + id, writer, "{\"rateLimit\": null}"));
         assertThat(reset.path("rateLimit")).isEqualTo(defaults);
         assertThat(reset.path("enabled").asBoolean()).isFalse();
-        assertProblem(api.call("PATCH", "/v1/sources/" + id, otherWorkspace, "{\"rateLimit\": null}"), 404,
+        assertProblem(api.patch("/v1/sources/" + id, otherWorkspace, "{\"rateLimit\": null}"), 404,
                 "source_not_found");
-        assertProblem(api.call("PATCH", "/v1/sources/" + id, reader, "{\"rateLimit\": null}"), 403,
+        assertProblem(api.patch("/v1/sources/" + id, reader, "{\"rateLimit\": null}"), 403,
                 "missing_scope");
     }
 
     @Test
     void shouldRefuseEventsWhileTheSourceIsDisabled() {
-        JsonNode created = api.createSource(writer, "Toggle");
+        JsonNode created = createSource(api, writer, "Toggle");
         String id = created.path("id").asString();
         String writeKey = created.path("writeKey").asString();
         assertThat(api.track("/v1/track", writeKey, EVENT).statusCode()).isEqualTo(200);
 
-        HttpCheck disabled = HttpCheck.of(api.call("PATCH", "/v1/sources/" + id, writer, "{\"enabled\": false}"));
-        assertThat(disabled.status()).isEqualTo(200);
-        assertThat(disabled.body().path("enabled").asBoolean()).isFalse();
+        JsonNode disabled = body(api.patch("/v1/sources/" + id, writer, "{\"enabled\": false}"), 200);
+        assertThat(disabled.path("enabled").asBoolean()).isFalse();
         assertThat(json(api.get("/v1/sources/" + id, reader)).path("enabled").asBoolean()).isFalse();
         assertProblem(api.track("/v1/track", writeKey, EVENT), 401, "invalid_write_key");
 
-        assertThat(api.call("PATCH", "/v1/sources/" + id, writer, "{\"enabled\": true}").statusCode()).isEqualTo(200);
+        assertThat(api.patch("/v1/sources/" + id, writer, "{\"enabled\": true}").statusCode()).isEqualTo(200);
         assertThat(api.track("/v1/track", writeKey, EVENT).statusCode()).isEqualTo(200);
     }
 
     @Test
     void shouldRotateTheWriteKeyAndRefuseTheOldOne() {
-        JsonNode created = api.createSource(writer, "Rotate");
+        JsonNode created = createSource(api, writer, "Rotate");
         String id = created.path("id").asString();
         String oldKey = created.path("writeKey").asString();
         assertThat(api.track("/v1/track", oldKey, EVENT).statusCode()).isEqualTo(200);
 
-        HttpCheck rotated = HttpCheck.of(api.call("POST", "/v1/sources/" + id + "/write-key", writer, ""));
-
-        assertThat(rotated.status()).isEqualTo(200);
-        String newKey = rotated.body().path("writeKey").asString();
+        JsonNode rotated = body(api.post("/v1/sources/" + id + "/write-key", writer, null), 200);
+        String newKey = rotated.path("writeKey").asString();
         assertThat(newKey).matches("wk_[A-Za-z0-9_-]{43}").isNotEqualTo(oldKey);
-        assertThat(rotated.body().path("id").asString()).isEqualTo(id);
-        assertThat(rotated.body().path("writeKeyHint").asString()).isEqualTo(newKey.substring(0, 6) + "…");
+        assertThat(rotated.path("id").asString()).isEqualTo(id);
+        assertThat(rotated.path("writeKeyHint").asString()).isEqualTo(newKey.substring(0, 6) + "…");
         assertThat(json(api.get("/v1/sources/" + id, reader)).path("writeKeyHint").asString())
                 .isEqualTo(newKey.substring(0, 6) + "…");
         assertProblem(api.track("/v1/track", oldKey, EVENT), 401, "invalid_write_key");
@@ -194,12 +192,5 @@ class SourceManagementIT {
 
         assertThat(apiDocs).contains("/v1/sources/{id}", "/v1/sources/{id}/tracking-plan",
                 "/v1/sources/{id}/violations", "rateLimit");
-    }
-
-    /** A response's status and JSON body. */
-    private record HttpCheck(int status, JsonNode body) {
-        static HttpCheck of(java.net.http.HttpResponse<String> response) {
-            return new HttpCheck(response.statusCode(), json(response));
-        }
     }
 }

@@ -1,16 +1,17 @@
 package org.opencdp.ingestion.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.opencdp.ingestion.IngestionApi.assertProblem;
+import static org.opencdp.ingestion.IngestionTests.assertProblem;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.opencdp.ingestion.IngestionApi;
+import org.opencdp.ingestion.IngestionTests.TestSource;
 import org.opencdp.ingestion.IngestionServiceApplication;
 import org.opencdp.kit.security.TokenIssuer;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.PostgresServer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -18,7 +19,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Kafka is down (nothing listens on the bootstrap port): the Tracking API must answer 503 with
@@ -54,17 +54,16 @@ class KafkaUnavailableIT {
     @Autowired
     MeterRegistry meters;
 
-    private IngestionApi api;
-    private String sourceId;
+    private ApiClient api;
+    private TestSource source;
     private String writeKey;
 
     @BeforeEach
     void setUp() {
-        api = new IngestionApi(port);
+        api = ApiClient.onPort(port);
         String token = new TokenIssuer(JWT_SECRET).issue(WORKSPACE, "sources:write", "test", Duration.ofHours(1));
-        JsonNode source = api.createSource(token, "Web");
-        sourceId = source.path("id").asString();
-        writeKey = source.path("writeKey").asString();
+        source = TestSource.create(api, token, "Web");
+        writeKey = source.writeKey();
     }
 
     @Test
@@ -96,7 +95,7 @@ class KafkaUnavailableIT {
     }
 
     private double acceptedCount() {
-        var counter = meters.find(TrackingMetrics.ACCEPTED).tag("source", sourceId).counter();
+        var counter = meters.find(TrackingMetrics.ACCEPTED).tag("source", source.id()).counter();
         return counter == null ? 0 : counter.count();
     }
 }

@@ -23,8 +23,9 @@ import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.contracts.Topics;
-import org.opencdp.ingestion.IngestionApi;
+import org.opencdp.ingestion.IngestionTests.TestSource;
 import org.opencdp.ingestion.IngestionServiceApplication;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
@@ -32,7 +33,6 @@ import org.opencdp.testsupport.TopicReader;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The real server-side SDKs, unchanged but for their endpoint, send every call type in batches
@@ -48,7 +48,7 @@ class SdkClientsIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Map<String, Object> PROPERTIES = Map.of("total", 19.9, "currency", "EUR",
             "items", List.of(Map.of("sku", "sku-1", "quantity", 2)), "gift", true);
-    private static final JsonNode PROPERTIES_JSON = JsonMapper.shared().readTree("""
+    private static final JsonNode PROPERTIES_JSON = MessageCodec.mapper().readTree("""
             {"total": 19.9, "currency": "EUR", "items": [{"sku": "sku-1", "quantity": 2}], "gift": true}""");
 
     private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
@@ -56,7 +56,7 @@ class SdkClientsIT {
     @LocalServerPort
     int port;
 
-    private String sourceId;
+    private TestSource source;
     private String writeKey;
     private TopicReader events;
     private final AtomicInteger delivered = new AtomicInteger();
@@ -64,9 +64,9 @@ class SdkClientsIT {
 
     @BeforeEach
     void setUp() {
-        JsonNode source = new IngestionApi(port).createSource(infrastructure.token(WORKSPACE, "sources:write"), "Java");
-        sourceId = source.path("id").asString();
-        writeKey = source.path("writeKey").asString();
+        source = TestSource.create(ApiClient.onPort(port), infrastructure.token(WORKSPACE, "sources:write"),
+                "Java");
+        writeKey = source.writeKey();
         events = infrastructure.read(Topics.EVENTS);
     }
 
@@ -160,7 +160,7 @@ class SdkClientsIT {
     }
 
     private void assertDelivered(String prefix, String userId, String anonymousId, String groupId, Instant anHourAgo) {
-        List<ConsumerRecord<String, String>> records = events.await(this::fromThisSource, 6, WAIT);
+        List<ConsumerRecord<String, String>> records = events.await(source::published, 6, WAIT);
         Map<String, EventAccepted> byMessageId = records.stream()
                 .map(record -> MessageCodec.read(record.value(), EventAccepted.class))
                 .collect(Collectors.toMap(message -> message.event().messageId(), Function.identity()));
@@ -184,7 +184,7 @@ class SdkClientsIT {
         SegmentEvent identify = byMessageId.get(prefix + "identify").event();
         assertThat(identify.type()).isEqualTo(EventType.identify);
         assertThat(identify.userId()).isEqualTo(userId);
-        assertThat(identify.traits()).isEqualTo(JsonMapper.shared().readTree(
+        assertThat(identify.traits()).isEqualTo(MessageCodec.mapper().readTree(
                 "{\"email\": \"ada@example.com\", \"plan\": \"pro\", \"age\": 36}"));
 
         SegmentEvent track = byMessageId.get(prefix + "track").event();
@@ -210,7 +210,7 @@ class SdkClientsIT {
         SegmentEvent group = byMessageId.get(prefix + "group").event();
         assertThat(group.type()).isEqualTo(EventType.group);
         assertThat(group.groupId()).isEqualTo(groupId);
-        assertThat(group.traits()).isEqualTo(JsonMapper.shared().readTree("{\"name\": \"Initech\", \"employees\": 120}"));
+        assertThat(group.traits()).isEqualTo(MessageCodec.mapper().readTree("{\"name\": \"Initech\", \"employees\": 120}"));
 
         SegmentEvent alias = byMessageId.get(prefix + "alias").event();
         assertThat(alias.type()).isEqualTo(EventType.alias);
@@ -218,7 +218,4 @@ class SdkClientsIT {
         assertThat(alias.userId()).isEqualTo(userId);
     }
 
-    private boolean fromThisSource(ConsumerRecord<String, String> record) {
-        return record.value().contains("\"sourceId\":\"" + sourceId + "\"");
-    }
 }

@@ -9,15 +9,15 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.EventRejected.Reason;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.contracts.SegmentEvent.EventType;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 class SegmentEventValidatorTest {
 
     private static final Instant RECEIVED_AT = Instant.parse("2024-05-01T12:00:00Z");
-    private final TrackingJson json = new TrackingJson(500_000);
+    private final TrackingJson json = new TrackingJson(MessageCodec.mapper(), 500_000);
 
     @Test
     void shouldAcceptATrackCallAndKeepItsObjectsExactlyAsSent() {
@@ -160,7 +160,7 @@ class SegmentEventValidatorTest {
                 BatchDefaults.NONE, RECEIVED_AT);
 
         assertThat(((EventCheck.Invalid) check).code()).isEqualTo("invalid_type");
-        assertThat(((EventCheck.Invalid) SegmentEventValidator.check(null, JsonMapper.shared().readTree("[1]"),
+        assertThat(((EventCheck.Invalid) SegmentEventValidator.check(null, MessageCodec.mapper().readTree("[1]"),
                 BatchDefaults.NONE, RECEIVED_AT)).code()).isEqualTo("invalid_event");
     }
 

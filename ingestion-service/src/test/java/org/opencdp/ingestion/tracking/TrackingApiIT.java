@@ -1,8 +1,8 @@
 package org.opencdp.ingestion.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.opencdp.ingestion.IngestionApi.header;
-import static org.opencdp.ingestion.IngestionApi.json;
+import static org.opencdp.ingestion.IngestionTests.header;
+import static org.opencdp.testsupport.ApiClient.json;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpRequest;
@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,18 +26,19 @@ import org.opencdp.contracts.PrivacyCommandIssued;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.contracts.Topics;
-import org.opencdp.ingestion.IngestionApi;
+import org.opencdp.ingestion.IngestionTests.TestSource;
 import org.opencdp.ingestion.IngestionServiceApplication;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
 import org.opencdp.testsupport.TopicReader;
+import org.opencdp.testsupport.TopicWriter;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 @CdpIntegrationTest
 @SpringBootTest(classes = IngestionServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -61,17 +59,16 @@ class TrackingApiIT {
     @Autowired
     JdbcTemplate jdbc;
 
-    private IngestionApi api;
+    private ApiClient api;
     private TopicReader events;
-    private String sourceId;
+    private TestSource source;
     private String writeKey;
 
     @BeforeEach
     void setUp() {
-        api = new IngestionApi(port);
-        JsonNode source = api.createSource(infrastructure.token(WORKSPACE, "sources:write"), "Web");
-        sourceId = source.path("id").asString();
-        writeKey = source.path("writeKey").asString();
+        api = ApiClient.onPort(port);
+        source = TestSource.create(api, infrastructure.token(WORKSPACE, "sources:write"), "Web");
+        writeKey = source.writeKey();
         events = infrastructure.read(Topics.EVENTS);
     }
 
@@ -99,20 +96,20 @@ class TrackingApiIT {
             sent.put(type, full);
             HttpResponse<String> response = api.track("/v1/" + type, writeKey, full);
             assertThat(response.statusCode()).as(type + ": " + response.body()).isEqualTo(200);
-            assertThat(json(response)).isEqualTo(JsonMapper.shared().readTree("{\"success\": true}"));
+            assertThat(json(response)).isEqualTo(MessageCodec.mapper().readTree("{\"success\": true}"));
         });
 
-        List<ConsumerRecord<String, String>> records = events.await(this::fromThisSource, 6, WAIT);
+        List<ConsumerRecord<String, String>> records = events.await(source::published, 6, WAIT);
 
         assertThat(records).hasSize(6);
         for (ConsumerRecord<String, String> record : records) {
             EventAccepted message = MessageCodec.read(record.value(), EventAccepted.class);
             String type = message.event().type().name();
-            JsonNode original = JsonMapper.shared().readTree(sent.get(type));
-            JsonNode published = JsonMapper.shared().readTree(record.value()).path("event");
+            JsonNode original = MessageCodec.mapper().readTree(sent.get(type));
+            JsonNode published = MessageCodec.mapper().readTree(record.value()).path("event");
 
             assertThat(message.workspaceId()).isEqualTo(WORKSPACE);
-            assertThat(message.sourceId()).isEqualTo(sourceId);
+            assertThat(message.sourceId()).isEqualTo(source.id());
             assertThat(message.event().messageId()).isEqualTo("m-" + type);
             assertThat(record.key()).isEqualTo(WORKSPACE + ":" + message.event().personId());
             assertThat(message.event().personId()).isEqualTo(original.has("userId")
@@ -125,13 +122,13 @@ class TrackingApiIT {
             assertThat(message.event().timestamp()).isEqualTo(message.event().receivedAt().minusSeconds(10));
             assertThat(message.occurredAt()).isEqualTo(message.event().timestamp());
             assertThat(message.receivedAt()).isEqualTo(message.event().receivedAt());
-            assertThat(header(record.headers(), CloudEventHeaders.SPEC_VERSION)).isEqualTo("1.0");
-            assertThat(header(record.headers(), CloudEventHeaders.ID)).isEqualTo(message.id().toString());
-            assertThat(header(record.headers(), CloudEventHeaders.TYPE)).isEqualTo("cdp.ingestion.event-accepted");
-            assertThat(header(record.headers(), CloudEventHeaders.SOURCE)).isEqualTo("/opencdp/ingestion");
-            assertThat(header(record.headers(), CloudEventHeaders.SUBJECT)).isEqualTo(message.event().personId());
-            assertThat(header(record.headers(), CloudEventHeaders.WORKSPACE)).isEqualTo(WORKSPACE);
-            assertThat(Instant.parse(header(record.headers(), CloudEventHeaders.TIME))).isEqualTo(message.occurredAt());
+            assertThat(header(record, CloudEventHeaders.SPEC_VERSION)).isEqualTo("1.0");
+            assertThat(header(record, CloudEventHeaders.ID)).isEqualTo(message.id().toString());
+            assertThat(header(record, CloudEventHeaders.TYPE)).isEqualTo("cdp.ingestion.event-accepted");
+            assertThat(header(record, CloudEventHeaders.SOURCE)).isEqualTo("/opencdp/ingestion");
+            assertThat(header(record, CloudEventHeaders.SUBJECT)).isEqualTo(message.event().personId());
+            assertThat(header(record, CloudEventHeaders.WORKSPACE)).isEqualTo(WORKSPACE);
+            assertThat(Instant.parse(header(record, CloudEventHeaders.TIME))).isEqualTo(message.occurredAt());
         }
         assertThat(records).extracting(r -> MessageCodec.read(r.value(), EventAccepted.class).event().type())
                 .containsExactlyInAnyOrder(EventType.values());
@@ -151,7 +148,7 @@ class TrackingApiIT {
         assertThat(api.track("/v1/b", writeKey, "{\"batch\": [{\"type\": \"screen\", \"userId\": \"u1\"}]}")
                 .statusCode()).isEqualTo(200);
 
-        var records = events.await(this::fromThisSource, 5, WAIT);
+        var records = events.await(source::published, 5, WAIT);
 
         assertThat(records).extracting(r -> MessageCodec.read(r.value(), EventAccepted.class).event().type())
                 .containsExactlyInAnyOrder(EventType.track, EventType.identify, EventType.page, EventType.track,
@@ -165,7 +162,7 @@ class TrackingApiIT {
                         + "\"a-beacon\", \"event\": \"Clicked\", \"messageId\": \"m-body-key\"}")));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        var records = events.await(this::fromThisSource, 1, WAIT);
+        var records = events.await(source::published, 1, WAIT);
         assertThat(records).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo(WORKSPACE + ":a-beacon");
             assertThat(r.value()).doesNotContain(writeKey);
@@ -182,21 +179,21 @@ class TrackingApiIT {
                     "context": {"ip": "198.51.100.1"}}
                  ]}""";
         HttpResponse<String> response = api.send(api.request("/v1/batch")
-                .header("Authorization", IngestionApi.basic(writeKey)).header("Content-Type", "application/json")
+                .header("Authorization", ApiClient.basic(writeKey)).header("Content-Type", "application/json")
                 .header("Content-Encoding", "gzip")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(IngestionApi.gzip(batch.getBytes(StandardCharsets.UTF_8)))));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(ApiClient.gzip(batch.getBytes(StandardCharsets.UTF_8)))));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(json(response).has("rejected")).isFalse();
-        var records = events.await(this::fromThisSource, 2, WAIT);
+        var records = events.await(source::published, 2, WAIT);
         assertThat(records).hasSize(2);
         var identify = MessageCodec.read(records.getFirst().value(), EventAccepted.class).event();
         var track = MessageCodec.read(records.get(1).value(), EventAccepted.class).event();
         assertThat(identify.type()).isEqualTo(EventType.identify);
         assertThat(identify.timestamp()).isEqualTo(identify.receivedAt().minusSeconds(60));
-        assertThat(identify.context()).isEqualTo(JsonMapper.shared().readTree("{\"library\": {\"name\": \"analytics-java\"}}"));
+        assertThat(identify.context()).isEqualTo(MessageCodec.mapper().readTree("{\"library\": {\"name\": \"analytics-java\"}}"));
         assertThat(track.timestamp()).isEqualTo(track.receivedAt().minusSeconds(30));
-        assertThat(track.context()).isEqualTo(JsonMapper.shared().readTree(
+        assertThat(track.context()).isEqualTo(MessageCodec.mapper().readTree(
                 "{\"library\": {\"name\": \"analytics-java\"}, \"ip\": \"198.51.100.1\"}"));
     }
 
@@ -220,11 +217,11 @@ class TrackingApiIT {
                     .containsExactly("1:missing_field", "2:missing_identity", "3:invalid_event");
             assertThat(body.path("rejected").get(0).path("message").asString()).contains("'event'");
 
-            var accepted = events.await(this::fromThisSource, 2, WAIT);
+            var accepted = events.await(source::published, 2, WAIT);
             assertThat(accepted).extracting(ConsumerRecord::key)
                     .containsExactlyInAnyOrder(WORKSPACE + ":u-mix", WORKSPACE + ":a-mix");
 
-            var rejected = rejectedTopic.await(this::fromThisSource, 3, WAIT);
+            var rejected = rejectedTopic.await(source::published, 3, WAIT);
             assertThat(rejected).hasSize(3);
             var byPerson = rejected.stream().map(r -> MessageCodec.read(r.value(), EventRejected.class)).toList();
             assertThat(byPerson).extracting(m -> m.reasons().getFirst().code())
@@ -234,13 +231,13 @@ class TrackingApiIT {
                 assertThat(m.reasons().getFirst().path()).isEqualTo("/event");
             });
             assertThat(rejected).allSatisfy(r -> {
-                assertThat(header(r.headers(), CloudEventHeaders.TYPE)).isEqualTo("cdp.ingestion.event-rejected");
-                assertThat(header(r.headers(), CloudEventHeaders.WORKSPACE)).isEqualTo(WORKSPACE);
+                assertThat(header(r, CloudEventHeaders.TYPE)).isEqualTo("cdp.ingestion.event-rejected");
+                assertThat(header(r, CloudEventHeaders.WORKSPACE)).isEqualTo(WORKSPACE);
             });
             assertThat(rejected).extracting(ConsumerRecord::key).contains(WORKSPACE + ":u-mix", WORKSPACE + ":unknown");
         }
-        assertThat(meters.get(TrackingMetrics.ACCEPTED).tag("source", sourceId).counter().count()).isEqualTo(2);
-        assertThat(meters.get(TrackingMetrics.REJECTED).tag("source", sourceId).counter().count()).isEqualTo(3);
+        assertThat(meters.get(TrackingMetrics.ACCEPTED).tag("source", source.id()).counter().count()).isEqualTo(2);
+        assertThat(meters.get(TrackingMetrics.REJECTED).tag("source", source.id()).counter().count()).isEqualTo(3);
     }
 
     @Test
@@ -257,7 +254,7 @@ class TrackingApiIT {
                 .contains("authorization").contains("content-type").contains("content-encoding");
 
         HttpResponse<String> answer = api.send(api.request("/v1/track").header("Origin", "https://shop.example")
-                .header("Authorization", IngestionApi.basic(writeKey))
+                .header("Authorization", ApiClient.basic(writeKey))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"userId\": \"u-cors\", \"event\": \"E\"}")));
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
@@ -269,7 +266,7 @@ class TrackingApiIT {
     }
 
     @Test
-    void shouldDropEventsOfSuppressedIdentifiersWithA200AndAcknowledgeTheCommandOnce() throws Exception {
+    void shouldDropEventsOfSuppressedIdentifiersWithA200AndAcknowledgeTheCommandOnce() {
         UUID requestId = UUID.randomUUID();
         var command = new PrivacyCommandIssued(UUID.randomUUID(), WORKSPACE, Instant.now(), requestId,
                 PrivacyCommandIssued.Command.ERASE, List.of("p-1"), List.of(new Identifier("user_id", "u-gone"),
@@ -277,9 +274,8 @@ class TrackingApiIT {
                 new Identifier("phone", "+15550100")), true);
         try (TopicReader acks = infrastructure.read(Topics.PRIVACY_ACKS);
              TopicReader rejectedTopic = infrastructure.read(Topics.REJECTED_EVENTS);
-             var producer = producer()) {
-            producer.send(new ProducerRecord<>(Topics.PRIVACY_COMMANDS, command.key(), MessageCodec.toJson(command)))
-                    .get();
+             TopicWriter writer = infrastructure.writer()) {
+            writer.send(command);
             var acknowledged = acks.await(r -> r.key().equals(command.key()), 1, WAIT);
             assertThat(acknowledged).hasSize(1);
             PrivacyCommandAcknowledged ack = MessageCodec.read(acknowledged.getFirst().value(),
@@ -288,7 +284,7 @@ class TrackingApiIT {
             assertThat(ack.outcome()).isEqualTo(PrivacyCommandAcknowledged.Outcome.DONE);
             assertThat(ack.requestId()).isEqualTo(requestId);
             assertThat(ack.workspaceId()).isEqualTo(WORKSPACE);
-            assertThat(header(acknowledged.getFirst().headers(), CloudEventHeaders.TYPE))
+            assertThat(header(acknowledged.getFirst(), CloudEventHeaders.TYPE))
                     .isEqualTo("cdp.privacy.command-acknowledged");
 
             HttpResponse<String> byUserId = api.track("/v1/track", writeKey,
@@ -306,12 +302,12 @@ class TrackingApiIT {
 
             for (HttpResponse<String> response : List.of(byUserId, byEmail, batch)) {
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-                assertThat(json(response)).isEqualTo(JsonMapper.shared().readTree("{\"success\": true}"));
+                assertThat(json(response)).isEqualTo(MessageCodec.mapper().readTree("{\"success\": true}"));
             }
-            events.await(this::fromThisSource, 1, WAIT);
-            assertThat(events.drain(this::fromThisSource, Duration.ofSeconds(1))).singleElement()
+            events.await(source::published, 1, WAIT);
+            assertThat(events.drain(source::published, Duration.ofSeconds(1))).singleElement()
                     .satisfies(r -> assertThat(r.value()).contains("m-kept"));
-            var dropped = rejectedTopic.await(this::fromThisSource, 4, WAIT);
+            var dropped = rejectedTopic.await(source::published, 4, WAIT);
             assertThat(dropped).hasSize(4).allSatisfy(record -> {
                 EventRejected message = MessageCodec.read(record.value(), EventRejected.class);
                 assertThat(message.reasons()).extracting(EventRejected.Reason::code).containsExactly("suppressed");
@@ -322,7 +318,7 @@ class TrackingApiIT {
             assertThat(dropped).extracting(r -> MessageCodec.read(r.value(), EventRejected.class).event()
                     .path("messageId").asString()).containsExactlyInAnyOrder("m-gone-1", "m-gone-2", "m-gone-3",
                     "m-gone-4");
-            assertThat(meters.get(TrackingMetrics.SUPPRESSED).tag("source", sourceId).counter().count())
+            assertThat(meters.get(TrackingMetrics.SUPPRESSED).tag("source", source.id()).counter().count())
                     .isEqualTo(4);
             assertThat(jdbc.queryForObject("SELECT count(*) FROM suppressions WHERE workspace_id = ?", Long.class,
                     WORKSPACE)).isEqualTo(3);
@@ -330,13 +326,11 @@ class TrackingApiIT {
                     + "ILIKE '%gone%'", Long.class)).isZero();
 
             // the same command again changes nothing and is not acknowledged twice; an export lists the suppressions
-            producer.send(new ProducerRecord<>(Topics.PRIVACY_COMMANDS, command.key(), MessageCodec.toJson(command)))
-                    .get();
+            writer.send(command);
             var export = new PrivacyCommandIssued(UUID.randomUUID(), WORKSPACE, Instant.now(), UUID.randomUUID(),
                     PrivacyCommandIssued.Command.EXPORT, List.of(), List.of(new Identifier("user_id", "u-gone"),
                     new Identifier("user_id", "u-never")), false);
-            producer.send(new ProducerRecord<>(Topics.PRIVACY_COMMANDS, export.key(), MessageCodec.toJson(export)))
-                    .get();
+            writer.send(export);
             var exported = acks.await(r -> r.key().equals(export.key()), 1, WAIT);
             assertThat(exported).hasSize(1);
             JsonNode data = MessageCodec.read(exported.getFirst().value(), PrivacyCommandAcknowledged.class).export();
@@ -346,12 +340,4 @@ class TrackingApiIT {
         }
     }
 
-    private KafkaProducer<String, String> producer() {
-        return new KafkaProducer<>(Map.of("bootstrap.servers", infrastructure.bootstrapServers()),
-                new StringSerializer(), new StringSerializer());
-    }
-
-    private boolean fromThisSource(ConsumerRecord<String, String> record) {
-        return record.value().contains("\"sourceId\":\"" + sourceId + "\"");
-    }
 }

@@ -1,7 +1,7 @@
 package org.opencdp.ingestion.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.opencdp.ingestion.IngestionApi.assertProblem;
+import static org.opencdp.ingestion.IngestionTests.assertProblem;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -9,13 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.Topics;
-import org.opencdp.ingestion.IngestionApi;
+import org.opencdp.ingestion.IngestionTests.TestSource;
 import org.opencdp.ingestion.IngestionServiceApplication;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
@@ -38,17 +38,16 @@ class TrackingErrorsIT {
     @LocalServerPort
     int port;
 
-    private IngestionApi api;
+    private ApiClient api;
     private TopicReader events;
-    private String sourceId;
+    private TestSource source;
     private String writeKey;
 
     @BeforeEach
     void setUp() {
-        api = new IngestionApi(port);
-        JsonNode source = api.createSource(token, "Errors");
-        sourceId = source.path("id").asString();
-        writeKey = source.path("writeKey").asString();
+        api = ApiClient.onPort(port);
+        source = TestSource.create(api, token, "Errors");
+        writeKey = source.writeKey();
         events = infrastructure.read(Topics.EVENTS);
     }
 
@@ -71,7 +70,7 @@ class TrackingErrorsIT {
         assertProblem(api.send(api.request("/v1/track").header("Authorization", "Basic %%%")
                 .POST(HttpRequest.BodyPublishers.ofString(EVENT))), 401, "invalid_write_key");
 
-        api.call("PATCH", "/v1/sources/" + sourceId, token, "{\"enabled\": false}");
+        api.patch("/v1/sources/" + source.id(), token, "{\"enabled\": false}");
         JsonNode disabled = assertProblem(api.track("/v1/track", writeKey, EVENT), 401, "invalid_write_key");
 
         assertThat(disabled.path("detail")).isEqualTo(unknown.path("detail"));
@@ -100,7 +99,7 @@ class TrackingErrorsIT {
                 .statusCode()).isEqualTo(200);
         var records = events.await(r -> r.value().contains("Sentinel"), 1, Duration.ofSeconds(30));
         assertThat(records).hasSize(1);
-        assertThat(events.await(this::fromThisSource, 1, Duration.ZERO)).hasSize(1);
+        assertThat(events.await(source::published, 1, Duration.ZERO)).hasSize(1);
     }
 
     @Test
@@ -128,10 +127,10 @@ class TrackingErrorsIT {
                 .collect(Collectors.joining(",")) + "]}";
         assertProblem(api.track("/v1/batch", writeKey, bigBatch), 413, "payload_too_large");
 
-        byte[] bomb = IngestionApi.gzip(new byte[20_000_000]);
+        byte[] bomb = ApiClient.gzip(new byte[20_000_000]);
         assertProblem(gzipped("/v1/batch", bomb), 413, "payload_too_large");
         assertProblem(gzipped("/v1/batch", "not gzip".getBytes(StandardCharsets.UTF_8)), 400, "invalid_gzip");
-        assertProblem(api.send(api.request("/v1/track").header("Authorization", IngestionApi.basic(writeKey))
+        assertProblem(api.send(api.request("/v1/track").header("Authorization", ApiClient.basic(writeKey))
                 .header("Content-Encoding", "br").POST(HttpRequest.BodyPublishers.ofString(EVENT))),
                 415, "unsupported_content_encoding");
     }
@@ -145,7 +144,7 @@ class TrackingErrorsIT {
         HttpResponse<String> response = api.track("/v1/batch", writeKey, batch);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(IngestionApi.json(response).path("rejected").get(0).path("code").asString())
+        assertThat(ApiClient.json(response).path("rejected").get(0).path("code").asString())
                 .isEqualTo("event_too_large");
     }
 
@@ -161,7 +160,7 @@ class TrackingErrorsIT {
                 + "{\"type\": \"track\", \"userId\": \"u-nul\\u0000\", \"event\": \"E\"}, "
                 + "{\"type\": \"track\", \"userId\": \"u-nul\", \"event\": \"Escaped backslash \\\\u0000 is fine\"}]}");
         assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
-        JsonNode rejected = IngestionApi.json(batch).path("rejected");
+        JsonNode rejected = ApiClient.json(batch).path("rejected");
         assertThat(rejected).hasSize(1);
         assertThat(rejected.get(0).path("index").asInt()).isZero();
         assertThat(rejected.get(0).path("code").asString()).isEqualTo("invalid_character");
@@ -197,10 +196,10 @@ class TrackingErrorsIT {
 
     @Test
     void shouldAnswer429WithRetryAfterWhenTheSourceIsOverItsRateLimitCountingEvents() {
-        HttpResponse<String> limited = api.call("PATCH", "/v1/sources/" + sourceId, token,
+        HttpResponse<String> limited = api.patch("/v1/sources/" + source.id(), token,
                 "{\"rateLimit\": {\"eventsPerSecond\": 1, \"burst\": 20}}");
         assertThat(limited.statusCode()).as(limited.body()).isEqualTo(200);
-        JsonNode neighbour = api.createSource(token, "Unlimited neighbour");
+        TestSource neighbour = TestSource.create(api, token, "Unlimited neighbour");
 
         assertThat(api.track("/v1/batch", writeKey, batch("within", 20)).statusCode()).isEqualTo(200);
         HttpResponse<String> refused = api.track("/v1/batch", writeKey, batch("over", 10));
@@ -210,7 +209,7 @@ class TrackingErrorsIT {
         assertThat(problem.path("burst").asInt()).isEqualTo(20);
         assertThat(refused.headers().firstValue("Retry-After").map(Integer::parseInt))
                 .hasValueSatisfying(seconds -> assertThat(seconds).isBetween(1, 10));
-        assertThat(api.track("/v1/track", neighbour.path("writeKey").asString(), EVENT).statusCode()).isEqualTo(200);
+        assertThat(api.track("/v1/track", neighbour.writeKey(), EVENT).statusCode()).isEqualTo(200);
 
         assertThat(events.await(r -> r.value().contains("m-within-"), 20, Duration.ofSeconds(30))).hasSize(20);
         assertThat(events.drain(r -> r.value().contains("m-over-"), Duration.ofSeconds(1))).isEmpty();
@@ -228,12 +227,9 @@ class TrackingErrorsIT {
     }
 
     private HttpResponse<String> gzipped(String path, byte[] body) {
-        return api.send(api.request(path).header("Authorization", IngestionApi.basic(writeKey))
+        return api.send(api.request(path).header("Authorization", ApiClient.basic(writeKey))
                 .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
-    private boolean fromThisSource(ConsumerRecord<String, String> record) {
-        return record.value().contains("\"sourceId\":\"" + sourceId + "\"");
-    }
 }

@@ -9,12 +9,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.kit.problem.CdpException;
 import tools.jackson.databind.JsonNode;
 
 class TrackingJsonTest {
 
-    private final TrackingJson json = new TrackingJson(500_000);
+    private final TrackingJson json = new TrackingJson(MessageCodec.mapper(), 500_000);
 
     @Test
     void shouldRefuseNestingDeeperThanTheLimit() {
@@ -37,7 +38,7 @@ class TrackingJsonTest {
 
     @Test
     void shouldRefuseADocumentLongerThanTheLimit() {
-        var small = new TrackingJson(100);
+        var small = new TrackingJson(MessageCodec.mapper(), 100);
 
         assertThatThrownBy(() -> small.readObject(("{\"s\": \"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(CdpException.class, e -> assertThat(e.code()).isEqualTo("invalid_json"));

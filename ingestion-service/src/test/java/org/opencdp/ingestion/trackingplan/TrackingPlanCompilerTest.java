@@ -8,13 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.ingestion.trackingplan.TrackingPlan.Mode;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.problem.InvalidField;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 class TrackingPlanCompilerTest {
@@ -179,6 +179,6 @@ class TrackingPlanCompilerTest {
     }
 
     private static JsonNode json(String text) {
-        return JsonMapper.shared().readTree(text);
+        return MessageCodec.mapper().readTree(text);
     }
 }

@@ -1,8 +1,8 @@
 package org.opencdp.ingestion.trackingplan;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.opencdp.ingestion.IngestionApi.assertProblem;
-import static org.opencdp.ingestion.IngestionApi.json;
+import static org.opencdp.ingestion.IngestionTests.assertProblem;
+import static org.opencdp.testsupport.ApiClient.json;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
@@ -16,8 +16,9 @@ import org.opencdp.contracts.EventAccepted;
 import org.opencdp.contracts.EventRejected;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.Topics;
-import org.opencdp.ingestion.IngestionApi;
+import org.opencdp.ingestion.IngestionTests.TestSource;
 import org.opencdp.ingestion.IngestionServiceApplication;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
@@ -48,18 +49,17 @@ class TrackingPlanIT {
     @Autowired
     MeterRegistry meters;
 
-    private IngestionApi api;
+    private ApiClient api;
     private TopicReader events;
     private TopicReader rejected;
-    private String sourceId;
+    private TestSource source;
     private String writeKey;
 
     @BeforeEach
     void setUp() {
-        api = new IngestionApi(port);
-        JsonNode source = api.createSource(writer, "Shop");
-        sourceId = source.path("id").asString();
-        writeKey = source.path("writeKey").asString();
+        api = ApiClient.onPort(port);
+        source = TestSource.create(api, writer, "Shop");
+        writeKey = source.writeKey();
         events = infrastructure.read(Topics.EVENTS);
         rejected = infrastructure.read(Topics.REJECTED_EVENTS);
     }
@@ -76,9 +76,9 @@ class TrackingPlanIT {
 
         assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
         JsonNode body = json(stored);
-        assertThat(body.path("sourceId").asString()).isEqualTo(sourceId);
+        assertThat(body.path("sourceId").asString()).isEqualTo(source.id());
         assertThat(body.path("events").path("Order Completed")).isEqualTo(
-                tools.jackson.databind.json.JsonMapper.shared().readTree(ORDER_SCHEMA));
+                MessageCodec.mapper().readTree(ORDER_SCHEMA));
         assertThat(body.path("unplannedEvents").asString()).isEqualTo("block");
         assertThat(body.path("invalidEvents").asString()).isEqualTo("allow");
         assertThat(json(api.get(planPath(), reader))).isEqualTo(body);
@@ -89,9 +89,9 @@ class TrackingPlanIT {
         assertThat(replaced.path("invalidEvents").asString()).isEqualTo("allow");
         assertThat(replaced.path("createdAt")).isEqualTo(body.path("createdAt"));
 
-        assertThat(api.call("DELETE", planPath(), writer, "").statusCode()).isEqualTo(204);
+        assertThat(api.delete(planPath(), writer).statusCode()).isEqualTo(204);
         assertProblem(api.get(planPath(), writer), 404, "tracking_plan_not_found");
-        assertProblem(api.call("DELETE", planPath(), writer, ""), 404, "tracking_plan_not_found");
+        assertProblem(api.delete(planPath(), writer), 404, "tracking_plan_not_found");
     }
 
     @Test
@@ -105,8 +105,8 @@ class TrackingPlanIT {
         assertThat(problem.path("errors").get(0).path("message").asString()).isNotBlank();
         assertProblem(api.get(planPath(), writer), 404, "tracking_plan_not_found");
 
-        assertThat(problem(putPlan("{\"events\": {\"Remote\": {\"$ref\": \"https://example.com/s.json\"}}}")))
-                .isEqualTo("invalid_tracking_plan");
+        assertProblem(putPlan("{\"events\": {\"Remote\": {\"$ref\": \"https://example.com/s.json\"}}}"), 400,
+                "invalid_tracking_plan");
         assertProblem(putPlan("{\"unplannedEvents\": \"drop\"}"), 400, "validation_failed");
         assertProblem(putPlan("{\"events\": []}"), 400, "malformed_body");
         assertProblem(api.get(planPath(), writer), 404, "tracking_plan_not_found");
@@ -134,9 +134,9 @@ class TrackingPlanIT {
         assertThat(refused.get(0).path("code").asString()).isEqualTo("schema_violation");
         assertThat(refused.get(0).path("message").asString()).contains("/properties/total", "/properties/currency");
 
-        assertThat(messageIds(events.await(this::fromThisSource, 3, WAIT)))
+        assertThat(messageIds(events.await(source::published, 3, WAIT)))
                 .containsExactlyInAnyOrder("m-before", "m-valid", "m-page");
-        List<EventRejected> blocked = rejected.await(this::fromThisSource, 2, WAIT).stream()
+        List<EventRejected> blocked = rejected.await(source::published, 2, WAIT).stream()
                 .map(record -> MessageCodec.read(record.value(), EventRejected.class)).toList();
         assertThat(blocked).extracting(message -> message.event().path("messageId").asString())
                 .containsExactlyInAnyOrder("m-unplanned", "m-invalid");
@@ -148,7 +148,7 @@ class TrackingPlanIT {
         assertThat(invalid.reasons()).extracting(EventRejected.Reason::path)
                 .containsExactlyInAnyOrder("/properties/total", "/properties/currency");
         assertThat(invalid.reasons()).allSatisfy(reason -> assertThat(reason.code()).isEqualTo("schema_violation"));
-        assertThat(meters.get("cdp.ingestion.events.blocked").tag("source", sourceId).counter().count())
+        assertThat(meters.get("cdp.ingestion.events.blocked").tag("source", source.id()).counter().count())
                 .isEqualTo(2);
 
         JsonNode violations = json(api.get(sourcePath() + "/violations", reader));
@@ -156,10 +156,10 @@ class TrackingPlanIT {
         assertThat(violations.path("blocked").asLong()).isEqualTo(2);
 
         // deleting the plan lets the same event through at once
-        assertThat(api.call("DELETE", planPath(), writer, "").statusCode()).isEqualTo(204);
+        assertThat(api.delete(planPath(), writer).statusCode()).isEqualTo(204);
         assertThat(json(api.track("/v1/track", writeKey, track("m-after", "Signed Up", "{}"))).has("rejected"))
                 .isFalse();
-        assertThat(messageIds(events.await(this::fromThisSource, 4, WAIT))).contains("m-after");
+        assertThat(messageIds(events.await(source::published, 4, WAIT))).contains("m-after");
     }
 
     @Test
@@ -174,9 +174,9 @@ class TrackingPlanIT {
         api.track("/v1/track", writeKey, track("m-good", "Order Completed", "{\"total\": 1}"));
         api.track("/v1/identify", writeKey, "{\"userId\": \"u-plan\", \"traits\": {\"plan\": \"gold\"}}");
 
-        assertThat(messageIds(events.await(this::fromThisSource, 6, WAIT))).hasSize(6)
+        assertThat(messageIds(events.await(source::published, 6, WAIT))).hasSize(6)
                 .contains("m-bad-0", "m-bad-1", "m-bad-2", "m-unplanned-1", "m-good");
-        assertThat(rejected.drain(this::fromThisSource, Duration.ofSeconds(1))).isEmpty();
+        assertThat(rejected.drain(source::published, Duration.ofSeconds(1))).isEmpty();
 
         HttpResponse<String> answer = api.get(sourcePath() + "/violations", reader);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -195,9 +195,9 @@ class TrackingPlanIT {
                 .path("code").asString()).isEqualTo("unplanned_event");
         assertThat(item(violations, "identify", null).path("violations").asLong()).isEqualTo(1);
 
-        assertThat(meters.get(ViolationRecorder.METRIC).tags("source", sourceId, "event", "Order Completed",
+        assertThat(meters.get(ViolationRecorder.METRIC).tags("source", source.id(), "event", "Order Completed",
                 "outcome", "allowed").counter().count()).isEqualTo(3);
-        assertThat(meters.get(ViolationRecorder.METRIC).tags("source", sourceId, "event", "(unplanned)")
+        assertThat(meters.get(ViolationRecorder.METRIC).tags("source", source.id(), "event", "(unplanned)")
                 .counter().count()).isEqualTo(1);
     }
 
@@ -207,16 +207,16 @@ class TrackingPlanIT {
         String other = infrastructure.token("ws_other", "sources:write sources:read");
         String unrelated = infrastructure.token(WORKSPACE, "profiles:read");
 
-        assertProblem(api.call("PUT", planPath(), other, plan("block", "block")), 404, "source_not_found");
+        assertProblem(api.put(planPath(), other, plan("block", "block")), 404, "source_not_found");
         assertProblem(api.get(planPath(), other), 404, "source_not_found");
-        assertProblem(api.call("DELETE", planPath(), other, ""), 404, "source_not_found");
+        assertProblem(api.delete(planPath(), other), 404, "source_not_found");
         assertProblem(api.get(sourcePath() + "/violations", other), 404, "source_not_found");
         assertProblem(api.get("/v1/sources/not-a-uuid/tracking-plan", writer), 404, "source_not_found");
         assertProblem(api.get("/v1/sources/00000000-0000-0000-0000-000000000000/violations", writer), 404,
                 "source_not_found");
 
-        assertProblem(api.call("PUT", planPath(), reader, plan("block", "block")), 403, "missing_scope");
-        assertProblem(api.call("DELETE", planPath(), reader, ""), 403, "missing_scope");
+        assertProblem(api.put(planPath(), reader, plan("block", "block")), 403, "missing_scope");
+        assertProblem(api.delete(planPath(), reader), 403, "missing_scope");
         assertProblem(api.get(planPath(), unrelated), 403, "missing_scope");
         assertProblem(api.get(sourcePath() + "/violations", unrelated), 403, "missing_scope");
         assertProblem(api.get(planPath(), null), 401, "missing_token");
@@ -226,7 +226,7 @@ class TrackingPlanIT {
     }
 
     private HttpResponse<String> putPlan(String plan) {
-        return api.call("PUT", planPath(), writer, plan);
+        return api.put(planPath(), writer, plan);
     }
 
     private static String plan(String unplanned, String invalid) {
@@ -251,10 +251,6 @@ class TrackingPlanIT {
                 .findFirst().orElseThrow(() -> new AssertionError(type + " " + event + " in " + violations));
     }
 
-    private static String problem(HttpResponse<String> response) {
-        return json(response).path("code").asString();
-    }
-
     private static List<String> messageIds(List<ConsumerRecord<String, String>> records) {
         return records.stream().map(r -> MessageCodec.read(r.value(), EventAccepted.class).event().messageId())
                 .toList();
@@ -265,10 +261,7 @@ class TrackingPlanIT {
     }
 
     private String sourcePath() {
-        return "/v1/sources/" + sourceId;
+        return "/v1/sources/" + source.id();
     }
 
-    private boolean fromThisSource(ConsumerRecord<String, String> record) {
-        return record.value().contains("\"sourceId\":\"" + sourceId + "\"");
-    }
 }

@@ -2,10 +2,10 @@ package org.opencdp.identity.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.opencdp.identity.ResolvedEvents.resolve;
+import static org.opencdp.testsupport.ApiClient.assertProblem;
+import static org.opencdp.testsupport.ApiClient.body;
+import static org.opencdp.testsupport.ApiClient.json;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.UUID;
@@ -15,6 +15,7 @@ import org.opencdp.contracts.EventAccepted;
 import org.opencdp.identity.IdentityServiceApplication;
 import org.opencdp.identity.ResolvedEvents;
 import org.opencdp.identity.TestEvents;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
@@ -23,7 +24,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 @CdpIntegrationTest
 @SpringBootTest(classes = IdentityServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -33,7 +33,6 @@ class IdentityApiIT {
     private static final Instant EARLY = Instant.parse("2025-03-01T10:00:00Z");
     private static final Instant LATE = Instant.parse("2025-03-02T18:30:00.123456Z");
 
-    private final HttpClient http = HttpClient.newHttpClient();
     /** Partitions of the contract topics under test (cdp.kit.kafka.partitions of the test infrastructure). */
     private static final int PARTITIONS = 3;
 
@@ -45,43 +44,41 @@ class IdentityApiIT {
     @LocalServerPort
     int port;
 
+    private ApiClient api;
+
     @BeforeEach
     void listenersOwnTheEventsTopic() {
         ResolvedEvents.awaitListenersAssigned(listeners, PARTITIONS);
+        api = ApiClient.onPort(port);
     }
 
     @Test
-    void shouldFindTheProfileOfAUserIdAndOfAnAnonymousId() throws Exception {
+    void shouldFindTheProfileOfAUserIdAndOfAnAnonymousId() {
         String profileId = resolve(infrastructure, TestEvents.track("ws_api", "jane.doe@example.com", "anon-jane"))
                 .getFirst().profileId();
         String token = infrastructure.token("ws_api", "profiles:read");
 
-        HttpResponse<String> byUser = get("/v1/identities/user_id/jane.doe@example.com", token);
-        HttpResponse<String> byAnonymous = get("/v1/identities/anonymous_id/anon-jane",
-                infrastructure.token("ws_api", "identity:read"));
+        JsonNode user = body(api.get("/v1/identities/user_id/jane.doe@example.com", token), 200);
+        JsonNode anonymous = body(api.get("/v1/identities/anonymous_id/anon-jane",
+                infrastructure.token("ws_api", "identity:read")), 200);
 
-        assertThat(byUser.statusCode()).as(byUser.body()).isEqualTo(200);
-        JsonNode user = json(byUser);
         assertThat(user.path("type").asString()).isEqualTo("user_id");
         assertThat(user.path("value").asString()).isEqualTo("jane.doe@example.com");
         assertThat(user.path("profileId").asString()).isEqualTo(profileId);
-        assertThat(byAnonymous.statusCode()).as(byAnonymous.body()).isEqualTo(200);
-        assertThat(json(byAnonymous).path("type").asString()).isEqualTo("anonymous_id");
-        assertThat(json(byAnonymous).path("profileId").asString()).isEqualTo(profileId);
+        assertThat(anonymous.path("type").asString()).isEqualTo("anonymous_id");
+        assertThat(anonymous.path("profileId").asString()).isEqualTo(profileId);
     }
 
     @Test
-    void shouldListTheIdentitiesOfAProfileWithTheirFirstEventAndSource() throws Exception {
+    void shouldListTheIdentitiesOfAProfileWithTheirFirstEventAndSource() {
         EventAccepted anonymous = TestEvents.track("ws_api", null, "anon-list", EARLY);
         EventAccepted identified = TestEvents.track("ws_api", "u-list", "anon-list", LATE);
         String profileId = resolve(infrastructure, anonymous).getFirst().profileId();
         resolve(infrastructure, identified);
 
-        HttpResponse<String> response = get("/v1/profiles/" + profileId + "/identities",
-                infrastructure.token("ws_api", "profiles:read"));
+        JsonNode body = body(api.get("/v1/profiles/" + profileId + "/identities",
+                infrastructure.token("ws_api", "profiles:read")), 200);
 
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        JsonNode body = json(response);
         assertThat(body.path("profileId").asString()).isEqualTo(profileId);
         JsonNode identities = body.path("identities");
         assertThat(identities.size()).isEqualTo(2);
@@ -90,76 +87,70 @@ class IdentityApiIT {
     }
 
     @Test
-    void shouldRecordTheEarliestEventAsFirstSeenWhenEventsArriveOutOfOrder() throws Exception {
+    void shouldRecordTheEarliestEventAsFirstSeenWhenEventsArriveOutOfOrder() {
         EventAccepted later = TestEvents.track("ws_api", "u-late-first", null, LATE);
         EventAccepted earlier = TestEvents.track("ws_api", "u-late-first", null, EARLY);
         String profileId = resolve(infrastructure, later).getFirst().profileId();
         resolve(infrastructure, earlier);
 
-        HttpResponse<String> response = get("/v1/profiles/" + profileId + "/identities",
-                infrastructure.token("ws_api", "profiles:read"));
-
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        JsonNode identities = json(response).path("identities");
+        JsonNode identities = body(api.get("/v1/profiles/" + profileId + "/identities",
+                infrastructure.token("ws_api", "profiles:read")), 200).path("identities");
         assertThat(identities.size()).isEqualTo(1);
         assertIdentity(identities.get(0), "user_id", "u-late-first", earlier);
     }
 
     @Test
-    void shouldAnswerProblemsForUnknownIdentifiersProfilesAndTypes() throws Exception {
+    void shouldAnswerProblemsForUnknownIdentifiersProfilesAndTypes() {
         String token = infrastructure.token("ws_api", "profiles:read");
 
-        assertProblem(get("/v1/identities/user_id/nobody", token), 404, "identity_not_found");
-        assertProblem(get("/v1/identities/anonymous_id/nobody", token), 404, "identity_not_found");
-        assertProblem(get("/v1/profiles/" + UUID.randomUUID() + "/identities", token), 404,
+        assertProblem(api.get("/v1/identities/user_id/nobody", token), 404, "identity_not_found");
+        assertProblem(api.get("/v1/identities/anonymous_id/nobody", token), 404, "identity_not_found");
+        assertProblem(api.get("/v1/profiles/" + UUID.randomUUID() + "/identities", token), 404,
                 "profile_not_found");
-        assertProblem(get("/v1/identities/shoe_size/42", token), 404, "identity_not_found");
-        assertProblem(get("/v1/identities/email/not-an-email", token), 404, "identity_not_found");
-        assertProblem(get("/v1/profiles/" + UUID.randomUUID() + "/merges", token), 404, "profile_not_found");
-        HttpResponse<String> badType = get("/v1/identities/Shoe%20Size/42", token);
-        assertProblem(badType, 400, "invalid_identifier_type");
-        assertThat(json(badType).path("supportedTypes").values()).extracting(JsonNode::asString)
+        assertProblem(api.get("/v1/identities/shoe_size/42", token), 404, "identity_not_found");
+        assertProblem(api.get("/v1/identities/email/not-an-email", token), 404, "identity_not_found");
+        assertProblem(api.get("/v1/profiles/" + UUID.randomUUID() + "/merges", token), 404, "profile_not_found");
+        JsonNode badType = assertProblem(api.get("/v1/identities/Shoe%20Size/42", token), 400,
+                "invalid_identifier_type");
+        assertThat(badType.path("supportedTypes").values()).extracting(JsonNode::asString)
                 .containsExactly("user_id", "email", "phone", "device_id", "advertising_id", "anonymous_id");
     }
 
     @Test
-    void shouldRequireABearerTokenWithAReadScope() throws Exception {
+    void shouldRequireABearerTokenWithAReadScope() {
         resolve(infrastructure, TestEvents.track("ws_api", "u-scoped", null));
 
-        assertProblem(get("/v1/identities/user_id/u-scoped", null), 401, "missing_token");
-        assertProblem(get("/v1/identities/user_id/u-scoped", "not-a-jwt"), 401, "invalid_token");
-        HttpResponse<String> wrongScope = get("/v1/identities/user_id/u-scoped",
-                infrastructure.token("ws_api", "segments:write identity:write"));
-        assertProblem(wrongScope, 403, "missing_scope");
-        assertThat(json(wrongScope).path("acceptedScopes").values()).extracting(JsonNode::asString)
+        assertProblem(api.get("/v1/identities/user_id/u-scoped", null), 401, "missing_token");
+        assertProblem(api.get("/v1/identities/user_id/u-scoped", "not-a-jwt"), 401, "invalid_token");
+        JsonNode wrongScope = assertProblem(api.get("/v1/identities/user_id/u-scoped",
+                infrastructure.token("ws_api", "segments:write identity:write")), 403, "missing_scope");
+        assertThat(wrongScope.path("acceptedScopes").values()).extracting(JsonNode::asString)
                 .containsExactly("profiles:read", "identity:read");
-        assertProblem(get("/v1/profiles/any/identities", infrastructure.token("ws_api", "segments:write")), 403,
+        assertProblem(api.get("/v1/profiles/any/identities", infrastructure.token("ws_api", "segments:write")), 403,
                 "missing_scope");
-        assertProblem(get("/v1/profiles/any/merges", infrastructure.token("ws_api", "segments:write")), 403,
+        assertProblem(api.get("/v1/profiles/any/merges", infrastructure.token("ws_api", "segments:write")), 403,
                 "missing_scope");
     }
 
     @Test
-    void shouldAnswer404ForAnotherWorkspacesIdentifiersAndProfiles() throws Exception {
+    void shouldAnswer404ForAnotherWorkspacesIdentifiersAndProfiles() {
         String profileId = resolve(infrastructure, TestEvents.track("ws_api", "u-private", "anon-private"))
                 .getFirst().profileId();
         String owner = infrastructure.token("ws_api", "profiles:read");
         String stranger = infrastructure.token("ws_other", "profiles:read identity:read");
 
-        assertThat(get("/v1/identities/user_id/u-private", owner).statusCode()).isEqualTo(200);
-        assertThat(get("/v1/profiles/" + profileId + "/identities", owner).statusCode()).isEqualTo(200);
-        assertProblem(get("/v1/identities/user_id/u-private", stranger), 404, "identity_not_found");
-        assertProblem(get("/v1/identities/anonymous_id/anon-private", stranger), 404, "identity_not_found");
-        assertProblem(get("/v1/profiles/" + profileId + "/identities", stranger), 404, "profile_not_found");
+        assertThat(api.get("/v1/identities/user_id/u-private", owner).statusCode()).isEqualTo(200);
+        assertThat(api.get("/v1/profiles/" + profileId + "/identities", owner).statusCode()).isEqualTo(200);
+        assertProblem(api.get("/v1/identities/user_id/u-private", stranger), 404, "identity_not_found");
+        assertProblem(api.get("/v1/identities/anonymous_id/anon-private", stranger), 404, "identity_not_found");
+        assertProblem(api.get("/v1/profiles/" + profileId + "/identities", stranger), 404, "profile_not_found");
     }
 
     @Test
-    void shouldAnswerTheDefaultRulesToAWorkspaceThatNeverSetAny() throws Exception {
-        HttpResponse<String> response = get("/v1/identity-rules", infrastructure.token("ws_rules_default",
-                "identity:read"));
+    void shouldAnswerTheDefaultRulesToAWorkspaceThatNeverSetAny() {
+        JsonNode rules = body(api.get("/v1/identity-rules", infrastructure.token("ws_rules_default",
+                "identity:read")), 200);
 
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        JsonNode rules = json(response);
         assertThat(rules.path("version").asLong()).isZero();
         assertThat(rules.path("identifiers").path("user_id").path("limit").asInt()).isEqualTo(1);
         assertThat(rules.path("identifiers").path("user_id").path("priority").asInt()).isEqualTo(1);
@@ -174,7 +165,7 @@ class IdentityApiIT {
     }
 
     @Test
-    void shouldReplaceTheRulesAndCountTheirVersions() throws Exception {
+    void shouldReplaceTheRulesAndCountTheirVersions() {
         String writer = infrastructure.token("ws_rules_put", "identity:write");
         String body = """
                 {"identifiers": {"email": {"limit": 2, "priority": 3}, "crm_id": {"priority": 4}},
@@ -182,14 +173,12 @@ class IdentityApiIT {
                  "customIdentifiers": [{"type": "crm_id", "paths": ["traits.crm_id"]}],
                  "caps": {"maxMergesPerProfile": 7}}""";
 
-        HttpResponse<String> first = put("/v1/identity-rules", body, writer);
-        HttpResponse<String> second = put("/v1/identity-rules", body, writer);
-        HttpResponse<String> read = get("/v1/identity-rules", infrastructure.token("ws_rules_put", "profiles:read"));
+        JsonNode first = body(api.put("/v1/identity-rules", writer, body), 200);
+        JsonNode second = body(api.put("/v1/identity-rules", writer, body), 200);
+        JsonNode rules = body(api.get("/v1/identity-rules", infrastructure.token("ws_rules_put", "profiles:read")), 200);
 
-        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
-        assertThat(json(first).path("version").asLong()).isEqualTo(1);
-        assertThat(json(second).path("version").asLong()).isEqualTo(2);
-        JsonNode rules = json(read);
+        assertThat(first.path("version").asLong()).isEqualTo(1);
+        assertThat(second.path("version").asLong()).isEqualTo(2);
         assertThat(rules.path("version").asLong()).isEqualTo(2);
         assertThat(rules.path("updatedAt").asString()).isNotBlank();
         assertThat(rules.path("identifiers").path("email").path("limit").asInt()).isEqualTo(2);
@@ -203,30 +192,29 @@ class IdentityApiIT {
     }
 
     @Test
-    void shouldRefuseInvalidRulesWithEveryErrorAndKeepTheOldOnes() throws Exception {
+    void shouldRefuseInvalidRulesWithEveryErrorAndKeepTheOldOnes() {
         String writer = infrastructure.token("ws_rules_bad", "identity:write");
 
-        HttpResponse<String> invalid = put("/v1/identity-rules", """
+        JsonNode invalid = assertProblem(api.put("/v1/identity-rules", writer, """
                 {"identifiers": {"email": {"limit": 0, "priority": 2}, "Bad Type": {"priority": 1}},
-                 "defaultRegion": "XX", "blockedPatterns": ["(unclosed"]}""", writer);
-        HttpResponse<String> malformed = put("/v1/identity-rules", "{\"caps\": ", writer);
+                 "defaultRegion": "XX", "blockedPatterns": ["(unclosed"]}"""), 400, "invalid_identity_rules");
+        HttpResponse<String> malformed = api.put("/v1/identity-rules", writer, "{\"caps\": ");
 
-        assertProblem(invalid, 400, "invalid_identity_rules");
-        assertThat(json(invalid).path("errors").values()).extracting(e -> e.path("pointer").asString())
+        assertThat(invalid.path("errors").values()).extracting(e -> e.path("pointer").asString())
                 .containsExactlyInAnyOrder("/identifiers/email/limit", "/identifiers/Bad Type", "/defaultRegion",
                         "/blockedPatterns/0");
         assertProblem(malformed, 400, "malformed_body");
-        assertThat(json(get("/v1/identity-rules", writer)).path("version").asLong()).isZero();
+        assertThat(json(api.get("/v1/identity-rules", writer)).path("version").asLong()).isZero();
     }
 
     @Test
-    void shouldRequireTheIdentityScopesForRules() throws Exception {
-        assertProblem(get("/v1/identity-rules", null), 401, "missing_token");
-        assertProblem(get("/v1/identity-rules", infrastructure.token("ws_rules_scope", "segments:read")), 403,
+    void shouldRequireTheIdentityScopesForRules() {
+        assertProblem(api.get("/v1/identity-rules", null), 401, "missing_token");
+        assertProblem(api.get("/v1/identity-rules", infrastructure.token("ws_rules_scope", "segments:read")), 403,
                 "missing_scope");
-        assertProblem(put("/v1/identity-rules", "{}", infrastructure.token("ws_rules_scope", "identity:read")), 403,
+        assertProblem(api.put("/v1/identity-rules", infrastructure.token("ws_rules_scope", "identity:read"), "{}"), 403,
                 "missing_scope");
-        assertThat(get("/v1/identity-rules", infrastructure.token("ws_rules_scope", "identity:write")).statusCode())
+        assertThat(api.get("/v1/identity-rules", infrastructure.token("ws_rules_scope", "identity:write")).statusCode())
                 .isEqualTo(200);
     }
 
@@ -236,36 +224,5 @@ class IdentityApiIT {
         assertThat(Instant.parse(identity.path("firstSeenAt").asString())).isEqualTo(first.occurredAt());
         assertThat(identity.path("eventId").asString()).isEqualTo(first.event().messageId());
         assertThat(identity.path("sourceId").asString()).isEqualTo(first.sourceId());
-    }
-
-    private static void assertProblem(HttpResponse<String> response, int status, String code) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
-        JsonNode body = json(response);
-        assertThat(body.path("status").asInt()).isEqualTo(status);
-        assertThat(body.path("code").asString()).isEqualTo(code);
-        assertThat(body.path("type").asString()).isEqualTo("https://opencdp.dev/problems/" + code);
-    }
-
-    private static JsonNode json(HttpResponse<String> response) {
-        return JsonMapper.shared().readTree(response.body());
-    }
-
-    private HttpResponse<String> put(String path, String body, String token) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(String path, String token) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

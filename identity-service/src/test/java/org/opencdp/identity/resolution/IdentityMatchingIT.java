@@ -1,14 +1,13 @@
 package org.opencdp.identity.resolution;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.opencdp.identity.HttpCalls.json;
 import static org.opencdp.identity.ResolvedEvents.TIMEOUT;
+import static org.opencdp.identity.ResolvedEvents.header;
 import static org.opencdp.identity.ResolvedEvents.resolve;
+import static org.opencdp.testsupport.ApiClient.assertProblem;
+import static org.opencdp.testsupport.ApiClient.body;
 
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,10 +17,10 @@ import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.ProfilesMerged;
 import org.opencdp.contracts.Topics;
-import org.opencdp.identity.HttpCalls;
 import org.opencdp.identity.IdentityServiceApplication;
 import org.opencdp.identity.ResolvedEvents;
 import org.opencdp.identity.TestEvents;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
@@ -52,16 +51,16 @@ class IdentityMatchingIT {
     @LocalServerPort
     int port;
 
-    private HttpCalls http;
+    private ApiClient api;
 
     @BeforeEach
     void listenersOwnTheEventsTopic() {
         ResolvedEvents.awaitListenersAssigned(listeners, PARTITIONS);
-        http = new HttpCalls(port);
+        api = ApiClient.onPort(port);
     }
 
     @Test
-    void shouldMergeProfilesWhenEmailMatchesAndExplainTheMerge() throws Exception {
+    void shouldMergeProfilesWhenEmailMatchesAndExplainTheMerge() {
         String first = resolveOne(TestEvents.identify("ws_email", null, "a-first", "{\"email\": \"jane@example.com\"}"));
         String second = resolveOne(TestEvents.track("ws_email", null, "a-second"));
         EventAccepted linking = TestEvents.withContext("ws_email", null, "a-second",
@@ -88,7 +87,7 @@ class IdentityMatchingIT {
             assertThat(merged.rule()).isEqualTo("flat_matching");
         }
         String token = infrastructure.token("ws_email", "profiles:read");
-        JsonNode explanation = json(ok(http.get("/v1/profiles/" + second + "/merges", token)));
+        JsonNode explanation = body(api.get("/v1/profiles/" + second + "/merges", token), 200);
         assertThat(explanation.path("profileId").asString()).isEqualTo(first);
         assertThat(explanation.path("mergedInto").asString()).isEqualTo(first);
         JsonNode merge = explanation.path("merges").get(0);
@@ -98,18 +97,18 @@ class IdentityMatchingIT {
         assertThat(merge.path("rule").asString()).isEqualTo("flat_matching");
         assertThat(merge.path("rulesVersion").asLong()).isZero();
         assertThat(merge.path("identifiers").get(0).path("value").asString()).isEqualTo("jane@example.com");
-        JsonNode identities = json(ok(http.get("/v1/profiles/" + second + "/identities", token)));
+        JsonNode identities = body(api.get("/v1/profiles/" + second + "/identities", token), 200);
         assertThat(identities.path("profileId").asString()).isEqualTo(first);
         assertThat(identities.path("requestedId").asString()).isEqualTo(second);
         assertThat(identities.path("mergedInto").asString()).isEqualTo(first);
         assertThat(identities.path("identities").values()).extracting(i -> i.path("value").asString())
                 .containsExactlyInAnyOrder("a-first", "jane@example.com", "a-second");
-        assertThat(json(ok(http.get("/v1/identities/email/Jane@EXAMPLE.com", token))).path("profileId").asString())
+        assertThat(body(api.get("/v1/identities/email/Jane@EXAMPLE.com", token), 200).path("profileId").asString())
                 .isEqualTo(first);
     }
 
     @Test
-    void shouldNeverMergeTwoUserIdsAndDropTheLowestPriorityIdentifierInstead() throws Exception {
+    void shouldNeverMergeTwoUserIdsAndDropTheLowestPriorityIdentifierInstead() {
         String first = resolveOne(TestEvents.track("ws_users", "u-one", "a-shared"));
 
         String second = resolveOne(TestEvents.track("ws_users", "u-two", "a-shared"));
@@ -121,12 +120,12 @@ class IdentityMatchingIT {
     }
 
     @Test
-    void shouldApplyTheWorkspacesLimitsCustomTypesBlockedValuesAndRegionOncePut() throws Exception {
+    void shouldApplyTheWorkspacesLimitsCustomTypesBlockedValuesAndRegionOncePut() {
         String writer = infrastructure.token("ws_rules", "identity:write");
-        ok(http.put("/v1/identity-rules", """
+        body(api.put("/v1/identity-rules", writer, """
                 {"identifiers": {"email": {"limit": 1, "priority": 2}},
                  "defaultRegion": "DE", "blockedValues": ["guest"],
-                 "customIdentifiers": [{"type": "crm_id", "paths": ["traits.crm", "properties.crm"]}]}""", writer));
+                 "customIdentifiers": [{"type": "crm_id", "paths": ["traits.crm", "properties.crm"]}]}"""), 200);
 
         String first = resolveOne(TestEvents.identify("ws_rules", null, "a-limit",
                 "{\"email\": \"one@example.com\", \"crm\": 77, \"phone\": \"030 1234567\"}"));
@@ -141,14 +140,14 @@ class IdentityMatchingIT {
         assertThat(count("SELECT count(*) FROM identities WHERE workspace_id = 'ws_rules' AND type = 'user_id'"))
                 .isZero();
         String reader = infrastructure.token("ws_rules", "identity:read");
-        assertThat(json(ok(http.get("/v1/identities/crm_id/77", reader))).path("profileId").asString())
+        assertThat(body(api.get("/v1/identities/crm_id/77", reader), 200).path("profileId").asString())
                 .isEqualTo(first);
-        assertThat(json(ok(http.get("/v1/identities/phone/+49%2030%201234567", reader))).path("profileId")
+        assertThat(body(api.get("/v1/identities/phone/+49%2030%201234567", reader), 200).path("profileId")
                 .asString()).isEqualTo(first);
     }
 
     @Test
-    void shouldNeverLinkBlockedValues() throws Exception {
+    void shouldNeverLinkBlockedValues() {
         String zeros = "00000000-0000-0000-0000-000000000000";
         String first = resolveOne(TestEvents.identify("ws_blocked", "u-a", zeros, "{\"email\": \"null\"}"));
         String second = resolveOne(TestEvents.identify("ws_blocked", "u-b", zeros, "{\"email\": \"null\"}"));
@@ -156,14 +155,12 @@ class IdentityMatchingIT {
         assertThat(second).isNotEqualTo(first);
         assertThat(jdbc.queryForList("SELECT type || ':' || value FROM identities WHERE workspace_id = 'ws_blocked'",
                 String.class)).containsExactlyInAnyOrder("user_id:u-a", "user_id:u-b");
-        HttpResponse<String> lookup = http.get("/v1/identities/anonymous_id/" + zeros,
-                infrastructure.token("ws_blocked", "profiles:read"));
-        assertThat(lookup.statusCode()).isEqualTo(404);
-        assertThat(json(lookup).path("code").asString()).isEqualTo("identity_not_found");
+        assertProblem(api.get("/v1/identities/anonymous_id/" + zeros, infrastructure.token("ws_blocked",
+                "profiles:read")), 404, "identity_not_found");
     }
 
     @Test
-    void shouldNormaliseEmailsAndPhonesBeforeMatching() throws Exception {
+    void shouldNormaliseEmailsAndPhonesBeforeMatching() {
         String first = resolveOne(TestEvents.identify("ws_norm", "u-norm", null,
                 "{\"email\": \" Mixed.Case@Example.COM\", \"phone\": \"+1 (650) 253-0000\"}"));
 
@@ -180,7 +177,7 @@ class IdentityMatchingIT {
     }
 
     @Test
-    void shouldMergeAnAliasPreviousIdIntoTheUsersProfileUnderTheAliasRule() throws Exception {
+    void shouldMergeAnAliasPreviousIdIntoTheUsersProfileUnderTheAliasRule() {
         String anonymous = resolveOne(TestEvents.track("ws_alias", null, "anon-before-login"));
         String user = resolveOne(TestEvents.track("ws_alias", "u-alias", null));
 
@@ -198,7 +195,7 @@ class IdentityMatchingIT {
     }
 
     @Test
-    void shouldLinkProfilesThroughExternalIds() throws Exception {
+    void shouldLinkProfilesThroughExternalIds() {
         String first = resolveOne(TestEvents.withContext("ws_external", null, "a-ext-1",
                 "{\"externalIds\": [{\"id\": \"hs-1\", \"type\": \"HubSpot_ID\", \"collection\": \"users\", "
                         + "\"encoding\": \"none\"}]}"));
@@ -210,14 +207,14 @@ class IdentityMatchingIT {
         assertThat(second).isEqualTo(first);
         assertThat(profileOf("ws_external", "anonymous_id", "a-ext-2")).isEqualTo(first);
         assertThat(profileOf("ws_external", "account_id", "acc-1")).as("not a users collection").isNull();
-        assertThat(json(ok(http.get("/v1/identities/hubspot_id/hs-1",
-                infrastructure.token("ws_external", "profiles:read")))).path("profileId").asString()).isEqualTo(first);
+        assertThat(body(api.get("/v1/identities/hubspot_id/hs-1",
+                infrastructure.token("ws_external", "profiles:read")), 200).path("profileId").asString()).isEqualTo(first);
     }
 
     @Test
-    void shouldStopMergingAtTheWorkspacesMergeCap() throws Exception {
-        ok(http.put("/v1/identity-rules", "{\"caps\": {\"maxMergesPerProfile\": 0}}",
-                infrastructure.token("ws_cap", "identity:write")));
+    void shouldStopMergingAtTheWorkspacesMergeCap() {
+        body(api.put("/v1/identity-rules", infrastructure.token("ws_cap", "identity:write"),
+                "{\"caps\": {\"maxMergesPerProfile\": 0}}"), 200);
         String first = resolveOne(TestEvents.track("ws_cap", null, "a-cap-1"));
         String second = resolveOne(TestEvents.withContext("ws_cap", null, "a-cap-2", "{\"device\": {\"id\": \"d-cap\"}}"));
 
@@ -231,23 +228,23 @@ class IdentityMatchingIT {
     }
 
     @Test
-    void shouldKeepWorkspacesApart() throws Exception {
+    void shouldKeepWorkspacesApart() {
         String inA = resolveOne(TestEvents.identify("ws_iso_a", null, "a-iso", "{\"email\": \"same@example.com\"}"));
         String inB = resolveOne(TestEvents.identify("ws_iso_b", null, "a-iso", "{\"email\": \"same@example.com\"}"));
-        ok(http.put("/v1/identity-rules", "{\"blockedValues\": [\"a-iso-2\"]}",
-                infrastructure.token("ws_iso_a", "identity:write")));
+        body(api.put("/v1/identity-rules", infrastructure.token("ws_iso_a", "identity:write"),
+                "{\"blockedValues\": [\"a-iso-2\"]}"), 200);
 
         assertThat(inB).isNotEqualTo(inA);
         String tokenB = infrastructure.token("ws_iso_b", "profiles:read identity:read");
-        assertThat(http.get("/v1/profiles/" + inA + "/merges", tokenB).statusCode()).isEqualTo(404);
-        assertThat(json(ok(http.get("/v1/identities/email/same@example.com", tokenB))).path("profileId").asString())
+        assertThat(api.get("/v1/profiles/" + inA + "/merges", tokenB).statusCode()).isEqualTo(404);
+        assertThat(body(api.get("/v1/identities/email/same@example.com", tokenB), 200).path("profileId").asString())
                 .isEqualTo(inB);
-        JsonNode rulesOfB = json(ok(http.get("/v1/identity-rules", tokenB)));
+        JsonNode rulesOfB = body(api.get("/v1/identity-rules", tokenB), 200);
         assertThat(rulesOfB.path("version").asLong()).isZero();
         assertThat(rulesOfB.path("blockedValues").size()).isZero();
     }
 
-    private String resolveOne(EventAccepted event) throws Exception {
+    private String resolveOne(EventAccepted event) {
         return resolve(infrastructure, event).getFirst().profileId();
     }
 
@@ -259,15 +256,5 @@ class IdentityMatchingIT {
     private long count(String sql) {
         Long value = jdbc.queryForObject(sql, Long.class);
         return value == null ? 0 : value;
-    }
-
-    private static HttpResponse<String> ok(HttpResponse<String> response) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return response;
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String name) {
-        return StreamSupport.stream(record.headers().headers(name).spliterator(), false).findFirst()
-                .map(h -> new String(h.value(), StandardCharsets.UTF_8)).orElse(null);
     }
 }

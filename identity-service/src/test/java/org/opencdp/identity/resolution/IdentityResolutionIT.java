@@ -2,22 +2,20 @@ package org.opencdp.identity.resolution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.opencdp.identity.ResolvedEvents.TIMEOUT;
+import static org.opencdp.identity.ResolvedEvents.header;
+import static org.opencdp.identity.ResolvedEvents.onPartition;
 import static org.opencdp.identity.ResolvedEvents.resolve;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Headers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.CloudEventHeaders;
@@ -34,6 +32,7 @@ import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
 import org.opencdp.testsupport.TopicReader;
+import org.opencdp.testsupport.TopicWriter;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -61,13 +60,12 @@ class IdentityResolutionIT {
     }
 
     @Test
-    void shouldPublishAResolvedEventWithANewProfileKeyedByProfileWithCloudEventHeaders() throws Exception {
+    void shouldPublishAResolvedEventWithANewProfileKeyedByProfileWithCloudEventHeaders() {
         EventAccepted accepted = TestEvents.track("ws_a", "u-headers", "a-headers");
 
-        try (var producer = TestEvents.producer(infrastructure.bootstrapServers());
+        try (TopicWriter writer = infrastructure.writer();
              TopicReader reader = infrastructure.read(Topics.RESOLVED_EVENTS)) {
-            producer.send(new ProducerRecord<>(Topics.EVENTS, Topics.key("ws_a", "u-headers"),
-                    MessageCodec.toJson(accepted))).get();
+            writer.send(Topics.EVENTS, Topics.key("ws_a", "u-headers"), MessageCodec.toJson(accepted));
             List<ConsumerRecord<String, String>> records = reader.await(
                     r -> accepted.event().messageId().equals(ResolvedEvents.messageIdOf(r)), 1, TIMEOUT);
 
@@ -82,20 +80,20 @@ class IdentityResolutionIT {
             assertThat(resolved.receivedAt()).isEqualTo(accepted.receivedAt());
             assertThat(resolved.event()).isEqualTo(accepted.event());
             assertThat(record.key()).isEqualTo("ws_a:" + resolved.profileId());
-            assertThat(header(record.headers(), CloudEventHeaders.SPEC_VERSION)).isEqualTo("1.0");
-            assertThat(header(record.headers(), CloudEventHeaders.ID)).isEqualTo(resolved.id().toString());
-            assertThat(header(record.headers(), CloudEventHeaders.TYPE)).isEqualTo("cdp.identity.event-resolved");
-            assertThat(header(record.headers(), CloudEventHeaders.SOURCE)).isEqualTo("/opencdp/identity");
-            assertThat(header(record.headers(), CloudEventHeaders.SUBJECT)).isEqualTo(resolved.profileId());
-            assertThat(header(record.headers(), CloudEventHeaders.WORKSPACE)).isEqualTo("ws_a");
-            assertThat(Instant.parse(header(record.headers(), CloudEventHeaders.TIME))).isEqualTo(accepted.occurredAt());
+            assertThat(header(record, CloudEventHeaders.SPEC_VERSION)).isEqualTo("1.0");
+            assertThat(header(record, CloudEventHeaders.ID)).isEqualTo(resolved.id().toString());
+            assertThat(header(record, CloudEventHeaders.TYPE)).isEqualTo("cdp.identity.event-resolved");
+            assertThat(header(record, CloudEventHeaders.SOURCE)).isEqualTo("/opencdp/identity");
+            assertThat(header(record, CloudEventHeaders.SUBJECT)).isEqualTo(resolved.profileId());
+            assertThat(header(record, CloudEventHeaders.WORKSPACE)).isEqualTo("ws_a");
+            assertThat(Instant.parse(header(record, CloudEventHeaders.TIME))).isEqualTo(accepted.occurredAt());
             assertThat(profileOf("ws_a", "user_id", "u-headers")).isEqualTo(resolved.profileId());
             assertThat(profileOf("ws_a", "anonymous_id", "a-headers")).isEqualTo(resolved.profileId());
         }
     }
 
     @Test
-    void shouldResolveEventsWithTheSameUserIdToTheSameProfile() throws Exception {
+    void shouldResolveEventsWithTheSameUserIdToTheSameProfile() {
         List<EventResolved> resolved = resolve(infrastructure,
                 TestEvents.track("ws_a", "u-same", null),
                 TestEvents.track("ws_a", "u-same", "a-same-device"),
@@ -106,7 +104,7 @@ class IdentityResolutionIT {
     }
 
     @Test
-    void shouldKeepTheAnonymousProfileWhenTheVisitorIdentifies() throws Exception {
+    void shouldKeepTheAnonymousProfileWhenTheVisitorIdentifies() {
         String anonymous = resolve(infrastructure, TestEvents.track("ws_a", null, "a-visitor")).getFirst().profileId();
 
         String identified = resolve(infrastructure, TestEvents.track("ws_a", "u-visitor", "a-visitor")).getFirst()
@@ -119,7 +117,7 @@ class IdentityResolutionIT {
     }
 
     @Test
-    void shouldMergeTheAnonymousProfileIntoTheOlderUserProfileWhenAnEventCarriesBoth() throws Exception {
+    void shouldMergeTheAnonymousProfileIntoTheOlderUserProfileWhenAnEventCarriesBoth() {
         String userProfile = resolve(infrastructure, TestEvents.track("ws_a", "u-split", null)).getFirst().profileId();
         String anonymousProfile = resolve(infrastructure, TestEvents.track("ws_a", null, "a-split")).getFirst()
                 .profileId();
@@ -134,7 +132,7 @@ class IdentityResolutionIT {
     }
 
     @Test
-    void shouldGiveTheSameUserIdInAnotherWorkspaceItsOwnProfile() throws Exception {
+    void shouldGiveTheSameUserIdInAnotherWorkspaceItsOwnProfile() {
         List<EventResolved> resolved = resolve(infrastructure,
                 TestEvents.track("ws_a", "u-tenant", null),
                 TestEvents.track("ws_b", "u-tenant", null));
@@ -144,16 +142,15 @@ class IdentityResolutionIT {
     }
 
     @Test
-    void shouldPublishExactlyOneResolvedEventWhenAnEventIsDeliveredTwice() throws Exception {
+    void shouldPublishExactlyOneResolvedEventWhenAnEventIsDeliveredTwice() {
         EventAccepted duplicated = TestEvents.track("ws_a", "u-twice", null);
         EventAccepted next = TestEvents.track("ws_a", "u-twice", null);
 
-        try (var producer = TestEvents.producer(infrastructure.bootstrapServers());
+        try (TopicWriter writer = infrastructure.writer();
              TopicReader reader = infrastructure.read(Topics.RESOLVED_EVENTS)) {
-            String json = MessageCodec.toJson(duplicated);
-            producer.send(new ProducerRecord<>(Topics.EVENTS, duplicated.key(), json)).get();
-            producer.send(new ProducerRecord<>(Topics.EVENTS, duplicated.key(), json)).get();
-            producer.send(new ProducerRecord<>(Topics.EVENTS, next.key(), MessageCodec.toJson(next))).get();
+            writer.send(duplicated);
+            writer.send(duplicated);
+            writer.send(next);
 
             // same key, same partition, processed in order: once `next` is out, both copies were handled
             // and every resolved event they caused precedes it on the profile's partition
@@ -168,19 +165,19 @@ class IdentityResolutionIT {
     }
 
     @Test
-    void shouldDeadLetterMalformedRecordsAndEventsWithoutUsableIdsAndKeepConsuming() throws Exception {
+    void shouldDeadLetterMalformedRecordsAndEventsWithoutUsableIdsAndKeepConsuming() {
         EventAccepted withoutIds = TestEvents.track("ws_dlt", null, null);
         EventAccepted tooLong = TestEvents.track("ws_dlt", "u".repeat(513), null);
         EventAccepted valid = TestEvents.track("ws_dlt", "u-after-bad-ones", null);
 
-        try (var producer = TestEvents.producer(infrastructure.bootstrapServers());
+        try (TopicWriter writer = infrastructure.writer();
              TopicReader deadLetters = infrastructure.read(Topics.deadLetters("identity"));
              TopicReader resolved = infrastructure.read(Topics.RESOLVED_EVENTS)) {
             // all on one partition, so the consumer that meets the bad ones must also get past them
-            producer.send(new ProducerRecord<>(Topics.EVENTS, 0, "ws_dlt:garbage", "{\"not\": \"an event\"")).get();
-            producer.send(new ProducerRecord<>(Topics.EVENTS, 0, "ws_dlt:none", MessageCodec.toJson(withoutIds))).get();
-            producer.send(new ProducerRecord<>(Topics.EVENTS, 0, "ws_dlt:long", MessageCodec.toJson(tooLong))).get();
-            producer.send(new ProducerRecord<>(Topics.EVENTS, 0, valid.key(), MessageCodec.toJson(valid))).get();
+            writer.sendAll(Topics.EVENTS, 0, List.of(Map.entry("ws_dlt:garbage", "{\"not\": \"an event\""),
+                    Map.entry("ws_dlt:none", MessageCodec.toJson(withoutIds)),
+                    Map.entry("ws_dlt:long", MessageCodec.toJson(tooLong)),
+                    Map.entry(valid.key(), MessageCodec.toJson(valid))));
 
             List<ConsumerRecord<String, String>> dead = deadLetters.await(
                     r -> r.key() != null && r.key().startsWith("ws_dlt:"), 3, TIMEOUT);
@@ -190,12 +187,12 @@ class IdentityResolutionIT {
             assertThat(dead).extracting(ConsumerRecord::key)
                     .containsExactly("ws_dlt:garbage", "ws_dlt:none", "ws_dlt:long");
             assertThat(dead).allSatisfy(record -> {
-                assertThat(header(record.headers(), KafkaConfiguration.DLT_REASON)).isEqualTo("permanent");
-                assertThat(header(record.headers(), KafkaConfiguration.DLT_SERVICE)).isEqualTo("identity");
+                assertThat(header(record, KafkaConfiguration.DLT_REASON)).isEqualTo("permanent");
+                assertThat(header(record, KafkaConfiguration.DLT_SERVICE)).isEqualTo("identity");
             });
-            assertThat(header(dead.get(1).headers(), KafkaConfiguration.DLT_ERROR))
+            assertThat(header(dead.get(1), KafkaConfiguration.DLT_ERROR))
                     .contains("neither a userId nor an anonymousId");
-            assertThat(header(dead.get(2).headers(), KafkaConfiguration.DLT_ERROR))
+            assertThat(header(dead.get(2), KafkaConfiguration.DLT_ERROR))
                     .contains("userId of 513 characters");
             assertThat(after).hasSize(1);
         }
@@ -204,26 +201,23 @@ class IdentityResolutionIT {
     }
 
     @Test
-    void shouldCreateExactlyOneProfilePerIdentifierWhenConsumersRace() throws Exception {
+    void shouldCreateExactlyOneProfilePerIdentifierWhenConsumersRace() {
         int racers = 15;
         int partitions = PARTITIONS;
         List<EventAccepted> events = new ArrayList<>();
-        try (var producer = TestEvents.producer(infrastructure.bootstrapServers());
+        try (TopicWriter writer = infrastructure.writer();
              TopicReader reader = infrastructure.read(Topics.RESOLVED_EVENTS)) {
-            List<Future<RecordMetadata>> sends = new ArrayList<>();
+            List<ProducerRecord<String, String>> records = new ArrayList<>();
             for (int racer = 0; racer < racers; racer++) {
                 for (int partition = 0; partition < partitions; partition++) {
                     // the same new user on every partition at once: three consumer threads race for it
                     EventAccepted event = TestEvents.track("ws_race", "racer-" + racer,
                             "device-" + racer + "-" + partition);
                     events.add(event);
-                    sends.add(producer.send(new ProducerRecord<>(Topics.EVENTS, partition, event.key(),
-                            MessageCodec.toJson(event))));
+                    records.add(onPartition(partition, event));
                 }
             }
-            for (Future<RecordMetadata> send : sends) {
-                send.get();
-            }
+            writer.sendAllRecords(records);
 
             List<EventResolved> resolved = reader.await(r -> r.key().startsWith("ws_race:"), events.size(),
                             Duration.ofSeconds(60)).stream()
@@ -247,9 +241,9 @@ class IdentityResolutionIT {
     }
 
     @Test
-    void shouldMergeEachPersonOnceIntoTheOldestProfileWhenPartitionsRaceToLinkThem() throws Exception {
+    void shouldMergeEachPersonOnceIntoTheOldestProfileWhenPartitionsRaceToLinkThem() {
         int racers = 10;
-        try (var producer = TestEvents.producer(infrastructure.bootstrapServers());
+        try (TopicWriter writer = infrastructure.writer();
              TopicReader resolvedReader = infrastructure.read(Topics.RESOLVED_EVENTS);
              TopicReader mergesReader = infrastructure.read(Topics.MERGES)) {
             // wave 1: three anonymous visits per person, one per partition: three profiles each
@@ -259,7 +253,7 @@ class IdentityResolutionIT {
                     visits.add(TestEvents.track("ws_merge_race", null, "visit-" + racer + "-" + partition));
                 }
             }
-            sendRoundRobin(producer, visits);
+            sendRoundRobin(writer, visits);
             resolvedReader.await(r -> r.key().startsWith("ws_merge_race:"), visits.size(), Duration.ofSeconds(60));
             // wave 2: on every partition at once, each visit learns the person's email; one also the user id
             List<EventAccepted> links = new ArrayList<>();
@@ -269,7 +263,7 @@ class IdentityResolutionIT {
                             "visit-" + racer + "-" + partition, "{\"email\": \"Person" + racer + "@Example.com\"}"));
                 }
             }
-            sendRoundRobin(producer, links);
+            sendRoundRobin(writer, links);
 
             resolvedReader.await(r -> r.key().startsWith("ws_merge_race:"), visits.size() + links.size(),
                     Duration.ofSeconds(60));
@@ -312,17 +306,9 @@ class IdentityResolutionIT {
     }
 
     /** Sends the events spread over the partitions (event i on partition i mod 3), all before waiting for acks. */
-    private static void sendRoundRobin(org.apache.kafka.clients.producer.KafkaProducer<String, String> producer,
-                                       List<EventAccepted> events) throws Exception {
-        List<Future<RecordMetadata>> sends = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            EventAccepted event = events.get(i);
-            sends.add(producer.send(new ProducerRecord<>(Topics.EVENTS, i % PARTITIONS, event.key(),
-                    MessageCodec.toJson(event))));
-        }
-        for (Future<RecordMetadata> send : sends) {
-            send.get();
-        }
+    private static void sendRoundRobin(TopicWriter writer, List<EventAccepted> events) {
+        writer.sendAllRecords(IntStream.range(0, events.size())
+                .mapToObj(i -> onPartition(i % PARTITIONS, events.get(i))).toList());
     }
 
     private String profileOf(String workspaceId, String type, String value) {
@@ -333,10 +319,5 @@ class IdentityResolutionIT {
     private long count(String sql) {
         Long value = jdbc.queryForObject(sql, Long.class);
         return value == null ? 0 : value;
-    }
-
-    private static String header(Headers headers, String name) {
-        return StreamSupport.stream(headers.headers(name).spliterator(), false).findFirst()
-                .map(h -> new String(h.value(), StandardCharsets.UTF_8)).orElse(null);
     }
 }

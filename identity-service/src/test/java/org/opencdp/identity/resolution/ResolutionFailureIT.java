@@ -3,15 +3,14 @@ package org.opencdp.identity.resolution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.opencdp.identity.ResolvedEvents.TIMEOUT;
+import static org.opencdp.identity.ResolvedEvents.onPartition;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.EventAccepted;
-import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.Topics;
 import org.opencdp.identity.IdentityServiceApplication;
 import org.opencdp.identity.ResolvedEvents;
@@ -21,6 +20,7 @@ import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
 import org.opencdp.testsupport.TopicReader;
+import org.opencdp.testsupport.TopicWriter;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -52,17 +52,15 @@ class ResolutionFailureIT {
         EventAccepted faulty = TestEvents.track("ws_fault", "u-\u0000-nul", null);
         EventAccepted after = TestEvents.track("ws_fault", "u-after", null);
 
-        try (var producer = TestEvents.producer(infrastructure.bootstrapServers());
+        try (TopicWriter writer = infrastructure.writer();
              TopicReader deadLetters = infrastructure.read(Topics.deadLetters("identity"));
              TopicReader resolved = infrastructure.read(Topics.RESOLVED_EVENTS)) {
             // on one partition while the listener is paused: the three reach it in one poll and one transaction
             listeners.getListenerContainers().forEach(MessageListenerContainer::pause);
             await().atMost(TIMEOUT).until(() -> listeners.getListenerContainers().stream()
                     .allMatch(MessageListenerContainer::isContainerPaused));
-            for (EventAccepted event : List.of(before, faulty, after)) {
-                producer.send(new ProducerRecord<>(Topics.EVENTS, 0, event.key(), MessageCodec.toJson(event)));
-            }
-            producer.flush(); // one record batch, which a fetch never splits
+            // one record batch, which a fetch never splits
+            writer.sendAllRecords(Stream.of(before, faulty, after).map(event -> onPartition(0, event)).toList());
             listeners.getListenerContainers().forEach(MessageListenerContainer::resume);
 
             List<ConsumerRecord<String, String>> resolvedOnes = resolved.await(record -> List.of(
@@ -74,8 +72,8 @@ class ResolutionFailureIT {
             assertThat(resolvedOnes).hasSize(2);
             assertThat(dead).hasSize(1);
             assertThat(dead.getFirst().value()).contains(faulty.id().toString());
-            assertThat(new String(dead.getFirst().headers().lastHeader(KafkaConfiguration.DLT_REASON).value(),
-                    StandardCharsets.UTF_8)).isEqualTo("retries-exhausted");
+            assertThat(ResolvedEvents.header(dead.getFirst(), KafkaConfiguration.DLT_REASON))
+                    .isEqualTo("retries-exhausted");
         }
     }
 }

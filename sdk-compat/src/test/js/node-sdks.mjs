@@ -1,8 +1,8 @@
 // Drives a real Node SDK against OpenCDP, unchanged but for its endpoint setting (README, "Point your SDK at OpenCDP").
-//   node node-sdks.mjs <segment|rudderstack> <phase: before|main> '<json: {url, writeKey, userId, previousId, groupId, runId}>'
-// "before" sends one track call as previousId (so that person has a profile of their own before the alias);
-// "main" sends identify, track, page, group and alias (previousId -> userId). Each phase flushes before it exits;
-// a delivery error fails the run (exit 1).
+//   node node-sdks.mjs <segment|rudderstack> <phase: before|main> '<json: {url, writeKey, userId, anonymousId, groupId, runId}>'
+// "before" sends one track call as an anonymous visitor (who gets a profile of their own before the alias);
+// "main" sends identify, track, page and group as the user, and alias (anonymousId -> userId). Each phase flushes
+// before it exits; a delivery error fails the run (exit 1).
 import { Analytics as SegmentAnalytics } from '@segment/analytics-node';
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 
@@ -37,13 +37,13 @@ function client() {
 
 const c = client();
 if (phase === 'before') {
-  c.send('track', { userId: run.previousId, event: 'Signed Up', properties: { runId: run.runId, plan: 'trial' } });
+  c.send('track', { anonymousId: run.anonymousId, event: 'Signed Up', properties: { runId: run.runId, plan: 'trial' } });
 } else if (phase === 'main') {
   c.send('identify', { userId: run.userId, traits: { email: `${run.runId}@example.com`, name: 'Ada Node', sdk } });
   c.send('track', { userId: run.userId, event: 'Order Completed', properties: { orderId: `order-${run.runId}`, total: 42 } });
   c.send('page', { userId: run.userId, name: 'Pricing', properties: { path: '/pricing', url: 'https://example.com/pricing' } });
   c.send('group', { userId: run.userId, groupId: run.groupId, traits: { name: 'Acme Inc', employees: 120 } });
-  c.send('alias', { previousId: run.previousId, userId: run.userId });
+  c.send('alias', { previousId: run.anonymousId, userId: run.userId });
 } else {
   throw new Error(`unknown phase ${phase}`);
 }

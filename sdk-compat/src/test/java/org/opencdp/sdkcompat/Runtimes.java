@@ -23,15 +23,38 @@ final class Runtimes {
     private Runtimes() {
     }
 
-    /** {@code node}, or skips (fails when required) the calling test. */
+    /** The oldest Node.js the pinned SDKs and playwright-core support ({@code engines} in their package.json). */
+    static final int NODE_MAJOR = 20;
+
+    /** {@code node} (version {@value #NODE_MAJOR} or newer), or skips (fails when required) the calling test. */
     static Path node() {
-        return onPath("node").orElseGet(() -> missing("Node.js ('node') is not on the PATH; install Node.js 18+ "
-                + "to run the Node and browser SDK tests"));
+        Path node = onPath("node").orElseGet(() -> missing("Node.js ('node') is not on the PATH; install Node.js "
+                + NODE_MAJOR + "+ to run the Node and browser SDK tests"));
+        String version = version(node);
+        if (!version.matches("v\\d+\\..*") || Integer.parseInt(version.substring(1, version.indexOf('.'))) < NODE_MAJOR) {
+            return missing("Node.js " + version + " at " + node + " is older than the SDKs need; install Node.js "
+                    + NODE_MAJOR + "+ to run the Node and browser SDK tests");
+        }
+        return node;
+    }
+
+    private static String version(Path node) {
+        try {
+            Process process = new ProcessBuilder(node.toString(), "--version").redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            process.waitFor();
+            return out.strip();
+        } catch (java.io.IOException e) {
+            return "(unknown: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(unknown)";
+        }
     }
 
     /** {@code npm}, or skips (fails when required) the calling test. */
     static Path npm() {
-        return onPath("npm").orElseGet(() -> missing("npm is not on the PATH; install Node.js 18+ with npm "
+        return onPath("npm").orElseGet(() -> missing("npm is not on the PATH; install Node.js " + NODE_MAJOR + "+ with npm "
                 + "to run the Node and browser SDK tests"));
     }
 

@@ -32,6 +32,8 @@ final class SdkPlatform implements AutoCloseable {
 
     /** Generous: six services and an SDK runtime share two cores here. */
     static final Duration PATIENCE = Duration.ofSeconds(90);
+    /** For the first event, while the services' consumers still join their groups. */
+    private static final Duration WARM_UP = Duration.ofMinutes(4);
 
     private final LocalPlatform platform;
     private final String token;
@@ -50,8 +52,23 @@ final class SdkPlatform implements AutoCloseable {
                 infrastructure.jdbcUrl(), infrastructure.jdbcUser(), infrastructure.jdbcPassword(),
                 infrastructure.jwtSecret(), ports,
                 Map.of("cdp.kit.kafka.partitions", "3", "cdp.kit.outbox.poll-interval", "50ms")));
-        return new SdkPlatform(platform, infrastructure.token(Workspaces.fresh(),
+        SdkPlatform started = new SdkPlatform(platform, infrastructure.token(Workspaces.fresh(),
                 String.join(" ", Scopes.SOURCES_WRITE, Scopes.SOURCES_READ, Scopes.PROFILES_READ)));
+        started.awaitPipeline();
+        return started;
+    }
+
+    /**
+     * Sends one identify through the Tracking API and waits for its profile, so each test's patience
+     * measures its SDK, not the platform warming up.
+     */
+    private void awaitPipeline() {
+        String writeKey = createSource("Warm-up");
+        String userId = "warm-up-" + java.util.UUID.randomUUID();
+        body(api(PlatformService.INGESTION).track("/v1/identify", writeKey, Map.of("userId", userId,
+                "traits", Map.of("name", "Warm-up"))), 200);
+        await().atMost(WARM_UP).pollInterval(Duration.ofSeconds(1))
+                .until(() -> person("user_id", userId).isPresent());
     }
 
     /** The Tracking API's base URL, {@code http://localhost:<port>}: what an SDK is pointed at. */

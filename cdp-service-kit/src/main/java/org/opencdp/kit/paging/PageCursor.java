@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.opencdp.kit.problem.CdpException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import org.opencdp.contracts.MessageCodec;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -19,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class PageCursor {
 
-    private static final JsonMapper JSON = JsonMapper.shared();
+    private static final JsonMapper JSON = MessageCodec.mapper();
 
     /** The cursor of the position {@code keys} (each as the list's own code writes and reads it). */
     public static String encode(String... keys) {

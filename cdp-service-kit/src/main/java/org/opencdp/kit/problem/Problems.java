@@ -1,12 +1,12 @@
 package org.opencdp.kit.problem;
 
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
-import jakarta.servlet.http.HttpServletResponse;
+import org.opencdp.contracts.MessageCodec;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -51,7 +51,7 @@ public final class Problems {
     /** Writes a problem straight to a servlet response (for filters). */
     public static void write(HttpServletResponse response, int status, String code, String title, String detail,
                              String instance) throws IOException {
-        ObjectNode body = JsonMapper.shared().createObjectNode();
+        ObjectNode body = MessageCodec.mapper().createObjectNode();
         body.put("type", TYPE_BASE + code);
         body.put("title", title);
         body.put("status", status);

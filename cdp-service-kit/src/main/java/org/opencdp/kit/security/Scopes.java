@@ -21,11 +21,14 @@ public final class Scopes {
     public static final String DESTINATIONS_WRITE = "destinations:write";
     public static final String CONSENT_READ = "consent:read";
     public static final String CONSENT_WRITE = "consent:write";
+    /** Privacy requests (erase, access, suppress): reading their status and exports, and making them. */
+    public static final String PRIVACY_READ = "privacy:read";
+    public static final String PRIVACY_WRITE = "privacy:write";
 
     /** Every scope a service checks, e.g. for a local all-access token. */
     public static final List<String> ALL = List.of(SOURCES_READ, SOURCES_WRITE, PROFILES_READ, PROFILES_WRITE,
             IDENTITY_READ, IDENTITY_WRITE, SEGMENTS_READ, SEGMENTS_WRITE, DESTINATIONS_READ, DESTINATIONS_WRITE,
-            CONSENT_READ, CONSENT_WRITE);
+            CONSENT_READ, CONSENT_WRITE, PRIVACY_READ, PRIVACY_WRITE);
 
     private Scopes() {
     }

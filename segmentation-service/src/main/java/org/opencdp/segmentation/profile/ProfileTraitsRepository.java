@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.opencdp.contracts.MessageCodec;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The {@code profile_traits} table: each profile's current traits and computed traits. */
@@ -23,9 +23,11 @@ public class ProfileTraitsRepository {
     private static final int STREAM_FETCH_SIZE = 1000;
 
     private final JdbcTemplate jdbc;
+    private final JsonMapper json;
 
-    ProfileTraitsRepository(JdbcTemplate jdbc) {
+    ProfileTraitsRepository(JdbcTemplate jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     /**
@@ -76,8 +78,8 @@ public class ProfileTraitsRepository {
             ProfileState profile = profiles.get(i);
             workspaces[i] = profile.key().workspaceId();
             ids[i] = profile.key().profileId();
-            traits[i] = MessageCodec.mapper().writeValueAsString(profile.traits());
-            computed[i] = MessageCodec.mapper().writeValueAsString(profile.computedTraits());
+            traits[i] = json.writeValueAsString(profile.traits());
+            computed[i] = json.writeValueAsString(profile.computedTraits());
             updatedAt[i] = profile.updatedAt().toString();
         }
         // xmax = 0 holds for a row this statement inserted, not for one it updated (PostgreSQL's usual idiom)
@@ -110,7 +112,7 @@ public class ProfileTraitsRepository {
                         SELECT profile_id, traits::text FROM profile_traits
                         WHERE workspace_id = ? AND profile_id > ?
                         ORDER BY profile_id LIMIT ? FOR SHARE""",
-                ProfileTraitsRepository::row, workspaceId, afterProfileId, limit);
+                this::row, workspaceId, afterProfileId, limit);
     }
 
     /** Streams every profile of the workspace in id order; must run inside a (read-only) transaction. */
@@ -130,12 +132,12 @@ public class ProfileTraitsRepository {
                 Boolean.class, workspaceId, profileId));
     }
 
-    private static ProfileTraits row(ResultSet rs, int rowNum) throws SQLException {
+    private ProfileTraits row(ResultSet rs, int rowNum) throws SQLException {
         return new ProfileTraits(rs.getString(1), toMap(rs.getString(2)));
     }
 
-    private static Map<String, JsonNode> toMap(String json) {
-        JsonNode node = MessageCodec.mapper().readTree(json);
+    private Map<String, JsonNode> toMap(String text) {
+        JsonNode node = json.readTree(text);
         Map<String, JsonNode> traits = new HashMap<>();
         if (node instanceof ObjectNode object) {
             object.forEachEntry(traits::put);

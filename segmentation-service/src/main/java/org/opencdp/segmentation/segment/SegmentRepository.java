@@ -7,12 +7,12 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import org.opencdp.contracts.MessageCodec;
 import org.opencdp.segmentation.condition.Condition;
 import org.opencdp.segmentation.condition.ConditionParser;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The {@code segments} table: definitions, their status and the progress of their build. */
 @Repository
@@ -21,10 +21,12 @@ public class SegmentRepository {
     private static final String COLUMNS = "id, name, condition::text, status, version, created_at, updated_at";
 
     private final JdbcTemplate jdbc;
+    private final JsonMapper json;
     private final ConditionParser parser = new ConditionParser();
 
-    SegmentRepository(JdbcTemplate jdbc) {
+    SegmentRepository(JdbcTemplate jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     /** The id, version and status of every segment of {@code workspaceIds}, in one statement. */
@@ -43,7 +45,8 @@ public class SegmentRepository {
         return jdbc.query("""
                         SELECT workspace_id, id, version, condition::text FROM segments
                         WHERE (workspace_id, id) IN (SELECT * FROM unnest(?::text[], ?::text[]))""",
-                (rs, i) -> new StoredCondition(rs.getString(1), rs.getString(2), rs.getLong(3), json(rs.getString(4))),
+                (rs, i) -> new StoredCondition(rs.getString(1), rs.getString(2), rs.getLong(3),
+                        json.readTree(rs.getString(4))),
                 which.stream().map(SegmentVersion::workspaceId).toArray(String[]::new),
                 which.stream().map(SegmentVersion::id).toArray(String[]::new));
     }
@@ -52,23 +55,24 @@ public class SegmentRepository {
         jdbc.update("""
                         INSERT INTO segments (workspace_id, id, name, condition, status, version, created_at, updated_at)
                         VALUES (?, ?, ?, ?::jsonb, 'building', 1, ?, ?)""",
-                workspaceId, id, name, MessageCodec.mapper().writeValueAsString(condition), Timestamp.from(now), Timestamp.from(now));
+                workspaceId, id, name, json.writeValueAsString(condition), Timestamp.from(now),
+                Timestamp.from(now));
     }
 
     Optional<SegmentRow> find(String workspaceId, String id) {
         return jdbc.query("SELECT " + COLUMNS + " FROM segments WHERE workspace_id = ? AND id = ?",
-                SegmentRepository::row, workspaceId, id).stream().findFirst();
+                this::row, workspaceId, id).stream().findFirst();
     }
 
     /** The segment, locked against a concurrent build batch, change or deletion until the transaction ends. */
     Optional<SegmentRow> lock(String workspaceId, String id) {
         return jdbc.query("SELECT " + COLUMNS + " FROM segments WHERE workspace_id = ? AND id = ? FOR UPDATE",
-                SegmentRepository::row, workspaceId, id).stream().findFirst();
+                this::row, workspaceId, id).stream().findFirst();
     }
 
     List<SegmentRow> list(String workspaceId) {
         return jdbc.query("SELECT " + COLUMNS + " FROM segments WHERE workspace_id = ? ORDER BY created_at, id",
-                SegmentRepository::row, workspaceId);
+                this::row, workspaceId);
     }
 
     /** Renames and/or redefines a segment; a new condition restarts its build from the first profile. */
@@ -80,7 +84,7 @@ public class SegmentRepository {
                             build_cursor = CASE WHEN ? THEN NULL ELSE build_cursor END
                         WHERE workspace_id = ? AND id = ?
                         RETURNING\s""" + COLUMNS,
-                SegmentRepository::row, name, MessageCodec.mapper().writeValueAsString(condition), Timestamp.from(now), rebuild, rebuild, rebuild,
+                this::row, name, json.writeValueAsString(condition), Timestamp.from(now), rebuild, rebuild, rebuild,
                 workspaceId, id);
     }
 
@@ -98,8 +102,9 @@ public class SegmentRepository {
                         SELECT workspace_id, id, condition::text, build_cursor FROM segments
                         WHERE status = 'building' ORDER BY updated_at, id LIMIT 1
                         FOR NO KEY UPDATE SKIP LOCKED""",
-                (rs, i) -> new BuildClaim(rs.getString(1), rs.getString(2), parser.parse(json(rs.getString(3))),
-                        rs.getString(4) == null ? "" : rs.getString(4))).stream().findFirst();
+                (rs, i) -> new BuildClaim(rs.getString(1), rs.getString(2),
+                        parser.parse(json.readTree(rs.getString(3))), rs.getString(4) == null ? "" : rs.getString(4)))
+                .stream().findFirst();
     }
 
     void advanceBuild(String workspaceId, String id, String cursor) {
@@ -111,14 +116,10 @@ public class SegmentRepository {
                 workspaceId, id);
     }
 
-    private static SegmentRow row(ResultSet rs, int rowNum) throws SQLException {
-        return new SegmentRow(rs.getString(1), rs.getString(2), json(rs.getString(3)),
+    private SegmentRow row(ResultSet rs, int rowNum) throws SQLException {
+        return new SegmentRow(rs.getString(1), rs.getString(2), json.readTree(rs.getString(3)),
                 SegmentStatus.valueOf(rs.getString(4)), rs.getLong(5), rs.getTimestamp(6).toInstant(),
                 rs.getTimestamp(7).toInstant());
-    }
-
-    private static JsonNode json(String text) {
-        return MessageCodec.mapper().readTree(text);
     }
 
     /** A segment's identity and definition version; {@code building} while its build runs. */

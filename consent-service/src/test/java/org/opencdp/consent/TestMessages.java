@@ -2,12 +2,15 @@ package org.opencdp.consent;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.contracts.EventResolved;
+import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.MessageCodec;
+import org.opencdp.contracts.ProfilesMerged;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.contracts.Topics;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,6 +30,12 @@ public final class TestMessages {
                 "Page Viewed", null, null, null, null, at, at, at, at, context,
                 MessageCodec.mapper().createObjectNode(), null, null);
         return new EventResolved(UUID.randomUUID(), workspaceId, profileId, "src_web", at, at, event);
+    }
+
+    /** A merge as identity publishes it: {@code mergedIds} merged into {@code survivorId}. */
+    public static ProfilesMerged merge(String workspaceId, String survivorId, String... mergedIds) {
+        return new ProfilesMerged(UUID.randomUUID(), workspaceId, Instant.now(), survivorId, List.of(mergedIds),
+                List.of(new Identifier("user_id", "u_" + survivorId)), UUID.randomUUID(), "user_id");
     }
 
     /** Records keyed by the profile's message key. */

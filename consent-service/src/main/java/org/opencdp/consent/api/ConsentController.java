@@ -5,6 +5,7 @@ import org.opencdp.consent.ConsentScopes;
 import org.opencdp.consent.api.ConsentRequests.ProfileConsentResponse;
 import org.opencdp.consent.api.ConsentRequests.PutConsentRequest;
 import org.opencdp.kit.security.Caller;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -15,6 +16,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ConsentController {
 
+    private static final int MAX_ATTEMPTS = 3;
+
     private final ConsentService consent;
 
     ConsentController(ConsentService consent) {
@@ -24,7 +27,16 @@ class ConsentController {
     @PutMapping("/v1/consent")
     ProfileConsentResponse put(Caller caller, @Valid @RequestBody PutConsentRequest request) {
         ConsentScopes.requireWrite(caller);
-        return consent.put(caller.workspaceId(), request);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return consent.put(caller.workspaceId(), request);
+            } catch (ConcurrencyFailureException e) {
+                // the profile was merged away (or a deadlock broken) meanwhile: again, on what committed
+                if (attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @GetMapping("/v1/profiles/{id}/consent")

@@ -47,8 +47,10 @@ final class ConsentRequests {
                                 String jurisdiction) {
     }
 
+    /** One ledger entry; {@code profileId} is the profile it was stated about (one merged into this one, maybe). */
     record HistoryEntryResponse(UUID id, String purpose, boolean granted, String source, String legalBasis,
-                                String jurisdiction, Instant occurredAt, Instant recordedAt, UUID eventMessageId) {
+                                String jurisdiction, Instant occurredAt, Instant recordedAt, UUID eventMessageId,
+                                String profileId) {
     }
 
     private ConsentRequests() {

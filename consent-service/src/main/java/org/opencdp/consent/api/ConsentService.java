@@ -44,11 +44,11 @@ class ConsentService {
     @Transactional
     ProfileConsentResponse put(String workspaceId, PutConsentRequest request) {
         ConsentSubject subject = validate(request);
-        String profileId = switch (subject) {
+        String profileId = subjects.canonicalId(workspaceId, switch (subject) {
             case ConsentSubject.ByProfile byProfile -> byProfile.profileId();
             case ConsentSubject.ByIdentifier id -> subjects.resolve(workspaceId, id.type(), id.value())
                     .orElseThrow(() -> CdpException.notFound("subject", id.type() + ":" + id.value()));
-        };
+        });
         String source = request.source() == null ? DEFAULT_SOURCE : request.source();
         LegalBasis legalBasis = request.legalBasis() == null ? LegalBasis.consent
                 : LegalBasis.valueOf(request.legalBasis());
@@ -61,10 +61,12 @@ class ConsentService {
         return view(workspaceId, profileId);
     }
 
+    /** A profile's consent; a merged-away id answers with its survivor's (issue 12). */
     @Transactional(readOnly = true)
-    ProfileConsentResponse get(String workspaceId, String profileId) {
+    ProfileConsentResponse get(String workspaceId, String requestedId) {
+        String profileId = subjects.canonicalId(workspaceId, requestedId);
         if (!subjects.isKnown(workspaceId, profileId)) {
-            throw CdpException.notFound("profile", profileId);
+            throw CdpException.notFound("profile", requestedId);
         }
         return view(workspaceId, profileId);
     }
@@ -74,11 +76,12 @@ class ConsentService {
         ledger.state(workspaceId, profileId).forEach((purpose, state) -> purposes.put(purpose,
                 new PurposeStateResponse(state.granted(), state.occurredAt(), state.source(),
                         state.legalBasis().name(), state.jurisdiction())));
-        List<HistoryEntryResponse> history = ledger.history(workspaceId, profileId, properties.historyLimit())
+        List<HistoryEntryResponse> history = ledger.history(workspaceId, subjects.allIds(workspaceId, profileId),
+                        properties.historyLimit())
                 .stream()
                 .map(entry -> new HistoryEntryResponse(entry.id(), entry.purpose(), entry.granted(), entry.source(),
                         entry.legalBasis().name(), entry.jurisdiction(), entry.occurredAt(), entry.recordedAt(),
-                        entry.eventMessageId()))
+                        entry.eventMessageId(), entry.profileId()))
                 .toList();
         return new ProfileConsentResponse(profileId, purposes, history);
     }

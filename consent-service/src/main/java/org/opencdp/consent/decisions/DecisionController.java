@@ -58,7 +58,7 @@ class DecisionController {
         return new StoredDecisionResponse(decision.id(), decision.profileId(), decision.decision(),
                 DecisionService.statuses(decision), textOrNull(decision, "jurisdiction"),
                 decision.basis().path("profileKnown").asBoolean(), textOrNull(decision, "requestedBy"),
-                decision.basis().path("purposes"), decision.decidedAt());
+                decision.basis().path("purposes"), decision.decidedAt(), textOrNull(decision, "mergedInto"));
     }
 
     private static String textOrNull(StoredDecision decision, String field) {

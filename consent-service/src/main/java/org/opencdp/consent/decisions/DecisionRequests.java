@@ -16,10 +16,11 @@ final class DecisionRequests {
      *
      * @param basis per purpose: its status and either the statement relied on (granted, source,
      *     legalBasis, jurisdiction, occurredAt) or the default's jurisdiction
+     * @param mergedInto the survivor whose consent decided, when {@code profileId} had been merged away
      */
     record StoredDecisionResponse(UUID decisionId, String profileId, String decision, Map<String, String> purposes,
                                   String jurisdiction, boolean profileKnown, String requestedBy, JsonNode basis,
-                                  Instant decidedAt) {
+                                  Instant decidedAt, String mergedInto) {
     }
 
     private DecisionRequests() {

@@ -52,18 +52,24 @@ class DecisionService {
     List<StoredDecision> decide(String workspaceId, String requestedBy, List<String> purposes,
                                 List<String> profileIds, String jurisdiction) {
         List<String> wanted = List.copyOf(new LinkedHashSet<>(purposes));
-        Set<String> known = subjects.known(workspaceId, profileIds);
+        // a merged-away id is decided on its survivor's consent (issue 12)
+        Map<String, String> canonical = subjects.canonical(workspaceId, profileIds);
+        Set<String> known = subjects.known(workspaceId, Set.copyOf(canonical.values()));
         Map<String, Map<String, PurposeState>> states = known.isEmpty() ? Map.of()
                 : ledger.states(workspaceId, known, wanted);
         Map<String, PurposeDefaults> defaults = purposeService.defaults(workspaceId, wanted);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         List<StoredDecision> made = new ArrayList<>(profileIds.size());
         for (String profileId : profileIds) {
-            boolean profileKnown = known.contains(profileId);
-            Outcome outcome = DecisionRule.decide(profileKnown, wanted, states.getOrDefault(profileId, Map.of()),
+            String holder = canonical.get(profileId);
+            boolean profileKnown = known.contains(holder);
+            Outcome outcome = DecisionRule.decide(profileKnown, wanted, states.getOrDefault(holder, Map.of()),
                     defaults, jurisdiction);
-            made.add(new StoredDecision(UUID.randomUUID(), profileId, wanted, outcome.decision().name(),
-                    basis(outcome, profileKnown, jurisdiction, requestedBy), now));
+            ObjectNode basis = basis(outcome, profileKnown, jurisdiction, requestedBy);
+            if (!holder.equals(profileId)) {
+                basis.put("mergedInto", holder);
+            }
+            made.add(new StoredDecision(UUID.randomUUID(), profileId, wanted, outcome.decision().name(), basis, now));
         }
         decisions.insertAll(workspaceId, made);
         return made;

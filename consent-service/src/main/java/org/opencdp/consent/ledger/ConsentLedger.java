@@ -1,12 +1,15 @@
 package org.opencdp.consent.ledger;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.opencdp.consent.subjects.KnownProfile;
 import org.opencdp.consent.subjects.SubjectService;
 import org.opencdp.contracts.ConsentChanged;
 import org.opencdp.kit.outbox.Outbox;
@@ -58,6 +61,7 @@ public class ConsentLedger {
     public Recorded record(String workspaceId, String profileId, List<ConsentStatement> statements, Repeats repeats) {
         ProfileRef profile = new ProfileRef(workspaceId, profileId);
         consent.lockProfiles(List.of(profile));
+        requireNotMergedAway(List.of(profile));
         subjects.remember(workspaceId, profileId);
         return apply(List.of(new StatedConsent(profile, statements)), repeats);
     }
@@ -73,8 +77,73 @@ public class ConsentLedger {
         if (stated.isEmpty()) {
             return;
         }
-        consent.lockProfiles(new TreeSet<>(stated.stream().map(StatedConsent::profile).toList()));
+        Set<ProfileRef> profiles = new TreeSet<>(stated.stream().map(StatedConsent::profile).toList());
+        consent.lockProfiles(profiles);
+        requireNotMergedAway(profiles);
         apply(stated, Repeats.SKIP);
+    }
+
+    /**
+     * Serialises changes to the consent of {@code profileIds} until the transaction ends (the lock
+     * every write of this ledger takes first, in one fixed order).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void lock(String workspaceId, Collection<String> profileIds) {
+        consent.lockProfiles(profileIds.stream().map(id -> new ProfileRef(workspaceId, id)).toList());
+    }
+
+    /**
+     * Folds the consent of {@code mergedIds} into {@code survivorId} (issue 12; {@link ConsentMerge}
+     * has the rules): the survivor's state becomes the latest statement per purpose across all of
+     * them, the merged profiles keep no state of their own (they redirect), and {@link
+     * ConsentChanged} is published for the survivor when its state changed and for every merged
+     * profile that had a state (now the survivor's). The ledger rows stay where they were stated;
+     * the survivor's history reads them through the redirects. The caller holds the locks of all
+     * the profiles ({@link #lock}). Returns the purposes whose state changed on the survivor.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Set<String> absorb(String workspaceId, String survivorId, List<String> mergedIds) {
+        ProfileRef survivor = new ProfileRef(workspaceId, survivorId);
+        List<ProfileRef> merged = mergedIds.stream().sorted().map(id -> new ProfileRef(workspaceId, id)).toList();
+        Set<ProfileRef> all = new TreeSet<>(merged);
+        all.add(survivor);
+        Map<ProfileRef, Map<String, PurposeState>> states = consent.findStates(all);
+        Map<String, PurposeState> before = states.getOrDefault(survivor, Map.of());
+        Map<String, PurposeState> after = ConsentMerge.merge(before,
+                merged.stream().map(profile -> states.getOrDefault(profile, Map.<String, PurposeState>of())).toList());
+        List<ConsentFold.StateRow> rows = after.values().stream()
+                .filter(state -> !state.equals(before.get(state.purpose())))
+                .map(state -> new ConsentFold.StateRow(survivor, state))
+                .toList();
+        if (!rows.isEmpty()) {
+            consent.upsertStates(rows);
+        }
+        consent.deleteStates(workspaceId, mergedIds);
+        Map<String, Boolean> purposes = new TreeMap<>();
+        after.forEach((purpose, state) -> purposes.put(purpose, state.granted()));
+        Instant now = Instant.now();
+        List<ConsentChanged> changes = new ArrayList<>();
+        if (!rows.isEmpty()) {
+            changes.add(new ConsentChanged(UUID.randomUUID(), workspaceId, now, survivorId, purposes));
+        }
+        merged.stream().filter(states::containsKey).forEach(profile -> changes.add(
+                new ConsentChanged(UUID.randomUUID(), workspaceId, now, profile.profileId(), purposes)));
+        outbox.appendAll(changes);
+        Set<String> changed = new TreeSet<>();
+        rows.forEach(row -> changed.add(row.state().purpose()));
+        return changed;
+    }
+
+    /**
+     * After the locks: a profile merged away meanwhile must not get state of its own again. The
+     * caller resolved the ids before locking; the merge committed in between, so the work is run
+     * again (the kit's consumer re-runs the chunk; the API retries), now on the survivor.
+     */
+    private void requireNotMergedAway(Collection<ProfileRef> profiles) {
+        if (!subjects.mergedAway(profiles.stream().map(p -> new KnownProfile(p.workspaceId(), p.profileId()))
+                .toList()).isEmpty()) {
+            throw new ConcurrencyFailureException("A profile was merged away while its consent was being recorded");
+        }
     }
 
     /** Folds {@code stated} over the locked profiles' state and writes the result. */
@@ -111,8 +180,8 @@ public class ConsentLedger {
         return consent.findStates(workspaceId, profileIds, purposes);
     }
 
-    /** The profile's ledger entries, newest (by event time) first. */
-    public List<LedgerEntry> history(String workspaceId, String profileId, int limit) {
-        return consent.findHistory(workspaceId, profileId, limit);
+    /** The ledger entries of {@code profileIds} (a person's ids), newest (by event time) first. */
+    public List<LedgerEntry> history(String workspaceId, Collection<String> profileIds, int limit) {
+        return consent.findHistory(workspaceId, profileIds, limit);
     }
 }

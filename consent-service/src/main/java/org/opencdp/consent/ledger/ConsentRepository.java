@@ -217,20 +217,26 @@ class ConsentRepository {
         return states;
     }
 
-    List<LedgerEntry> findHistory(String workspaceId, String profileId, int limit) {
+    /** Removes the current state of {@code profileIds} (merged away: their survivor holds it now). */
+    void deleteStates(String workspaceId, Collection<String> profileIds) {
+        jdbc.update("DELETE FROM consent_state WHERE workspace_id = ? AND profile_id = ANY(?)",
+                workspaceId, profileIds.toArray(String[]::new));
+    }
+
+    List<LedgerEntry> findHistory(String workspaceId, Collection<String> profileIds, int limit) {
         return jdbc.query("""
                         SELECT id, purpose, granted, source, legal_basis, jurisdiction, occurred_at, recorded_at,
-                               event_message_id
+                               event_message_id, profile_id
                         FROM consent_records
-                        WHERE workspace_id = ? AND profile_id = ?
+                        WHERE workspace_id = ? AND profile_id = ANY(?)
                         ORDER BY occurred_at DESC, recorded_at DESC, id
                         LIMIT ?""",
                 (rs, i) -> new LedgerEntry(rs.getObject("id", UUID.class), rs.getString("purpose"),
                         rs.getBoolean("granted"), rs.getString("source"),
                         LegalBasis.valueOf(rs.getString("legal_basis")), rs.getString("jurisdiction"),
                         rs.getTimestamp("occurred_at").toInstant(), rs.getTimestamp("recorded_at").toInstant(),
-                        rs.getObject("event_message_id", UUID.class)),
-                workspaceId, profileId, limit);
+                        rs.getObject("event_message_id", UUID.class), rs.getString("profile_id")),
+                workspaceId, profileIds.toArray(String[]::new), limit);
     }
 
     private static PurposeState purposeState(ResultSet rs) throws SQLException {

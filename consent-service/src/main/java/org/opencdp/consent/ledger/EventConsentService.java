@@ -3,7 +3,9 @@ package org.opencdp.consent.ledger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.opencdp.consent.ConsentProperties;
+import org.opencdp.consent.subjects.KnownProfile;
 import org.opencdp.consent.subjects.Sighting;
 import org.opencdp.consent.subjects.SubjectService;
 import org.opencdp.contracts.EventResolved;
@@ -52,14 +54,19 @@ class EventConsentService {
 
     /** Applies {@code fresh} (the chunk's events not applied before, in order) inside the chunk's transaction. */
     void apply(List<EventResolved> fresh) {
+        // an event resolved to a profile before identity merged it away lands on the survivor (issue 12)
+        Map<KnownProfile, String> survivors = subjects.mergedAway(fresh.stream()
+                .map(message -> new KnownProfile(message.workspaceId(), message.profileId())).distinct().toList());
         List<StatedConsent> stated = new ArrayList<>();
         List<Sighting> sightings = new ArrayList<>(fresh.size());
         for (EventResolved message : fresh) {
+            String profileId = survivors.getOrDefault(new KnownProfile(message.workspaceId(), message.profileId()),
+                    message.profileId());
             List<ConsentStatement> statements = statements(message);
             if (!statements.isEmpty()) {
-                stated.add(new StatedConsent(new ProfileRef(message.workspaceId(), message.profileId()), statements));
+                stated.add(new StatedConsent(new ProfileRef(message.workspaceId(), profileId), statements));
             }
-            sightings.add(new Sighting(message.workspaceId(), message.profileId(), identifiers(message.event())));
+            sightings.add(new Sighting(message.workspaceId(), profileId, identifiers(message.event())));
         }
         try {
             // the ledger takes the profiles' locks first; learning subjects after it keeps the lock order

@@ -3,7 +3,7 @@ package org.opencdp.consent.subjects;
 import java.util.Comparator;
 
 /** A profile of a workspace, in the order rows are written (workspace, profile id). */
-record KnownProfile(String workspaceId, String profileId) implements Comparable<KnownProfile> {
+public record KnownProfile(String workspaceId, String profileId) implements Comparable<KnownProfile> {
 
     private static final Comparator<KnownProfile> ORDER = Comparator.comparing(KnownProfile::workspaceId)
             .thenComparing(KnownProfile::profileId);

@@ -1,13 +1,17 @@
 package org.opencdp.consent.subjects;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import org.opencdp.contracts.Identifier;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -67,6 +71,67 @@ public class SubjectService {
     public Optional<String> resolve(String workspaceId, String type, String value) {
         return normalise(type, value).flatMap(identifier ->
                 subjects.findProfile(workspaceId, identifier.type(), identifier.value()));
+    }
+
+    /**
+     * Each of {@code profileIds} mapped to the profile that holds its consent now: the survivor it
+     * was merged into (issue 12), else itself.
+     */
+    public Map<String, String> canonical(String workspaceId, Collection<String> profileIds) {
+        Map<String, String> redirects = profileIds.isEmpty() ? Map.of()
+                : subjects.findRedirects(workspaceId, profileIds);
+        Map<String, String> canonical = new LinkedHashMap<>();
+        profileIds.forEach(id -> canonical.put(id, redirects.getOrDefault(id, id)));
+        return canonical;
+    }
+
+    /**
+     * The profiles of {@code profiles} (of any workspaces) that were merged away, each with the
+     * survivor that holds its consent now; one statement.
+     */
+    public Map<KnownProfile, String> mergedAway(Collection<KnownProfile> profiles) {
+        return profiles.isEmpty() ? Map.of() : subjects.findRedirects(profiles);
+    }
+
+    /** The profile that holds {@code profileId}'s consent now: its survivor, or itself. */
+    public String canonicalId(String workspaceId, String profileId) {
+        return canonical(workspaceId, List.of(profileId)).get(profileId);
+    }
+
+    /** Which of {@code profileIds} were merged away (each to its survivor). */
+    public Map<String, String> redirected(String workspaceId, Collection<String> profileIds) {
+        return subjects.findRedirects(workspaceId, profileIds);
+    }
+
+    /** Every id of the person whose consent {@code survivorId} holds: itself first, then the ids merged into it. */
+    public List<String> allIds(String workspaceId, String survivorId) {
+        List<String> ids = new ArrayList<>();
+        ids.add(survivorId);
+        ids.addAll(subjects.findMergedInto(workspaceId, survivorId));
+        return ids;
+    }
+
+    /**
+     * Records a merge (issue 12): {@code mergedIds} (and whatever redirected to them) redirect to
+     * {@code survivorId}, their identifiers belong to it, and it is known. Within the caller's
+     * transaction, the profiles locked by the caller.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void merge(String workspaceId, String survivorId, List<String> mergedIds, UUID mergeId) {
+        remember(workspaceId, survivorId);
+        subjects.redirect(workspaceId, mergedIds, survivorId, mergeId);
+        subjects.moveIdentifiers(workspaceId, mergedIds, survivorId);
+    }
+
+    /** The identifiers known for {@code profileIds}, in the shared normal form. */
+    public List<Identifier> identifiersOf(String workspaceId, Collection<String> profileIds) {
+        return subjects.findIdentifiers(workspaceId, profileIds);
+    }
+
+    /** Forgets the profiles (erasure): their identifiers, redirects and that they were seen. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public int forget(String workspaceId, Collection<String> profileIds) {
+        return subjects.forget(workspaceId, profileIds);
     }
 
     public boolean isKnown(String workspaceId, String profileId) {

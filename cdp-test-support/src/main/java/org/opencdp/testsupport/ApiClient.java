@@ -120,7 +120,7 @@ public final class ApiClient {
         return json(response);
     }
 
-    /** Asserts an RFC 9457 problem with this status and code (docs/errors.md) and returns it. */
+    /** Asserts an RFC 9457 problem with this status, code and a title (docs/errors.md) and returns it. */
     public static JsonNode assertProblem(HttpResponse<String> response, int status, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -129,6 +129,7 @@ public final class ApiClient {
         assertThat(problem.path("status").asInt()).isEqualTo(status);
         assertThat(problem.path("code").asString()).as(response.body()).isEqualTo(code);
         assertThat(problem.path("type").asString()).isEqualTo("https://opencdp.dev/problems/" + code);
+        assertThat(problem.path("title").asString()).as("title of " + response.body()).isNotBlank();
         return problem;
     }
 

@@ -50,6 +50,12 @@ public final class TopicReader implements AutoCloseable {
         return matching(filter);
     }
 
+    /** The value of a record's last header named {@code name}, as UTF-8 text, or null without one. */
+    public static String header(ConsumerRecord<String, String> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private List<ConsumerRecord<String, String>> matching(Predicate<ConsumerRecord<String, String>> filter) {
         return seen.stream().filter(filter).toList();
     }

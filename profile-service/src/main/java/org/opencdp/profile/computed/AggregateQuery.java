@@ -93,13 +93,13 @@ final class AggregateQuery {
     /** The state expression of an aggregation over the rows {@code e} of one profile. */
     static String state(Aggregation aggregation) {
         return switch (aggregation) {
-            case COUNT -> "jsonb_build_object('count', count(*))";
-            case SUM, AVG -> "jsonb_build_object('sum', sum(" + NUMBER + ")::text, 'count', count(*))";
-            case MIN -> "jsonb_build_object('value', min(" + NUMBER + ")::text)";
-            case MAX -> "jsonb_build_object('value', max(" + NUMBER + ")::text)";
-            case FIRST -> positioned("ASC");
-            case LAST -> positioned("DESC");
-            case MOST_FREQUENT, UNIQUE_COUNT -> "jsonb_build_object('counts', (SELECT COALESCE(jsonb_object_agg(c.k, c.n), "
+            case count -> "jsonb_build_object('count', count(*))";
+            case sum, avg -> "jsonb_build_object('sum', sum(" + NUMBER + ")::text, 'count', count(*))";
+            case min -> "jsonb_build_object('value', min(" + NUMBER + ")::text)";
+            case max -> "jsonb_build_object('value', max(" + NUMBER + ")::text)";
+            case first -> positioned("ASC");
+            case last -> positioned("DESC");
+            case most_frequent, unique_count -> "jsonb_build_object('counts', (SELECT COALESCE(jsonb_object_agg(c.k, c.n), "
                     + "'{}'::jsonb) FROM (SELECT k, count(*) AS n FROM unnest(array_agg(" + SCALAR_KEY
                     + ")) AS k GROUP BY k) c))";
         };
@@ -108,10 +108,10 @@ final class AggregateQuery {
     /** Which rows an aggregation counts (as {@link Aggregations#observe} does). */
     static String counted(Aggregation aggregation) {
         return switch (aggregation) {
-            case COUNT -> "true";
-            case SUM, AVG, MIN, MAX -> "jsonb_typeof(e.v) = 'number'";
-            case FIRST, LAST -> "e.v IS NOT NULL AND e.v <> 'null'::jsonb";
-            case MOST_FREQUENT, UNIQUE_COUNT -> "jsonb_typeof(e.v) IN ('string', 'number', 'boolean')";
+            case count -> "true";
+            case sum, avg, min, max -> "jsonb_typeof(e.v) = 'number'";
+            case first, last -> "e.v IS NOT NULL AND e.v <> 'null'::jsonb";
+            case most_frequent, unique_count -> "jsonb_typeof(e.v) IN ('string', 'number', 'boolean')";
         };
     }
 
@@ -124,19 +124,19 @@ final class AggregateQuery {
         }
         String json = "CAST(" + valueParameter + " AS jsonb)";
         return switch (condition.op()) {
-            case EQ -> "COALESCE(" + p + " = " + json + ", false)";
-            case NEQ -> "NOT COALESCE(" + p + " = " + json + ", false)";
-            case GT -> compare(p, ">", condition, name, parameters);
-            case GTE -> compare(p, ">=", condition, name, parameters);
-            case LT -> compare(p, "<", condition, name, parameters);
-            case LTE -> compare(p, "<=", condition, name, parameters);
-            case IN -> "EXISTS (SELECT 1 FROM jsonb_array_elements(" + json + ") AS x(el) WHERE x.el = " + p + ")";
-            case CONTAINS -> "(CASE jsonb_typeof(" + p + ")"
+            case eq -> "COALESCE(" + p + " = " + json + ", false)";
+            case neq -> "NOT COALESCE(" + p + " = " + json + ", false)";
+            case gt -> compare(p, ">", condition, name, parameters);
+            case gte -> compare(p, ">=", condition, name, parameters);
+            case lt -> compare(p, "<", condition, name, parameters);
+            case lte -> compare(p, "<=", condition, name, parameters);
+            case in -> "EXISTS (SELECT 1 FROM jsonb_array_elements(" + json + ") AS x(el) WHERE x.el = " + p + ")";
+            case contains -> "(CASE jsonb_typeof(" + p + ")"
                     + (condition.value().isString()
                             ? " WHEN 'string' THEN strpos(" + p + " #>> '{}', " + json + " #>> '{}') > 0" : "")
                     + " WHEN 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(" + p + ") AS x(el) WHERE x.el = "
                     + json + ") ELSE false END)";
-            case EXISTS -> (condition.value() == null || condition.value().isNull() || condition.value().asBoolean()
+            case exists -> (condition.value() == null || condition.value().isNull() || condition.value().asBoolean()
                     ? "" : "NOT ") + "COALESCE(" + p + " <> 'null'::jsonb, false)";
         };
     }

@@ -2,50 +2,46 @@ package org.opencdp.profile.computed;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
-/** What a computed trait derives from the matching events of a profile. */
+/** What a computed trait derives from the matching events of a profile; the constant names are the API names. */
 enum Aggregation {
     /** How many events. */
-    COUNT,
+    count,
     /** The sum of a numeric property (0 without any). */
-    SUM,
+    sum,
     /** The mean of a numeric property (null without any). */
-    AVG,
+    avg,
     /** The smallest numeric value of a property. */
-    MIN,
+    min,
     /** The largest numeric value of a property. */
-    MAX,
+    max,
     /** The property's value in the earliest event (by event time, then messageId). */
-    FIRST,
+    first,
     /** The property's value in the latest event (by event time, then messageId). */
-    LAST,
+    last,
     /** The property's most frequent scalar value (ties: the smallest by its canonical form). */
-    MOST_FREQUENT,
+    most_frequent,
     /** How many distinct scalar values the property took. */
-    UNIQUE_COUNT;
-
-    /** The name in the API ({@code most_frequent}). */
-    String wireName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+    unique_count;
 
     /** Whether the aggregation reads a property ({@code count} alone does not). */
     boolean needsProperty() {
-        return this != COUNT;
+        return this != count;
     }
 
     /** Whether only numeric values of the property count. */
     boolean numeric() {
-        return this == SUM || this == AVG || this == MIN || this == MAX;
+        return this == sum || this == avg || this == min || this == max;
     }
 
-    static Optional<Aggregation> fromWireName(String name) {
-        return Arrays.stream(values()).filter(a -> a.wireName().equals(name)).findFirst();
+    /** The aggregation with this API name, if any (names are case-sensitive). */
+    static Optional<Aggregation> parse(String name) {
+        return Arrays.stream(values()).filter(a -> a.name().equals(name)).findFirst();
     }
 
-    static List<String> wireNames() {
-        return Arrays.stream(values()).map(Aggregation::wireName).toList();
+    /** Every API name, for error messages. */
+    static List<String> names() {
+        return Arrays.stream(values()).map(Aggregation::name).toList();
     }
 }

@@ -27,11 +27,11 @@ final class Aggregations {
 
     static AggregateState empty(Aggregation aggregation) {
         return switch (aggregation) {
-            case COUNT -> new Count(0);
-            case SUM, AVG -> new Total(BigDecimal.ZERO, 0);
-            case MIN, MAX -> new Extreme(null);
-            case FIRST, LAST -> Positioned.EMPTY;
-            case MOST_FREQUENT, UNIQUE_COUNT -> new Frequencies(new TreeMap<>());
+            case count -> new Count(0);
+            case sum, avg -> new Total(BigDecimal.ZERO, 0);
+            case min, max -> new Extreme(null);
+            case first, last -> Positioned.EMPTY;
+            case most_frequent, unique_count -> new Frequencies(new TreeMap<>());
         };
     }
 
@@ -44,26 +44,26 @@ final class Aggregations {
     static Optional<AggregateState> observe(Aggregation aggregation, JsonNode value, Instant at, String messageId) {
         boolean present = value != null && !value.isMissingNode() && !value.isNull();
         return switch (aggregation) {
-            case COUNT -> Optional.of(new Count(1));
-            case SUM, AVG -> present && value.isNumber()
+            case count -> Optional.of(new Count(1));
+            case sum, avg -> present && value.isNumber()
                     ? Optional.of(new Total(value.decimalValue(), 1)) : Optional.empty();
-            case MIN, MAX -> present && value.isNumber()
+            case min, max -> present && value.isNumber()
                     ? Optional.of(new Extreme(value.decimalValue())) : Optional.empty();
-            case FIRST, LAST -> present ? Optional.of(new Positioned(value, at, messageId)) : Optional.empty();
-            case MOST_FREQUENT, UNIQUE_COUNT -> ScalarKey.of(value).map(key -> new Frequencies(new TreeMap<>(Map.of(key, 1L))));
+            case first, last -> present ? Optional.of(new Positioned(value, at, messageId)) : Optional.empty();
+            case most_frequent, unique_count -> ScalarKey.of(value).map(key -> new Frequencies(new TreeMap<>(Map.of(key, 1L))));
         };
     }
 
     /** The state of the events of {@code a} and {@code b} together (they share no event). */
     static AggregateState combine(Aggregation aggregation, AggregateState a, AggregateState b) {
         return switch (aggregation) {
-            case COUNT -> new Count(((Count) a).count() + ((Count) b).count());
-            case SUM, AVG -> new Total(((Total) a).sum().add(((Total) b).sum()), ((Total) a).count() + ((Total) b).count());
-            case MIN -> extreme((Extreme) a, (Extreme) b, -1);
-            case MAX -> extreme((Extreme) a, (Extreme) b, 1);
-            case FIRST -> positioned((Positioned) a, (Positioned) b, -1);
-            case LAST -> positioned((Positioned) a, (Positioned) b, 1);
-            case MOST_FREQUENT, UNIQUE_COUNT -> {
+            case count -> new Count(((Count) a).count() + ((Count) b).count());
+            case sum, avg -> new Total(((Total) a).sum().add(((Total) b).sum()), ((Total) a).count() + ((Total) b).count());
+            case min -> extreme((Extreme) a, (Extreme) b, -1);
+            case max -> extreme((Extreme) a, (Extreme) b, 1);
+            case first -> positioned((Positioned) a, (Positioned) b, -1);
+            case last -> positioned((Positioned) a, (Positioned) b, 1);
+            case most_frequent, unique_count -> {
                 TreeMap<String, Long> counts = new TreeMap<>(((Frequencies) a).counts());
                 ((Frequencies) b).counts().forEach((key, n) -> counts.merge(key, n, Long::sum));
                 yield new Frequencies(counts);
@@ -74,22 +74,22 @@ final class Aggregations {
     /** The trait value of a state; JSON null when there is none (an average of nothing). */
     static JsonNode value(Aggregation aggregation, AggregateState state) {
         return switch (aggregation) {
-            case COUNT -> JSON.numberNode(((Count) state).count());
-            case SUM -> Numbers.node(((Total) state).sum());
-            case AVG -> {
+            case count -> JSON.numberNode(((Count) state).count());
+            case sum -> Numbers.node(((Total) state).sum());
+            case avg -> {
                 Total total = (Total) state;
                 yield total.count() == 0 ? NullNode.getInstance() : Numbers.node(Numbers.mean(total.sum(), total.count()));
             }
-            case MIN, MAX -> {
+            case min, max -> {
                 BigDecimal value = ((Extreme) state).value();
                 yield value == null ? NullNode.getInstance() : Numbers.node(value);
             }
-            case FIRST, LAST -> {
+            case first, last -> {
                 JsonNode value = ((Positioned) state).value();
                 yield value == null ? NullNode.getInstance() : value;
             }
-            case MOST_FREQUENT -> mostFrequent((Frequencies) state);
-            case UNIQUE_COUNT -> JSON.numberNode((long) ((Frequencies) state).counts().size());
+            case most_frequent -> mostFrequent((Frequencies) state);
+            case unique_count -> JSON.numberNode((long) ((Frequencies) state).counts().size());
         };
     }
 
@@ -116,17 +116,17 @@ final class Aggregations {
     /** Reads a state of {@code aggregation} from its JSON form (from the table or from SQL). */
     static AggregateState fromJson(Aggregation aggregation, JsonNode json) {
         return switch (aggregation) {
-            case COUNT -> new Count(json.path("count").asLong(0));
-            case SUM, AVG -> new Total(decimal(json.get("sum")).orElse(BigDecimal.ZERO), json.path("count").asLong(0));
-            case MIN, MAX -> new Extreme(decimal(json.get("value")).orElse(null));
-            case FIRST, LAST -> {
+            case count -> new Count(json.path("count").asLong(0));
+            case sum, avg -> new Total(decimal(json.get("sum")).orElse(BigDecimal.ZERO), json.path("count").asLong(0));
+            case min, max -> new Extreme(decimal(json.get("value")).orElse(null));
+            case first, last -> {
                 JsonNode at = json.get("at");
                 if (at == null || at.isNull()) {
                     yield Positioned.EMPTY;
                 }
                 yield new Positioned(json.get("value"), Instant.parse(at.asString()), json.path("messageId").asString());
             }
-            case MOST_FREQUENT, UNIQUE_COUNT -> {
+            case most_frequent, unique_count -> {
                 TreeMap<String, Long> counts = new TreeMap<>();
                 JsonNode stored = json.get("counts");
                 if (stored != null && stored.isObject()) {

@@ -81,7 +81,7 @@ class BackfillWorker {
         ComputedTraitDefinition definition = claimed.get();
         locks.holdForBatch(new EventName(definition.workspaceId(), definition.event()));
         Instant now = clock.instant();
-        if (definition.status() == Status.DELETING) {
+        if (definition.status() == Status.deleting) {
             deleteBatch(definition, now);
         } else {
             backfillBatch(definition, now);

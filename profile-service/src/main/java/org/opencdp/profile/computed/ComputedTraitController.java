@@ -16,8 +16,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code /v1/computed-traits}: define ({@code profiles:write}), list and read ({@code profiles:read}
  * or {@code profiles:write}) and delete ({@code profiles:write}) the computed traits of the caller's
- * workspace. The body is read as JSON and checked member by member, so every refusal names the
- * offending member ({@code path}).
+ * workspace. The body is read as JSON and checked member by member, so every refusal points at the
+ * offending member ({@code errors[0].pointer}).
  */
 @RestController
 @RequestMapping("/v1/computed-traits")

@@ -28,16 +28,9 @@ record ComputedTraitDefinition(String workspaceId, String key, String name, Aggr
         where = List.copyOf(where);
     }
 
+    /** Where the trait is in its life; the constant names are the API and stored names. */
     enum Status {
-        BACKFILLING, READY, DELETING;
-
-        String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-
-        static Status fromWireName(String name) {
-            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
-        }
+        backfilling, ready, deleting
     }
 
     Optional<Duration> windowLength() {
@@ -54,9 +47,9 @@ record ComputedTraitDefinition(String workspaceId, String key, String name, Aggr
      */
     boolean tracksIncrementally(String profileId) {
         return switch (status) {
-            case READY -> true;
-            case BACKFILLING -> backfillCursor != null && CodePoints.compare(profileId, backfillCursor) <= 0;
-            case DELETING -> false;
+            case ready -> true;
+            case backfilling -> backfillCursor != null && CodePoints.compare(profileId, backfillCursor) <= 0;
+            case deleting -> false;
         };
     }
 

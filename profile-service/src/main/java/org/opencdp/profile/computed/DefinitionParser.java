@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Reads a {@code POST /v1/computed-traits} body into a definition, or refuses it with 400
- * {@code invalid_computed_trait} and the JSON pointer ({@code path}) of the first offending member.
- * Pure: no I/O.
+ * {@code invalid_computed_trait}, listing the first offending member as every validation problem
+ * does: {@code errors: [{pointer, message}]}. Pure: no I/O.
  */
 final class DefinitionParser {
 
@@ -38,9 +38,9 @@ final class DefinitionParser {
             throw invalid("/name", "name must be at most " + MAX_NAME + " characters.");
         }
         String aggregationName = text(body, "aggregation", true);
-        Aggregation aggregation = Aggregation.fromWireName(aggregationName).orElseThrow(() -> invalid("/aggregation",
-                "Unknown aggregation '" + aggregationName + "'; one of " + Aggregation.wireNames() + ".")
-                .with("allowed", Aggregation.wireNames()));
+        Aggregation aggregation = Aggregation.parse(aggregationName).orElseThrow(() -> invalid("/aggregation",
+                "Unknown aggregation '" + aggregationName + "'; one of " + Aggregation.names() + ".")
+                .with("allowed", Aggregation.names()));
         String event = text(body, "event", true);
         if (event.isBlank() || event.length() > MAX_EVENT) {
             throw invalid("/event", "event must be a track event name of 1 to " + MAX_EVENT + " characters.");
@@ -49,7 +49,7 @@ final class DefinitionParser {
         List<String> path = List.of();
         if (aggregation.needsProperty()) {
             if (property == null) {
-                throw invalid("/property", aggregation.wireName() + " needs the property it aggregates.");
+                throw invalid("/property", aggregation.name() + " needs the property it aggregates.");
             }
             path = JsonPaths.parse(property).orElseThrow(() -> invalid("/property", badPath(property)));
         } else if (property != null) {
@@ -66,7 +66,7 @@ final class DefinitionParser {
             }
         }
         return new ComputedTraitDefinition(workspaceId, key, name == null || name.isBlank() ? key : name, aggregation,
-                event, property, path, where, within, window, Status.BACKFILLING, null, 0, 0, now, now);
+                event, property, path, where, within, window, Status.backfilling, null, 0, 0, now, now);
     }
 
     private static List<WhereCondition> conditions(JsonNode where) {
@@ -93,23 +93,23 @@ final class DefinitionParser {
         String property = text(json, "property", true, at);
         List<String> path = JsonPaths.parse(property).orElseThrow(() -> invalid(at + "/property", badPath(property)));
         String opName = text(json, "op", true, at);
-        Op op = Op.fromWireName(opName).orElseThrow(() -> invalid(at + "/op",
-                "Unknown op '" + opName + "'; one of " + Op.wireNames() + ".").with("allowed", Op.wireNames()));
+        Op op = Op.parse(opName).orElseThrow(() -> invalid(at + "/op",
+                "Unknown op '" + opName + "'; one of " + Op.names() + ".").with("allowed", Op.names()));
         JsonNode value = json.get("value");
         String valueAt = at + "/value";
         boolean missing = value == null || value.isNull();
         switch (op) {
-            case EQ, NEQ -> require(!missing, valueAt, op.wireName() + " needs a value.");
-            case GT, GTE, LT, LTE -> require(!missing && (value.isNumber() || value.isString()), valueAt,
-                    op.wireName() + " compares with a number or a string.");
-            case IN -> {
+            case eq, neq -> require(!missing, valueAt, op.name() + " needs a value.");
+            case gt, gte, lt, lte -> require(!missing && (value.isNumber() || value.isString()), valueAt,
+                    op.name() + " compares with a number or a string.");
+            case in -> {
                 require(!missing && value.isArray() && !value.isEmpty() && value.size() <= MAX_IN_VALUES, valueAt,
                         "in needs an array of 1 to " + MAX_IN_VALUES + " values.");
                 require(value.valueStream().noneMatch(JsonNode::isNull), valueAt, "in values cannot be null.");
             }
-            case CONTAINS -> require(!missing && value.isValueNode(), valueAt,
+            case contains -> require(!missing && value.isValueNode(), valueAt,
                     "contains needs a string (or a number or boolean to find in an array).");
-            case EXISTS -> require(missing || value.isBoolean(), valueAt, "exists takes no value, or true / false.");
+            case exists -> require(missing || value.isBoolean(), valueAt, "exists takes no value, or true / false.");
         }
         return new WhereCondition(property, path, op, missing ? null : value);
     }

@@ -9,13 +9,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import org.opencdp.contracts.MessageCodec;
 import org.opencdp.profile.computed.ComputedTraitDefinition.Status;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The {@code computed_trait_definitions} table. */
@@ -29,9 +28,11 @@ class DefinitionRepository {
             """;
 
     private final JdbcTemplate jdbc;
+    private final JsonMapper json;
 
-    DefinitionRepository(JdbcTemplate jdbc) {
+    DefinitionRepository(JdbcTemplate jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     void insert(ComputedTraitDefinition d) {
@@ -39,8 +40,8 @@ class DefinitionRepository {
                         INSERT INTO computed_trait_definitions (workspace_id, key, name, aggregation, event, property,
                             conditions, within, status, backfill_cursor, processed, total, created_at, updated_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)""",
-                d.workspaceId(), d.key(), d.name(), d.aggregation().wireName(), d.event(), d.property(),
-                conditionsJson(d.where()), d.within(), d.status().wireName(), d.backfillCursor(), d.processed(),
+                d.workspaceId(), d.key(), d.name(), d.aggregation().name(), d.event(), d.property(),
+                conditionsJson(d.where()), d.within(), d.status().name(), d.backfillCursor(), d.processed(),
                 d.total(), utc(d.createdAt()), utc(d.updatedAt()));
     }
 
@@ -108,36 +109,36 @@ class DefinitionRepository {
         return count == null ? 0 : count;
     }
 
-    private static ComputedTraitDefinition map(ResultSet rs) throws SQLException {
-        Aggregation aggregation = Aggregation.fromWireName(rs.getString("aggregation")).orElseThrow();
+    private ComputedTraitDefinition map(ResultSet rs) throws SQLException {
+        Aggregation aggregation = Aggregation.valueOf(rs.getString("aggregation"));
         String property = rs.getString("property");
         String within = rs.getString("within");
         return new ComputedTraitDefinition(rs.getString("workspace_id"), rs.getString("key"), rs.getString("name"),
                 aggregation, rs.getString("event"), property,
                 property == null ? List.of() : JsonPaths.parse(property).orElseThrow(),
                 conditions(rs.getString("conditions")), within, within == null ? null : Windows.parse(within),
-                Status.fromWireName(rs.getString("status")), rs.getString("backfill_cursor"), rs.getLong("processed"),
+                Status.valueOf(rs.getString("status")), rs.getString("backfill_cursor"), rs.getLong("processed"),
                 rs.getLong("total"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant());
     }
 
-    static String conditionsJson(List<WhereCondition> conditions) {
-        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+    private String conditionsJson(List<WhereCondition> conditions) {
+        ArrayNode array = json.createArrayNode();
         for (WhereCondition condition : conditions) {
-            ObjectNode json = array.addObject().put("property", condition.property()).put("op", condition.op().wireName());
+            ObjectNode stored = array.addObject().put("property", condition.property()).put("op", condition.op().name());
             if (condition.value() != null) {
-                json.set("value", condition.value());
+                stored.set("value", condition.value());
             }
         }
-        return MessageCodec.mapper().writeValueAsString(array);
+        return json.writeValueAsString(array);
     }
 
-    private static List<WhereCondition> conditions(String json) {
+    private List<WhereCondition> conditions(String text) {
         List<WhereCondition> conditions = new ArrayList<>();
-        for (JsonNode condition : MessageCodec.mapper().readTree(json)) {
+        for (JsonNode condition : json.readTree(text)) {
             String property = condition.path("property").asString();
             conditions.add(new WhereCondition(property, JsonPaths.parse(property).orElseThrow(),
-                    WhereCondition.Op.fromWireName(condition.path("op").asString()).orElseThrow(),
+                    WhereCondition.Op.valueOf(condition.path("op").asString()),
                     condition.get("value")));
         }
         return conditions;

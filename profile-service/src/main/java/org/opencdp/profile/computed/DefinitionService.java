@@ -36,7 +36,7 @@ class DefinitionService {
         values.deleteKey(workspaceId, parsed.key());
         ComputedTraitDefinition definition = new ComputedTraitDefinition(workspaceId, parsed.key(), parsed.name(),
                 parsed.aggregation(), parsed.event(), parsed.property(), parsed.propertyPath(), parsed.where(),
-                parsed.within(), parsed.window(), Status.BACKFILLING, null, 0,
+                parsed.within(), parsed.window(), Status.backfilling, null, 0,
                 definitions.countProfiles(workspaceId), parsed.createdAt(), parsed.updatedAt());
         try {
             definitions.insert(definition);
@@ -51,7 +51,7 @@ class DefinitionService {
     }
 
     public ComputedTraitDefinition get(String workspaceId, String key) {
-        return definitions.find(workspaceId, key).filter(d -> d.status() != Status.DELETING)
+        return definitions.find(workspaceId, key).filter(d -> d.status() != Status.deleting)
                 .orElseThrow(() -> CdpException.notFound("computed_trait", key));
     }
 

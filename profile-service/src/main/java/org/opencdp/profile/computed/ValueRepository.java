@@ -8,12 +8,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.opencdp.contracts.MessageCodec;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The {@code computed_traits} table (values and states per profile), and the aggregate queries over events. */
 @Repository
@@ -37,10 +37,12 @@ class ValueRepository {
 
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
+    private final JsonMapper json;
 
-    ValueRepository(JdbcTemplate jdbc, NamedParameterJdbcTemplate named) {
+    ValueRepository(JdbcTemplate jdbc, NamedParameterJdbcTemplate named, JsonMapper json) {
         this.jdbc = jdbc;
         this.named = named;
+        this.json = json;
     }
 
     /** The stored values of one profile, by key (all keys when {@code keys} is null). */
@@ -56,7 +58,7 @@ class ValueRepository {
                 WHERE workspace_id = :workspaceId AND profile_id = :profileId""" + (keys == null ? "" : " AND trait_key IN (:keys)"),
                 parameters, rs -> {
                     found.put(rs.getString("trait_key"), new StoredValue(rs.getString("trait_key"),
-                            json(rs.getString("value")), json(rs.getString("state"))));
+                            json.readTree(rs.getString("value")), json.readTree(rs.getString("state"))));
                 });
         return found;
     }
@@ -81,8 +83,8 @@ class ValueRepository {
                         WHERE (workspace_id, profile_id, trait_key) IN (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]))""",
                 (org.springframework.jdbc.core.RowCallbackHandler) rs -> found.put(
                         new ValueKey(rs.getString("workspace_id"), rs.getString("profile_id"), rs.getString("trait_key")),
-                        new StoredValue(rs.getString("trait_key"), json(rs.getString("value")),
-                                json(rs.getString("state")))),
+                        new StoredValue(rs.getString("trait_key"), json.readTree(rs.getString("value")),
+                                json.readTree(rs.getString("state")))),
                 keys.stream().map(ValueKey::workspaceId).toArray(String[]::new),
                 keys.stream().map(ValueKey::profileId).toArray(String[]::new),
                 keys.stream().map(ValueKey::key).toArray(String[]::new));
@@ -106,8 +108,8 @@ class ValueRepository {
                 values.stream().map(v -> v.key().workspaceId()).toArray(String[]::new),
                 values.stream().map(v -> v.key().profileId()).toArray(String[]::new),
                 values.stream().map(v -> v.key().key()).toArray(String[]::new),
-                values.stream().map(v -> MessageCodec.mapper().writeValueAsString(v.value())).toArray(String[]::new),
-                values.stream().map(v -> MessageCodec.mapper().writeValueAsString(v.state())).toArray(String[]::new),
+                values.stream().map(v -> json.writeValueAsString(v.value())).toArray(String[]::new),
+                values.stream().map(v -> json.writeValueAsString(v.state())).toArray(String[]::new),
                 values.stream().map(v -> v.expiresAt() == null ? null : v.expiresAt().toString()).toArray(String[]::new));
     }
 
@@ -116,7 +118,7 @@ class ValueRepository {
         Map<ValueKey, Computed> computed = new HashMap<>();
         named.query(query.sql, query.parameters, rs -> {
             computed.put(new ValueKey(rs.getString("workspace_id"), rs.getString("profile_id"),
-                    rs.getString("trait_key")), new Computed(json(rs.getString("state")),
+                    rs.getString("trait_key")), new Computed(json.readTree(rs.getString("state")),
                     rs.getObject("oldest", OffsetDateTime.class).toInstant()));
         });
         return computed;
@@ -129,8 +131,8 @@ class ValueRepository {
                 VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)
                 ON CONFLICT (workspace_id, profile_id, trait_key) DO UPDATE SET value = EXCLUDED.value,
                     state = EXCLUDED.state, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at""",
-                workspaceId, profileId, key, MessageCodec.mapper().writeValueAsString(value),
-                MessageCodec.mapper().writeValueAsString(state), utc(expiresAt), utc(at));
+                workspaceId, profileId, key, json.writeValueAsString(value),
+                json.writeValueAsString(state), utc(expiresAt), utc(at));
     }
 
     /** Deletes every value of one profile; returns the keys that had a (non-null) value. */
@@ -156,7 +158,7 @@ class ValueRepository {
     Map<String, Computed> compute(AggregateQuery query) {
         Map<String, Computed> computed = new HashMap<>();
         named.query(query.sql, query.parameters, rs -> {
-            computed.put(rs.getString("profile_id"), new Computed(json(rs.getString("state")),
+            computed.put(rs.getString("profile_id"), new Computed(json.readTree(rs.getString("state")),
                     rs.getObject("oldest", OffsetDateTime.class).toInstant()));
         });
         return computed;
@@ -170,7 +172,7 @@ class ValueRepository {
                 JOIN computed_trait_definitions d ON d.workspace_id = v.workspace_id AND d.key = v.trait_key
                 WHERE v.workspace_id = ? AND v.profile_id = ? AND d.status <> 'deleting' AND v.value <> 'null'::jsonb
                 ORDER BY v.trait_key""", rs -> {
-            values.put(rs.getString("trait_key"), json(rs.getString("value")));
+            values.put(rs.getString("trait_key"), json.readTree(rs.getString("value")));
         }, workspaceId, profileId);
         return values;
     }
@@ -198,10 +200,6 @@ class ValueRepository {
     /** Removes what a previous trait with this key may have left behind. */
     void deleteKey(String workspaceId, String key) {
         jdbc.update("DELETE FROM computed_traits WHERE workspace_id = ? AND trait_key = ?", workspaceId, key);
-    }
-
-    private static JsonNode json(String text) {
-        return MessageCodec.mapper().readTree(text);
     }
 
     private static OffsetDateTime utc(Instant at) {

@@ -2,7 +2,6 @@ package org.opencdp.profile.computed;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
@@ -27,19 +26,18 @@ record WhereCondition(String property, List<String> path, Op op, JsonNode value)
         path = List.copyOf(path);
     }
 
+    /** The operators; the constant names are the API names. */
     enum Op {
-        EQ, NEQ, GT, GTE, LT, LTE, IN, CONTAINS, EXISTS;
+        eq, neq, gt, gte, lt, lte, in, contains, exists;
 
-        String wireName() {
-            return name().toLowerCase(Locale.ROOT);
+        /** The operator with this API name, if any (names are case-sensitive). */
+        static Optional<Op> parse(String name) {
+            return Arrays.stream(values()).filter(op -> op.name().equals(name)).findFirst();
         }
 
-        static Optional<Op> fromWireName(String name) {
-            return Arrays.stream(values()).filter(op -> op.wireName().equals(name)).findFirst();
-        }
-
-        static List<String> wireNames() {
-            return Arrays.stream(values()).map(Op::wireName).toList();
+        /** Every API name, for error messages. */
+        static List<String> names() {
+            return Arrays.stream(values()).map(Op::name).toList();
         }
     }
 
@@ -48,15 +46,15 @@ record WhereCondition(String property, List<String> path, Op op, JsonNode value)
         JsonNode actual = JsonPaths.at(properties, path);
         boolean present = actual != null && !actual.isNull();
         return switch (op) {
-            case EQ -> present && JsonValues.same(actual, value);
-            case NEQ -> !(present && JsonValues.same(actual, value));
-            case GT -> present && JsonValues.compare(actual, value).map(c -> c > 0).orElse(false);
-            case GTE -> present && JsonValues.compare(actual, value).map(c -> c >= 0).orElse(false);
-            case LT -> present && JsonValues.compare(actual, value).map(c -> c < 0).orElse(false);
-            case LTE -> present && JsonValues.compare(actual, value).map(c -> c <= 0).orElse(false);
-            case IN -> present && value.valueStream().anyMatch(candidate -> JsonValues.same(actual, candidate));
-            case CONTAINS -> present && contains(actual);
-            case EXISTS -> present == (value == null || value.isNull() || value.asBoolean());
+            case eq -> present && JsonValues.same(actual, value);
+            case neq -> !(present && JsonValues.same(actual, value));
+            case gt -> present && JsonValues.compare(actual, value).map(c -> c > 0).orElse(false);
+            case gte -> present && JsonValues.compare(actual, value).map(c -> c >= 0).orElse(false);
+            case lt -> present && JsonValues.compare(actual, value).map(c -> c < 0).orElse(false);
+            case lte -> present && JsonValues.compare(actual, value).map(c -> c <= 0).orElse(false);
+            case in -> present && value.valueStream().anyMatch(candidate -> JsonValues.same(actual, candidate));
+            case contains -> present && contains(actual);
+            case exists -> present == (value == null || value.isNull() || value.asBoolean());
         };
     }
 

@@ -10,10 +10,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.opencdp.contracts.MessageCodec;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -24,9 +24,11 @@ import tools.jackson.databind.node.ObjectNode;
 class EventRepository {
 
     private final JdbcTemplate jdbc;
+    private final JsonMapper json;
 
-    EventRepository(JdbcTemplate jdbc) {
+    EventRepository(JdbcTemplate jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     /**
@@ -126,12 +128,12 @@ class EventRepository {
         return jdbc.query(sql.toString(), (rs, row) -> map(rs), args.toArray());
     }
 
-    private static StoredEvent map(ResultSet rs) throws SQLException {
+    private StoredEvent map(ResultSet rs) throws SQLException {
         return new StoredEvent(rs.getString("workspace_id"), rs.getString("message_id"), rs.getString("profile_id"),
                 rs.getString("type"), rs.getString("name"),
                 rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("received_at", OffsetDateTime.class).toInstant(), rs.getString("source_id"),
-                (ObjectNode) MessageCodec.mapper().readTree(rs.getString("payload")));
+                (ObjectNode) json.readTree(rs.getString("payload")));
     }
 
     private static OffsetDateTime utc(Instant instant) {

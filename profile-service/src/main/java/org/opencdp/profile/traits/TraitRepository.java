@@ -9,13 +9,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.opencdp.contracts.MessageCodec;
 import org.opencdp.profile.profiles.ProfileRef;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The {@code traits} table: the winning observation of each trait of each profile. */
 @Repository
@@ -23,10 +23,12 @@ class TraitRepository {
 
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
+    private final JsonMapper json;
 
-    TraitRepository(JdbcTemplate jdbc, NamedParameterJdbcTemplate named) {
+    TraitRepository(JdbcTemplate jdbc, NamedParameterJdbcTemplate named, JsonMapper json) {
         this.jdbc = jdbc;
         this.named = named;
+        this.json = json;
     }
 
     /** The stored observations of {@code keys} of one profile, by key. */
@@ -82,7 +84,7 @@ class TraitRepository {
     void saveAll(Map<ProfileRef, ? extends Collection<TraitObservation>> observations) {
         List<Object[]> rows = new ArrayList<>();
         observations.forEach((profile, observed) -> observed.forEach(o -> rows.add(new Object[] {
-                profile.workspaceId(), profile.profileId(), o.key(), MessageCodec.mapper().writeValueAsString(o.value()),
+                profile.workspaceId(), profile.profileId(), o.key(), json.writeValueAsString(o.value()),
                 o.sourceId(), o.messageId(), o.observedAt().toString()})));
         if (rows.isEmpty()) {
             return;
@@ -124,7 +126,7 @@ class TraitRepository {
                             value = EXCLUDED.value, source_id = EXCLUDED.source_id,
                             message_id = EXCLUDED.message_id, observed_at = EXCLUDED.observed_at""",
                 observations.stream().map(o -> new Object[] {workspaceId, profileId, o.key(),
-                        MessageCodec.mapper().writeValueAsString(o.value()), o.sourceId(), o.messageId(),
+                        json.writeValueAsString(o.value()), o.sourceId(), o.messageId(),
                         OffsetDateTime.ofInstant(o.observedAt(), ZoneOffset.UTC)}).toList());
     }
 
@@ -133,8 +135,8 @@ class TraitRepository {
         jdbc.update("DELETE FROM traits WHERE workspace_id = ? AND profile_id = ?", workspaceId, profileId);
     }
 
-    private static TraitObservation map(ResultSet rs) throws SQLException {
-        return new TraitObservation(rs.getString("key"), MessageCodec.mapper().readTree(rs.getString("value")),
+    private TraitObservation map(ResultSet rs) throws SQLException {
+        return new TraitObservation(rs.getString("key"), json.readTree(rs.getString("value")),
                 rs.getObject("observed_at", OffsetDateTime.class).toInstant(), rs.getString("message_id"),
                 rs.getString("source_id"));
     }

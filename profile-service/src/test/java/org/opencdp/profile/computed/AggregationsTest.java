@@ -37,31 +37,31 @@ class AggregationsTest {
                 new Event(JSON.numberNode(10.0), T.plusSeconds(30), "m4"),
                 new Event(null, T.plusSeconds(40), "m5"));
 
-        assertThat(valueOf(Aggregation.COUNT, events)).isEqualTo(JSON.numberNode(5L));
-        assertThat(valueOf(Aggregation.SUM, events).decimalValue()).isEqualByComparingTo("22.5");
-        assertThat(valueOf(Aggregation.AVG, events).decimalValue()).isEqualByComparingTo("7.5");
-        assertThat(valueOf(Aggregation.MIN, events).decimalValue()).isEqualByComparingTo("2.5");
-        assertThat(valueOf(Aggregation.MAX, events).decimalValue()).isEqualByComparingTo("10");
-        assertThat(valueOf(Aggregation.FIRST, events)).isEqualTo(JSON.numberNode(2.5));
-        assertThat(valueOf(Aggregation.LAST, events)).as("m4 wins the tie at T+30s on its messageId")
+        assertThat(valueOf(Aggregation.count, events)).isEqualTo(JSON.numberNode(5L));
+        assertThat(valueOf(Aggregation.sum, events).decimalValue()).isEqualByComparingTo("22.5");
+        assertThat(valueOf(Aggregation.avg, events).decimalValue()).isEqualByComparingTo("7.5");
+        assertThat(valueOf(Aggregation.min, events).decimalValue()).isEqualByComparingTo("2.5");
+        assertThat(valueOf(Aggregation.max, events).decimalValue()).isEqualByComparingTo("10");
+        assertThat(valueOf(Aggregation.first, events)).isEqualTo(JSON.numberNode(2.5));
+        assertThat(valueOf(Aggregation.last, events)).as("m4 wins the tie at T+30s on its messageId")
                 .isEqualTo(JSON.numberNode(10.0));
-        assertThat(valueOf(Aggregation.MOST_FREQUENT, events)).as("10 and 10.0 are one value")
+        assertThat(valueOf(Aggregation.most_frequent, events)).as("10 and 10.0 are one value")
                 .isEqualTo(JSON.numberNode(10L));
-        assertThat(valueOf(Aggregation.UNIQUE_COUNT, events)).isEqualTo(JSON.numberNode(3L));
+        assertThat(valueOf(Aggregation.unique_count, events)).isEqualTo(JSON.numberNode(3L));
     }
 
     @Test
     void shouldGiveTheValueOfNothingWhenNoEventCounts() {
         List<Event> none = List.of(new Event(JSON.stringNode("x"), T, "m1"));
 
-        assertThat(valueOf(Aggregation.SUM, none)).isEqualTo(JSON.numberNode(0L));
-        assertThat(valueOf(Aggregation.AVG, none).isNull()).isTrue();
-        assertThat(valueOf(Aggregation.MIN, none).isNull()).isTrue();
-        assertThat(valueOf(Aggregation.MAX, List.of()).isNull()).isTrue();
-        assertThat(valueOf(Aggregation.FIRST, List.of()).isNull()).isTrue();
-        assertThat(valueOf(Aggregation.MOST_FREQUENT, List.of()).isNull()).isTrue();
-        assertThat(valueOf(Aggregation.UNIQUE_COUNT, List.of()).asLong()).isZero();
-        assertThat(valueOf(Aggregation.COUNT, List.of()).asLong()).isZero();
+        assertThat(valueOf(Aggregation.sum, none)).isEqualTo(JSON.numberNode(0L));
+        assertThat(valueOf(Aggregation.avg, none).isNull()).isTrue();
+        assertThat(valueOf(Aggregation.min, none).isNull()).isTrue();
+        assertThat(valueOf(Aggregation.max, List.of()).isNull()).isTrue();
+        assertThat(valueOf(Aggregation.first, List.of()).isNull()).isTrue();
+        assertThat(valueOf(Aggregation.most_frequent, List.of()).isNull()).isTrue();
+        assertThat(valueOf(Aggregation.unique_count, List.of()).asLong()).isZero();
+        assertThat(valueOf(Aggregation.count, List.of()).asLong()).isZero();
     }
 
     @Test
@@ -70,7 +70,7 @@ class AggregationsTest {
                 new Event(JSON.stringNode("free"), T, "m2"), new Event(JSON.booleanNode(true), T, "m3"),
                 new Event(JSON.booleanNode(true), T, "m4"), new Event(JSON.stringNode("free"), T, "m5"));
 
-        assertThat(valueOf(Aggregation.MOST_FREQUENT, events)).as("b:true sorts before s:free")
+        assertThat(valueOf(Aggregation.most_frequent, events)).as("b:true sorts before s:free")
                 .isEqualTo(JSON.booleanNode(true));
     }
 
@@ -79,10 +79,10 @@ class AggregationsTest {
         List<Event> events = List.of(new Event(JSON.numberNode(0.1), T, "a"), new Event(JSON.numberNode(0.2), T, "b"),
                 new Event(JSON.numberNode(new BigDecimal("1E+2")), T, "c"));
 
-        assertThat(valueOf(Aggregation.SUM, events).decimalValue()).isEqualTo(new BigDecimal("100.3"));
-        assertThat(valueOf(Aggregation.AVG, events).decimalValue())
+        assertThat(valueOf(Aggregation.sum, events).decimalValue()).isEqualTo(new BigDecimal("100.3"));
+        assertThat(valueOf(Aggregation.avg, events).decimalValue())
                 .isEqualTo(new BigDecimal("33.43333333333333333333333333333333"));
-        assertThat(MessageCodec.mapper().writeValueAsString(valueOf(Aggregation.MAX, events))).isEqualTo("100");
+        assertThat(MessageCodec.mapper().writeValueAsString(valueOf(Aggregation.max, events))).isEqualTo("100");
     }
 
     @Test
@@ -93,7 +93,7 @@ class AggregationsTest {
             AggregateState state = fold(aggregation, events);
             JsonNode json = MessageCodec.mapper().readTree(MessageCodec.mapper().writeValueAsString(Aggregations.toJson(state)));
             assertThat(Aggregations.value(aggregation, Aggregations.fromJson(aggregation, json)))
-                    .as(aggregation.wireName()).isEqualTo(Aggregations.value(aggregation, state));
+                    .as(aggregation.name()).isEqualTo(Aggregations.value(aggregation, state));
         }
     }
 
@@ -108,7 +108,7 @@ class AggregationsTest {
             AggregateState inOrder = fold(aggregation, events);
             AggregateState merged = Aggregations.combine(aggregation, fold(aggregation, shuffled.subList(0, split)),
                     fold(aggregation, shuffled.subList(split, shuffled.size())));
-            assertThat(Aggregations.value(aggregation, merged)).as(aggregation.wireName())
+            assertThat(Aggregations.value(aggregation, merged)).as(aggregation.name())
                     .isEqualTo(Aggregations.value(aggregation, inOrder));
         }
     }

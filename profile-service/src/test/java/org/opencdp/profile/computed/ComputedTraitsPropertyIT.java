@@ -118,7 +118,7 @@ class ComputedTraitsPropertyIT {
         define(ws, traits, keys, Integer.MAX_VALUE);
         DefinitionRepository definitions = service.bean(DefinitionRepository.class);
         await().atMost(Duration.ofSeconds(60)).until(() -> definitions.live(ws).stream()
-                .allMatch(d -> d.status() == ComputedTraitDefinition.Status.READY));
+                .allMatch(d -> d.status() == ComputedTraitDefinition.Status.ready));
 
         List<String> profiles = service.bean(JdbcTemplate.class).queryForList(
                 "SELECT id FROM profiles WHERE workspace_id = ? AND merged_into IS NULL", String.class, ws);

@@ -25,12 +25,12 @@ class DefinitionParserTest {
                  {"property": "product.sku", "op": "exists"}], "within": "P30D"}""");
 
         assertThat(definition.key()).isEqualTo("big_orders_30d");
-        assertThat(definition.aggregation()).isEqualTo(Aggregation.SUM);
+        assertThat(definition.aggregation()).isEqualTo(Aggregation.sum);
         assertThat(definition.propertyPath()).containsExactly("total");
-        assertThat(definition.where()).extracting(WhereCondition::op).containsExactly(Op.GTE, Op.EXISTS);
+        assertThat(definition.where()).extracting(WhereCondition::op).containsExactly(Op.gte, Op.exists);
         assertThat(definition.where().get(1).path()).containsExactly("product", "sku");
         assertThat(definition.window()).isEqualTo(Duration.ofDays(30));
-        assertThat(definition.status()).isEqualTo(ComputedTraitDefinition.Status.BACKFILLING);
+        assertThat(definition.status()).isEqualTo(ComputedTraitDefinition.Status.backfilling);
     }
 
     @Test

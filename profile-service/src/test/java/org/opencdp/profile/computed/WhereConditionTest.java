@@ -16,47 +16,47 @@ class WhereConditionTest {
 
     @Test
     void shouldCompareForEqualityWithNumbersByValue() {
-        assertThat(where("total", Op.EQ, "59.9").matches(ORDER)).isTrue();
-        assertThat(where("total", Op.EQ, "\"59.9\"").matches(ORDER)).as("a string is not a number").isFalse();
-        assertThat(where("product", Op.EQ, "{\"price\": 20.0, \"sku\": \"A-1\"}").matches(ORDER)).isTrue();
-        assertThat(where("currency", Op.NEQ, "\"USD\"").matches(ORDER)).isTrue();
-        assertThat(where("currency", Op.NEQ, "\"EUR\"").matches(ORDER)).isFalse();
-        assertThat(where("missing", Op.NEQ, "\"EUR\"").matches(ORDER)).as("missing is not equal").isTrue();
-        assertThat(where("missing", Op.EQ, "\"EUR\"").matches(ORDER)).isFalse();
+        assertThat(where("total", Op.eq, "59.9").matches(ORDER)).isTrue();
+        assertThat(where("total", Op.eq, "\"59.9\"").matches(ORDER)).as("a string is not a number").isFalse();
+        assertThat(where("product", Op.eq, "{\"price\": 20.0, \"sku\": \"A-1\"}").matches(ORDER)).isTrue();
+        assertThat(where("currency", Op.neq, "\"USD\"").matches(ORDER)).isTrue();
+        assertThat(where("currency", Op.neq, "\"EUR\"").matches(ORDER)).isFalse();
+        assertThat(where("missing", Op.neq, "\"EUR\"").matches(ORDER)).as("missing is not equal").isTrue();
+        assertThat(where("missing", Op.eq, "\"EUR\"").matches(ORDER)).isFalse();
     }
 
     @Test
     void shouldOrderNumbersWithNumbersAndStringsWithStrings() {
-        assertThat(where("total", Op.GT, "50").matches(ORDER)).isTrue();
-        assertThat(where("total", Op.GTE, "59.9").matches(ORDER)).isTrue();
-        assertThat(where("total", Op.LT, "59.9").matches(ORDER)).isFalse();
-        assertThat(where("total", Op.LTE, "60").matches(ORDER)).isTrue();
-        assertThat(where("product.price", Op.LT, "25").matches(ORDER)).as("nested property").isTrue();
-        assertThat(where("placedAt", Op.GTE, "\"2025-01-01T00:00:00Z\"").matches(ORDER)).isTrue();
-        assertThat(where("placedAt", Op.GT, "5").matches(ORDER)).as("a string never compares with a number").isFalse();
-        assertThat(where("missing", Op.LT, "5").matches(ORDER)).isFalse();
+        assertThat(where("total", Op.gt, "50").matches(ORDER)).isTrue();
+        assertThat(where("total", Op.gte, "59.9").matches(ORDER)).isTrue();
+        assertThat(where("total", Op.lt, "59.9").matches(ORDER)).isFalse();
+        assertThat(where("total", Op.lte, "60").matches(ORDER)).isTrue();
+        assertThat(where("product.price", Op.lt, "25").matches(ORDER)).as("nested property").isTrue();
+        assertThat(where("placedAt", Op.gte, "\"2025-01-01T00:00:00Z\"").matches(ORDER)).isTrue();
+        assertThat(where("placedAt", Op.gt, "5").matches(ORDER)).as("a string never compares with a number").isFalse();
+        assertThat(where("missing", Op.lt, "5").matches(ORDER)).isFalse();
     }
 
     @Test
     void shouldMatchInContainsAndExists() {
-        assertThat(where("currency", Op.IN, "[\"USD\", \"EUR\"]").matches(ORDER)).isTrue();
-        assertThat(where("total", Op.IN, "[1, 59.9]").matches(ORDER)).isTrue();
-        assertThat(where("currency", Op.IN, "[\"USD\"]").matches(ORDER)).isFalse();
-        assertThat(where("currency", Op.CONTAINS, "\"U\"").matches(ORDER)).isTrue();
-        assertThat(where("tags", Op.CONTAINS, "\"gift\"").matches(ORDER)).isTrue();
-        assertThat(where("tags", Op.CONTAINS, "\"gi\"").matches(ORDER)).as("array elements match whole").isFalse();
-        assertThat(where("total", Op.CONTAINS, "\"5\"").matches(ORDER)).isFalse();
-        assertThat(where("currency", Op.EXISTS, null).matches(ORDER)).isTrue();
-        assertThat(where("coupon", Op.EXISTS, null).matches(ORDER)).as("null does not exist").isFalse();
-        assertThat(where("coupon", Op.EXISTS, "false").matches(ORDER)).isTrue();
-        assertThat(where("product.sku", Op.EXISTS, "true").matches(ORDER)).isTrue();
-        assertThat(where("total.cents", Op.EXISTS, null).matches(ORDER)).isFalse();
+        assertThat(where("currency", Op.in, "[\"USD\", \"EUR\"]").matches(ORDER)).isTrue();
+        assertThat(where("total", Op.in, "[1, 59.9]").matches(ORDER)).isTrue();
+        assertThat(where("currency", Op.in, "[\"USD\"]").matches(ORDER)).isFalse();
+        assertThat(where("currency", Op.contains, "\"U\"").matches(ORDER)).isTrue();
+        assertThat(where("tags", Op.contains, "\"gift\"").matches(ORDER)).isTrue();
+        assertThat(where("tags", Op.contains, "\"gi\"").matches(ORDER)).as("array elements match whole").isFalse();
+        assertThat(where("total", Op.contains, "\"5\"").matches(ORDER)).isFalse();
+        assertThat(where("currency", Op.exists, null).matches(ORDER)).isTrue();
+        assertThat(where("coupon", Op.exists, null).matches(ORDER)).as("null does not exist").isFalse();
+        assertThat(where("coupon", Op.exists, "false").matches(ORDER)).isTrue();
+        assertThat(where("product.sku", Op.exists, "true").matches(ORDER)).isTrue();
+        assertThat(where("total.cents", Op.exists, null).matches(ORDER)).isFalse();
     }
 
     @Test
     void shouldTreatAnEventWithoutPropertiesAsHavingNone() {
-        assertThat(where("total", Op.EXISTS, null).matches(null)).isFalse();
-        assertThat(where("total", Op.NEQ, "1").matches(null)).isTrue();
+        assertThat(where("total", Op.exists, null).matches(null)).isFalse();
+        assertThat(where("total", Op.neq, "1").matches(null)).isTrue();
     }
 
     private static WhereCondition where(String property, Op op, String valueJson) {

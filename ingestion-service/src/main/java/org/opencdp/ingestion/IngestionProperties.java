@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  *     time on the others
  * @param suppressionRefreshInterval how often each instance loads suppressions stored by the others
  * @param rateLimit the default per-source rate limit
+ * @param sdk what the SDK settings endpoints tell browser and mobile SDKs
  */
 @Validated
 @ConfigurationProperties("cdp.ingestion")
@@ -38,7 +39,8 @@ public record IngestionProperties(
         @DefaultValue("10s") @NotNull Duration writeKeyCacheTtl,
         @DefaultValue("10s") @NotNull Duration trackingPlanCacheTtl,
         @DefaultValue("5s") @NotNull Duration suppressionRefreshInterval,
-        @Valid @DefaultValue RateLimit rateLimit) {
+        @Valid @DefaultValue RateLimit rateLimit,
+        @Valid @DefaultValue Sdk sdk) {
 
     /**
      * Events each source may send, counted in events (a batch of 100 costs 100), as a token bucket
@@ -52,5 +54,18 @@ public record IngestionProperties(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("2000") @Min(1) int eventsPerSecond,
             @DefaultValue("10000") @Min(1) int burst) {
+    }
+
+    /**
+     * The SDK settings ({@code /v1/projects/{writeKey}/settings}, {@code /sourceConfig}).
+     *
+     * @param publicUrl where clients reach the Tracking API (e.g. {@code https://events.example.com}
+     *     behind a proxy); Segment's {@code apiHost} and {@code protocol} are taken from it. Empty: the
+     *     scheme and {@code Host} of each settings request
+     * @param settingsMaxAge how long browsers and proxies may cache the settings
+     */
+    public record Sdk(
+            @DefaultValue("") String publicUrl,
+            @DefaultValue("5m") @NotNull Duration settingsMaxAge) {
     }
 }

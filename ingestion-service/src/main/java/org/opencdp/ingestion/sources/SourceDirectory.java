@@ -1,5 +1,7 @@
 package org.opencdp.ingestion.sources;
 
+import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -14,6 +16,25 @@ public class SourceDirectory {
 
     SourceDirectory(SourceRepository sources) {
         this.sources = sources;
+    }
+
+    /** An enabled source found by its write key: what the SDK settings endpoints describe. */
+    public record WriteKeySource(String workspaceId, String sourceId, String name, Instant updatedAt) {
+    }
+
+    /**
+     * The source {@code writeKey} belongs to, if it is enabled; empty for no key, an unknown key and
+     * a disabled source's key alike.
+     */
+    public Optional<WriteKeySource> enabledSourceOf(String writeKey) {
+        if (writeKey == null || writeKey.isBlank()) {
+            return Optional.empty();
+        }
+        return sources.findByWriteKeyHash(WriteKeys.hash(writeKey)).filter(KeyOwner::enabled)
+                .flatMap(owner -> sources.find(owner.workspaceId(), owner.sourceId()))
+                .filter(Source::enabled)
+                .map(source -> new WriteKeySource(source.workspaceId(), source.id().toString(), source.name(),
+                        source.updatedAt()));
     }
 
     /**

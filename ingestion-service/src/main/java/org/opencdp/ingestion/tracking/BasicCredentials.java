@@ -5,7 +5,7 @@ import java.util.Base64;
 import org.opencdp.ingestion.sources.WriteKeyAuthenticator;
 
 /** The write key in an {@code Authorization: Basic} header: the username, with an empty password. */
-final class BasicCredentials {
+public final class BasicCredentials {
 
     private static final String BASIC = "Basic ";
 
@@ -13,7 +13,7 @@ final class BasicCredentials {
      * The write key of the header; null when there is no Basic header or its username is empty
      * (the key may then be in the body). A Basic header that cannot be decoded is an invalid key.
      */
-    static String writeKey(String authorization) {
+    public static String writeKey(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
             return null;
         }

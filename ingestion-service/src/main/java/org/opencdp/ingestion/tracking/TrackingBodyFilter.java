@@ -14,10 +14,13 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.opencdp.kit.problem.Problems;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Reads each Tracking API body before Spring MVC does: gunzips {@code Content-Encoding: gzip}, and
@@ -27,6 +30,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * then sees the plain body.
  */
 class TrackingBodyFilter extends OncePerRequestFilter {
+
+    private static final String BODY = TrackingBodyFilter.class.getName() + ".body";
 
     private final int limit;
 
@@ -59,16 +64,66 @@ class TrackingBodyFilter extends OncePerRequestFilter {
                     "Send the body as is or with 'Content-Encoding: gzip'.", request.getRequestURI());
             return;
         }
+        request.setAttribute(BODY, body);
         chain.doFilter(new BufferedRequest(request, body), response);
     }
 
-    /** The request with its body read and decoded: no {@code Content-Encoding}, the real length. */
+    /** The request's body as this filter read it (decompressed); empty when there was none. */
+    static byte[] bodyOf(HttpServletRequest request) {
+        return request.getAttribute(BODY) instanceof byte[] body ? body : new byte[0];
+    }
+
+    /**
+     * The request with its body read and decoded: no {@code Content-Encoding}, the real length, and
+     * parameters from the query string only (never from the body, whatever its content type).
+     */
     private static final class BufferedRequest extends HttpServletRequestWrapper {
         private final byte[] body;
+        private final Map<String, String[]> parameters;
 
         BufferedRequest(HttpServletRequest request, byte[] body) {
             super(request);
             this.body = body;
+            this.parameters = queryParameters(request.getQueryString());
+        }
+
+        private static Map<String, String[]> queryParameters(String query) {
+            Map<String, String[]> parameters = new LinkedHashMap<>();
+            if (query != null && !query.isEmpty()) {
+                UriComponentsBuilder.newInstance().query(query).build().getQueryParams().forEach((name, values) ->
+                        parameters.put(decode(name), values.stream()
+                                .map(value -> value == null ? "" : decode(value)).toArray(String[]::new)));
+            }
+            return Collections.unmodifiableMap(parameters);
+        }
+
+        private static String decode(String value) {
+            try {
+                return java.net.URLDecoder.decode(value, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return value;
+            }
+        }
+
+        @Override
+        public String getParameter(String name) {
+            String[] values = parameters.get(name);
+            return values == null || values.length == 0 ? null : values[0];
+        }
+
+        @Override
+        public Map<String, String[]> getParameterMap() {
+            return parameters;
+        }
+
+        @Override
+        public Enumeration<String> getParameterNames() {
+            return Collections.enumeration(parameters.keySet());
+        }
+
+        @Override
+        public String[] getParameterValues(String name) {
+            return parameters.get(name);
         }
 
         @Override

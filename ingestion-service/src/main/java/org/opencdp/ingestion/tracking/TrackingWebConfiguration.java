@@ -13,7 +13,8 @@ import org.springframework.web.filter.CorsFilter;
 
 /**
  * The servlet filters of the Tracking API paths: CORS first (browsers post from any origin, and
- * even error answers carry the CORS headers), then the body filter (gzip, size caps).
+ * even error answers carry the CORS headers), then the body filter (gzip, size caps; the body read
+ * from its bytes, never as form parameters).
  */
 @Configuration(proxyBeanMethods = false)
 class TrackingWebConfiguration {
@@ -29,7 +30,9 @@ class TrackingWebConfiguration {
         var cors = new CorsConfiguration();
         cors.addAllowedOrigin("*");
         cors.setAllowedMethods(List.of("POST", "OPTIONS"));
-        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Content-Encoding"));
+        // what SDKs add besides: analytics-next's X-Retry-Count on a retry, RudderStack's AnonymousId
+        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Content-Encoding", "X-Retry-Count",
+                "AnonymousId"));
         cors.setAllowCredentials(false);
         cors.setMaxAge(86_400L);
         var source = new UrlBasedCorsConfigurationSource();
@@ -45,7 +48,8 @@ class TrackingWebConfiguration {
         var registration = new FilterRegistrationBean<>(new TrackingBodyFilter(
                 (int) Math.min(Integer.MAX_VALUE - 1, properties.maxRequestSize().toBytes())));
         registration.setUrlPatterns(TrackingPaths.ALL);
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 60);
+        // right after CORS: the body is read from its bytes before any filter could ask for parameters
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 }

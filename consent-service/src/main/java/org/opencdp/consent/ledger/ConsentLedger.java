@@ -9,6 +9,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.opencdp.consent.audit.AuditAction;
+import org.opencdp.consent.audit.AuditEntry;
+import org.opencdp.consent.audit.AuditLog;
 import org.opencdp.consent.subjects.KnownProfile;
 import org.opencdp.consent.subjects.SubjectService;
 import org.opencdp.contracts.ConsentChanged;
@@ -17,6 +20,8 @@ import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The consent ledger: records statements (append-only), keeps each profile's current state by event
@@ -49,11 +54,15 @@ public class ConsentLedger {
     private final ConsentRepository consent;
     private final SubjectService subjects;
     private final Outbox outbox;
+    private final AuditLog audit;
+    private final JsonMapper json;
 
-    ConsentLedger(ConsentRepository consent, SubjectService subjects, Outbox outbox) {
+    ConsentLedger(ConsentRepository consent, SubjectService subjects, Outbox outbox, AuditLog audit, JsonMapper json) {
         this.consent = consent;
         this.subjects = subjects;
         this.outbox = outbox;
+        this.audit = audit;
+        this.json = json;
     }
 
     /** Records {@code statements} about {@code profileId}; within the caller's transaction. */
@@ -157,6 +166,7 @@ public class ConsentLedger {
             // (the same messageId resolved to another profile): run again, on what it committed
             throw new ConcurrencyFailureException("A consent statement was recorded concurrently");
         }
+        audit.append(records.stream().map(this::auditEntry).toList());
         List<ConsentFold.StateRow> rows = fold.stateRows();
         if (!rows.isEmpty()) {
             consent.upsertStates(rows);
@@ -167,6 +177,27 @@ public class ConsentLedger {
                         snapshot.profile().profileId(), snapshot.purposes()))
                 .toList());
         return new Recorded(records.size(), !rows.isEmpty());
+    }
+
+    /** The audit entry of a statement appended to the ledger. */
+    private AuditEntry auditEntry(ConsentFold.LedgerRecord record) {
+        ConsentStatement statement = record.statement();
+        ObjectNode details = json.createObjectNode()
+                .put("ledgerId", record.id().toString())
+                .put("purpose", statement.purpose())
+                .put("granted", statement.granted())
+                .put("source", statement.source())
+                .put("legalBasis", statement.legalBasis().name())
+                .put("jurisdiction", statement.jurisdiction())
+                .put("occurredAt", statement.occurredAt().toString());
+        if (statement.eventMessageId() != null) {
+            details.put("eventMessageId", statement.eventMessageId().toString());
+        }
+        if (statement.eventId() != null) {
+            details.put("eventId", statement.eventId());
+        }
+        return new AuditEntry(UUID.randomUUID(), record.profile().workspaceId(), AuditAction.consent_recorded,
+                record.profile().profileId(), null, statement.source(), details);
     }
 
     /** The profile's current state, purpose → state, sorted by purpose. */

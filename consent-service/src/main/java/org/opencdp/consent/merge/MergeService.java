@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
+import org.opencdp.consent.audit.AuditAction;
+import org.opencdp.consent.audit.AuditEntry;
+import org.opencdp.consent.audit.AuditLog;
 import org.opencdp.consent.ledger.ConsentLedger;
 import org.opencdp.consent.subjects.SubjectService;
 import org.opencdp.contracts.ProfilesMerged;
@@ -14,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Applies a chunk of {@link ProfilesMerged} inside the kit consumer's transaction (issue 12). For
@@ -40,9 +46,14 @@ class MergeService {
 
     private final ConsentLedger ledger;
     private final SubjectService subjects;
-    MergeService(ConsentLedger ledger, SubjectService subjects) {
+    private final AuditLog audit;
+    private final JsonMapper json;
+
+    MergeService(ConsentLedger ledger, SubjectService subjects, AuditLog audit, JsonMapper json) {
         this.ledger = ledger;
         this.subjects = subjects;
+        this.audit = audit;
+        this.json = json;
     }
 
     /** Applies the chunk's new merges; see the class comment. */
@@ -74,6 +85,11 @@ class MergeService {
         }
         Set<String> changed = ledger.absorb(workspaceId, survivorId, mergedIds);
         subjects.merge(workspaceId, survivorId, mergedIds, merge.id());
+        ObjectNode details = json.createObjectNode().put("mergeId", merge.id().toString()).put("rule", merge.rule());
+        mergedIds.forEach(details.putArray("mergedIds")::add);
+        changed.forEach(details.putArray("purposesChanged")::add);
+        audit.append(List.of(new AuditEntry(UUID.randomUUID(), workspaceId, AuditAction.profiles_merged, survivorId,
+                null, "identity", details)));
         log.info("Merged the consent of {} into {} in workspace {} ({} purpose(s) changed)", mergedIds, survivorId,
                 workspaceId, changed.size());
     }

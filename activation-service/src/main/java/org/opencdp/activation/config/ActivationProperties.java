@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -18,24 +19,31 @@ import org.springframework.validation.annotation.Validated;
  * @param encryptionKey base64 of the 32-byte AES-256 key destination secrets are encrypted with
  *     ({@code CDP_ACTIVATION_ENCRYPTION_KEY}); when blank it is derived from the JWT secret, with a
  *     warning
- * @param maxAttempts send attempts before a delivery goes to the dead letters
+ * @param maxAttempts the most sends of one delivery; normally the retry window ends retries first
+ * @param retryFor how long a failing delivery is retried, from its first failed send, before it goes
+ *     to the dead letters with the reason ({@code CDP_ACTIVATION_RETRY_FOR}; Segment retries for 4 h)
  * @param retryBaseDelay delay after the first failed attempt; it doubles with every further one
- * @param retryMaxDelay the longest delay between two attempts (and between two consent retries)
+ *     (with jitter), and a destination's {@code Retry-After} is honoured when it asks for longer
+ * @param retryMaxDelay the longest backoff between two attempts (and between two consent retries)
  * @param dispatchInterval how often the dispatcher looks for due deliveries when nothing woke it
  * @param batchSize deliveries claimed per dispatch round
- * @param webhookTimeout connect and response timeout of a webhook call
+ * @param sendTimeout the total deadline of one call to a destination: connecting, sending and reading
+ *     the whole answer ({@code CDP_ACTIVATION_SEND_TIMEOUT})
+ * @param network which addresses destinations may reach
  */
 @Validated
 @ConfigurationProperties("cdp.activation")
 public record ActivationProperties(
         @Valid @DefaultValue Consent consent,
         String encryptionKey,
-        @DefaultValue("8") @Min(1) @Max(100) int maxAttempts,
+        @DefaultValue("100") @Min(1) @Max(1000) int maxAttempts,
+        @DefaultValue("4h") @NotNull Duration retryFor,
         @DefaultValue("5s") @NotNull Duration retryBaseDelay,
         @DefaultValue("1h") @NotNull Duration retryMaxDelay,
         @DefaultValue("500ms") @NotNull Duration dispatchInterval,
         @DefaultValue("100") @Min(1) @Max(1000) int batchSize,
-        @DefaultValue("10s") @NotNull Duration webhookTimeout) {
+        @DefaultValue("10s") @NotNull Duration sendTimeout,
+        @Valid @DefaultValue Network network) {
 
     /**
      * @param url base URL of consent-service ({@code CDP_CONSENT_URL})
@@ -49,10 +57,19 @@ public record ActivationProperties(
     }
 
     /**
+     * @param allow non-public addresses destinations may reach anyway, for development: CIDR blocks
+     *     ({@code 127.0.0.0/8}), addresses ({@code ::1}) or host names, comma-separated in {@code
+     *     CDP_ACTIVATION_NETWORK_ALLOW}. Empty by default: public addresses only. Cloud metadata
+     *     addresses (169.254.169.254, fd00:ec2::254…) are refused whatever it says.
+     */
+    public record Network(@DefaultValue List<String> allow) {
+    }
+
+    /**
      * How long a claimed delivery stays invisible to other dispatchers: long enough for one consent
      * call and one send, so a crashed instance's deliveries are picked up again afterwards.
      */
     public Duration lease() {
-        return consent.timeout().plus(webhookTimeout).plusSeconds(30);
+        return consent.timeout().plus(sendTimeout).plusSeconds(30);
     }
 }

@@ -1,5 +1,6 @@
 package org.opencdp.activation.connector;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,8 @@ public interface Connector {
     /**
      * Sends consented deliveries to one destination and tells, for each delivery id, what became
      * of it. Never throws for a failed send: a failure is a {@link SendOutcome}. Connectors whose
-     * APIs take batches send them as one call; the others may send them concurrently.
+     * APIs take batches send them as one call; the others may send them concurrently. Every call
+     * ends by {@code deadline} (the dispatch round's), whatever the destination does.
      */
-    Map<UUID, SendOutcome> send(ConnectorTarget target, List<OutboundDelivery> deliveries);
+    Map<UUID, SendOutcome> send(ConnectorTarget target, List<OutboundDelivery> deliveries, Instant deadline);
 }

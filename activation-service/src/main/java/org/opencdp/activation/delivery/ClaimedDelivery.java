@@ -1,10 +1,14 @@
 package org.opencdp.activation.delivery;
 
+import java.time.Instant;
 import java.util.UUID;
 import org.opencdp.activation.connector.DeliveryKind;
 import tools.jackson.databind.JsonNode;
 
-/** A due delivery one dispatcher holds the lease of ({@code leaseToken}) until it records the outcome. */
+/**
+ * A due delivery one dispatcher holds the lease of ({@code leaseToken}) until it records the outcome.
+ * {@code firstFailedAt} opens its retry window ({@code null} until a send failed).
+ */
 record ClaimedDelivery(
         String workspaceId,
         UUID id,
@@ -14,5 +18,6 @@ record ClaimedDelivery(
         JsonNode payload,
         int attempts,
         int waits,
+        Instant firstFailedAt,
         UUID leaseToken) {
 }

@@ -1,7 +1,9 @@
 package org.opencdp.activation.delivery;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -12,8 +14,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.opencdp.activation.config.ActivationProperties;
 import org.opencdp.activation.connector.Connector;
@@ -43,12 +49,14 @@ import org.springframework.stereotype.Component;
  *   <li>record every delivery's outcome in one statement.</li>
  * </ol>
  *
- * Questions to consent-service and sends to different destinations run concurrently, so a round
- * lasts about one decision and one send, well within the claim's lease. Denied deliveries are
- * blocked for good; when consent-service cannot answer, deliveries wait without using an attempt
- * (never sent, never dropped); failed sends are retried with exponential backoff until they run out
- * of attempts. A delivery whose round failed before recording keeps its lease until it runs out,
- * then is claimed again.
+ * Questions to consent-service and sends to different destinations run concurrently, and every
+ * send ends by the round's deadline (one consent timeout plus one send timeout from its start), so a
+ * round finishes within the claim's lease whatever destinations do. Denied deliveries are blocked
+ * for good; when consent-service cannot answer, deliveries wait without using an attempt (never
+ * sent, never dropped); failed sends are retried with jittered exponential backoff, honouring
+ * Retry-After, for {@code cdp.activation.retry-for} from the first failure (4 h by default), then
+ * dead-lettered with the reason; a refusal (400, 401, 403…) is dead-lettered at once. A delivery
+ * whose round failed before recording keeps its lease until it runs out, then is claimed again.
  */
 @Component
 class DeliveryDispatcher {
@@ -66,6 +74,7 @@ class DeliveryDispatcher {
     private final Backoff backoff;
     private final Backoff waitBackoff;
     private final MeterRegistry meters;
+    private final Clock clock = Clock.systemUTC();
 
     DeliveryDispatcher(DeliveryRepository deliveries, DestinationService destinations, ConsentClient consent,
                        Connectors connectors, ActivationProperties properties, MeterRegistry meters) {
@@ -84,6 +93,7 @@ class DeliveryDispatcher {
 
     /** Runs one round; returns how many deliveries it claimed. */
     int dispatchOnce() {
+        Instant deadline = clock.instant().plus(properties.consent().timeout()).plus(properties.sendTimeout());
         List<ClaimedDelivery> claimed = deliveries.claimDue(properties.batchSize(), properties.lease());
         if (claimed.isEmpty()) {
             return 0;
@@ -106,13 +116,14 @@ class DeliveryDispatcher {
                     List.copyOf(new TreeSet<>(destination.requiredPurposes()))), q -> new ArrayList<>()).add(delivery);
         }
         Map<DestinationRef, List<Allowed>> allowed = new LinkedHashMap<>();
-        inParallel(questions.keySet(), question -> decide(question, questions.get(question)), "Asking consent")
+        inParallel(questions.keySet(), question -> decide(question, questions.get(question)), "Asking consent",
+                deadline)
                 .values().forEach(decided -> {
                     outcomes.addAll(decided.outcomes());
                     decided.allowed().forEach(one -> allowed.computeIfAbsent(destinationOf(one.delivery()),
                             ref -> new ArrayList<>()).add(one));
                 });
-        outcomes.addAll(send(allowed, known));
+        outcomes.addAll(send(allowed, known, deadline));
         recordAll(outcomes);
         return claimed.size();
     }
@@ -147,7 +158,7 @@ class DeliveryDispatcher {
 
     /** Sends the allowed deliveries, each destination's at once and the destinations concurrently. */
     private List<DeliveryOutcome> send(Map<DestinationRef, List<Allowed>> allowed,
-                                       Map<DestinationRef, Destination> known) {
+                                       Map<DestinationRef, Destination> known, Instant deadline) {
         if (allowed.isEmpty()) {
             return List.of();
         }
@@ -158,16 +169,17 @@ class DeliveryDispatcher {
             allowed.get(ref).forEach(one -> outcomes.add(postpone(one.delivery(), reason)));
         });
         inParallel(targets.ready().keySet(), ref -> sendTo(connectors.find(known.get(ref).type()).orElseThrow(),
-                targets.ready().get(ref), allowed.get(ref)), "Sending")
+                targets.ready().get(ref), allowed.get(ref), deadline), "Sending", deadline)
                 .values().forEach(outcomes::addAll);
         return outcomes;
     }
 
-    private List<DeliveryOutcome> sendTo(Connector connector, ConnectorTarget target, List<Allowed> batch) {
+    private List<DeliveryOutcome> sendTo(Connector connector, ConnectorTarget target, List<Allowed> batch,
+                                         Instant deadline) {
         List<OutboundDelivery> outbound = batch.stream().map(one -> new OutboundDelivery(one.delivery().id(),
                 one.delivery().destinationId(), one.delivery().workspaceId(), one.delivery().profileId(),
                 one.decisionId(), one.delivery().kind(), one.delivery().payload())).toList();
-        Map<UUID, SendOutcome> sent = connector.send(target, outbound);
+        Map<UUID, SendOutcome> sent = connector.send(target, outbound, deadline);
         return batch.stream().map(one -> outcomeOf(one, sent.getOrDefault(one.delivery().id(),
                 new SendOutcome.RetryLater("the connector reported no outcome", null)))).toList();
     }
@@ -179,12 +191,39 @@ class DeliveryDispatcher {
             case SendOutcome.Delivered delivered -> DeliveryOutcome.delivered(delivery, one.decisionId(), attempts);
             case SendOutcome.Rejected rejected ->
                     DeliveryOutcome.dead(delivery, one.decisionId(), attempts, rejected.error());
-            case SendOutcome.RetryLater retry when attempts >= properties.maxAttempts() ->
-                    DeliveryOutcome.dead(delivery, one.decisionId(), attempts,
-                            "gave up after " + attempts + " attempts: " + retry.error());
-            case SendOutcome.RetryLater retry -> DeliveryOutcome.retry(delivery, one.decisionId(), attempts,
-                    backoff.after(attempts, retry.retryAfter()), retry.error());
+            case SendOutcome.RetryLater retry -> retryOrGiveUp(one, attempts, retry);
         };
+    }
+
+    /**
+     * A failed send is retried within the window opened by the delivery's first failure: after a
+     * jittered backoff or the destination's Retry-After, whichever is longer, but no later than the
+     * window's end (one last attempt then). Once the window or the attempts are used up, it is dead.
+     */
+    private DeliveryOutcome retryOrGiveUp(Allowed one, int attempts, SendOutcome.RetryLater retry) {
+        ClaimedDelivery delivery = one.delivery();
+        Instant now = clock.instant();
+        Instant since = delivery.firstFailedAt() == null ? now : delivery.firstFailedAt();
+        Instant windowEnd = since.plus(properties.retryFor());
+        if (attempts >= properties.maxAttempts()) {
+            return DeliveryOutcome.dead(delivery, one.decisionId(), attempts,
+                    "gave up after " + attempts + " attempts: " + retry.error());
+        }
+        if (!now.isBefore(windowEnd)) {
+            return DeliveryOutcome.dead(delivery, one.decisionId(), attempts, "gave up after " + attempts
+                    + " attempts over the " + human(properties.retryFor()) + " retry window: " + retry.error());
+        }
+        Duration delay = backoff.jittered(attempts, retry.retryAfter(), ThreadLocalRandom.current());
+        Duration left = Duration.between(now, windowEnd);
+        return DeliveryOutcome.retry(delivery, one.decisionId(), attempts, delay.compareTo(left) > 0 ? left : delay,
+                retry.error(), since);
+    }
+
+    private static String human(Duration duration) {
+        if (duration.toSecondsPart() == 0 && duration.toMillisPart() == 0) {
+            return duration.toMinutes() % 60 == 0 ? duration.toHours() + " h" : duration.toMinutes() + " min";
+        }
+        return duration.toMillisPart() == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
     private DeliveryOutcome postpone(ClaimedDelivery delivery, String reason) {
@@ -209,30 +248,30 @@ class DeliveryDispatcher {
      * completed. A task that fails is logged: its deliveries get no outcome this round, their leases
      * run out and another round claims them again.
      */
-    private static <K, R> Map<K, R> inParallel(Collection<K> keys, Function<K, R> task, String what) {
+    private <K, R> Map<K, R> inParallel(Collection<K> keys, Function<K, R> task, String what, Instant deadline) {
         Map<K, R> results = new LinkedHashMap<>();
-        if (keys.size() == 1) {
-            K only = keys.iterator().next();
-            try {
-                results.put(only, task.apply(only));
-            } catch (RuntimeException e) {
-                log.warn("{} for {} failed; its deliveries will be retried", what, only, e);
-            }
-            return results;
-        }
         Map<K, Future<R>> running = new LinkedHashMap<>();
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        try {
             keys.forEach(key -> running.put(key, executor.submit(() -> task.apply(key))));
-        }
-        running.forEach((key, future) -> {
-            try {
-                results.put(key, future.get());
-            } catch (ExecutionException e) {
-                log.warn("{} for {} failed; its deliveries will be retried", what, key, e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            for (Map.Entry<K, Future<R>> entry : running.entrySet()) {
+                // a little past the deadline: tasks end by it themselves, this only guards against a bug
+                long waitMillis = Math.max(1, Duration.between(clock.instant(), deadline).toMillis() + 2_000);
+                try {
+                    results.put(entry.getKey(), entry.getValue().get(waitMillis, TimeUnit.MILLISECONDS));
+                } catch (ExecutionException e) {
+                    log.warn("{} for {} failed; its deliveries will be retried", what, entry.getKey(), e.getCause());
+                } catch (TimeoutException e) {
+                    log.error("{} for {} overran the round's deadline; its deliveries will be retried when their "
+                            + "lease runs out", what, entry.getKey());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
-        });
+        } finally {
+            executor.shutdownNow();
+        }
         return results;
     }
 

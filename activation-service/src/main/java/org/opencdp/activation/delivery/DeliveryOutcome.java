@@ -1,6 +1,7 @@
 package org.opencdp.activation.delivery;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * What a dispatch round made of one claimed delivery. A round records the outcomes of all its
@@ -9,6 +10,7 @@ import java.time.Duration;
  * @param outcome the metric's {@code outcome} tag ({@code delivered}, {@code retry}, {@code postponed}, …)
  * @param keepsDecision true when the stored consent decision stays as it is (no decision was made)
  * @param delay when the delivery is due again, from now; {@code null} leaves it as claimed (a final status)
+ * @param firstFailedAt when its retry window opened, {@code null} while no send failed
  */
 record DeliveryOutcome(
         ClaimedDelivery delivery,
@@ -19,36 +21,37 @@ record DeliveryOutcome(
         int attempts,
         int waits,
         Duration delay,
-        String error) {
+        String error,
+        Instant firstFailedAt) {
 
     /** The destination accepted it, with consent decision {@code decisionId}. */
     static DeliveryOutcome delivered(ClaimedDelivery delivery, String decisionId, int attempts) {
         return new DeliveryOutcome(delivery, "delivered", DeliveryStatus.delivered, false, decisionId, attempts,
-                delivery.waits(), null, null);
+                delivery.waits(), null, null, delivery.firstFailedAt());
     }
 
     /** consent-service denied it: never sent. */
     static DeliveryOutcome blockedByConsent(ClaimedDelivery delivery, String decisionId) {
         return new DeliveryOutcome(delivery, "blocked_by_consent", DeliveryStatus.blocked_by_consent, false,
-                decisionId, delivery.attempts(), delivery.waits(), null, null);
+                decisionId, delivery.attempts(), delivery.waits(), null, null, delivery.firstFailedAt());
     }
 
-    /** A send failed for now: due again after {@code delay}. */
+    /** A send failed for now: due again after {@code delay}, within the window opened at {@code firstFailedAt}. */
     static DeliveryOutcome retry(ClaimedDelivery delivery, String decisionId, int attempts, Duration delay,
-                                 String error) {
+                                 String error, Instant firstFailedAt) {
         return new DeliveryOutcome(delivery, "retry", DeliveryStatus.pending, false, decisionId, attempts,
-                delivery.waits(), delay, error);
+                delivery.waits(), delay, error, firstFailedAt);
     }
 
     /** Refused, or out of attempts: a dead letter. */
     static DeliveryOutcome dead(ClaimedDelivery delivery, String decisionId, int attempts, String error) {
         return new DeliveryOutcome(delivery, "dead", DeliveryStatus.dead, false, decisionId, attempts,
-                delivery.waits(), null, error);
+                delivery.waits(), null, error, delivery.firstFailedAt());
     }
 
     /** Not decided (or not prepared) this round: due again after {@code delay}, without using an attempt. */
     static DeliveryOutcome postponed(ClaimedDelivery delivery, Duration delay, String error) {
         return new DeliveryOutcome(delivery, "postponed", DeliveryStatus.pending, true, null, delivery.attempts(),
-                delivery.waits() + 1, delay, error);
+                delivery.waits() + 1, delay, error, delivery.firstFailedAt());
     }
 }

@@ -98,10 +98,10 @@ class DeliveryRepository {
                         FROM due
                         WHERE d.workspace_id = due.workspace_id AND d.id = due.id
                         RETURNING d.workspace_id, d.id, d.destination_id, d.profile_id, d.kind, d.payload::text,
-                                  d.attempts, d.waits""",
+                                  d.attempts, d.waits, d.first_failed_at""",
                 (rs, i) -> new ClaimedDelivery(rs.getString(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
                         rs.getString(4), DeliveryKind.valueOf(rs.getString(5)), json.readTree(rs.getString(6)),
-                        rs.getInt(7), rs.getInt(8), token),
+                        rs.getInt(7), rs.getInt(8), instant(rs.getObject(9, OffsetDateTime.class)), token),
                 limit, lease.toMillis(), token);
     }
 
@@ -128,6 +128,7 @@ class DeliveryRepository {
         Integer[] waits = new Integer[size];
         Long[] delays = new Long[size];
         String[] errors = new String[size];
+        String[] firstFailures = new String[size];
         for (int i = 0; i < size; i++) {
             DeliveryOutcome outcome = sorted.get(i);
             workspaces[i] = outcome.delivery().workspaceId();
@@ -140,6 +141,7 @@ class DeliveryRepository {
             waits[i] = outcome.waits();
             delays[i] = outcome.delay() == null ? null : outcome.delay().toMillis();
             errors[i] = truncate(outcome.error());
+            firstFailures[i] = outcome.firstFailedAt() == null ? null : outcome.firstFailedAt().toString();
         }
         return new HashSet<>(jdbc.query("""
                         UPDATE deliveries d
@@ -151,16 +153,18 @@ class DeliveryRepository {
                             next_attempt_at = CASE WHEN o.delay_ms IS NULL THEN d.next_attempt_at
                                                    ELSE now() + o.delay_ms * interval '1 millisecond' END,
                             last_error = o.error,
+                            first_failed_at = o.first_failed_at,
                             lease_token = NULL,
                             updated_at = now()
                         FROM unnest(?::text[], ?::uuid[], ?::uuid[], ?::text[], ?::boolean[], ?::text[], ?::int[],
-                                    ?::int[], ?::bigint[], ?::text[])
+                                    ?::int[], ?::bigint[], ?::text[], ?::text[]::timestamptz[])
                              AS o (workspace_id, id, lease_token, status, keeps_decision, decision_id, attempts, waits,
-                                   delay_ms, error)
+                                   delay_ms, error, first_failed_at)
                         WHERE d.workspace_id = o.workspace_id AND d.id = o.id AND d.lease_token = o.lease_token
                         RETURNING d.id""",
                 (rs, i) -> rs.getObject(1, UUID.class),
-                workspaces, ids, leases, statuses, keepDecisions, decisions, attempts, waits, delays, errors));
+                workspaces, ids, leases, statuses, keepDecisions, decisions, attempts, waits, delays, errors,
+                firstFailures));
     }
 
     /** One page of a destination's log, newest first; {@code limit + 1} rows to tell whether more follow. */
@@ -190,7 +194,8 @@ class DeliveryRepository {
         String reset = """
                 UPDATE deliveries
                 SET status = 'pending', attempts = 0, waits = 0, next_attempt_at = now(), lease_token = NULL,
-                    last_error = NULL, consent_decision_id = NULL, updated_at = now()
+                    last_error = NULL, consent_decision_id = NULL, first_failed_at = NULL,
+                    updated_at = now()
                 WHERE workspace_id = ? AND destination_id = ? AND status = 'dead'""";
         if (ids == null) {
             return jdbc.update(reset, workspaceId, destinationId);
@@ -207,6 +212,10 @@ class DeliveryRepository {
                 rs.getString("status"), rs.getString("consent_decision_id"), rs.getInt("attempts"),
                 rs.getString("last_error"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+    }
+
+    private static java.time.Instant instant(OffsetDateTime at) {
+        return at == null ? null : at.toInstant();
     }
 
     private static String truncate(String error) {

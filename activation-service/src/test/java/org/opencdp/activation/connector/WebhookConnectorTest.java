@@ -3,6 +3,8 @@ package org.opencdp.activation.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.opencdp.activation.network.HostResolver;
+import org.opencdp.activation.network.NetworkPolicy;
+import org.opencdp.activation.network.OutboundHttp;
+import org.opencdp.activation.network.PublicAddressResolver;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.problem.InvalidField;
@@ -20,7 +26,15 @@ import tools.jackson.databind.node.ObjectNode;
 class WebhookConnectorTest {
 
     private final JsonMapper json = MessageCodec.mapper();
-    private final WebhookConnector connector = new WebhookConnector(Duration.ofSeconds(1), json, Clock.systemUTC());
+    /** Names resolve without a network: example.com to a public address, localhost to loopback. */
+    private final HostResolver names = host -> switch (host) {
+        case "example.com" -> new InetAddress[] {InetAddress.getByName("93.184.215.14")};
+        case "localhost" -> new InetAddress[] {InetAddress.getByName("127.0.0.1")};
+        default -> throw new UnknownHostException(host);
+    };
+    private final WebhookConnector connector = new WebhookConnector(
+            new OutboundHttp(new PublicAddressResolver(names, NetworkPolicy.publicOnly()), Duration.ofSeconds(1)),
+            Duration.ofSeconds(1), json, Clock.systemUTC());
 
     @Test
     void shouldSplitAValidConfigIntoSettingsAndSecrets() {
@@ -43,8 +57,18 @@ class WebhookConnectorTest {
                         assertThat(pointers(e)).containsExactly("/config/url");
                     });
         }
-        assertThat(connector.validate(config("HTTP://localhost:8080/hook", "s")).settings().path("url").stringValue())
-                .isEqualTo("HTTP://localhost:8080/hook");
+        assertThat(connector.validate(config("HTTP://example.com:8080/hook", "s")).settings().path("url").stringValue())
+                .isEqualTo("HTTP://example.com:8080/hook");
+    }
+
+    @Test
+    void shouldRefuseUrlsWhoseHostIsNotPublicOrDoesNotResolve() {
+        for (String url : List.of("http://localhost:8080/hook", "http://127.0.0.1/x", "http://[::1]/x",
+                "http://169.254.169.254/latest/meta-data/", "http://nowhere.invalid/x", "http://user:pw@example.com/x")) {
+            assertThatThrownBy(() -> connector.validate(config(url, "s")))
+                    .as(url)
+                    .isInstanceOfSatisfying(CdpException.class, e -> assertThat(pointers(e)).containsExactly("/config/url"));
+        }
     }
 
     @Test
@@ -94,6 +118,12 @@ class WebhookConnectorTest {
             assertThat(SendOutcome.ofHttpStatus(status, "busy", null)).as("HTTP %d", status)
                     .isInstanceOf(SendOutcome.RetryLater.class);
         }
+        assertThat(SendOutcome.ofHttpStatus(302, "<html>moved</html>", null))
+                .isEqualTo(new SendOutcome.Rejected("HTTP 302: redirects are not followed"));
+        assertThat(SendOutcome.ofHttpStatus(500, "line one\n\u0000line\ttwo\u202e", null))
+                .isEqualTo(new SendOutcome.RetryLater("HTTP 500: line one line two", null));
+        assertThat(((SendOutcome.Rejected) SendOutcome.ofHttpStatus(400, "x".repeat(5000), null)).error())
+                .hasSizeLessThanOrEqualTo("HTTP 400: ".length() + 120);
         for (int status : List.of(301, 400, 401, 403, 404, 410, 422)) {
             assertThat(SendOutcome.ofHttpStatus(status, "no", null)).as("HTTP %d", status)
                     .isInstanceOf(SendOutcome.Rejected.class);

@@ -34,9 +34,16 @@ final class Peers {
 
     /** Points the service at these peers, with timeouts and delays short enough for tests. */
     void configure(DynamicPropertyRegistry registry) {
+        configure(registry, "127.0.0.0/8,::1");
+    }
+
+    /** As {@link #configure(DynamicPropertyRegistry)}, allowing destinations to reach {@code allow} only. */
+    void configure(DynamicPropertyRegistry registry, String allow) {
         registry.add("cdp.activation.consent.url", wiremock::baseUrl);
         registry.add("cdp.activation.consent.timeout", () -> "3s");
-        registry.add("cdp.activation.webhook-timeout", () -> "3s");
+        registry.add("cdp.activation.send-timeout", () -> "3s");
+        // WireMock listens on loopback, which destinations may reach only when allowed (issue 13)
+        registry.add("cdp.activation.network.allow", () -> allow);
         registry.add("cdp.activation.dispatch-interval", () -> "50ms");
         registry.add("cdp.activation.retry-base-delay", () -> "100ms");
         registry.add("cdp.activation.retry-max-delay", () -> "400ms");
@@ -57,6 +64,11 @@ final class Peers {
 
     String url(String hook) {
         return wiremock.baseUrl() + hook;
+    }
+
+    /** The hook's URL with {@code host} (a name or an address literal) instead of WireMock's. */
+    String url(String host, String hook) {
+        return "http://" + host + ":" + wiremock.port() + hook;
     }
 
     /** The hook at {@code path} answers every request with 200. */

@@ -51,12 +51,8 @@ public final class LeafParser {
     }
 
     private Path path(JsonNode json, String pointer, List<ConditionError> errors) {
-        if (json == null || json.isNull()) {
-            errors.add(new ConditionError(pointer, "A condition needs '" + pathMember + "' (a dotted path)."));
-            return null;
-        }
-        if (!json.isString()) {
-            errors.add(new ConditionError(pointer, "'" + pathMember + "' must be a string (a dotted path)."));
+        if (json == null || !json.isString() || json.stringValue().isBlank()) {
+            errors.add(new ConditionError(pointer, "'" + pathMember + "' needs a dotted path (a non-empty string)."));
             return null;
         }
         try {
@@ -108,7 +104,7 @@ public final class LeafParser {
 
     private static void checkList(Operator op, JsonNode value, String pointer, List<ConditionError> errors) {
         if (!value.isArray() || value.isEmpty() || value.size() > MAX_LIST) {
-            errors.add(new ConditionError(pointer, "Operator '" + op + "' needs an array of 1 to " + MAX_LIST
+            errors.add(new ConditionError(pointer, "Operator '" + op + "' needs a non-empty array of at most " + MAX_LIST
                     + " strings, numbers or booleans (all of one type) as 'value'."));
             return;
         }

@@ -1,6 +1,7 @@
 package org.opencdp.segmentation.condition;
 
 import java.util.List;
+import org.opencdp.conditions.ConditionError;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.problem.ErrorKind;
 import org.opencdp.kit.problem.InvalidField;
@@ -18,22 +19,28 @@ public class ConditionException extends CdpException {
 
     private final String path;
 
-    private ConditionException(String code, String title, String path, String detail) {
-        super(ErrorKind.BAD_REQUEST, code, title, detail);
-        this.path = path;
-        with("errors", List.of(new InvalidField(path, detail)));
+    private ConditionException(String code, String title, List<InvalidField> errors) {
+        super(ErrorKind.BAD_REQUEST, code, title, errors.getFirst().message());
+        this.path = errors.getFirst().pointer();
+        with("errors", errors);
     }
 
     static ConditionException invalid(String path, String detail) {
-        return new ConditionException(INVALID, "Invalid condition", path, detail);
+        return new ConditionException(INVALID, "Invalid condition", List.of(new InvalidField(path, detail)));
+    }
+
+    /** A trait leaf the shared parser refused, with every problem it found. */
+    static ConditionException invalid(List<ConditionError> errors) {
+        return new ConditionException(INVALID, "Invalid condition",
+                errors.stream().map(e -> new InvalidField(e.pointer(), e.message())).toList());
     }
 
     static ConditionException unsupported(String path, String node) {
-        return new ConditionException(UNSUPPORTED, "Unsupported condition", path,
-                "Condition node '" + node + "' is not supported yet; use and, or, not and trait.");
+        return new ConditionException(UNSUPPORTED, "Unsupported condition", List.of(new InvalidField(path,
+                "Condition node '" + node + "' is not supported yet; use and, or, not and trait.")));
     }
 
-    /** The JSON pointer of the offending node or member. */
+    /** The JSON pointer of the (first) offending node or member. */
     public String path() {
         return path;
     }

@@ -22,11 +22,7 @@ public final class ConditionWriter {
             }
             case Not not -> json.set("not", toJson(not.condition()));
             case TraitCondition trait -> {
-                json.put("trait", trait.trait());
-                json.put("op", trait.op().name());
-                if (trait.value() != null) {
-                    json.set("value", trait.value());
-                }
+                return trait.leaf().toJson(TraitCondition.PATH_MEMBER);
             }
         }
         return json;

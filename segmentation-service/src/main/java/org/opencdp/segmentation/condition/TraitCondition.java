@@ -1,20 +1,31 @@
 package org.opencdp.segmentation.condition;
 
 import java.util.Objects;
+import org.opencdp.conditions.Leaf;
+import org.opencdp.conditions.Operator;
+import org.opencdp.conditions.Path;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A test of one profile trait. JSON: {@code {"trait": "plan", "op": "eq", "value": "pro"}}.
- *
- * @param trait the trait's (top-level) name
- * @param op the operator
- * @param value the operand; {@code null} for {@link Operator#exists} and {@link Operator#not_exists},
- *     which take none. {@link ConditionParser} guarantees its type fits the operator.
+ * A test of one profile trait: a leaf of the shared condition language ({@code docs/conditions.md})
+ * whose path starts at a trait. JSON: {@code {"trait": "address.city", "op": "eq", "value": "Paris"}}.
  */
-public record TraitCondition(String trait, Operator op, JsonNode value) implements Condition {
+public record TraitCondition(Leaf leaf) implements Condition {
+
+    /** The JSON member that holds the path. */
+    public static final String PATH_MEMBER = "trait";
 
     public TraitCondition {
-        Objects.requireNonNull(trait, "trait");
-        Objects.requireNonNull(op, "op");
+        Objects.requireNonNull(leaf, "leaf");
+    }
+
+    /** A test of the top-level trait {@code trait} (whatever characters its name holds). */
+    public TraitCondition(String trait, Operator op, JsonNode value) {
+        this(new Leaf(Path.of(trait), op, value));
+    }
+
+    /** The top-level trait the path starts at. */
+    public String trait() {
+        return leaf.path().first();
     }
 }

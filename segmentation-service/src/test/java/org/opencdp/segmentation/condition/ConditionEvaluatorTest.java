@@ -179,6 +179,21 @@ class ConditionEvaluatorTest {
         assertThat(evaluator.traitsRead(condition)).containsExactlyInAnyOrder("plan", "age", "country");
     }
 
+    /** Issue 11: trait leaves take the shared language's dotted paths, with {@code \\.} for a dot in a name. */
+    @Test
+    void shouldReadNestedTraitsAndTraitNamesWithDots() {
+        Map<String, JsonNode> traits = traits("{\"address\": {\"city\": \"Paris\"}, \"utm.source\": \"ads\"}");
+
+        assertThat(evaluator.matches(parser.parse(json(
+                "{\"trait\": \"address.city\", \"op\": \"eq\", \"value\": \"Paris\"}")), traits)).isTrue();
+        assertThat(evaluator.matches(parser.parse(json(
+                "{\"trait\": \"utm\\\\.source\", \"op\": \"eq\", \"value\": \"ads\"}")), traits)).isTrue();
+        assertThat(evaluator.matches(parser.parse(json(
+                "{\"trait\": \"utm.source\", \"op\": \"exists\"}")), traits)).as("utm is no trait").isFalse();
+        assertThat(evaluator.traitsRead(parser.parse(json(
+                "{\"trait\": \"address.city\", \"op\": \"exists\"}")))).containsExactly("address");
+    }
+
     private boolean evaluate(String trait, String op, String value) {
         return evaluator.matches(trait(op, value), Map.of("t", json(trait)));
     }

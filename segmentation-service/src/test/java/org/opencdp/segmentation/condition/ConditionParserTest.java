@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.opencdp.conditions.Operator;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.kit.problem.InvalidField;
 import tools.jackson.databind.JsonNode;
@@ -139,7 +140,7 @@ class ConditionParserTest {
 
     @Test
     void shouldRefuseUnexpectedMembers() {
-        assertInvalid("{\"trait\": \"a\", \"op\": \"eq\", \"vaule\": 1}", "/vaule", "Unexpected member 'vaule'");
+        assertInvalid("{\"trait\": \"a\", \"op\": \"exists\", \"vaule\": 1}", "/vaule", "Unexpected member 'vaule'");
         assertInvalid("{\"not\": {\"trait\": \"a\", \"op\": \"exists\"}, \"x\": 1}", "/x", "Unexpected member 'x'");
         assertInvalid("{\"and\": [{\"trait\": \"a\", \"op\": \"exists\"}], \"a/b\": 1}", "/a~1b", "Unexpected member");
     }

@@ -37,11 +37,14 @@ function html(kind) {
 <script src="/sdk/analytics-next.js"></script>
 <script>
   window.sdkErrors = [];
-  const [analytics] = [AnalyticsNext.AnalyticsBrowser.load(
+  window.sdkReady = AnalyticsNext.AnalyticsBrowser.load(
     { writeKey: ${JSON.stringify(run.writeKey)}, cdnURL: ${JSON.stringify(ingestion.origin)} },
-    { integrations: { 'Segment.io': ${JSON.stringify(segmentIo)} } })];
-  analytics.on('error', (e) => window.sdkErrors.push(String(e.code) + ': ' + String(e.reason)));
-  window.sdkReady = analytics.ready().then(() => { window.sdk = analytics; return analytics.user().anonymousId(); });
+    { integrations: { 'Segment.io': ${JSON.stringify(segmentIo)} } })
+    .then(([analytics]) => {
+      analytics.on('error', (e) => window.sdkErrors.push(String(e.code) + ': ' + String(e.reason)));
+      window.sdk = analytics;
+      return analytics.user().anonymousId();
+    });
 </script></head><body>${kind}</body></html>`;
   }
   // dataPlaneUrl: where events go ({dataPlaneUrl}/v1/{type}, or /beacon/v1/batch?writeKey= with useBeacon);
@@ -49,15 +52,16 @@ function html(kind) {
   const options = { configUrl: ingestion.origin, logLevel: 'ERROR' };
   if (kind === 'unload') {
     options.useBeacon = true;
+    options.beaconQueueOptions = { flushQueueInterval: 60000, maxItems: 50 };
   }
   return `<!doctype html><html><head><title>${kind}</title>
 <script src="/sdk/rudder-analytics.js"></script>
 <script>
   window.sdkErrors = [];
   window.sdkReady = new Promise((resolve) => {
-    rudderanalytics.load(${JSON.stringify(run.writeKey)}, ${JSON.stringify(ingestion.origin)},
-      Object.assign(${JSON.stringify(options)}, { onError: (e) => window.sdkErrors.push(String(e && e.message || e)) }));
-    rudderanalytics.ready(() => { window.sdk = rudderanalytics; resolve(rudderanalytics.getAnonymousId()); });
+    const analytics = new window.rudderanalytics.RudderAnalytics();
+    analytics.load(${JSON.stringify(run.writeKey)}, ${JSON.stringify(ingestion.origin)}, ${JSON.stringify(options)});
+    analytics.ready(() => { window.sdk = analytics; resolve(analytics.getAnonymousId()); });
   });
 </script></head><body>${kind}</body></html>`;
 }
@@ -123,7 +127,12 @@ try {
   // page 2: one event that only the page-unload path delivers
   await page.goto(`${origin}/unload.html`);
   await page.evaluate(() => window.sdkReady);
-  await page.evaluate((run) => { window.sdk.track('Checkout Started', { runId: run.runId }); }, run);
+  // queued for the next batch (Segment: due in 60 s; RudderStack's beacon queue: flushed every 60 s), then away:
+  // only the page-unload flush can deliver it
+  await page.evaluate(({ sdk, run }) => sdk === 'segment'
+    ? window.sdk.track('Checkout Started', { runId: run.runId })
+    : new Promise((resolve) => window.sdk.track('Checkout Started', { runId: run.runId }, () => resolve())),
+  { sdk, run });
   await page.goto(`${origin}/bye.html`);
   const errors = trace.filter((t) => t.startsWith('FAILED') || t.startsWith('pageerror'));
   result = { sdk, anonymousId, calls, origin, errors, requests, trace };

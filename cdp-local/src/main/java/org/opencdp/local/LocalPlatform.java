@@ -44,7 +44,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  *   <li>Each service gets the settings as command-line arguments ({@code --server.port=…},
  *       {@code --spring.kafka.bootstrap-servers=…}, {@code --spring.datasource.url/username/password=…},
  *       {@code --cdp.kit.security.jwt-secret=…}; activation also {@code --cdp.activation.consent.url}
- *       pointing at this platform's consent-service), then every {@code extraProperties} entry; so
+ *       pointing at this platform's consent-service and {@code --cdp.activation.network.allow} for
+ *       loopback, so destinations may be local receivers), then every {@code extraProperties} entry; so
  *       they win over the service's own yml, the kit's defaults and the {@code CDP_*} environment
  *       variables those defaults read. A port of {@code 0} is replaced by
  *       a free port before anything starts; {@link #url} gives the one chosen.
@@ -55,6 +56,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * </ul>
  */
 public final class LocalPlatform implements AutoCloseable {
+
+    /** The addresses a local platform's destinations may reach besides public ones: this machine. */
+    static final String LOOPBACK = "127.0.0.0/8,::1";
 
     /** Told, in {@link PlatformService} order, when each service is up. */
     @FunctionalInterface
@@ -141,6 +145,8 @@ public final class LocalPlatform implements AutoCloseable {
         arguments.add("--springdoc.api-docs.enabled=true"); // said explicitly: the docs are wanted locally
         if (service == PlatformService.ACTIVATION) {
             arguments.add("--cdp.activation.consent.url=http://localhost:" + ports.get(PlatformService.CONSENT));
+            // a local platform delivers to receivers on this machine; other private ranges and cloud metadata stay refused
+            arguments.add("--cdp.activation.network.allow=" + LOOPBACK);
         }
         settings.extraProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
         return arguments;

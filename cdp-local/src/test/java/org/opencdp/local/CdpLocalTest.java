@@ -91,7 +91,8 @@ class CdpLocalTest {
         assertThat(token.ttl()).isEqualTo(Duration.ofHours(24));
         assertThat(token.scopes().split(" ")).containsExactlyInAnyOrder("sources:read", "sources:write",
                 "profiles:read", "identity:read", "identity:write", "segments:read", "segments:write",
-                "destinations:read", "destinations:write", "consent:read", "consent:write", "profiles:write");
+                "destinations:read", "destinations:write", "consent:read", "consent:write", "profiles:write",
+                "privacy:read", "privacy:write");
 
         Command.Token custom = (Command.Token) CommandLine.parse("token", "--workspace=ws-2",
                 "--scopes", "  profiles:read   segments:write ", "--ttl", "90m");
@@ -278,7 +279,8 @@ class CdpLocalTest {
                 "--spring.datasource.url=jdbc:postgresql://localhost:54329/cdp",
                 "--spring.datasource.username=postgres", "--spring.datasource.password=",
                 "--cdp.kit.security.jwt-secret=" + "s".repeat(64),
-                "--cdp.activation.consent.url=http://localhost:8086", "--cdp.kit.outbox.poll-interval=50ms");
+                "--cdp.activation.consent.url=http://localhost:8086", "--cdp.activation.network.allow=127.0.0.0/8,::1",
+                "--cdp.kit.outbox.poll-interval=50ms");
         assertThat(profile).contains("--server.port=8083")
                 .noneMatch(argument -> argument.startsWith("--cdp.activation."));
         assertThat(settings.toString()).doesNotContain("s".repeat(64));

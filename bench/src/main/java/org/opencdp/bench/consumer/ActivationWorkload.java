@@ -52,7 +52,8 @@ final class ActivationWorkload implements ConsumerWorkload {
 
     @Override
     public List<String> arguments() {
-        return List.of("--cdp.activation.consent.url=http://127.0.0.1:9", "--cdp.activation.consent.timeout=200ms");
+        return List.of("--cdp.activation.consent.url=http://127.0.0.1:9", "--cdp.activation.consent.timeout=200ms",
+                "--cdp.activation.network.allow=127.0.0.1");
     }
 
     @Override

@@ -84,6 +84,7 @@ class SdkCompatibilityIT {
         URI ingestion = URI.create(platform.ingestionUrl());
         String host = ingestion.getHost() + ":" + ingestion.getPort();
         JavaAnalytics analytics = new JavaAnalytics(new ConfigurationBuilder(platform.createSource("Mobile"))
+                .setApplication("sdk-compat")   // on the JVM any object; Android passes its Context
                 .setCdnHost(host + "/v1")
                 .setApiHost(host + "/v1")
                 .setRequestFactory(new PlainHttpRequestFactory())

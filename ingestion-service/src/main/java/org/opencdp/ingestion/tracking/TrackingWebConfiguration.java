@@ -30,9 +30,8 @@ class TrackingWebConfiguration {
         var cors = new CorsConfiguration();
         cors.addAllowedOrigin("*");
         cors.setAllowedMethods(List.of("POST", "OPTIONS"));
-        // what SDKs add besides: analytics-next's X-Retry-Count on a retry, RudderStack's AnonymousId
-        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Content-Encoding", "X-Retry-Count",
-                "AnonymousId"));
+        // any request header: SDKs add their own (analytics-next X-Retry-Count, RudderStack AnonymousId and SentAt)
+        cors.addAllowedHeader("*");
         cors.setAllowCredentials(false);
         cors.setMaxAge(86_400L);
         var source = new UrlBasedCorsConfigurationSource();

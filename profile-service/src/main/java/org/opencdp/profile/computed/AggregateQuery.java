@@ -5,14 +5,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
-import org.opencdp.contracts.MessageCodec;
+import org.opencdp.conditions.Leaf;
+import org.opencdp.conditions.LeafSql;
+import org.opencdp.conditions.SqlParameters;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 
 /**
  * The SQL that computes the {@link AggregateState} of a computed trait for some profiles from their
  * stored events, in the state's JSON form, with the event time of the oldest event counted (which
  * tells when a windowed value next changes). The database does the work: no event leaves it. The
- * {@code where} conditions have the semantics of {@link WhereCondition#matches}; casts sit inside
+ * {@code where} conditions have the semantics of {@link Leaf#matches} (the shared {@link LeafSql}); casts sit inside
  * {@code CASE} so a value of another type never fails a query.
  */
 final class AggregateQuery {
@@ -71,7 +73,7 @@ final class AggregateQuery {
             inner.append(" AND message_id <> ALL(CAST(:").append(prefix).append("excluded AS text[]))");
             parameters.addValue(prefix + "excluded", excluded.toArray(String[]::new));
         }
-        List<WhereCondition> where = definition.where();
+        List<Leaf> where = definition.where();
         for (int i = 0; i < where.size(); i++) {
             inner.append(" AND ").append(condition(where.get(i), prefix + "w" + i, parameters));
         }
@@ -115,42 +117,9 @@ final class AggregateQuery {
         };
     }
 
-    /** The SQL of one {@code where} condition on the stored event's properties. */
-    static String condition(WhereCondition condition, String name, MapSqlParameterSource parameters) {
-        String p = path(condition.path(), name, parameters);
-        String valueParameter = ":" + name + "v";
-        if (condition.value() != null) {
-            parameters.addValue(name + "v", MessageCodec.mapper().writeValueAsString(condition.value()));
-        }
-        String json = "CAST(" + valueParameter + " AS jsonb)";
-        return switch (condition.op()) {
-            case eq -> "COALESCE(" + p + " = " + json + ", false)";
-            case neq -> "NOT COALESCE(" + p + " = " + json + ", false)";
-            case gt -> compare(p, ">", condition, name, parameters);
-            case gte -> compare(p, ">=", condition, name, parameters);
-            case lt -> compare(p, "<", condition, name, parameters);
-            case lte -> compare(p, "<=", condition, name, parameters);
-            case in -> "EXISTS (SELECT 1 FROM jsonb_array_elements(" + json + ") AS x(el) WHERE x.el = " + p + ")";
-            case contains -> "(CASE jsonb_typeof(" + p + ")"
-                    + (condition.value().isString()
-                            ? " WHEN 'string' THEN strpos(" + p + " #>> '{}', " + json + " #>> '{}') > 0" : "")
-                    + " WHEN 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(" + p + ") AS x(el) WHERE x.el = "
-                    + json + ") ELSE false END)";
-            case exists -> (condition.value() == null || condition.value().isNull() || condition.value().asBoolean()
-                    ? "" : "NOT ") + "COALESCE(" + p + " <> 'null'::jsonb, false)";
-        };
-    }
-
-    private static String compare(String p, String operator, WhereCondition condition, String name,
-                                  MapSqlParameterSource parameters) {
-        if (condition.value().isNumber()) {
-            parameters.addValue(name + "n", condition.value().decimalValue());
-            return "(CASE WHEN jsonb_typeof(" + p + ") = 'number' THEN (" + p + ")::numeric " + operator + " :" + name
-                    + "n ELSE false END)";
-        }
-        parameters.addValue(name + "s", condition.value().asString());
-        return "(CASE WHEN jsonb_typeof(" + p + ") = 'string' THEN (" + p + " #>> '{}') COLLATE \"C\" " + operator
-                + " CAST(:" + name + "s AS text) COLLATE \"C\" ELSE false END)";
+    /** The SQL of one {@code where} condition on the stored event's properties (the shared {@link LeafSql}). */
+    static String condition(Leaf condition, String name, MapSqlParameterSource parameters) {
+        return LeafSql.of(condition, "payload -> 'properties'", SqlParameters.named(name + "_", parameters::addValue));
     }
 
     /** {@code payload -> 'properties' -> :x0 -> :x1 …}, binding each segment. */

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.opencdp.conditions.Leaf;
+import org.opencdp.conditions.Path;
 import org.opencdp.profile.profiles.CodePoints;
 import tools.jackson.databind.JsonNode;
 
@@ -13,13 +15,14 @@ import tools.jackson.databind.JsonNode;
  * far its backfill got.
  *
  * @param property the property as given ({@code product.price}), null for {@code count}
- * @param propertyPath its segments
+ * @param propertyPath its segments (a dotted path of the shared condition language, {@code docs/conditions.md})
+ * @param where leaves of the shared condition language on the event's properties, all of which must hold
  * @param within the window as given ({@code P30D}), null when the trait covers every event
  * @param window its length
  * @param backfillCursor the last profile id backfilled (profiles are backfilled in id order)
  */
 record ComputedTraitDefinition(String workspaceId, String key, String name, Aggregation aggregation, String event,
-                               String property, List<String> propertyPath, List<WhereCondition> where,
+                               String property, List<String> propertyPath, List<Leaf> where,
                                String within, Duration window, Status status, String backfillCursor,
                                long processed, long total, Instant createdAt, Instant updatedAt) {
 
@@ -60,6 +63,6 @@ record ComputedTraitDefinition(String workspaceId, String key, String name, Aggr
 
     /** The value the aggregation reads from an event's properties (null for {@code count}). */
     JsonNode valueIn(JsonNode properties) {
-        return aggregation.needsProperty() ? JsonPaths.at(properties, propertyPath) : null;
+        return aggregation.needsProperty() ? new Path(propertyPath).at(properties) : null;
     }
 }

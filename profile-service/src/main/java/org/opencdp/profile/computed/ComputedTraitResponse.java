@@ -2,6 +2,7 @@ package org.opencdp.profile.computed;
 
 import java.time.Instant;
 import java.util.List;
+import org.opencdp.conditions.Operator;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -13,7 +14,7 @@ record ComputedTraitResponse(String key, String name, Aggregation aggregation, S
                              Progress progress,
                              Instant createdAt, Instant updatedAt) {
 
-    record Condition(String property, WhereCondition.Op op, JsonNode value) {
+    record Condition(String property, Operator op, JsonNode value) {
     }
 
     record Progress(long processed, long total) {
@@ -21,7 +22,7 @@ record ComputedTraitResponse(String key, String name, Aggregation aggregation, S
 
     static ComputedTraitResponse of(ComputedTraitDefinition d) {
         return new ComputedTraitResponse(d.key(), d.name(), d.aggregation(), d.event(), d.property(),
-                d.where().stream().map(c -> new Condition(c.property(), c.op(), c.value())).toList(),
+                d.where().stream().map(c -> new Condition(c.path().dotted(), c.op(), c.value())).toList(),
                 d.within(), d.status(), new Progress(d.processed(), Math.max(d.total(), d.processed())),
                 d.createdAt(), d.updatedAt());
     }

@@ -5,10 +5,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.opencdp.conditions.InvalidConditionException;
+import org.opencdp.conditions.Leaf;
+import org.opencdp.conditions.LeafParser;
+import org.opencdp.conditions.Path;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.problem.ValidationErrors;
 import org.opencdp.profile.computed.ComputedTraitDefinition.Status;
-import org.opencdp.profile.computed.WhereCondition.Op;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,7 +26,8 @@ final class DefinitionParser {
     static final int MAX_NAME = 200;
     static final int MAX_EVENT = 255;
     static final int MAX_CONDITIONS = 20;
-    static final int MAX_IN_VALUES = 100;
+    /** {@code where} entries: leaves of the shared condition language, path under {@code property}. */
+    static final LeafParser WHERE = new LeafParser("property");
 
     static ComputedTraitDefinition parse(String workspaceId, JsonNode body, Instant now) {
         if (body == null || !body.isObject()) {
@@ -51,11 +55,11 @@ final class DefinitionParser {
             if (property == null) {
                 throw invalid("/property", aggregation.name() + " needs the property it aggregates.");
             }
-            path = JsonPaths.parse(property).orElseThrow(() -> invalid("/property", badPath(property)));
+            path = Path.read(property).map(Path::segments).orElseThrow(() -> invalid("/property", badPath(property)));
         } else if (property != null) {
             throw invalid("/property", "count takes no property; filter with where (e.g. op exists) instead.");
         }
-        List<WhereCondition> where = conditions(body.get("where"));
+        List<Leaf> where = conditions(body.get("where"));
         String within = text(body, "within", false);
         Duration window = null;
         if (within != null) {
@@ -69,7 +73,7 @@ final class DefinitionParser {
                 event, property, path, where, within, window, Status.backfilling, null, 0, 0, now, now);
     }
 
-    private static List<WhereCondition> conditions(JsonNode where) {
+    private static List<Leaf> conditions(JsonNode where) {
         if (where == null || where.isNull()) {
             return List.of();
         }
@@ -79,39 +83,21 @@ final class DefinitionParser {
         if (where.size() > MAX_CONDITIONS) {
             throw invalid("/where", "where takes at most " + MAX_CONDITIONS + " conditions.");
         }
-        List<WhereCondition> conditions = new ArrayList<>();
+        List<Leaf> conditions = new ArrayList<>();
         for (int i = 0; i < where.size(); i++) {
             conditions.add(condition(where.get(i), "/where/" + i));
         }
         return conditions;
     }
 
-    private static WhereCondition condition(JsonNode json, String at) {
-        if (!json.isObject()) {
-            throw invalid(at, "A condition is an object {\"property\", \"op\", \"value\"}.");
+    private static Leaf condition(JsonNode json, String at) {
+        try {
+            return WHERE.parse(json, at);
+        } catch (InvalidConditionException e) {
+            ValidationErrors errors = new ValidationErrors();
+            e.errors().forEach(error -> errors.add(error.pointer(), error.message()));
+            throw errors.problem(INVALID, e.getMessage());
         }
-        String property = text(json, "property", true, at);
-        List<String> path = JsonPaths.parse(property).orElseThrow(() -> invalid(at + "/property", badPath(property)));
-        String opName = text(json, "op", true, at);
-        Op op = Op.parse(opName).orElseThrow(() -> invalid(at + "/op",
-                "Unknown op '" + opName + "'; one of " + Op.names() + ".").with("allowed", Op.names()));
-        JsonNode value = json.get("value");
-        String valueAt = at + "/value";
-        boolean missing = value == null || value.isNull();
-        switch (op) {
-            case eq, neq -> require(!missing, valueAt, op.name() + " needs a value.");
-            case gt, gte, lt, lte -> require(!missing && (value.isNumber() || value.isString()), valueAt,
-                    op.name() + " compares with a number or a string.");
-            case in -> {
-                require(!missing && value.isArray() && !value.isEmpty() && value.size() <= MAX_IN_VALUES, valueAt,
-                        "in needs an array of 1 to " + MAX_IN_VALUES + " values.");
-                require(value.valueStream().noneMatch(JsonNode::isNull), valueAt, "in values cannot be null.");
-            }
-            case contains -> require(!missing && value.isValueNode(), valueAt,
-                    "contains needs a string (or a number or boolean to find in an array).");
-            case exists -> require(missing || value.isBoolean(), valueAt, "exists takes no value, or true / false.");
-        }
-        return new WhereCondition(property, path, op, missing ? null : value);
     }
 
     private static String text(JsonNode body, String field, boolean required) {
@@ -140,7 +126,7 @@ final class DefinitionParser {
 
     private static String badPath(String property) {
         return "'" + property + "' is not a property path (names separated by dots, at most "
-                + JsonPaths.MAX_SEGMENTS + ").";
+                + Path.MAX_SEGMENTS + "; \\. for a dot in a name).";
     }
 
     static CdpException invalid(String path, String detail) {

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.opencdp.conditions.Leaf;
+import org.opencdp.conditions.Path;
 import org.opencdp.profile.computed.ComputedTraitDefinition.Status;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -115,31 +117,34 @@ class DefinitionRepository {
         String within = rs.getString("within");
         return new ComputedTraitDefinition(rs.getString("workspace_id"), rs.getString("key"), rs.getString("name"),
                 aggregation, rs.getString("event"), property,
-                property == null ? List.of() : JsonPaths.parse(property).orElseThrow(),
+                property == null ? List.of() : Path.parse(property).segments(),
                 conditions(rs.getString("conditions")), within, within == null ? null : Windows.parse(within),
                 Status.valueOf(rs.getString("status")), rs.getString("backfill_cursor"), rs.getLong("processed"),
                 rs.getLong("total"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant());
     }
 
-    private String conditionsJson(List<WhereCondition> conditions) {
+    private String conditionsJson(List<Leaf> conditions) {
         ArrayNode array = json.createArrayNode();
-        for (WhereCondition condition : conditions) {
-            ObjectNode stored = array.addObject().put("property", condition.property()).put("op", condition.op().name());
-            if (condition.value() != null) {
-                stored.set("value", condition.value());
-            }
-        }
+        conditions.forEach(condition -> array.add(condition.toJson("property")));
         return json.writeValueAsString(array);
     }
 
-    private List<WhereCondition> conditions(String text) {
-        List<WhereCondition> conditions = new ArrayList<>();
-        for (JsonNode condition : json.readTree(text)) {
-            String property = condition.path("property").asString();
-            conditions.add(new WhereCondition(property, JsonPaths.parse(property).orElseThrow(),
-                    WhereCondition.Op.valueOf(condition.path("op").asString()),
-                    condition.get("value")));
+    /**
+     * The stored {@code where}, read with the shared parser. Rows written before issue 11 may hold
+     * {@code exists} with {@code value: true / false}, which is read as {@code exists} / {@code not_exists}.
+     */
+    private List<Leaf> conditions(String text) {
+        List<Leaf> conditions = new ArrayList<>();
+        for (JsonNode stored : json.readTree(text)) {
+            JsonNode condition = stored;
+            if (stored.isObject() && "exists".equals(stored.path("op").asString("")) && stored.has("value")) {
+                ObjectNode legacy = ((ObjectNode) stored).deepCopy();
+                JsonNode present = legacy.remove("value");
+                legacy.put("op", present.asBoolean(true) ? "exists" : "not_exists");
+                condition = legacy;
+            }
+            conditions.add(DefinitionParser.WHERE.parse(condition, ""));
         }
         return conditions;
     }

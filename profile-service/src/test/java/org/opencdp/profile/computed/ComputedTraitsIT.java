@@ -72,7 +72,7 @@ class ComputedTraitsIT {
         define("w_contains", where("currency", "contains", "\"U\""), "3");
         define("w_contains_element", where("tags", "contains", "\"express\""), "1");
         define("w_exists", "\"aggregation\":\"count\",\"where\":[{\"property\":\"product.sku\",\"op\":\"exists\"}]", "3");
-        define("w_not_exists", where("product", "exists", "false"), "2");
+        define("w_not_exists", "\"aggregation\":\"count\",\"where\":[{\"property\":\"product\",\"op\":\"not_exists\"}]", "2");
         define("w_all", "\"aggregation\":\"count\",\"where\":[{\"property\":\"currency\",\"op\":\"eq\",\"value\":\"EUR\"},"
                 + "{\"property\":\"total\",\"op\":\"gte\",\"value\":20}]", "2");
     }

@@ -8,10 +8,11 @@ import java.time.Instant;
 import java.util.List;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.opencdp.conditions.Leaf;
+import org.opencdp.conditions.Operator;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.problem.InvalidField;
-import org.opencdp.profile.computed.WhereCondition.Op;
 
 class DefinitionParserTest {
 
@@ -27,8 +28,8 @@ class DefinitionParserTest {
         assertThat(definition.key()).isEqualTo("big_orders_30d");
         assertThat(definition.aggregation()).isEqualTo(Aggregation.sum);
         assertThat(definition.propertyPath()).containsExactly("total");
-        assertThat(definition.where()).extracting(WhereCondition::op).containsExactly(Op.gte, Op.exists);
-        assertThat(definition.where().get(1).path()).containsExactly("product", "sku");
+        assertThat(definition.where()).extracting(Leaf::op).containsExactly(Operator.gte, Operator.exists);
+        assertThat(definition.where().get(1).path().segments()).containsExactly("product", "sku");
         assertThat(definition.window()).isEqualTo(Duration.ofDays(30));
         assertThat(definition.status()).isEqualTo(ComputedTraitDefinition.Status.backfilling);
     }

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.opencdp.activation.connector.DeliveryKind;
 import org.opencdp.activation.destination.DestinationService;
 import org.opencdp.activation.destination.SubscriberIndex;
+import org.opencdp.activation.identifiers.IdentifierService;
 import org.opencdp.contracts.CdpMessage;
 import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.MembershipChanged;
@@ -28,7 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Turns consumed chunks of messages into queued deliveries, one per subscribed destination. Called
  * by the kit's {@code BatchConsumer} inside the chunk's transaction, with the messages not consumed
- * before, in consumed order. Per chunk, whatever its size, it runs at most two statements:
+ * before, in consumed order. Per chunk, whatever its size, it runs at most two statements (and, for
+ * resolved events carrying e-mails or phones, one more: {@link IdentifierService#recordAll}):
  *
  * <ol>
  *   <li>the subscriptions of the enabled destinations of the chunk's workspaces that could match
@@ -51,17 +53,23 @@ class DeliveryIntakeService {
     private final DestinationService destinations;
     private final DeliveryRepository deliveries;
     private final DispatcherLoop dispatcher;
+    private final IdentifierService identifiers;
     private final JsonMapper json;
 
     DeliveryIntakeService(DestinationService destinations, DeliveryRepository deliveries, DispatcherLoop dispatcher,
-                          JsonMapper json) {
+                          IdentifierService identifiers, JsonMapper json) {
         this.destinations = destinations;
         this.deliveries = deliveries;
         this.dispatcher = dispatcher;
+        this.identifiers = identifiers;
         this.json = json;
     }
 
-    /** Resolved track events: one {@code event} delivery per destination subscribed to the event's name (or to {@code *}). */
+    /**
+     * Resolved events: the e-mails and phones they carry are kept for audience connectors ({@link
+     * IdentifierService}, one more statement when any event carries one), and each named track event
+     * becomes one {@code event} delivery per destination subscribed to its name (or to {@code *}).
+     */
     void queueEvents(List<EventResolved> chunk) {
         Set<String> workspaces = new LinkedHashSet<>();
         Set<String> names = new LinkedHashSet<>();
@@ -75,6 +83,10 @@ class DeliveryIntakeService {
                 names.add(message.event().event());
             }
         }
+        stored(chunk, () -> {
+            identifiers.recordAll(chunk);
+            return null;
+        });
         if (names.isEmpty()) {
             return;
         }

@@ -89,6 +89,14 @@ const origin = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({ executablePath: run.chromium, headless: true, args: ['--no-sandbox'] });
 const trace = [];
 const requests = [];
+const waiters = [];
+/** Resolves once {@code count} POSTs to ingestion have finished (RudderStack's callbacks only mean "queued"). */
+const posted = (count) => new Promise((resolve, reject) => {
+  const check = () => requests.filter((r) => r.method === 'POST' && r.status === 200).length >= count;
+  if (check()) return resolve();
+  const timer = setTimeout(() => reject(new Error(`fewer than ${count} events delivered: ${JSON.stringify(requests)}`)), 60000);
+  waiters.push(() => { if (check()) { clearTimeout(timer); resolve(); return true; } return false; });
+});
 let result;
 try {
   const context = await browser.newContext();
@@ -98,6 +106,7 @@ try {
       const headers = await r.allHeaders();
       requests.push({ method: r.method(), url: r.url(), contentType: headers['content-type'] ?? null,
         authorization: 'authorization' in headers, status: (await r.response())?.status() ?? null });
+      for (let i = waiters.length - 1; i >= 0; i--) if (waiters[i]()) waiters.splice(i, 1);
     }
   });
   context.on('requestfailed', (r) => trace.push(`FAILED ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
@@ -123,6 +132,9 @@ try {
     await call('track', 'Order Completed', { orderId: `order-${run.runId}`, total: 99 });
     return done;
   }, { sdk, run });
+
+  // every call of page 1 delivered (each call is one POST for both SDKs here) before leaving it
+  await posted(calls.length);
 
   // page 2: one event that only the page-unload path delivers
   await page.goto(`${origin}/unload.html`);

@@ -109,8 +109,8 @@ class SdkCompatibilityIT {
                 assertGroup(p);
                 assertOrder(p, runId);
             });
-            assertThat(platform.person("anonymous_id", anonymousId).orElseThrow().id())
-                    .as("profile of the app's anonymous id").isEqualTo(person.id());
+            platform.awaitPerson("anonymous_id", anonymousId, p -> assertThat(p.id())
+                    .as("profile of the app's anonymous id").isEqualTo(person.id()));
         } finally {
             analytics.getAnalytics().shutdown();
         }
@@ -144,8 +144,8 @@ class SdkCompatibilityIT {
             // moved here when the alias merged the visitor's profile into the user's
             p.single("track", "Signed Up");
         });
-        assertThat(platform.person("anonymous_id", anonymousId).orElseThrow().id())
-                .as("profile of the alias's previousId").isEqualTo(person.id());
+        platform.awaitPerson("anonymous_id", anonymousId, p -> assertThat(p.id())
+                    .as("profile of the alias's previousId").isEqualTo(person.id()));
         // one survives the merge (identity keeps the older profile), the other redirects to it
         List<String> survivorAndMerged = new ArrayList<>(List.of(person.id()));
         person.profile().path("mergedFrom").forEach(merged -> survivorAndMerged.add(merged.asString()));
@@ -197,8 +197,8 @@ class SdkCompatibilityIT {
                 // sent on the second page, delivered only as the page unloaded
                 p.single("track", "Checkout Started");
             });
-            assertThat(platform.person("anonymous_id", anonymousId).orElseThrow().id())
-                    .as("profile of the browser's anonymous id").isEqualTo(person.id());
+            platform.awaitPerson("anonymous_id", anonymousId, p -> assertThat(p.id())
+                    .as("profile of the browser's anonymous id").isEqualTo(person.id()));
         }
     }
 

@@ -125,6 +125,20 @@ class TrackingContentTypesIT {
         ApiClient.assertProblem(response, 401, "invalid_write_key");
     }
 
+    @Test
+    void shouldLetThroughThePreflightOfTheHeadersBrowserSdksAdd() {
+        // RudderStack's JavaScript SDK: AnonymousId and SentAt; analytics-next on a retry: X-Retry-Count
+        HttpResponse<String> preflight = api.send(api.request("/v1/track")
+                .header("Origin", "https://shop.example.com")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,content-type,anonymousid,sentat,x-retry-count")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(preflight.statusCode()).as(preflight.body()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow().toLowerCase())
+                .contains("authorization", "content-type", "anonymousid", "sentat", "x-retry-count");
+    }
+
     private HttpResponse<String> post(String path, String contentType, boolean gzip, byte[] body, boolean basic) {
         HttpRequest.Builder request = api.request(path);
         if (basic) {

@@ -44,13 +44,20 @@ public record KitProperties(
     /**
      * @param partitions partitions of the contract topics this service creates when missing
      * @param replicationFactor replication of those topics
-     * @param maxRetryTime how long a retriable consumer error is retried (with backoff) before the
-     *     record goes to the dead-letter topic
+     * @param maxRetryTime no longer used: a record is dead-lettered only when its content is at fault
+     *     ({@link org.opencdp.kit.kafka.ErrorClassifier}), never because retrying took long; kept so
+     *     existing configuration still binds
+     * @param maxRetryInterval the longest pause between two attempts at a record that failed on the
+     *     infrastructure or on a bug; such records are retried for as long as it takes
+     * @param deadLetterRetention how long the service's dead-letter topic keeps records
+     *     ({@code retention.ms}, set when the kit creates the topic), so they can be replayed
      * @param createTopics whether to create missing topics at start-up
      */
     public record Kafka(@DefaultValue("6") @Min(1) int partitions,
                         @DefaultValue("1") @Min(1) short replicationFactor,
                         @DefaultValue("5m") Duration maxRetryTime,
+                        @DefaultValue("30s") Duration maxRetryInterval,
+                        @DefaultValue("30d") Duration deadLetterRetention,
                         @DefaultValue("true") boolean createTopics) {
     }
 

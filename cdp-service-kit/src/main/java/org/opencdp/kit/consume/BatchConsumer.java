@@ -15,6 +15,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.kit.inbox.Inbox;
+import org.opencdp.kit.kafka.ConsumerErrorKind;
+import org.opencdp.kit.kafka.ErrorClassifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.ConcurrencyFailureException;
@@ -35,14 +37,18 @@ import org.springframework.transaction.support.TransactionTemplate;
  *       set-wise; the offsets are advanced past the chunk. Kafka's offsets are committed by the
  *       container after the listener returns, so after the database commit.</li>
  *   <li>A chunk that loses a deadlock or a lock race ({@link ConcurrencyFailureException}, which
- *       a handler may also throw when what it read went stale) is run again, up to
- *       {@code maxAttempts} times.</li>
+ *       a handler may also throw when what it read went stale) or a unique-key race with another
+ *       transaction is run again, up to {@code maxAttempts} times.</li>
+ *   <li>A chunk that fails on the infrastructure (database or broker away, see {@link
+ *       ErrorClassifier}) is reported as failing at its first record: the error handler retries it
+ *       with backoff until the infrastructure is back, and nothing is dead-lettered.</li>
  *   <li>A chunk that fails otherwise is rolled back and retried one record per transaction, in
  *       order, so the failure is pinned on the record that causes it. That record (or an
  *       undecodable one) is reported in a {@link BatchListenerFailedException} naming its index:
  *       the kit's error handler commits the offsets before it, dead-letters it with the reason when
- *       the error is permanent (or retries it with backoff when not), and the records after it are
- *       polled again. Nothing in the chunk is lost or applied twice.</li>
+ *       its content is at fault, or retries it with backoff until it passes (infrastructure or
+ *       programming error), and the records after it are polled again. Nothing in the chunk is lost
+ *       or applied twice.</li>
  * </ol>
  *
  * Order per key is kept: records of one partition reach the handler in offset order, chunk after
@@ -127,7 +133,8 @@ public final class BatchConsumer<T> {
         try {
             inTransaction(chunk);
         } catch (RuntimeException e) {
-            if (chunk.size() == 1) {
+            if (chunk.size() == 1 || ErrorClassifier.classify(e) == ConsumerErrorKind.infrastructure) {
+                // the database or broker is away: no record is at fault, the chunk waits as a whole
                 throw failed(chunk.getFirst(), e);
             }
             log.info("{}: a chunk of {} records failed ({}); applying them one at a time to find the one at fault",
@@ -147,8 +154,9 @@ public final class BatchConsumer<T> {
             try {
                 chunks.record(() -> transactions.executeWithoutResult(status -> applyOnce(chunk)));
                 return;
-            } catch (ConcurrencyFailureException e) {
-                if (attempt >= maxAttempts) {
+            } catch (RuntimeException e) {
+                if (!(e instanceof ConcurrencyFailureException || ErrorClassifier.isUniqueViolation(e))
+                        || attempt >= maxAttempts) {
                     throw e;
                 }
                 log.debug("{}: chunk of {} records lost a lock race (attempt {}): {}", name, chunk.size(), attempt,

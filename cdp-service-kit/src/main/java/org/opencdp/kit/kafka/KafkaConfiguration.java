@@ -1,6 +1,8 @@
 package org.opencdp.kit.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,19 +23,26 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * Kafka the same way in every service: a durable producer (acks=all, idempotent, ordered), manual
- * offset commits after processing, retriable errors retried with backoff and permanent ones sent
- * to the service's dead-letter topic with the reason in headers, and the contract topics created.
+ * offset commits after processing, the kit's error model ({@link ErrorClassifier}: content errors
+ * sent to the service's dead-letter topic with the reason in headers, infrastructure and programming
+ * errors retried until they pass), and the contract topics created.
  */
 @Configuration(proxyBeanMethods = false)
 public class KafkaConfiguration {
 
-    /** Header naming why a record was dead-lettered: {@code permanent} or {@code retries-exhausted}. */
+    /**
+     * Header naming why a record was dead-lettered: {@code permanent} (its content is at fault; the
+     * only reason since the kit stopped dead-lettering records whose retries took long).
+     */
     public static final String DLT_REASON = "cdp_dlt_reason";
     /** Header with the failure message. */
     public static final String DLT_ERROR = "cdp_dlt_error";
@@ -60,26 +69,54 @@ public class KafkaConfiguration {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")));
     }
 
+    /**
+     * The kit's error model ({@link ErrorClassifier}): a record whose content is at fault is
+     * dead-lettered at once with the reason in headers; one that failed on the infrastructure or on a
+     * bug is retried with exponential backoff (200 ms doubling up to {@code
+     * cdp.kit.kafka.max-retry-interval}) for as long as it takes, holding its partition so order is
+     * kept, and is never dead-lettered. Every failed delivery is counted in {@code
+     * cdp_consumer_errors_total{service, topic, kind}}.
+     */
     @Bean
-    DefaultErrorHandler cdpKafkaErrorHandler(KafkaTemplate<String, String> template, KitProperties properties) {
+    DefaultErrorHandler cdpKafkaErrorHandler(KafkaTemplate<String, String> template, KitProperties properties,
+                                             MeterRegistry meters) {
         String deadLetters = Topics.deadLetters(properties.service());
         var recoverer = new DeadLetterPublishingRecoverer(template,
                 (record, error) -> new TopicPartition(deadLetters, -1));
         recoverer.setHeadersFunction((record, error) -> {
             var headers = new RecordHeaders();
-            headers.add(new RecordHeader(DLT_REASON, bytes(ErrorClassifier.isPermanent(error)
-                    ? "permanent" : "retries-exhausted")));
+            headers.add(new RecordHeader(DLT_REASON, bytes("permanent")));
             headers.add(new RecordHeader(DLT_ERROR, bytes(rootMessage(error))));
             headers.add(new RecordHeader(DLT_SERVICE, bytes(properties.service())));
             return headers;
         });
-        var backOff = new ExponentialBackOff(200, 2.0);
-        backOff.setMaxInterval(10_000);
-        backOff.setMaxElapsedTime(properties.kafka().maxRetryTime().toMillis());
-        var handler = new DefaultErrorHandler(recoverer, backOff);
+        ConsumerRecordRecoverer contentOnly = (record, error) -> {
+            ConsumerErrorKind kind = ErrorClassifier.classify(error);
+            if (kind != ConsumerErrorKind.content) {
+                // the backoff never ends for these; this guards the fallback path of a listener that
+                // throws without naming the record at fault
+                throw new IllegalStateException("A " + kind + " error is retried, never dead-lettered", error);
+            }
+            recoverer.accept(record, error);
+        };
+        var untilItWorks = untilItWorks(properties.kafka().maxRetryInterval());
+        var noRetry = new FixedBackOff(0, 0);
+        var handler = new DefaultErrorHandler(contentOnly, untilItWorks);
+        // every exception is "retryable" to Spring: the backoff chosen per kind decides
         handler.setClassifications(Map.of(), true);
-        ErrorClassifier.PERMANENT.forEach(handler::addNotRetryableExceptions);
+        handler.setBackOffFunction((record, error) ->
+                ErrorClassifier.classify(error) == ConsumerErrorKind.content ? noRetry : untilItWorks);
+        handler.setRetryListeners(new ConsumerErrors(properties.service(), meters));
         return handler;
+    }
+
+    /** Exponential backoff from 200 ms up to {@code maxInterval}, without end. */
+    static BackOff untilItWorks(Duration maxInterval) {
+        var backOff = new ExponentialBackOff(200, 2.0);
+        backOff.setMaxInterval(Math.max(200, maxInterval.toMillis()));
+        backOff.setMaxElapsedTime(Long.MAX_VALUE);
+        backOff.setMaxAttempts(Long.MAX_VALUE);
+        return backOff;
     }
 
     @Bean
@@ -96,7 +133,10 @@ public class KafkaConfiguration {
             topics.add(builder.build());
         }
         topics.add(TopicBuilder.name(Topics.deadLetters(properties.service()))
-                .partitions(1).replicas(properties.kafka().replicationFactor()).build());
+                .partitions(1).replicas(properties.kafka().replicationFactor())
+                .config(TopicConfig.RETENTION_MS_CONFIG,
+                        Long.toString(properties.kafka().deadLetterRetention().toMillis()))
+                .build());
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 

@@ -64,6 +64,7 @@ public class KitSmokeApplication {
     static class NoteService {
         private final JdbcTemplate jdbc;
         private final Outbox outbox;
+        private volatile boolean bugFixed;
 
         NoteService(JdbcTemplate jdbc, Outbox outbox) {
             this.jdbc = jdbc;
@@ -77,16 +78,28 @@ public class KitSmokeApplication {
                     Map.of("marketing", true)));
         }
 
+        void fixBug() {
+            bugFixed = true;
+        }
+
         NoteResponse find(String workspaceId, String id) {
             return jdbc.query("SELECT id, text FROM note WHERE workspace_id = ? AND id = ?",
                             (rs, i) -> new NoteResponse(rs.getString(1), rs.getString(2)), workspaceId, id)
                     .stream().findFirst().orElseThrow(() -> CdpException.notFound("note", id));
         }
 
-        /** A chunk handler: one statement for the chunk; a profile named {@code poison} fails for good. */
+        /**
+         * A chunk handler: one statement for the chunk; a profile named {@code poison} fails for good, a
+         * profile id over 64 characters breaks a check constraint, and a profile named {@code bug-…}
+         * hits a NullPointerException until {@link #fixBug()} (a fixed version is deployed).
+         */
         void consume(List<ConsentChanged> messages) {
             if (messages.stream().anyMatch(message -> "poison".equals(message.profileId()))) {
                 throw new PermanentMessageException("profile poison cannot be consumed");
+            }
+            if (!bugFixed && messages.stream().anyMatch(message -> message.profileId().startsWith("bug-"))) {
+                Map<String, String> notLoaded = Map.of();
+                notLoaded.get("plan").length();
             }
             jdbc.update("INSERT INTO consumed (message_id, profile_id) SELECT * FROM unnest(?::uuid[], ?::text[])",
                     messages.stream().map(ConsentChanged::id).toArray(UUID[]::new),

@@ -2,6 +2,7 @@ package org.opencdp.kit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.opencdp.kit.consume.BatchConsumers;
+import org.opencdp.kit.deadletter.DeadLetterConfiguration;
 import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.inbox.InboxPruner;
 import org.opencdp.kit.kafka.KafkaConfiguration;
@@ -24,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
         "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration"})
 @EnableConfigurationProperties(KitProperties.class)
 @Import({ProblemConfiguration.class, SecurityConfiguration.class, KafkaConfiguration.class,
-        OutboxConfiguration.class})
+        OutboxConfiguration.class, DeadLetterConfiguration.class})
 public class ServiceKitAutoConfiguration {
 
     @Bean

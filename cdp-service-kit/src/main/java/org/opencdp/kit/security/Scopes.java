@@ -24,11 +24,13 @@ public final class Scopes {
     /** Privacy requests (erase, access, suppress): reading their status and exports, and making them. */
     public static final String PRIVACY_READ = "privacy:read";
     public static final String PRIVACY_WRITE = "privacy:write";
+    /** Replaying the workspace's dead letters of a service ({@code POST /v1/admin/dead-letters/replay}). */
+    public static final String DEAD_LETTERS_WRITE = "dead-letters:write";
 
     /** Every scope a service checks, e.g. for a local all-access token. */
     public static final List<String> ALL = List.of(SOURCES_READ, SOURCES_WRITE, PROFILES_READ, PROFILES_WRITE,
             IDENTITY_READ, IDENTITY_WRITE, SEGMENTS_READ, SEGMENTS_WRITE, DESTINATIONS_READ, DESTINATIONS_WRITE,
-            CONSENT_READ, CONSENT_WRITE, PRIVACY_READ, PRIVACY_WRITE);
+            CONSENT_READ, CONSENT_WRITE, PRIVACY_READ, PRIVACY_WRITE, DEAD_LETTERS_WRITE);
 
     private Scopes() {
     }

@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,6 +46,22 @@ class DecisionRepository {
                         return decisions.size();
                     }
                 });
+    }
+
+    /** The decisions about {@code profileIds}, newest first. */
+    List<StoredDecision> findFor(String workspaceId, Collection<String> profileIds) {
+        return jdbc.query("""
+                        SELECT id, profile_id, purposes, decision, basis::text, decided_at FROM consent_decisions
+                        WHERE workspace_id = ? AND profile_id = ANY(?) ORDER BY decided_at DESC, id""",
+                (rs, i) -> new StoredDecision(rs.getObject(1, UUID.class), rs.getString(2),
+                        Arrays.asList((String[]) rs.getArray(3).getArray()), rs.getString(4),
+                        json.readTree(rs.getString(5)), rs.getTimestamp(6).toInstant()),
+                workspaceId, profileIds.toArray(String[]::new));
+    }
+
+    int deleteFor(String workspaceId, Collection<String> profileIds) {
+        return jdbc.update("DELETE FROM consent_decisions WHERE workspace_id = ? AND profile_id = ANY(?)",
+                workspaceId, profileIds.toArray(String[]::new));
     }
 
     Optional<StoredDecision> find(String workspaceId, UUID id) {

@@ -144,6 +144,41 @@ public class ConsentLedger {
     }
 
     /**
+     * What erasing a person removed from the ledger.
+     *
+     * @param statements ledger rows deleted
+     * @param states current-state rows deleted
+     */
+    public record Erased(int statements, int states) {
+    }
+
+    /**
+     * Erases the consent of {@code profileIds} (a person's ids, issue 12): their ledger rows and
+     * current state, and publishes an empty state for each that had one, so readers of the compacted
+     * topic forget it too. The caller holds their locks ({@link #lock}).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Erased erase(String workspaceId, Collection<String> profileIds) {
+        Set<ProfileRef> profiles = new TreeSet<>(profileIds.stream().map(id -> new ProfileRef(workspaceId, id)).toList());
+        Set<ProfileRef> withState = consent.findStates(profiles).keySet();
+        int statements = consent.deleteRecords(workspaceId, profileIds);
+        int states = consent.deleteStates(workspaceId, profileIds);
+        Instant now = Instant.now();
+        outbox.appendAll(withState.stream().sorted()
+                .map(profile -> new ConsentChanged(UUID.randomUUID(), workspaceId, now, profile.profileId(), Map.of()))
+                .toList());
+        return new Erased(statements, states);
+    }
+
+    /** The current state of each of {@code profileIds} that has one: profile → purpose → state. */
+    public Map<String, Map<String, PurposeState>> statesOf(String workspaceId, Collection<String> profileIds) {
+        Map<String, Map<String, PurposeState>> states = new TreeMap<>();
+        consent.findStates(profileIds.stream().map(id -> new ProfileRef(workspaceId, id)).toList())
+                .forEach((profile, state) -> states.put(profile.profileId(), state));
+        return states;
+    }
+
+    /**
      * After the locks: a profile merged away meanwhile must not get state of its own again. The
      * caller resolved the ids before locking; the merge committed in between, so the work is run
      * again (the kit's consumer re-runs the chunk; the API retries), now on the survivor.

@@ -218,8 +218,14 @@ class ConsentRepository {
     }
 
     /** Removes the current state of {@code profileIds} (merged away: their survivor holds it now). */
-    void deleteStates(String workspaceId, Collection<String> profileIds) {
-        jdbc.update("DELETE FROM consent_state WHERE workspace_id = ? AND profile_id = ANY(?)",
+    int deleteStates(String workspaceId, Collection<String> profileIds) {
+        return jdbc.update("DELETE FROM consent_state WHERE workspace_id = ? AND profile_id = ANY(?)",
+                workspaceId, profileIds.toArray(String[]::new));
+    }
+
+    /** Removes every ledger row of {@code profileIds} (erasure; the append-only trigger forbids updates only). */
+    int deleteRecords(String workspaceId, Collection<String> profileIds) {
+        return jdbc.update("DELETE FROM consent_records WHERE workspace_id = ? AND profile_id = ANY(?)",
                 workspaceId, profileIds.toArray(String[]::new));
     }
 

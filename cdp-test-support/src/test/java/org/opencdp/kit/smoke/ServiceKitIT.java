@@ -193,6 +193,36 @@ class ServiceKitIT {
         assertThat(api().get("/v3/api-docs", null).body()).contains("/v1/notes").contains("bearer");
     }
 
+    @Test
+    void shouldParkAnOutboxRowKafkaRefusesForGoodAndPublishTheRowsAfterIt() {
+        // issue 15: one ProfileChanged over the broker's 1 MB limit stalled its service's relay for good
+        var transactions = new TransactionTemplate(transactionManager);
+        ConsentChanged before = new ConsentChanged(UUID.randomUUID(), "ws_park", Instant.now(), "p_park",
+                Map.of("before", true));
+        ConsentChanged tooLarge = new ConsentChanged(UUID.randomUUID(), "ws_park", Instant.now(), "p_park",
+                Map.of("x".repeat(1_200_000), true));
+        ConsentChanged after = new ConsentChanged(UUID.randomUUID(), "ws_park", Instant.now(), "p_park",
+                Map.of("after", true));
+
+        transactions.executeWithoutResult(status -> outbox.appendAll(List.of(before, tooLarge, after)));
+
+        try (TopicReader reader = infrastructure.read(Topics.CONSENT_CHANGES)) {
+            var records = reader.await(r -> r.key().equals("ws_park:p_park"), 2, Duration.ofSeconds(30));
+            assertThat(records).extracting(r -> MessageCodec.read(r.value(), ConsentChanged.class).id())
+                    .containsExactly(before.id(), after.id());
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(jdbc.queryForList(
+                "SELECT id FROM outbox_parked", UUID.class)).containsExactly(tooLarge.id()));
+        assertThat(jdbc.queryForObject("SELECT reason FROM outbox_parked WHERE id = ?", String.class, tooLarge.id()))
+                .startsWith("RecordTooLargeException: ");
+        assertThat(jdbc.queryForObject("SELECT payload FROM outbox_parked WHERE id = ?", String.class, tooLarge.id()))
+                .as("kept to be put back once the cause is fixed").isEqualTo(MessageCodec.toJson(tooLarge));
+        assertThat(count("SELECT count(*) FROM outbox WHERE id IN ('" + before.id() + "', '" + tooLarge.id() + "', '"
+                + after.id() + "')")).isZero();
+        assertThat(api().get("/actuator/prometheus", null).body())
+                .contains("cdp_outbox_parked_total{reason=\"RecordTooLargeException\"} 1.0");
+    }
+
     /** The shared problem assertion, plus the title every kit problem carries. */
     private static JsonNode assertProblem(HttpResponse<String> response, int status, String code) {
         JsonNode problem = ApiClient.assertProblem(response, status, code);

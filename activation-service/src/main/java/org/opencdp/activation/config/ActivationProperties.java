@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param sendTimeout the total deadline of one call to a destination: connecting, sending and reading
  *     the whole answer ({@code CDP_ACTIVATION_SEND_TIMEOUT})
  * @param network which addresses destinations may reach
+ * @param apis where the ad and CRM connectors find their APIs (tests point them at local stubs)
  */
 @Validated
 @ConfigurationProperties("cdp.activation")
@@ -43,7 +44,23 @@ public record ActivationProperties(
         @DefaultValue("500ms") @NotNull Duration dispatchInterval,
         @DefaultValue("100") @Min(1) @Max(1000) int batchSize,
         @DefaultValue("10s") @NotNull Duration sendTimeout,
-        @Valid @DefaultValue Network network) {
+        @Valid @DefaultValue Network network,
+        @Valid @DefaultValue Apis apis) {
+
+    /**
+     * Base URLs of the destination APIs, each with its version where the API has one in its path.
+     *
+     * @param meta Meta's Graph API ({@code CDP_ACTIVATION_APIS_META})
+     * @param hubspot HubSpot's API ({@code CDP_ACTIVATION_APIS_HUBSPOT})
+     * @param googleAds the Google Ads REST API ({@code CDP_ACTIVATION_APIS_GOOGLE_ADS})
+     * @param googleOauthToken Google's OAuth 2.0 token endpoint, where refresh tokens buy access
+     *     tokens ({@code CDP_ACTIVATION_APIS_GOOGLE_OAUTH_TOKEN})
+     */
+    public record Apis(@DefaultValue("https://graph.facebook.com/v21.0") @NotNull URI meta,
+                       @DefaultValue("https://api.hubapi.com") @NotNull URI hubspot,
+                       @DefaultValue("https://googleads.googleapis.com/v17") @NotNull URI googleAds,
+                       @DefaultValue("https://oauth2.googleapis.com/token") @NotNull URI googleOauthToken) {
+    }
 
     /**
      * @param url base URL of consent-service ({@code CDP_CONSENT_URL})

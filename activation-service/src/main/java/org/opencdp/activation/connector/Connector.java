@@ -21,6 +21,15 @@ public interface Connector {
     String type();
 
     /**
+     * Whether this connector keeps an audience at the destination in step with segments: it takes
+     * segment entries and exits only (never track events), and each delivery comes with the
+     * profile's e-mails and phones ({@link OutboundDelivery#identifiers()}).
+     */
+    default boolean syncsAudiences() {
+        return false;
+    }
+
+    /**
      * The configuration keys that are credentials: they are encrypted at rest and never returned.
      * An update may omit them to keep the stored values.
      */

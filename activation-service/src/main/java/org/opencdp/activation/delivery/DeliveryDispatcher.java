@@ -33,6 +33,9 @@ import org.opencdp.activation.consent.ConsentUnavailableException;
 import org.opencdp.activation.destination.Destination;
 import org.opencdp.activation.destination.DestinationRef;
 import org.opencdp.activation.destination.DestinationService;
+import org.opencdp.activation.identifiers.IdentifierService;
+import org.opencdp.activation.identifiers.IdentifierService.ProfileKey;
+import org.opencdp.activation.identifiers.ProfileIdentifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -44,7 +47,8 @@ import org.springframework.stereotype.Component;
  *   <li>claim due deliveries (one statement) and read their destinations (one statement);</li>
  *   <li>ask consent-service once per workspace and set of required purposes, for every profile of
  *       the round at once (destinations sharing their purposes share the question);</li>
- *   <li>open the credentials of the destinations with allowed deliveries (one statement) and send
+ *   <li>open the credentials of the destinations with allowed deliveries (one statement), read the
+ *       e-mails and phones of the profiles bound for audience connectors (one statement) and send
  *       only what consent allowed;</li>
  *   <li>record every delivery's outcome in one statement.</li>
  * </ol>
@@ -69,6 +73,7 @@ class DeliveryDispatcher {
     private final DeliveryRepository deliveries;
     private final DestinationService destinations;
     private final ConsentClient consent;
+    private final IdentifierService identifiers;
     private final Connectors connectors;
     private final ActivationProperties properties;
     private final Backoff backoff;
@@ -77,10 +82,12 @@ class DeliveryDispatcher {
     private final Clock clock = Clock.systemUTC();
 
     DeliveryDispatcher(DeliveryRepository deliveries, DestinationService destinations, ConsentClient consent,
-                       Connectors connectors, ActivationProperties properties, MeterRegistry meters) {
+                       IdentifierService identifiers, Connectors connectors, ActivationProperties properties,
+                       MeterRegistry meters) {
         this.deliveries = deliveries;
         this.destinations = destinations;
         this.consent = consent;
+        this.identifiers = identifiers;
         this.connectors = connectors;
         this.properties = properties;
         this.backoff = new Backoff(properties.retryBaseDelay(), properties.retryMaxDelay());
@@ -168,17 +175,26 @@ class DeliveryDispatcher {
             log.error("Destination {} cannot be prepared: {}", ref.id(), reason);
             allowed.get(ref).forEach(one -> outcomes.add(postpone(one.delivery(), reason)));
         });
+        List<ProfileKey> audienceProfiles = new ArrayList<>();
+        targets.ready().keySet().stream()
+                .filter(ref -> connectors.find(known.get(ref).type()).orElseThrow().syncsAudiences())
+                .forEach(ref -> allowed.get(ref).forEach(one -> audienceProfiles.add(
+                        new ProfileKey(one.delivery().workspaceId(), one.delivery().profileId()))));
+        Map<ProfileKey, ProfileIdentifiers> reachable = audienceProfiles.isEmpty() ? Map.of()
+                : identifiers.of(audienceProfiles);
         inParallel(targets.ready().keySet(), ref -> sendTo(connectors.find(known.get(ref).type()).orElseThrow(),
-                targets.ready().get(ref), allowed.get(ref), deadline), "Sending", deadline)
+                targets.ready().get(ref), allowed.get(ref), reachable, deadline), "Sending", deadline)
                 .values().forEach(outcomes::addAll);
         return outcomes;
     }
 
     private List<DeliveryOutcome> sendTo(Connector connector, ConnectorTarget target, List<Allowed> batch,
-                                         Instant deadline) {
+                                         Map<ProfileKey, ProfileIdentifiers> reachable, Instant deadline) {
         List<OutboundDelivery> outbound = batch.stream().map(one -> new OutboundDelivery(one.delivery().id(),
                 one.delivery().destinationId(), one.delivery().workspaceId(), one.delivery().profileId(),
-                one.decisionId(), one.delivery().kind(), one.delivery().payload())).toList();
+                one.decisionId(), one.delivery().kind(), one.delivery().payload(),
+                reachable.getOrDefault(new ProfileKey(one.delivery().workspaceId(), one.delivery().profileId()),
+                        ProfileIdentifiers.NONE))).toList();
         Map<UUID, SendOutcome> sent = connector.send(target, outbound, deadline);
         return batch.stream().map(one -> outcomeOf(one, sent.getOrDefault(one.delivery().id(),
                 new SendOutcome.RetryLater("the connector reported no outcome", null)))).toList();

@@ -13,6 +13,8 @@ import org.opencdp.activation.connector.ConnectorConfig;
 import org.opencdp.activation.connector.ConnectorTarget;
 import org.opencdp.activation.connector.Connectors;
 import org.opencdp.kit.problem.CdpException;
+import org.opencdp.kit.problem.InvalidField;
+import org.opencdp.kit.problem.ValidationErrors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
@@ -142,6 +144,12 @@ public class DestinationService {
                 : cipher.encrypt(json.writeValueAsBytes(validated.secrets()), associatedData(workspaceId, id));
         Subscriptions subscriptions = request.subscriptions() == null ? new Subscriptions(null, null)
                 : request.subscriptions();
+        if (connector.syncsAudiences() && !distinct(subscriptions.events()).isEmpty()) {
+            ValidationErrors errors = new ValidationErrors();
+            errors.add(InvalidField.pointerTo("subscriptions", "events"), "must be empty: a " + request.type()
+                    + " destination keeps an audience in step with the subscribed segments and takes no events");
+            errors.throwIfAny("invalid_destination_config", "The destination subscribes to events it cannot take.");
+        }
         Destination destination = new Destination(workspaceId, id, request.name().strip(), request.type(),
                 validated.settings(), ciphertext != null, purposes, distinct(subscriptions.events()),
                 distinct(subscriptions.segments()), request.enabled() == null || request.enabled(), null, null);

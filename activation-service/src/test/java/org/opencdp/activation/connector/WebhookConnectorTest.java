@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.opencdp.activation.identifiers.ProfileIdentifiers;
 import org.junit.jupiter.api.Test;
 import org.opencdp.activation.network.HostResolver;
 import org.opencdp.activation.network.NetworkPolicy;
@@ -84,7 +85,7 @@ class WebhookConnectorTest {
     void shouldCarryTheEventAndNoSegmentInAnEventBody() {
         ObjectNode event = json.createObjectNode().put("type", "track").put("event", "Order Completed");
         OutboundDelivery delivery = new OutboundDelivery(UUID.randomUUID(), UUID.randomUUID(), "ws", "p1", "dec-1",
-                DeliveryKind.event, event);
+                DeliveryKind.event, event, ProfileIdentifiers.NONE);
 
         JsonNode body = json.readTree(connector.body(delivery, Instant.parse("2025-01-02T03:04:05.678Z")));
 
@@ -101,7 +102,8 @@ class WebhookConnectorTest {
     @Test
     void shouldCarryTheSegmentAndNoEventInASegmentBody() {
         OutboundDelivery delivery = new OutboundDelivery(UUID.randomUUID(), UUID.randomUUID(), "ws", "p1", "dec-2",
-                DeliveryKind.segment_exited, json.createObjectNode().put("segmentId", "seg-9").put("version", 3));
+                DeliveryKind.segment_exited, json.createObjectNode().put("segmentId", "seg-9").put("version", 3),
+                ProfileIdentifiers.NONE);
 
         JsonNode body = json.readTree(connector.body(delivery, Instant.now()));
 

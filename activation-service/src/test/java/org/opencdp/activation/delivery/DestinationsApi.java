@@ -26,6 +26,24 @@ final class DestinationsApi {
                 .formatted(url, secret, eventsJson, segmentsJson, enabled)), 201).path("id").asString();
     }
 
+    /** Creates a destination of {@code type} subscribed to {@code segmentId}, needing {@code marketing} consent. */
+    String createAudience(String type, String configJson, String segmentId) {
+        return body(create(type, configJson, "[]", "[\"" + segmentId + "\"]"), 201).path("id").asString();
+    }
+
+    /** {@code POST /v1/destinations} of a destination of {@code type}, as answered. */
+    HttpResponse<String> create(String type, String configJson, String eventsJson, String segmentsJson) {
+        return api.post("/v1/destinations", token, """
+                {"name": "Audience", "type": "%s", "config": %s, "requiredPurposes": ["marketing"],
+                 "subscriptions": {"events": %s, "segments": %s}}""".formatted(type, configJson, eventsJson,
+                segmentsJson));
+    }
+
+    /** {@code GET /v1/destinations/{id}}. */
+    JsonNode get(String destinationId) {
+        return body(api.get("/v1/destinations/" + destinationId, token), 200);
+    }
+
     /** The destination's delivery log, newest first. */
     List<JsonNode> deliveries(String destinationId) {
         return items(api.get("/v1/destinations/" + destinationId + "/deliveries?limit=100", token));

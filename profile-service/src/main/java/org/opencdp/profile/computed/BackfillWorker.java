@@ -81,7 +81,9 @@ class BackfillWorker {
         ComputedTraitDefinition definition = claimed.get();
         locks.holdForBatch(new EventName(definition.workspaceId(), definition.event()));
         Instant now = clock.instant();
-        if (definition.status() == Status.deleting) {
+        if (definition.status() == Status.failed) {
+            definitions.markFailed(definition.workspaceId(), definition.key(), now); // unreadable: nothing to backfill
+        } else if (definition.status() == Status.deleting) {
             deleteBatch(definition, now);
         } else {
             backfillBatch(definition, now);

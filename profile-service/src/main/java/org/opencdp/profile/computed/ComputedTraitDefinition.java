@@ -31,9 +31,13 @@ record ComputedTraitDefinition(String workspaceId, String key, String name, Aggr
         where = List.copyOf(where);
     }
 
-    /** Where the trait is in its life; the constant names are the API and stored names. */
+    /**
+     * Where the trait is in its life; the constant names are the API and stored names. {@code failed}:
+     * the stored definition can no longer be read (e.g. a {@code where} the shared condition language
+     * refuses since issue 11); it is kept, shown and deletable, but computes nothing.
+     */
     enum Status {
-        backfilling, ready, deleting
+        backfilling, ready, deleting, failed
     }
 
     Optional<Duration> windowLength() {
@@ -52,7 +56,7 @@ record ComputedTraitDefinition(String workspaceId, String key, String name, Aggr
         return switch (status) {
             case ready -> true;
             case backfilling -> backfillCursor != null && CodePoints.compare(profileId, backfillCursor) <= 0;
-            case deleting -> false;
+            case deleting, failed -> false;
         };
     }
 

@@ -7,7 +7,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A computed trait definition as the API shows it. {@code status}: {@code backfilling} (computing
- * over the stored events; {@code progress} says how far, in profiles) or {@code ready}.
+ * over the stored events; {@code progress} says how far, in profiles), {@code ready}, or {@code failed}
+ * (stored before a rule change and no longer readable: computes nothing, can be deleted).
  */
 record ComputedTraitResponse(String key, String name, Aggregation aggregation, String event, String property,
                              List<Condition> where, String within, ComputedTraitDefinition.Status status,

@@ -106,7 +106,9 @@ public class ComputedTraitService {
         Map<String, StoredValue> survivor = values.find(workspaceId, survivorId, null);
         for (ComputedTraitDefinition definition : definitions.live(workspaceId)) {
             Optional<JsonNode> value;
-            if (definition.window() != null) {
+            if (definition.status() == ComputedTraitDefinition.Status.failed) {
+                continue; // cannot be read, computes nothing
+            } else if (definition.window() != null) {
                 value = recompute(definition, survivorId, now);
             } else if (!definition.tracksIncrementally(survivorId)) {
                 continue; // the backfill will compute the survivor from its events, the moved ones included

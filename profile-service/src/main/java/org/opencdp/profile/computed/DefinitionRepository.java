@@ -12,6 +12,8 @@ import java.util.Optional;
 import org.opencdp.conditions.Leaf;
 import org.opencdp.conditions.Path;
 import org.opencdp.profile.computed.ComputedTraitDefinition.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
@@ -22,6 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
 /** The {@code computed_trait_definitions} table. */
 @Repository
 class DefinitionRepository {
+
+    private static final Logger log = LoggerFactory.getLogger(DefinitionRepository.class);
 
     private static final String SELECT = """
             SELECT workspace_id, key, name, aggregation, event, property, conditions::text AS conditions, within, status,
@@ -59,7 +63,7 @@ class DefinitionRepository {
                 (rs, row) -> map(rs), workspaceId);
     }
 
-    /** The live definitions over any of {@code events}, in one statement. */
+    /** The live definitions over any of {@code events} that can be computed ({@code failed} left out), in one statement. */
     List<ComputedTraitDefinition> liveForEvents(Collection<EventName> events) {
         if (events.isEmpty()) {
             return List.of();
@@ -68,7 +72,8 @@ class DefinitionRepository {
                         WHERE (workspace_id, event) IN (SELECT * FROM unnest(?::text[], ?::text[]))
                           AND status <> 'deleting' ORDER BY workspace_id, key""",
                 (rs, row) -> map(rs), events.stream().map(EventName::workspaceId).toArray(String[]::new),
-                events.stream().map(EventName::event).toArray(String[]::new));
+                events.stream().map(EventName::event).toArray(String[]::new))
+                .stream().filter(d -> d.status() != Status.failed).toList();
     }
 
     /**
@@ -100,6 +105,13 @@ class DefinitionRepository {
                 WHERE workspace_id = ? AND key = ? AND status <> 'deleting'""", utc(at), workspaceId, key) == 1;
     }
 
+    /** Stores that a definition cannot be read any more, so no worker claims it again. */
+    void markFailed(String workspaceId, String key, Instant at) {
+        jdbc.update("""
+                UPDATE computed_trait_definitions SET status = 'failed', updated_at = ?
+                WHERE workspace_id = ? AND key = ? AND status = 'backfilling'""", utc(at), workspaceId, key);
+    }
+
     void delete(String workspaceId, String key) {
         jdbc.update("DELETE FROM computed_trait_definitions WHERE workspace_id = ? AND key = ?", workspaceId, key);
     }
@@ -111,17 +123,39 @@ class DefinitionRepository {
         return count == null ? 0 : count;
     }
 
+    /**
+     * A stored row as a definition. Tolerant: a row this version cannot read (a {@code where} the
+     * shared condition language refuses, stored before issue 11; an unknown aggregation or status; a
+     * bad path or window) is logged and read as {@code failed} (or {@code deleting}, if it is being
+     * deleted), so neither a consumer nor the API ever breaks on it.
+     */
     private ComputedTraitDefinition map(ResultSet rs) throws SQLException {
-        Aggregation aggregation = Aggregation.valueOf(rs.getString("aggregation"));
+        String workspaceId = rs.getString("workspace_id");
+        String key = rs.getString("key");
         String property = rs.getString("property");
         String within = rs.getString("within");
-        return new ComputedTraitDefinition(rs.getString("workspace_id"), rs.getString("key"), rs.getString("name"),
-                aggregation, rs.getString("event"), property,
-                property == null ? List.of() : Path.parse(property).segments(),
-                conditions(rs.getString("conditions")), within, within == null ? null : Windows.parse(within),
-                Status.valueOf(rs.getString("status")), rs.getString("backfill_cursor"), rs.getLong("processed"),
-                rs.getLong("total"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+        String storedStatus = rs.getString("status");
+        Instant createdAt = rs.getObject("created_at", OffsetDateTime.class).toInstant();
+        Instant updatedAt = rs.getObject("updated_at", OffsetDateTime.class).toInstant();
+        try {
+            return new ComputedTraitDefinition(workspaceId, key, rs.getString("name"),
+                    Aggregation.valueOf(rs.getString("aggregation")), rs.getString("event"), property,
+                    property == null ? List.of() : Path.parse(property).segments(),
+                    conditions(rs.getString("conditions")), within, within == null ? null : Windows.parse(within),
+                    Status.valueOf(storedStatus), rs.getString("backfill_cursor"), rs.getLong("processed"),
+                    rs.getLong("total"), createdAt, updatedAt);
+        } catch (RuntimeException e) {
+            if (!Status.failed.name().equals(storedStatus)) {
+                log.warn("Computed trait '{}' of workspace {} cannot be read and is treated as failed: {}", key,
+                        workspaceId, e.getMessage());
+            }
+            return new ComputedTraitDefinition(workspaceId, key, rs.getString("name"),
+                    Aggregation.parse(rs.getString("aggregation")).orElse(Aggregation.count), rs.getString("event"),
+                    property, List.of(), List.of(), within, null,
+                    Status.deleting.name().equals(storedStatus) ? Status.deleting : Status.failed,
+                    rs.getString("backfill_cursor"), rs.getLong("processed"), rs.getLong("total"), createdAt,
+                    updatedAt);
+        }
     }
 
     private String conditionsJson(List<Leaf> conditions) {

@@ -26,8 +26,10 @@ import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -81,6 +83,9 @@ class ComputedTraitsIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     private ProfileDriver client;
     private ApiClient api;
@@ -289,6 +294,53 @@ class ComputedTraitsIT {
         assertThat(body(api.get("/v1/profiles/" + profileId, theirs), 200).path("computedTraits").isEmpty()).isTrue();
         assertThat(body(api.get("/v1/computed-traits/purchases", client.token(ws)), 200).path("status").asString())
                 .isEqualTo("ready");
+    }
+
+    /**
+     * Issue 11: a definition stored before the shared condition language (here an {@code eq} with an
+     * object value, refused now) is read as {@code failed}: the API lists, shows and deletes it, the
+     * event consumer and the backfill go on with the other traits, and no worker claims it again.
+     */
+    @Test
+    void shouldReadStoredDefinitionsTheConditionLanguageNowRefusesAsFailedWithoutBreakingAnything() {
+        String ws = "ws_ct_legacy";
+        String writer = infrastructure.token(ws, "profiles:write");
+        create(writer, "orders", "\"aggregation\":\"count\"");
+        awaitReady(ws, List.of("orders"));
+        for (String[] legacy : List.of(new String[] {"legacy_ready", "ready"}, new String[] {"legacy_new", "backfilling"})) {
+            jdbc.update("""
+                    INSERT INTO computed_trait_definitions (workspace_id, key, name, aggregation, event, property,
+                        conditions, within, status, processed, total, created_at, updated_at)
+                    VALUES (?, ?, ?, 'count', ?, NULL, '[{"property":"product","op":"eq","value":{"sku":"A"}}]'::jsonb,
+                        NULL, ?, 0, 0, now(), now())""", ws, legacy[0], legacy[0], ORDER, legacy[1]);
+        }
+        String profileId = "p-" + UUID.randomUUID();
+        client.send(track(ws, profileId, "l1", T, ORDER, "{\"product\":{\"sku\":\"A\"}}"));
+        client.awaitEvents(ws, profileId, 1);
+        String reader = client.token(ws);
+        await().atMost(TIMEOUT).until(() -> body(api.get("/v1/profiles/" + profileId, reader), 200)
+                .path("computedTraits").path("orders").asLong() == 1);
+        assertThat(body(api.get("/v1/profiles/" + profileId, reader), 200).path("computedTraits").has("legacy_ready"))
+                .isFalse();
+
+        JsonNode list = body(api.get("/v1/computed-traits", reader), 200).path("items");
+        assertThat(list).hasSize(3);
+        assertThat(body(api.get("/v1/computed-traits/legacy_ready", reader), 200).path("status").asString())
+                .isEqualTo("failed");
+        await().atMost(TIMEOUT).until(() -> "failed".equals(jdbc.queryForObject(
+                "SELECT status FROM computed_trait_definitions WHERE workspace_id = ? AND key = 'legacy_new'",
+                String.class, ws)));
+        assertThat(body(api.get("/v1/computed-traits/legacy_new", reader), 200).path("status").asString())
+                .isEqualTo("failed");
+
+        assertThat(api.delete("/v1/computed-traits/legacy_ready", writer).statusCode()).isEqualTo(204);
+        await().atMost(TIMEOUT).until(() -> api.get("/v1/computed-traits/legacy_ready", reader).statusCode() == 404);
+        await().atMost(TIMEOUT).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM computed_trait_definitions WHERE workspace_id = ? AND key = 'legacy_ready'",
+                Long.class, ws) == 0);
+        client.send(track(ws, profileId, "l2", T.plusSeconds(1), ORDER, "{}"));
+        await().atMost(TIMEOUT).until(() -> body(api.get("/v1/profiles/" + profileId, reader), 200)
+                .path("computedTraits").path("orders").asLong() == 2);
     }
 
     private void create(String token, String key, String definition) {

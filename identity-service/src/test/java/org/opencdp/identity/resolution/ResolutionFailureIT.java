@@ -73,7 +73,7 @@ class ResolutionFailureIT {
             assertThat(dead).hasSize(1);
             assertThat(dead.getFirst().value()).contains(faulty.id().toString());
             assertThat(ResolvedEvents.header(dead.getFirst(), KafkaConfiguration.DLT_REASON))
-                    .isEqualTo("retries-exhausted");
+                    .isEqualTo("permanent");
         }
     }
 }

@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /v1/audit?subject=…&limit=&cursor=} (issue 12): the audit log of one person in the
  * token's workspace, newest first. {@code subject} is an identifier as {@code type:value} (e.g.
  * {@code email:jane@example.com}) or a profile id (no colon). Readable with {@code consent:read},
- * {@code consent:write} or {@code privacy:write}.
+ * {@code consent:write}, {@code privacy:read} or {@code privacy:write}.
  */
 @RestController
 class AuditController {

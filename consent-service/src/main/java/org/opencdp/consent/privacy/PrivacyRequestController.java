@@ -15,8 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /v1/privacy/requests} (202 with the request) and {@code GET /v1/privacy/requests/{id}}
- * (status per service; for {@code ACCESS}, the export). Scope {@code privacy:write}; requests are
- * sealed to the token's workspace.
+ * (status per service; for {@code ACCESS}, the export). Making one takes {@code privacy:write},
+ * reading one {@code privacy:read} or {@code privacy:write}; requests are sealed to the token's workspace.
  */
 @RestController
 class PrivacyRequestController {
@@ -29,14 +29,14 @@ class PrivacyRequestController {
 
     @PostMapping("/v1/privacy/requests")
     ResponseEntity<PrivacyRequestResponse> create(Caller caller, @Valid @RequestBody CreatePrivacyRequest request) {
-        ConsentScopes.requirePrivacy(caller);
+        ConsentScopes.requirePrivacyWrite(caller);
         PrivacyRequestResponse created = requests.create(caller.workspaceId(), caller.subject(), request);
         return ResponseEntity.accepted().location(URI.create("/v1/privacy/requests/" + created.id())).body(created);
     }
 
     @GetMapping("/v1/privacy/requests/{id}")
     PrivacyRequestResponse get(Caller caller, @PathVariable String id) {
-        ConsentScopes.requirePrivacy(caller);
+        ConsentScopes.requirePrivacyRead(caller);
         return requests.find(caller.workspaceId(), id);
     }
 }

@@ -19,7 +19,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.opencdp.consent.ConsentScopes;
 import org.opencdp.consent.ConsentServiceApplication;
 import org.opencdp.kit.security.Scopes;
 import org.opencdp.testsupport.ApiClient;
@@ -159,7 +158,7 @@ class AuditLogIT {
         assertThat(theirs.path("entries")).isEmpty();
         assertThat(entries("p_shared")).hasSize(1);
         assertThat(body(client.get("/v1/audit?subject=p_shared",
-                infrastructure.token(workspace, ConsentScopes.PRIVACY_WRITE)), 200).path("entries")).hasSize(1);
+                infrastructure.token(workspace, Scopes.PRIVACY_WRITE)), 200).path("entries")).hasSize(1);
     }
 
     @Test

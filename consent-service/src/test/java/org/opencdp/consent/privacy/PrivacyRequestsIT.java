@@ -16,7 +16,6 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.opencdp.consent.ConsentScopes;
 import org.opencdp.consent.ConsentServiceApplication;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.MessageCodec;
@@ -49,7 +48,7 @@ class PrivacyRequestsIT {
     private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
     private final String workspace = Workspaces.fresh();
     private final String consent = infrastructure.token(workspace, Scopes.CONSENT_WRITE);
-    private final String privacy = infrastructure.token(workspace, ConsentScopes.PRIVACY_WRITE);
+    private final String privacy = infrastructure.token(workspace, Scopes.PRIVACY_WRITE);
     private ApiClient client;
     private TopicWriter topics;
     private OtherServices others;
@@ -293,6 +292,14 @@ class PrivacyRequestsIT {
                 "privacy_request_not_found");
         assertProblem(client.get("/v1/privacy/requests/not-a-uuid", privacy), 404, "privacy_request_not_found");
         assertThat(count("SELECT count(*) FROM privacy_requests WHERE workspace_id = ?")).isZero();
+        String readOnly = infrastructure.token(workspace, Scopes.PRIVACY_READ);
+        assertProblem(client.post("/v1/privacy/requests", readOnly, "{\"type\": \"ERASE\", \"profileId\": \"p_valid\"}"),
+                403, "missing_scope");
+        String id = body(client.post("/v1/privacy/requests", privacy,
+                "{\"type\": \"ACCESS\", \"profileId\": \"p_valid\"}"), 202).path("id").asString();
+        assertThat(body(client.get("/v1/privacy/requests/" + id, readOnly), 200).path("type").asString())
+                .isEqualTo("ACCESS");
+        assertProblem(client.get("/v1/privacy/requests/" + id, consent), 403, "missing_scope");
     }
 
     @Test
@@ -301,7 +308,7 @@ class PrivacyRequestsIT {
         String id = body(client.post("/v1/privacy/requests", privacy,
                 "{\"type\": \"ERASE\", \"profileId\": \"p_mine\"}"), 202).path("id").asString();
         String other = Workspaces.fresh();
-        String theirs = infrastructure.token(other, ConsentScopes.PRIVACY_WRITE);
+        String theirs = infrastructure.token(other, Scopes.PRIVACY_WRITE);
 
         assertProblem(client.get("/v1/privacy/requests/" + id, theirs), 404, "privacy_request_not_found");
         assertProblem(client.post("/v1/privacy/requests", theirs, "{\"type\": \"ERASE\", \"profileId\": \"p_mine\"}"),

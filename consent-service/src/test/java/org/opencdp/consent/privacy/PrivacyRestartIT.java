@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.opencdp.consent.ConsentScopes;
 import org.opencdp.consent.ConsentServiceApplication;
 import org.opencdp.contracts.PrivacyCommandAcknowledged.Outcome;
 import org.opencdp.kit.security.Scopes;
@@ -38,7 +37,7 @@ class PrivacyRestartIT {
     private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
     private final String workspace = Workspaces.fresh();
     private final String consent = infrastructure.token(workspace, Scopes.CONSENT_WRITE);
-    private final String privacy = infrastructure.token(workspace, ConsentScopes.PRIVACY_WRITE);
+    private final String privacy = infrastructure.token(workspace, Scopes.PRIVACY_WRITE);
 
     @Test
     void shouldCompleteARequestAcrossARestartOfConsentService() {

@@ -35,6 +35,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The ledger and state: consent from events and from the API, event-time ordering, idempotency, errors. */
 @CdpIntegrationTest
@@ -192,6 +193,41 @@ class ConsentRecordingIT {
             assertThat(MessageCodec.read(changes.get(1).value(), ConsentChanged.class).purposes())
                     .isEqualTo(Map.of("marketing", true, "analytics", false, "email", true));
         }
+    }
+
+    @Test
+    void shouldRecordGlobalPrivacyControlAsAnOptOutOfDataSaleAndAdvertising() {
+        body(client.put("/v1/consent", writer, """
+                {"profileId": "p_gpc", "purposes": {"advertising": "granted", "data_sale": "granted"},
+                 "occurredAt": "2025-03-01T10:00:00Z"}"""), 200);
+        EventResolved withGpc = resolvedEvent(workspace, "p_gpc", "u_gpc", null, T2,
+                Map.of("advertising", true, "analytics", true));
+        ((ObjectNode) withGpc.event().context()).put("gpc", true);
+
+        topics.send(withGpc);
+
+        JsonNode consent = awaitConsent("p_gpc", state -> state.path("purposes").has("analytics"));
+        assertThat(consent.path("purposes").path("advertising").path("granted").asBoolean()).isFalse();
+        assertThat(consent.path("purposes").path("data_sale").path("granted").asBoolean()).isFalse();
+        assertThat(consent.path("purposes").path("data_sale").path("source").asString()).isEqualTo("event:src_web:gpc");
+        assertThat(consent.path("purposes").path("analytics").path("granted").asBoolean()).isTrue();
+        assertThat(consent.path("purposes").path("analytics").path("source").asString()).isEqualTo("event:src_web");
+        JsonNode decision = body(client.post("/v1/consent/decisions", writer,
+                "{\"purposes\": [\"advertising\"], \"profileIds\": [\"p_gpc\"]}"), 200).path("decisions").get(0);
+        assertThat(decision.path("decision").asString()).isEqualTo("deny");
+    }
+
+    @Test
+    void shouldIgnoreAGpcMemberThatIsNotTrue() {
+        EventResolved notSet = resolvedEvent(workspace, "p_no_gpc", "u_no_gpc", null, T1, Map.of("analytics", true));
+        ((ObjectNode) notSet.event().context()).put("gpc", "1");
+        EventResolved off = resolvedEvent(workspace, "p_no_gpc", "u_no_gpc", null, T2, Map.of("email", true));
+        ((ObjectNode) off.event().context()).put("gpc", false);
+
+        topics.sendAll(java.util.List.of(notSet, off));
+
+        JsonNode consent = awaitConsent("p_no_gpc", state -> state.path("purposes").has("email"));
+        assertThat(consent.path("purposes").propertyNames()).containsExactlyInAnyOrder("analytics", "email");
     }
 
     @Test

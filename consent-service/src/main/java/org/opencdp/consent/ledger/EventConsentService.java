@@ -2,6 +2,7 @@ package org.opencdp.consent.ledger;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.opencdp.consent.ConsentProperties;
@@ -20,7 +21,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Applies a chunk of resolved events (issue 9): learns their profiles and identifiers, and records
- * the consent they carry in {@code context.consent.categoryPreferences} at each event's time.
+ * the consent they carry in {@code context.consent.categoryPreferences} at each event's time, and a
+ * Global Privacy Control signal ({@code context.gpc}, issue 12) as an opt-out of its purposes.
  *
  * <p>Most events carry no consent: they are sorted out in memory and cost the ledger nothing. A
  * chunk costs three statements for its subjects, plus six when any of its events carries consent
@@ -85,8 +87,11 @@ class EventConsentService {
     }
 
     private List<ConsentStatement> statements(EventResolved message) {
-        if (message.event() == null || message.event().context() == null
-                || !message.event().context().has("consent")) {
+        if (message.event() == null || message.event().context() == null) {
+            return List.of();
+        }
+        boolean gpc = GlobalPrivacyControl.isSet(message.event().context());
+        if (!message.event().context().has("consent") && !gpc) {
             return List.of();
         }
         CategoryPreferences consent = CategoryPreferences.from(message.event().context(),
@@ -95,15 +100,22 @@ class EventConsentService {
             log.warn("Ignored consent entries of event {} in workspace {}: {}", message.id(), message.workspaceId(),
                     consent.ignored());
         }
-        if (consent.preferences().isEmpty()) {
+        Map<String, Boolean> preferences = new LinkedHashMap<>(consent.preferences());
+        if (gpc) {
+            // an opt-out signal: it denies its purposes whatever the event's own preferences say
+            GlobalPrivacyControl.PURPOSES.forEach(purpose -> preferences.put(purpose, false));
+        }
+        if (preferences.isEmpty()) {
             return List.of();
         }
         Instant occurredAt = eventTime(message);
         String source = "event:" + (message.sourceId() == null ? "unknown" : message.sourceId());
         String eventId = message.event().messageId();
-        List<ConsentStatement> statements = new ArrayList<>(consent.preferences().size());
-        consent.preferences().forEach((purpose, granted) -> statements.add(new ConsentStatement(purpose, granted,
-                source, LegalBasis.consent, null, occurredAt, message.id(), eventId)));
+        List<ConsentStatement> statements = new ArrayList<>(preferences.size());
+        preferences.forEach((purpose, granted) -> statements.add(new ConsentStatement(purpose, granted,
+                gpc && GlobalPrivacyControl.PURPOSES.contains(purpose) ? source + GlobalPrivacyControl.SOURCE_SUFFIX
+                        : source,
+                LegalBasis.consent, null, occurredAt, message.id(), eventId)));
         return statements;
     }
 

@@ -148,6 +148,7 @@ class MetaAudienceIT {
                            "error_subcode": 1713230, "fbtrace_id": "A1"}}""")));
         String destinationId = createDestination();
         String profile = steps.knownProfile("refused@example.com", null);
+        steps.awaitKnown(profile, 1);
 
         steps.enters(profile);
         JsonNode dead = steps.awaitStatus(destinationId, profile, "dead");
@@ -163,6 +164,7 @@ class MetaAudienceIT {
                 {"error": {"message": "Error validating access token", "type": "OAuthException", "code": 190}}""")));
         String destinationId = createDestination();
         String profile = steps.knownProfile("token@example.com", null);
+        steps.awaitKnown(profile, 1);
 
         steps.enters(profile);
         JsonNode dead = steps.awaitStatus(destinationId, profile, "dead");
@@ -178,6 +180,7 @@ class MetaAudienceIT {
                 aResponse().withStatus(503).withBody("unavailable"));
         String destinationId = createDestination();
         String profile = steps.knownProfile("busy@example.com", null);
+        steps.awaitKnown(profile, 1);
 
         steps.enters(profile);
         JsonNode delivered = steps.awaitStatus(destinationId, profile, "delivered");

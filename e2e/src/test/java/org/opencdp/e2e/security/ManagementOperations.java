@@ -2,10 +2,12 @@ package org.opencdp.e2e.security;
 
 import static org.opencdp.kit.security.Scopes.CONSENT_READ;
 import static org.opencdp.kit.security.Scopes.CONSENT_WRITE;
+import static org.opencdp.kit.security.Scopes.DEAD_LETTERS_WRITE;
 import static org.opencdp.kit.security.Scopes.DESTINATIONS_READ;
 import static org.opencdp.kit.security.Scopes.DESTINATIONS_WRITE;
 import static org.opencdp.kit.security.Scopes.IDENTITY_READ;
 import static org.opencdp.kit.security.Scopes.IDENTITY_WRITE;
+import static org.opencdp.kit.security.Scopes.PRIVACY_WRITE;
 import static org.opencdp.kit.security.Scopes.PROFILES_READ;
 import static org.opencdp.kit.security.Scopes.PROFILES_WRITE;
 import static org.opencdp.kit.security.Scopes.SEGMENTS_READ;
@@ -13,10 +15,12 @@ import static org.opencdp.kit.security.Scopes.SEGMENTS_WRITE;
 import static org.opencdp.kit.security.Scopes.SOURCES_READ;
 import static org.opencdp.kit.security.Scopes.SOURCES_WRITE;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
@@ -37,6 +41,10 @@ final class ManagementOperations {
     private static final Map<String, Entry> OPERATIONS = new LinkedHashMap<>();
 
     static {
+        // every service (the kit): replays the workspace's dead letters. Workspace B has none, so the
+        // cross-tenant case only shows that A's replay answers nothing of B's.
+        write("POST /v1/admin/dead-letters/replay", DEAD_LETTERS_WRITE, ids -> Map.of("ids",
+                List.of(UUID.nameUUIDFromBytes(ids.marker().getBytes(StandardCharsets.UTF_8)).toString())));
         // ingestion
         read("GET /v1/sources", SOURCES_READ, SOURCES_WRITE);
         write("POST /v1/sources", SOURCES_WRITE, ids -> Map.of("name", "Web " + fresh()));
@@ -95,7 +103,9 @@ final class ManagementOperations {
         OPERATIONS.put("POST /v1/consent/decisions", new Entry(List.of(CONSENT_READ, CONSENT_WRITE),
                 ids -> Map.of("purposes", List.of("marketing"), "profileIds", List.of(ids.profileId()))));
         read("GET /v1/consent/decisions/{id}", CONSENT_READ, CONSENT_WRITE);
-        read("GET /v1/audit", CONSENT_READ, CONSENT_WRITE);
+        read("GET /v1/audit", CONSENT_READ, CONSENT_WRITE, PRIVACY_WRITE);
+        write("POST /v1/privacy/requests", PRIVACY_WRITE, ids -> Map.of("type", "ACCESS", "profileId", ids.profileId()));
+        read("GET /v1/privacy/requests/{id}", PRIVACY_WRITE);
     }
 
     private ManagementOperations() {

@@ -1,11 +1,16 @@
 package org.opencdp.e2e.security;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The resources of one workspace the matrix aims at: what it puts into path templates, query
@@ -15,10 +20,12 @@ import java.util.function.Function;
  *
  * @param marker a random token every name and free-text value contains, so no answer can carry one
  *     of them unnoticed
+ * @param privacyRequestId an {@code ACCESS} request about the person; null where consent-service
+ *     serves no privacy requests
  */
 record ResourceIds(String marker, String sourceId, String writeKey, String userId, String email, String profileId,
                    String segmentId, String destinationId, String computedTraitKey, String decisionId,
-                   String purposeKey, String blockedValue) {
+                   String purposeKey, String blockedValue, String privacyRequestId) {
 
     /**
      * What a path variable names, by the path segment before it and its name
@@ -31,6 +38,7 @@ record ResourceIds(String marker, String sourceId, String writeKey, String userI
             "destinations/{id}", ResourceIds::destinationId,
             "decisions/{id}", ResourceIds::decisionId,
             "computed-traits/{key}", ResourceIds::computedTraitKey,
+            "requests/{id}", ResourceIds::privacyRequestId,
             "identities/{type}", ids -> "user_id",
             "{type}/{value}", ResourceIds::userId);
 
@@ -45,7 +53,7 @@ record ResourceIds(String marker, String sourceId, String writeKey, String userI
         return new ResourceIds(marker, UUID.randomUUID().toString(), "wk_" + marker, "user-" + marker,
                 marker + "@example.com", UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                 UUID.randomUUID().toString(), "ct_" + marker, UUID.randomUUID().toString(), "purpose_" + marker,
-                "blocked-" + marker);
+                "blocked-" + marker, UUID.randomUUID().toString());
     }
 
     /** Whether {@code operation}'s path names one of these resources (rather than none, or an unknown kind). */
@@ -62,11 +70,13 @@ record ResourceIds(String marker, String sourceId, String writeKey, String userI
             path = path.replace("{" + variable + "}", value == null ? UUID.randomUUID().toString() : value.apply(this));
         }
         StringBuilder query = new StringBuilder();
-        QUERY_PARAMETERS.getOrDefault(operation.key(), Map.of()).forEach((name, value) -> {
-            if (operation.queryParameters().contains(name)) {
-                query.append(query.isEmpty() ? '?' : '&').append(name).append('=').append(value.apply(this));
+        Map<String, Function<ResourceIds, String>> known = QUERY_PARAMETERS.getOrDefault(operation.key(), Map.of());
+        for (String name : operation.queryParameters()) {
+            if (known.containsKey(name)) {
+                query.append(query.isEmpty() ? '?' : '&').append(name).append('=')
+                        .append(URLEncoder.encode(known.get(name).apply(this), StandardCharsets.UTF_8));
             }
-        });
+        }
         return path + query;
     }
 
@@ -75,17 +85,21 @@ record ResourceIds(String marker, String sourceId, String writeKey, String userI
 
     /** Every value of these resources an answer to another workspace must not contain. */
     List<String> secrets() {
-        return List.of(marker, sourceId, writeKey, profileId, segmentId, destinationId, decisionId,
-                "\"retentionDays\":" + RETENTION_DAYS);
+        return Stream.of(marker, sourceId, writeKey, profileId, segmentId, destinationId, decisionId,
+                privacyRequestId, "\"retentionDays\":" + RETENTION_DAYS).filter(Objects::nonNull).toList();
     }
 
     /** Pairs of (this value, the other's value) to make an answer about these resources read like one about {@code other}'s. */
     Map<String, String> correspondence(ResourceIds other) {
-        return Map.ofEntries(Map.entry(sourceId, other.sourceId), Map.entry(writeKey, other.writeKey),
+        Map<String, String> pairs = new HashMap<>(Map.ofEntries(Map.entry(sourceId, other.sourceId), Map.entry(writeKey, other.writeKey),
                 Map.entry(userId, other.userId), Map.entry(email, other.email), Map.entry(profileId, other.profileId),
                 Map.entry(segmentId, other.segmentId), Map.entry(destinationId, other.destinationId),
                 Map.entry(computedTraitKey, other.computedTraitKey), Map.entry(decisionId, other.decisionId),
                 Map.entry(purposeKey, other.purposeKey), Map.entry(blockedValue, other.blockedValue),
-                Map.entry(marker, other.marker));
+                Map.entry(marker, other.marker)));
+        if (privacyRequestId != null) {
+            pairs.put(privacyRequestId, other.privacyRequestId);
+        }
+        return pairs;
     }
 }

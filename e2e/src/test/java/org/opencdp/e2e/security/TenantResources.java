@@ -42,8 +42,11 @@ final class TenantResources {
         this.token = token;
     }
 
-    /** Creates one resource of every kind in the token's workspace. */
-    ResourceIds create() {
+    /**
+     * Creates one resource of every kind in the token's workspace; an {@code ACCESS} privacy request
+     * about the person too when {@code privacyRequests} (consent-service serves them).
+     */
+    ResourceIds create(boolean privacyRequests) {
         String marker = "tenant" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         String purposeKey = "purpose_" + marker;
         String blockedValue = "blocked-" + marker;
@@ -83,8 +86,10 @@ final class TenantResources {
         String computedTraitKey = "ct_" + marker;
         body(api.apply(PROFILE).post("/v1/computed-traits", token, Map.of("key", computedTraitKey,
                 "name", "Trait " + marker, "aggregation", "count", "event", "Order Completed")), 201);
+        String privacyRequestId = privacyRequests ? body(api.apply(CONSENT).post("/v1/privacy/requests", token,
+                Map.of("type", "ACCESS", "profileId", profileId)), 202).path("id").asString() : null;
         return new ResourceIds(marker, sourceId, writeKey, userId, email, profileId, segmentId, destinationId,
-                computedTraitKey, decisionId, purposeKey, blockedValue);
+                computedTraitKey, decisionId, purposeKey, blockedValue, privacyRequestId);
     }
 
     /** Asserts that every resource {@link #create()} made is still there, as it was made. */
@@ -106,6 +111,9 @@ final class TenantResources {
         JsonNode destination = body(api.apply(ACTIVATION).get("/v1/destinations/" + ids.destinationId(), token), 200);
         assertThat(destination.path("name").asString()).as("%s", destination).isEqualTo("Destination " + ids.marker());
         body(api.apply(CONSENT).get("/v1/consent/decisions/" + ids.decisionId(), token), 200);
+        if (ids.privacyRequestId() != null) {
+            body(api.apply(CONSENT).get("/v1/privacy/requests/" + ids.privacyRequestId(), token), 200);
+        }
         JsonNode decision = decision(ids.profileId());
         assertThat(decision.path("decision").asString()).as("marketing consent of %s: %s", ids.profileId(), decision)
                 .isEqualTo("allow");

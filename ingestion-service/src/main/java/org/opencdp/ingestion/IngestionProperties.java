@@ -25,6 +25,9 @@ import org.springframework.validation.annotation.Validated;
  *     none) is cached; a new plan applies at once on the instance that stored it and within this
  *     time on the others
  * @param suppressionRefreshInterval how often each instance loads suppressions stored by the others
+ * @param futureEventTimeTolerance how far past the received time an event's (clock-skew corrected)
+ *     time may be; a later one is set to the received time and the change recorded in the event's
+ *     {@code context.opencdp.timestampAdjusted}
  * @param rateLimit the default per-source rate limit
  * @param sdk what the SDK settings endpoints tell browser and mobile SDKs
  */
@@ -39,6 +42,7 @@ public record IngestionProperties(
         @DefaultValue("10s") @NotNull Duration writeKeyCacheTtl,
         @DefaultValue("10s") @NotNull Duration trackingPlanCacheTtl,
         @DefaultValue("5s") @NotNull Duration suppressionRefreshInterval,
+        @DefaultValue("5m") @NotNull Duration futureEventTimeTolerance,
         @Valid @DefaultValue RateLimit rateLimit,
         @Valid @DefaultValue Sdk sdk) {
 

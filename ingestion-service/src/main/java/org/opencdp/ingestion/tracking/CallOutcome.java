@@ -18,6 +18,10 @@ import tools.jackson.databind.node.ObjectNode;
  * (accepted events, and every refused one on the rejected topic), the refusals to report to the
  * caller by index, the tracking-plan violations to record, and the counts for the metrics.
  *
+ * <p>An accepted event's message id is derived from its workspace and {@code messageId} ({@link
+ * EventIds}): an SDK that sends a batch again after a 503 gets the same ids, so every later stage
+ * de-duplicates the retry.
+ *
  * <p>Suppressed events are published to the rejected topic without their content (only {@code
  * type} and {@code messageId}, no person id in the key) and are not reported to the caller: the
  * person asked not to be tracked, and a write key is public in web pages, so the answer must not
@@ -52,7 +56,8 @@ final class CallOutcome {
         switch (verdict) {
             case EventAdmission.Verdict.Accept accept -> {
                 accepted++;
-                messages.add(new EventAccepted(UUID.randomUUID(), source.workspaceId(), source.sourceId(),
+                messages.add(new EventAccepted(EventIds.of(source.workspaceId(), accept.event().messageId()),
+                        source.workspaceId(), source.sourceId(),
                         accept.event().timestamp(), accept.event().receivedAt(), accept.event()));
                 if (accept.violation() != null) {
                     violations.add(accept.violation());

@@ -21,6 +21,11 @@ import java.time.temporal.TemporalAccessor;
  *
  * <p>The client's timestamp is {@code timestamp}, or {@code originalTimestamp} when only that is
  * sent (RudderStack's SDKs send {@code originalTimestamp} and {@code sentAt}).
+ *
+ * <p>A client cannot rewrite history (issue 10): an event time later than {@code receivedAt} plus a
+ * tolerance ({@code cdp.ingestion.future-event-time-tolerance}) would win every "newest by event
+ * time" comparison downstream for good, so it is set to {@code receivedAt}, and the time it replaced
+ * is kept in {@link EventTime#adjustedFrom()} for the event to record.
  */
 final class EventTimestamps {
 
@@ -34,20 +39,32 @@ final class EventTimestamps {
     private static final int[] NANOS_PER_FRACTION_DIGIT =
             {0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
 
-    /** The event time and the client's own, uncorrected timestamp (null when it sent none). */
-    record EventTime(Instant timestamp, Instant originalTimestamp) {
+    /**
+     * The event time, the client's own, uncorrected timestamp (null when it sent none), and the
+     * (clock-skew corrected) time that was too far in the future and replaced by {@code receivedAt}
+     * (null when the time was kept).
+     */
+    record EventTime(Instant timestamp, Instant originalTimestamp, Instant adjustedFrom) {
+
+        EventTime(Instant timestamp, Instant originalTimestamp) {
+            this(timestamp, originalTimestamp, null);
+        }
     }
 
-    /** Resolves the event time; throws {@link DateTimeException} when the result is out of range. */
-    static EventTime resolve(Instant clientTimestamp, Instant sentAt, Instant receivedAt) {
+    /**
+     * Resolves the event time, setting one later than {@code receivedAt + futureTolerance} to {@code
+     * receivedAt}; throws {@link DateTimeException} when the result is before the year 0001.
+     */
+    static EventTime resolve(Instant clientTimestamp, Instant sentAt, Instant receivedAt, Duration futureTolerance) {
         if (clientTimestamp == null) {
             return new EventTime(receivedAt, null);
         }
-        if (sentAt == null) {
-            return new EventTime(clientTimestamp, clientTimestamp);
+        Instant resolved = sentAt == null ? clientTimestamp
+                : receivedAt.minus(Duration.between(clientTimestamp, sentAt));
+        if (resolved.isAfter(receivedAt.plus(futureTolerance))) {
+            return new EventTime(receivedAt, clientTimestamp, resolved);
         }
-        Instant corrected = receivedAt.minus(Duration.between(clientTimestamp, sentAt));
-        return new EventTime(inRange(corrected), clientTimestamp);
+        return new EventTime(inRange(resolved), clientTimestamp);
     }
 
     /**

@@ -1,11 +1,13 @@
 package org.opencdp.ingestion.tracking;
 
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.opencdp.contracts.EventRejected.Reason;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.contracts.SegmentEvent.EventType;
 import tools.jackson.databind.JsonNode;
@@ -22,7 +24,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code context}, {@code integrations}, {@code properties} and {@code traits} must be JSON
  *       objects when present (a JSON {@code null} counts as absent) and are kept exactly as sent;</li>
  *   <li>{@code timestamp}, {@code originalTimestamp} and {@code sentAt} must be ISO-8601 date-times;
- *       the event time is resolved by {@link EventTimestamps}.</li>
+ *       the event time is resolved by {@link EventTimestamps}; when it was too far in the future and
+ *       set to the received time, {@code context.opencdp.timestampAdjusted} records the change
+ *       ({@code {"from": <the replaced time>, "reason": "future"}}).</li>
  * </ul>
  * Fields outside the spec (e.g. {@code version}, {@code channel}, {@code writeKey}) are not kept.
  * Every problem is reported, not only the first, each with a JSON pointer to its field.
@@ -30,12 +34,16 @@ import tools.jackson.databind.node.ObjectNode;
 final class SegmentEventValidator {
 
     static final int MAX_MESSAGE_ID_LENGTH = 100;
+    /** The member of {@code context} where the platform records what it changed in an event. */
+    static final String OPENCDP_CONTEXT = "opencdp";
+    static final String TIMESTAMP_ADJUSTED = "timestampAdjusted";
 
     /**
      * Checks {@code json}. {@code callType} is the type given by the path ({@code /v1/track}); null
      * in a batch, where each event names its own {@code type}.
      */
-    static EventCheck check(EventType callType, JsonNode json, BatchDefaults defaults, Instant receivedAt) {
+    static EventCheck check(EventType callType, JsonNode json, BatchDefaults defaults, Instant receivedAt,
+                            Duration futureTolerance) {
         if (!(json instanceof ObjectNode node)) {
             return new EventCheck.Invalid(List.of(new Reason("invalid_event", "An event must be a JSON object.", "")));
         }
@@ -78,15 +86,32 @@ final class SegmentEventValidator {
         Instant sent = sentAt != null ? sentAt : defaults.sentAt();
         EventTimestamps.EventTime time;
         try {
-            time = EventTimestamps.resolve(timestamp != null ? timestamp : originalTimestamp, sent, receivedAt);
+            time = EventTimestamps.resolve(timestamp != null ? timestamp : originalTimestamp, sent, receivedAt,
+                    futureTolerance);
         } catch (DateTimeException | ArithmeticException e) {
             return new EventCheck.Invalid(List.of(new Reason("invalid_timestamp",
                     "The clock-skew corrected 'timestamp' is outside the years 0001 to 9999.", "/timestamp")));
         }
+        ObjectNode eventContext = defaults.context(context);
+        if (time.adjustedFrom() != null) {
+            eventContext = withTimestampAdjusted(eventContext, time.adjustedFrom());
+        }
         return new EventCheck.Valid(new SegmentEvent(type, messageId != null ? messageId : UUID.randomUUID().toString(),
                 userId, anonymousId, event, name, category, previousId, groupId, time.timestamp(),
-                time.originalTimestamp(), sent, receivedAt, defaults.context(context), properties, traits,
+                time.originalTimestamp(), sent, receivedAt, eventContext, properties, traits,
                 defaults.integrations(integrations)));
+    }
+
+    /**
+     * A copy of {@code context} (the request's own tree is left as sent) with {@code
+     * opencdp.timestampAdjusted}: the event time that was replaced by the received time.
+     */
+    private static ObjectNode withTimestampAdjusted(ObjectNode context, Instant from) {
+        ObjectNode copy = context == null ? MessageCodec.mapper().createObjectNode() : context.deepCopy();
+        JsonNode own = copy.get(OPENCDP_CONTEXT);
+        ObjectNode opencdp = own instanceof ObjectNode object ? object : copy.putObject(OPENCDP_CONTEXT);
+        opencdp.putObject(TIMESTAMP_ADJUSTED).put("from", from.toString()).put("reason", "future");
+        return copy;
     }
 
     /** The person an event (valid or not) is about, as best it can tell; for the rejected topic's key. */

@@ -1,5 +1,6 @@
 package org.opencdp.ingestion.tracking;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.opencdp.contracts.EventRejected;
@@ -40,6 +41,7 @@ class TrackingService {
     private final ViolationRecorder violations;
     private final int maxEventSize;
     private final int maxBatchSize;
+    private final Duration futureTolerance;
 
     TrackingService(WriteKeyAuthenticator authenticator, TrackingJson json, EventPublisher publisher,
                     TrackingMetrics metrics, SourceRateLimiter rateLimiter, EventAdmission admission,
@@ -53,6 +55,7 @@ class TrackingService {
         this.violations = violations;
         this.maxEventSize = (int) Math.min(Integer.MAX_VALUE, properties.maxEventSize().toBytes());
         this.maxBatchSize = properties.maxBatchSize();
+        this.futureTolerance = properties.futureEventTimeTolerance();
     }
 
     /** One identify, track, page, screen, group or alias call. */
@@ -131,14 +134,14 @@ class TrackingService {
      * {@link SegmentEventValidator#check}, after refusing an event with a NUL character in any name
      * or string when the body may hold one ({@link NulCharacters}).
      */
-    private static EventCheck check(EventType type, JsonNode event, BatchDefaults defaults, Instant receivedAt,
+    private EventCheck check(EventType type, JsonNode event, BatchDefaults defaults, Instant receivedAt,
                                     boolean mayHoldNul) {
         String path = mayHoldNul ? NulCharacters.pathOf(event) : null;
         if (path != null) {
             return new EventCheck.Invalid(List.of(new EventRejected.Reason("invalid_character",
                     "Names and strings may not contain the NUL character (U+0000).", path)));
         }
-        return SegmentEventValidator.check(type, event, defaults, receivedAt);
+        return SegmentEventValidator.check(type, event, defaults, receivedAt, futureTolerance);
     }
 
     /** A NUL character in the batch's own fields (its context, integrations...) would reach every event. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class EventTimestampsTest {
 
     private static final Instant RECEIVED_AT = Instant.parse("2024-05-01T12:00:00Z");
+    private static final Duration TOLERANCE = Duration.ofMinutes(5);
 
     @Test
     void shouldCorrectClockSkewWhenTimestampAndSentAtAreGiven() {
@@ -20,7 +22,7 @@ class EventTimestampsTest {
         Instant timestamp = Instant.parse("2024-05-01T08:59:50Z");
         Instant sentAt = Instant.parse("2024-05-01T09:00:00Z");
 
-        var time = EventTimestamps.resolve(timestamp, sentAt, RECEIVED_AT);
+        var time = EventTimestamps.resolve(timestamp, sentAt, RECEIVED_AT, TOLERANCE);
 
         assertThat(time.timestamp()).isEqualTo(Instant.parse("2024-05-01T11:59:50Z"));
         assertThat(time.originalTimestamp()).isEqualTo(timestamp);
@@ -31,7 +33,7 @@ class EventTimestampsTest {
         Instant timestamp = Instant.parse("2024-05-02T12:00:00.250Z");
         Instant sentAt = Instant.parse("2024-05-02T12:00:01Z");
 
-        var time = EventTimestamps.resolve(timestamp, sentAt, RECEIVED_AT);
+        var time = EventTimestamps.resolve(timestamp, sentAt, RECEIVED_AT, TOLERANCE);
 
         assertThat(time.timestamp()).isEqualTo(Instant.parse("2024-05-01T11:59:59.250Z"));
     }
@@ -40,7 +42,7 @@ class EventTimestampsTest {
     void shouldUseTheTimestampAsIsWhenNoSentAtIsGiven() {
         Instant timestamp = Instant.parse("2019-01-01T00:00:00Z");
 
-        var time = EventTimestamps.resolve(timestamp, null, RECEIVED_AT);
+        var time = EventTimestamps.resolve(timestamp, null, RECEIVED_AT, TOLERANCE);
 
         assertThat(time.timestamp()).isEqualTo(timestamp);
         assertThat(time.originalTimestamp()).isEqualTo(timestamp);
@@ -48,16 +50,46 @@ class EventTimestampsTest {
 
     @Test
     void shouldUseReceivedAtWhenTheClientGaveNoTime() {
-        var time = EventTimestamps.resolve(null, Instant.parse("2024-05-01T09:00:00Z"), RECEIVED_AT);
+        var time = EventTimestamps.resolve(null, Instant.parse("2024-05-01T09:00:00Z"), RECEIVED_AT, TOLERANCE);
 
         assertThat(time.timestamp()).isEqualTo(RECEIVED_AT);
         assertThat(time.originalTimestamp()).isNull();
     }
 
     @Test
+    void shouldSetAnEventTimeInTheFarFutureToTheReceivedTimeAndKeepWhatItReplaced() { // issue 10
+        Instant year9999 = Instant.parse("9999-12-31T23:59:59Z");
+
+        var withoutSentAt = EventTimestamps.resolve(year9999, null, RECEIVED_AT, TOLERANCE);
+        var corrected = EventTimestamps.resolve(year9999, Instant.parse("2024-05-01T11:00:00Z"), RECEIVED_AT,
+                TOLERANCE);
+
+        assertThat(withoutSentAt.timestamp()).isEqualTo(RECEIVED_AT);
+        assertThat(withoutSentAt.adjustedFrom()).isEqualTo(year9999);
+        assertThat(withoutSentAt.originalTimestamp()).isEqualTo(year9999);
+        // corrected for skew it lies past the year 9999: still the received time, not a refusal
+        assertThat(corrected.timestamp()).isEqualTo(RECEIVED_AT);
+        assertThat(corrected.adjustedFrom()).isAfter(year9999);
+    }
+
+    @Test
+    void shouldKeepAnEventTimeWithinTheToleranceUntouched() {
+        Instant soon = RECEIVED_AT.plus(TOLERANCE);
+        Instant tooLate = soon.plusMillis(1);
+
+        assertThat(EventTimestamps.resolve(soon, null, RECEIVED_AT, TOLERANCE))
+                .isEqualTo(new EventTimestamps.EventTime(soon, soon, null));
+        assertThat(EventTimestamps.resolve(tooLate, null, RECEIVED_AT, TOLERANCE))
+                .isEqualTo(new EventTimestamps.EventTime(RECEIVED_AT, tooLate, tooLate));
+        // a device clock that is a day ahead is corrected, not clamped
+        assertThat(EventTimestamps.resolve(RECEIVED_AT.plus(Duration.ofDays(1)),
+                RECEIVED_AT.plus(Duration.ofDays(1)).plusSeconds(3), RECEIVED_AT, TOLERANCE).adjustedFrom()).isNull();
+    }
+
+    @Test
     void shouldRefuseACorrectionThatLeavesTheSupportedYears() {
         assertThatThrownBy(() -> EventTimestamps.resolve(Instant.parse("0002-01-01T00:00:00Z"),
-                Instant.parse("9999-01-01T00:00:00Z"), RECEIVED_AT)).isInstanceOf(DateTimeException.class);
+                Instant.parse("9999-01-01T00:00:00Z"), RECEIVED_AT, TOLERANCE)).isInstanceOf(DateTimeException.class);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -17,6 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 class SegmentEventValidatorTest {
 
     private static final Instant RECEIVED_AT = Instant.parse("2024-05-01T12:00:00Z");
+    private static final Duration TOLERANCE = Duration.ofMinutes(5);
     private final TrackingJson json = new TrackingJson(MessageCodec.mapper(), 500_000);
 
     @Test
@@ -147,7 +149,7 @@ class SegmentEventValidatorTest {
                 read("{\"library\": {\"name\": \"analytics-java\"}, \"ip\": \"1.1.1.1\"}"), null);
         SegmentEvent event = (((EventCheck.Valid) SegmentEventValidator.check(null, read("""
                 {"type": "page", "anonymousId": "a1", "timestamp": "2020-01-01T00:00:00Z", "context": {"ip": "2.2.2.2"}}"""),
-                defaults, RECEIVED_AT))).event();
+                defaults, RECEIVED_AT, TOLERANCE))).event();
 
         assertThat(event.type()).isEqualTo(EventType.page);
         assertThat(event.timestamp()).isEqualTo(RECEIVED_AT.minusSeconds(5));
@@ -155,23 +157,43 @@ class SegmentEventValidatorTest {
     }
 
     @Test
+    void shouldRecordAFutureEventTimeItReplacedInTheContextWithoutChangingTheRequest() { // issue 10
+        ObjectNode body = read("""
+                {"userId": "u1", "event": "Signed Up", "timestamp": "9999-01-01T00:00:00Z",
+                 "context": {"ip": "1.2.3.4", "opencdp": {"other": 1}}}""");
+
+        SegmentEvent event = valid(EventType.track, body);
+
+        assertThat(event.timestamp()).isEqualTo(RECEIVED_AT);
+        assertThat(event.originalTimestamp()).isEqualTo(Instant.parse("9999-01-01T00:00:00Z"));
+        assertThat(event.context()).isEqualTo(read("""
+                {"ip": "1.2.3.4", "opencdp": {"other": 1,
+                 "timestampAdjusted": {"from": "9999-01-01T00:00:00Z", "reason": "future"}}}"""));
+        assertThat(body.get("context")).isEqualTo(read("{\"ip\": \"1.2.3.4\", \"opencdp\": {\"other\": 1}}"));
+        SegmentEvent withoutContext = valid(EventType.track,
+                read("{\"userId\": \"u1\", \"event\": \"E\", \"timestamp\": \"9999-01-01T00:00:00Z\"}"));
+        assertThat(withoutContext.context().path("opencdp").path("timestampAdjusted").path("from").asString())
+                .isEqualTo("9999-01-01T00:00:00Z");
+    }
+
+    @Test
     void shouldRefuseABatchItemWithoutAKnownType() {
         var check = SegmentEventValidator.check(null, read("{\"type\": \"purchase\", \"userId\": \"u1\"}"),
-                BatchDefaults.NONE, RECEIVED_AT);
+                BatchDefaults.NONE, RECEIVED_AT, TOLERANCE);
 
         assertThat(((EventCheck.Invalid) check).code()).isEqualTo("invalid_type");
         assertThat(((EventCheck.Invalid) SegmentEventValidator.check(null, MessageCodec.mapper().readTree("[1]"),
-                BatchDefaults.NONE, RECEIVED_AT)).code()).isEqualTo("invalid_event");
+                BatchDefaults.NONE, RECEIVED_AT, TOLERANCE)).code()).isEqualTo("invalid_event");
     }
 
     private SegmentEvent valid(EventType type, ObjectNode body) {
-        EventCheck check = SegmentEventValidator.check(type, body, BatchDefaults.NONE, RECEIVED_AT);
+        EventCheck check = SegmentEventValidator.check(type, body, BatchDefaults.NONE, RECEIVED_AT, TOLERANCE);
         assertThat(check).isInstanceOf(EventCheck.Valid.class);
         return ((EventCheck.Valid) check).event();
     }
 
     private List<Reason> reasons(EventType type, String body) {
-        EventCheck check = SegmentEventValidator.check(type, read(body), BatchDefaults.NONE, RECEIVED_AT);
+        EventCheck check = SegmentEventValidator.check(type, read(body), BatchDefaults.NONE, RECEIVED_AT, TOLERANCE);
         assertThat(check).isInstanceOf(EventCheck.Invalid.class);
         return ((EventCheck.Invalid) check).reasons();
     }

@@ -25,7 +25,8 @@ public class ConditionException extends CdpException {
         with("errors", errors);
     }
 
-    static ConditionException invalid(String path, String detail) {
+    /** A condition the language accepts but the workspace cannot use (e.g. a reference to an unknown segment). */
+    public static ConditionException invalid(String path, String detail) {
         return new ConditionException(INVALID, "Invalid condition", List.of(new InvalidField(path, detail)));
     }
 
@@ -37,7 +38,7 @@ public class ConditionException extends CdpException {
 
     static ConditionException unsupported(String path, String node) {
         return new ConditionException(UNSUPPORTED, "Unsupported condition", List.of(new InvalidField(path,
-                "Condition node '" + node + "' is not supported yet; use and, or, not and trait.")));
+                "Condition node '" + node + "' is not supported yet; use and, or, not, trait, computedTrait and segment.")));
     }
 
     /** The JSON pointer of the (first) offending node or member. */

@@ -13,17 +13,22 @@ import tools.jackson.databind.JsonNode;
  * ConditionException} naming the problem and its JSON pointer ({@code trait} leaves: every problem of
  * the leaf, from the shared {@link LeafParser}). Strict: unknown members, a value the operator cannot
  * use, empty {@code and}/{@code or} and nesting deeper than {@value
- * #MAX_DEPTH} levels are refused rather than guessed at. The nodes {@code computedTrait}, {@code
- * event} and {@code segment} are recognised and refused as not supported yet.
+ * #MAX_DEPTH} levels are refused rather than guessed at. The {@code event} node is recognised and
+ * refused as not supported yet. Whether a {@code segment} node names an existing segment without a
+ * cycle is for the caller to check (it needs the workspace's segments).
  */
 public final class ConditionParser {
 
     /** How many levels a condition may nest: the root is level 1. */
     public static final int MAX_DEPTH = 20;
 
-    private static final List<String> SUPPORTED = List.of("and", "or", "not", "trait");
-    private static final List<String> NOT_YET = List.of("computedTrait", "event", "segment");
+    /** Longest segment id a {@code segment} node may name. */
+    public static final int MAX_SEGMENT_ID = 100;
+
+    private static final List<String> SUPPORTED = List.of("and", "or", "not", "trait", "computedTrait", "segment");
+    private static final List<String> NOT_YET = List.of("event");
     private static final LeafParser LEAVES = new LeafParser(TraitCondition.PATH_MEMBER);
+    private static final LeafParser COMPUTED_LEAVES = new LeafParser(ComputedTraitCondition.PATH_MEMBER);
 
     /** Parses a condition whose pointers are relative to the condition itself. */
     public Condition parse(JsonNode json) {
@@ -56,7 +61,9 @@ public final class ConditionParser {
                 onlyMembers(json, Set.of("not"), "not", path);
                 yield new Not(node(json.get("not"), path + "/not", depth + 1));
             }
-            default -> trait(json, path);
+            case "segment" -> segment(json, path);
+            case "computedTrait" -> new ComputedTraitCondition(leaf(COMPUTED_LEAVES, json, path));
+            default -> new TraitCondition(leaf(LEAVES, json, path));
         };
     }
 
@@ -99,12 +106,23 @@ public final class ConditionParser {
         return children;
     }
 
-    private static TraitCondition trait(JsonNode json, String path) {
+    private static org.opencdp.conditions.Leaf leaf(LeafParser leaves, JsonNode json, String path) {
         try {
-            return new TraitCondition(LEAVES.parse(json, path));
+            return leaves.parse(json, path);
         } catch (InvalidConditionException e) {
             throw ConditionException.invalid(e.errors());
         }
+    }
+
+    private static SegmentCondition segment(JsonNode json, String path) {
+        onlyMembers(json, Set.of("segment"), "segment", path);
+        JsonNode id = json.get("segment");
+        if (!id.isString() || id.asString().isBlank() || id.asString().length() > MAX_SEGMENT_ID) {
+            throw ConditionException.invalid(path + "/segment",
+                    "'segment' needs the id of a segment of this workspace (a non-blank string of at most "
+                            + MAX_SEGMENT_ID + " characters).");
+        }
+        return new SegmentCondition(id.asString());
     }
 
     private static void onlyMembers(JsonNode json, Set<String> allowed, String kind, String path) {

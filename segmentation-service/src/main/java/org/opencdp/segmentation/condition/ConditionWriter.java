@@ -24,6 +24,10 @@ public final class ConditionWriter {
             case TraitCondition trait -> {
                 return trait.leaf().toJson(TraitCondition.PATH_MEMBER);
             }
+            case ComputedTraitCondition computed -> {
+                return computed.leaf().toJson(ComputedTraitCondition.PATH_MEMBER);
+            }
+            case SegmentCondition segment -> json.put("segment", segment.segmentId());
         }
         return json;
     }

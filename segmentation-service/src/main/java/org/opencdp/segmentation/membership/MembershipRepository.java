@@ -79,6 +79,24 @@ public class MembershipRepository {
         return versions;
     }
 
+    /**
+     * Removes every membership row of {@code profiles} (merged away: they never come back), in one
+     * statement; the rows that were current memberships, with the version they had.
+     */
+    List<MembershipTransition.Removed> deleteProfiles(Collection<ProfileKey> profiles) {
+        if (profiles.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query("""
+                        DELETE FROM memberships
+                        WHERE (workspace_id, profile_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))
+                        RETURNING workspace_id, segment_id, profile_id, member, version""",
+                (rs, i) -> new MembershipTransition.Removed(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getBoolean(4), rs.getLong(5)),
+                profiles.stream().map(ProfileKey::workspaceId).toArray(String[]::new),
+                profiles.stream().map(ProfileKey::profileId).toArray(String[]::new));
+    }
+
     /** The current members of a segment with ids in {@code (afterExclusive, lastInclusive]}. */
     public Set<String> membersBetween(String workspaceId, String segmentId, String afterExclusive, String lastInclusive) {
         return new HashSet<>(jdbc.queryForList("""

@@ -3,6 +3,7 @@ package org.opencdp.segmentation.membership;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.UUID;
 import org.opencdp.contracts.MembershipChanged;
 import org.opencdp.contracts.MembershipChanged.Transition;
 import org.opencdp.kit.outbox.Outbox;
+import org.opencdp.segmentation.profile.ProfileKey;
 import org.opencdp.segmentation.membership.MembershipRepository.MembershipKey;
 import org.opencdp.segmentation.membership.MembershipRepository.NetChange;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -81,6 +83,23 @@ public class MembershipTransitions {
                     t.entered() ? Transition.entered : Transition.exited, version));
         }
         outbox.appendAll(messages);
+    }
+
+    /**
+     * Removes every membership of merged-away profiles and publishes an exit (version + 1) for each
+     * segment they were members of, in one statement each; returns how many exits.
+     */
+    public int removeMergedProfiles(Collection<ProfileKey> mergedAway) {
+        Instant now = now();
+        List<MembershipChanged> exits = memberships.deleteProfiles(mergedAway).stream()
+                .filter(MembershipTransition.Removed::member)
+                .sorted(java.util.Comparator.comparing(MembershipTransition.Removed::profileId)
+                        .thenComparing(MembershipTransition.Removed::segmentId))
+                .map(r -> new MembershipChanged(UUID.randomUUID(), r.workspaceId(), now, r.segmentId(), r.profileId(),
+                        Transition.exited, r.version() + 1))
+                .toList();
+        outbox.appendAll(exits);
+        return exits.size();
     }
 
     /** Exits the members whose profile segmentation no longer knows (end of a build). */

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.function.BiConsumer;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -109,21 +112,65 @@ public class ProfileTraitsRepository {
      */
     public List<ProfileTraits> lockBatch(String workspaceId, String afterProfileId, int limit) {
         return jdbc.query("""
-                        SELECT profile_id, traits::text FROM profile_traits
+                        SELECT profile_id, traits::text, computed_traits::text FROM profile_traits
                         WHERE workspace_id = ? AND profile_id > ?
                         ORDER BY profile_id LIMIT ? FOR SHARE""",
                 this::row, workspaceId, afterProfileId, limit);
     }
 
-    /** Streams every profile of the workspace in id order; must run inside a (read-only) transaction. */
-    public void forEach(String workspaceId, Consumer<ProfileTraits> action) {
+    /**
+     * Streams every profile of the workspace in id order with the segments it is a member of now;
+     * must run inside a (read-only) transaction.
+     */
+    public void forEach(String workspaceId, BiConsumer<ProfileTraits, Set<String>> action) {
         jdbc.query(connection -> {
-            var statement = connection.prepareStatement(
-                    "SELECT profile_id, traits::text FROM profile_traits WHERE workspace_id = ? ORDER BY profile_id");
+            var statement = connection.prepareStatement("""
+                    SELECT p.profile_id, p.traits::text, p.computed_traits::text,
+                           ARRAY(SELECT m.segment_id FROM memberships m
+                                 WHERE m.workspace_id = p.workspace_id AND m.profile_id = p.profile_id AND m.member)
+                    FROM profile_traits p WHERE p.workspace_id = ? ORDER BY p.profile_id""");
             statement.setFetchSize(STREAM_FETCH_SIZE);
             statement.setString(1, workspaceId);
             return statement;
-        }, (ResultSet rs) -> action.accept(row(rs, 0)));
+        }, (ResultSet rs) -> action.accept(row(rs, 0), Set.of((String[]) rs.getArray(4).getArray())));
+    }
+
+    /** Those of {@code keys} that were merged into another profile (they never come back), in one statement. */
+    public Set<ProfileKey> mergedAway(Collection<ProfileKey> keys) {
+        Set<ProfileKey> merged = new HashSet<>();
+        if (keys.isEmpty()) {
+            return merged;
+        }
+        jdbc.query("""
+                        SELECT workspace_id, profile_id FROM merged_profiles
+                        WHERE (workspace_id, profile_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))""",
+                rs -> {
+                    merged.add(new ProfileKey(rs.getString(1), rs.getString(2)));
+                },
+                keys.stream().map(ProfileKey::workspaceId).toArray(String[]::new),
+                keys.stream().map(ProfileKey::profileId).toArray(String[]::new));
+        return merged;
+    }
+
+    /**
+     * Forgets merged-away profiles: their rows go, and each is remembered as merged into its survivor
+     * so a late or replayed ProfileChanged of it cannot bring it back. Two statements.
+     */
+    public void removeMerged(Map<ProfileKey, String> survivorByMerged, Instant at) {
+        if (survivorByMerged.isEmpty()) {
+            return;
+        }
+        String[] workspaces = survivorByMerged.keySet().stream().map(ProfileKey::workspaceId).toArray(String[]::new);
+        String[] ids = survivorByMerged.keySet().stream().map(ProfileKey::profileId).toArray(String[]::new);
+        jdbc.update("""
+                        DELETE FROM profile_traits
+                        WHERE (workspace_id, profile_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))""",
+                workspaces, ids);
+        jdbc.update("""
+                        INSERT INTO merged_profiles (workspace_id, profile_id, survivor_id, merged_at)
+                        SELECT w, p, s, ? FROM unnest(?::text[], ?::text[], ?::text[]) AS x (w, p, s)
+                        ON CONFLICT (workspace_id, profile_id) DO NOTHING""",
+                Timestamp.from(at), workspaces, ids, survivorByMerged.values().toArray(String[]::new));
     }
 
     public boolean exists(String workspaceId, String profileId) {
@@ -133,7 +180,7 @@ public class ProfileTraitsRepository {
     }
 
     private ProfileTraits row(ResultSet rs, int rowNum) throws SQLException {
-        return new ProfileTraits(rs.getString(1), toMap(rs.getString(2)));
+        return new ProfileTraits(rs.getString(1), toMap(rs.getString(2)), toMap(rs.getString(3)));
     }
 
     private Map<String, JsonNode> toMap(String text) {

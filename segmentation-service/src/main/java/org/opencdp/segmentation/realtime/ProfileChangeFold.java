@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.opencdp.contracts.ProfileChanged;
-import org.opencdp.segmentation.condition.ConditionEvaluator;
+import org.opencdp.segmentation.condition.ProfileFacts;
 import org.opencdp.segmentation.membership.MembershipTransition;
 import org.opencdp.segmentation.profile.ProfileKey;
 import org.opencdp.segmentation.profile.ProfileState;
 import org.opencdp.segmentation.segment.SegmentDefinition;
+import org.opencdp.segmentation.segment.SegmentsEvaluator;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,16 +24,24 @@ import tools.jackson.databind.JsonNode;
  * profile that enters and leaves a segment within one chunk yields both transitions, in order.
  * Pure: the caller reads the stored state before and writes the result after.
  *
+ * <p>Ordering guard (issue 15): a change older than what the profile already holds ({@code
+ * occurredAt} before the stored {@code updatedAt}, the latest change applied) is a redelivery or a
+ * replay; it is ignored, so it cannot roll traits back. ProfileChanged carries no per-profile
+ * sequence; profile-service stamps {@code occurredAt} in the transaction that holds the profile's
+ * lock, so it does not go back for one profile (changes of one chunk share it and all apply).
+ *
  * <p>Evaluation is skipped where it cannot change anything. A segment is evaluated for a change when
  * the profile was not stored before (its memberships were never evaluated), when the segment is still
- * building, or when the change touches a trait the segment's condition reads. Otherwise the
+ * building, when the change touches a trait or computed trait the segment's condition reads, or when
+ * a segment it references changed the profile's membership just before ({@link SegmentsEvaluator},
+ * in dependency order). Otherwise the
  * condition's result is what it was after the profile's previous change, and membership already
  * agrees with it: every stored profile was evaluated against every ready segment by real-time
  * evaluation or by that segment's build.
  */
 final class ProfileChangeFold {
 
-    private final ConditionEvaluator evaluator = new ConditionEvaluator();
+    private final SegmentsEvaluator evaluator = new SegmentsEvaluator();
 
     /** The profiles whose memberships the chunk evaluates: the ones {@link #apply} needs the memberships of. */
     Set<ProfileKey> evaluated(List<ProfileChanged> changes, Set<ProfileKey> stored,
@@ -42,9 +51,8 @@ final class ProfileChangeFold {
         for (ProfileChanged change : changes) {
             ProfileKey key = keyOf(change);
             boolean wasKnown = !known.add(key);
-            Set<String> touched = touched(change);
             for (SegmentDefinition segment : segments.getOrDefault(change.workspaceId(), List.of())) {
-                if (evaluates(segment, wasKnown, touched)) {
+                if (evaluates(segment, wasKnown, change)) {
                     evaluated.add(key);
                     break;
                 }
@@ -70,37 +78,26 @@ final class ProfileChangeFold {
                 profile = new Folding(key, stored.get(key), members.getOrDefault(key, Set.of()));
                 profiles.put(key, profile);
             }
-            profile.merge(change);
-            Set<String> touched = touched(change);
-            for (SegmentDefinition segment : segments.getOrDefault(change.workspaceId(), List.of())) {
-                if (!evaluates(segment, known, touched)) {
-                    continue;
-                }
-                boolean matches = evaluator.matches(segment.condition(), profile.traits);
-                boolean member = profile.members.contains(segment.id());
-                if (matches != member) {
-                    if (matches) {
-                        profile.members.add(segment.id());
-                    } else {
-                        profile.members.remove(segment.id());
-                    }
-                    transitions.add(new MembershipTransition(key.workspaceId(), segment.id(), key.profileId(), matches));
-                }
+            if (profile.isNewerThan(change)) {
+                continue; // redelivered or replayed: older than what the profile holds
             }
+            profile.merge(change);
+            evaluator.evaluate(key, profile.facts(), profile.members, segments.getOrDefault(change.workspaceId(),
+                    List.of()), segment -> evaluates(segment, known, change), transitions);
         }
         return new Result(profiles.values().stream().map(Folding::state).toList(), transitions);
     }
 
-    private static boolean evaluates(SegmentDefinition segment, boolean known, Set<String> touched) {
-        return !known || segment.building() || segment.reads(touched);
+    private static boolean evaluates(SegmentDefinition segment, boolean known, ProfileChanged change) {
+        return !known || segment.building() || segment.reads(keys(change.traits()), keys(change.computedTraits()), Set.of());
     }
 
     static ProfileKey keyOf(ProfileChanged change) {
         return new ProfileKey(change.workspaceId(), change.profileId());
     }
 
-    private static Set<String> touched(ProfileChanged change) {
-        return change.traits() == null ? Set.of() : change.traits().keySet();
+    private static Set<String> keys(Map<String, JsonNode> changed) {
+        return changed == null ? Set.of() : changed.keySet();
     }
 
     /**
@@ -125,6 +122,15 @@ final class ProfileChangeFold {
             this.computedTraits = stored == null ? new HashMap<>() : new HashMap<>(stored.computedTraits());
             this.updatedAt = stored == null ? null : stored.updatedAt();
             this.members = new HashSet<>(members);
+        }
+
+        /** Whether the profile already holds a later change than {@code change}. */
+        boolean isNewerThan(ProfileChanged change) {
+            return updatedAt != null && change.occurredAt() != null && change.occurredAt().isBefore(updatedAt);
+        }
+
+        ProfileFacts facts() {
+            return new ProfileFacts(traits, computedTraits, members);
         }
 
         void merge(ProfileChanged change) {

@@ -22,12 +22,13 @@ import org.springframework.stereotype.Service;
 /**
  * Real-time membership, a chunk of ProfileChanged messages at a time (the kit's batch consumer calls
  * {@link #apply} in the chunk's transaction, with the messages not applied before, in order). Per
- * chunk, whatever its size, at most eight statements (besides the kit's three for offsets and inbox):
+ * chunk, whatever its size, at most nine statements (besides the kit's three for offsets and inbox):
  * <ol>
  *   <li>the shared {@link SegmentDefinitionLock} of the chunk's workspaces;</li>
  *   <li>their segments' ids and versions ({@link SegmentCatalog}; plus one read of the conditions it
  *       has not parsed yet, after a segment is created or redefined);</li>
- *   <li>the chunk's profiles' stored traits, locked in key order;</li>
+ *   <li>the chunk's profiles' stored traits, locked in key order, and which of them were merged away
+ *       (their changes are ignored);</li>
  *   <li>the current memberships of the profiles that need evaluating (skipped when none does);</li>
  *   <li>the profiles' new traits, in one upsert;</li>
  *   <li>the membership rows that changed, and their MembershipChanged messages in the outbox (both
@@ -87,17 +88,21 @@ class ProfileChangeService {
         }
     }
 
-    private void applyChecked(List<ProfileChanged> changes) {
-        changes.forEach(ProfileChangeService::requireApplicable);
+    private void applyChecked(List<ProfileChanged> all) {
+        all.forEach(ProfileChangeService::requireApplicable);
         SortedSet<String> workspaces = new TreeSet<>();
         Set<ProfileKey> keys = new LinkedHashSet<>();
-        for (ProfileChanged change : changes) {
+        for (ProfileChanged change : all) {
             workspaces.add(change.workspaceId());
             keys.add(ProfileChangeFold.keyOf(change));
         }
         definitionLock.forEvaluation(workspaces);
         Map<String, List<SegmentDefinition>> segments = catalog.definitions(workspaces);
         Map<ProfileKey, ProfileState> stored = profiles.lock(keys);
+        // a merged-away profile is gone for good: its own last change (all keys null) and replays are ignored
+        Set<ProfileKey> merged = profiles.mergedAway(keys);
+        List<ProfileChanged> changes = merged.isEmpty() ? all
+                : all.stream().filter(c -> !merged.contains(ProfileChangeFold.keyOf(c))).toList();
         Set<ProfileKey> evaluated = fold.evaluated(changes, stored.keySet(), segments);
         Map<ProfileKey, Set<String>> members = memberships.segmentsOf(evaluated);
         ProfileChangeFold.Result result = fold.apply(changes, stored, segments, members);

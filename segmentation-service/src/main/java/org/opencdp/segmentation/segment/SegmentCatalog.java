@@ -11,6 +11,10 @@ import java.util.concurrent.ConcurrentMap;
 import org.opencdp.segmentation.condition.Condition;
 import org.opencdp.segmentation.condition.ConditionEvaluator;
 import org.opencdp.segmentation.condition.ConditionParser;
+import org.opencdp.segmentation.condition.Reads;
+import java.util.HashSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 
@@ -49,7 +53,7 @@ public class SegmentCatalog {
             Condition condition = parser.parse(stored.condition());
             read.computeIfAbsent(stored.workspaceId(), w -> new HashMap<>())
                     .put(new Versioned(stored.id(), stored.version()),
-                            new Parsed(condition, evaluator.traitsRead(condition)));
+                            new Parsed(condition, evaluator.reads(condition)));
         }
 
         Map<String, List<SegmentDefinition>> definitions = new HashMap<>();
@@ -67,8 +71,9 @@ public class SegmentCatalog {
             kept.computeIfAbsent(segment.workspaceId(), w -> new HashMap<>()).put(key, condition);
             definitions.computeIfAbsent(segment.workspaceId(), w -> new ArrayList<>())
                     .add(new SegmentDefinition(segment.id(), segment.version(), segment.building(),
-                            condition.condition(), condition.traits()));
+                            condition.condition(), condition.reads()));
         }
+        definitions.replaceAll((workspaceId, list) -> dependencyOrder(list));
         for (String workspaceId : workspaceIds) {
             Map<Versioned, Parsed> now = kept.get(workspaceId);
             if (now == null) {
@@ -80,6 +85,36 @@ public class SegmentCatalog {
         return definitions;
     }
 
+    /**
+     * The segments ordered so that each comes after the segments it references (ties by id). The API
+     * refuses cycles and references to missing segments; a reference to a segment absent from the list
+     * (deleted meanwhile) reads as "not a member", and should a cycle ever be stored its members keep
+     * their id order.
+     */
+    static List<SegmentDefinition> dependencyOrder(List<SegmentDefinition> segments) {
+        Map<String, SegmentDefinition> byId = new TreeMap<>();
+        segments.forEach(s -> byId.put(s.id(), s));
+        List<SegmentDefinition> ordered = new ArrayList<>(segments.size());
+        Set<String> placed = new HashSet<>();
+        Set<String> visiting = new HashSet<>();
+        for (String id : byId.keySet()) {
+            place(id, byId, placed, visiting, ordered);
+        }
+        return List.copyOf(ordered);
+    }
+
+    private static void place(String id, Map<String, SegmentDefinition> byId, Set<String> placed, Set<String> visiting,
+                              List<SegmentDefinition> ordered) {
+        SegmentDefinition segment = byId.get(id);
+        if (segment == null || placed.contains(id) || !visiting.add(id)) {
+            return;
+        }
+        new TreeSet<>(segment.reads().segments()).forEach(ref -> place(ref, byId, placed, visiting, ordered));
+        visiting.remove(id);
+        placed.add(id);
+        ordered.add(segment);
+    }
+
     private record Versioned(String id, long version) {
 
         static Versioned of(SegmentRepository.SegmentVersion segment) {
@@ -87,6 +122,6 @@ public class SegmentCatalog {
         }
     }
 
-    private record Parsed(Condition condition, Set<String> traits) {
+    private record Parsed(Condition condition, Reads reads) {
     }
 }

@@ -33,6 +33,19 @@ public class SegmentDefinitionLock {
                 String.class, (Object) workspaceIds.toArray(String[]::new));
     }
 
+    /**
+     * For a build batch, which already holds its segment's row: the workspace's shared lock, and the
+     * one build lock of the workspace (so batches of two segments of one workspace never run at once:
+     * one's cascade to the segments referencing it could otherwise evaluate a membership the other is
+     * changing). Tries only, never waits (waiting while holding the segment row could close a cycle with
+     * a definition change, which takes this lock first); false when either is taken.
+     */
+    boolean tryForBuild(String workspaceId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock_shared(" + KEY + ")"
+                        + " AND pg_try_advisory_xact_lock(hashtextextended('opencdp.segmentation.build:' || current_schema()"
+                        + " || ':' || ?, 0))", Boolean.class, workspaceId, workspaceId));
+    }
+
     /** Held while a transaction creates, changes or deletes a segment of the workspace. */
     void forChange(String workspaceId) {
         jdbc.queryForList("SELECT pg_advisory_xact_lock(" + KEY + ")::text", String.class, workspaceId);

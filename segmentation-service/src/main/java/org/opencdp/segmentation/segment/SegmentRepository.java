@@ -18,7 +18,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class SegmentRepository {
 
-    private static final String COLUMNS = "id, name, condition::text, status, version, created_at, updated_at";
+    private static final String COLUMNS = "id, name, condition::text, status, version, created_at, updated_at, "
+            + "build_processed, build_total";
+    /** The profiles a build starts with: the workspace's known profiles now. */
+    private static final String PROFILE_COUNT = "(SELECT count(*) FROM profile_traits p WHERE p.workspace_id = ?)";
 
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
@@ -53,10 +56,11 @@ public class SegmentRepository {
 
     void insert(String workspaceId, String id, String name, JsonNode condition, Instant now) {
         jdbc.update("""
-                        INSERT INTO segments (workspace_id, id, name, condition, status, version, created_at, updated_at)
-                        VALUES (?, ?, ?, ?::jsonb, 'building', 1, ?, ?)""",
+                        INSERT INTO segments (workspace_id, id, name, condition, status, version, created_at, updated_at,
+                            build_processed, build_total)
+                        VALUES (?, ?, ?, ?::jsonb, 'building', 1, ?, ?, 0, """ + PROFILE_COUNT + ")",
                 workspaceId, id, name, json.writeValueAsString(condition), Timestamp.from(now),
-                Timestamp.from(now));
+                Timestamp.from(now), workspaceId);
     }
 
     Optional<SegmentRow> find(String workspaceId, String id) {
@@ -81,11 +85,14 @@ public class SegmentRepository {
                         UPDATE segments SET name = ?, condition = ?::jsonb, updated_at = ?,
                             status = CASE WHEN ? THEN 'building' ELSE status END,
                             version = CASE WHEN ? THEN version + 1 ELSE version END,
-                            build_cursor = CASE WHEN ? THEN NULL ELSE build_cursor END
+                            build_cursor = CASE WHEN ? THEN NULL ELSE build_cursor END,
+                            build_processed = CASE WHEN ? THEN 0 ELSE build_processed END,
+                            build_total = CASE WHEN ? THEN""" + PROFILE_COUNT + """
+                             ELSE build_total END
                         WHERE workspace_id = ? AND id = ?
                         RETURNING\s""" + COLUMNS,
                 this::row, name, json.writeValueAsString(condition), Timestamp.from(now), rebuild, rebuild, rebuild,
-                workspaceId, id);
+                rebuild, rebuild, workspaceId, workspaceId, id);
     }
 
     void delete(String workspaceId, String id) {
@@ -107,19 +114,23 @@ public class SegmentRepository {
                 .stream().findFirst();
     }
 
-    void advanceBuild(String workspaceId, String id, String cursor) {
-        jdbc.update("UPDATE segments SET build_cursor = ? WHERE workspace_id = ? AND id = ?", cursor, workspaceId, id);
+    void advanceBuild(String workspaceId, String id, String cursor, int evaluated) {
+        jdbc.update("""
+                UPDATE segments SET build_cursor = ?, build_processed = build_processed + ?
+                WHERE workspace_id = ? AND id = ?""", cursor, evaluated, workspaceId, id);
     }
 
-    void finishBuild(String workspaceId, String id) {
-        jdbc.update("UPDATE segments SET status = 'ready', build_cursor = NULL WHERE workspace_id = ? AND id = ?",
-                workspaceId, id);
+    void finishBuild(String workspaceId, String id, int evaluated) {
+        jdbc.update("""
+                UPDATE segments SET status = 'ready', build_cursor = NULL, build_processed = build_processed + ?,
+                    build_total = GREATEST(build_total, build_processed + ?)
+                WHERE workspace_id = ? AND id = ?""", evaluated, evaluated, workspaceId, id);
     }
 
     private SegmentRow row(ResultSet rs, int rowNum) throws SQLException {
         return new SegmentRow(rs.getString(1), rs.getString(2), json.readTree(rs.getString(3)),
                 SegmentStatus.valueOf(rs.getString(4)), rs.getLong(5), rs.getTimestamp(6).toInstant(),
-                rs.getTimestamp(7).toInstant());
+                rs.getTimestamp(7).toInstant(), rs.getLong(8), rs.getLong(9));
     }
 
     /** A segment's identity and definition version; {@code building} while its build runs. */

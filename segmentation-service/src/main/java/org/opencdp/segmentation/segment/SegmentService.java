@@ -3,6 +3,9 @@ package org.opencdp.segmentation.segment;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,6 +13,8 @@ import org.opencdp.kit.paging.PageCursor;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.segmentation.condition.Condition;
 import org.opencdp.segmentation.condition.ConditionEvaluator;
+import org.opencdp.segmentation.condition.ConditionException;
+import org.opencdp.segmentation.condition.ProfileFacts;
 import org.opencdp.segmentation.condition.ConditionParser;
 import org.opencdp.segmentation.condition.ConditionWriter;
 import org.opencdp.segmentation.membership.Membership;
@@ -55,13 +60,14 @@ class SegmentService {
 
     @Transactional
     SegmentResponse create(String workspaceId, SegmentRequest request) {
-        JsonNode condition = canonical(request.condition());
+        Condition parsed = parser.parse(request.condition(), CONDITION_POINTER);
         definitionLock.forChange(workspaceId);
         String id = UUID.randomUUID().toString();
+        checkReferences(workspaceId, id, parsed);
         Instant now = now();
-        segments.insert(workspaceId, id, request.name().strip(), condition, now);
+        segments.insert(workspaceId, id, request.name().strip(), writer.toJson(parsed), now);
         buildAfterCommit();
-        return new SegmentResponse(id, request.name().strip(), condition, SegmentStatus.building, 0, now, now);
+        return response(segments.find(workspaceId, id).orElseThrow(), 0);
     }
 
     @Transactional(readOnly = true)
@@ -84,6 +90,7 @@ class SegmentService {
         Condition condition = parser.parse(request.condition(), CONDITION_POINTER);
         definitionLock.forChange(workspaceId);
         SegmentRow current = segments.lock(workspaceId, id).orElseThrow(() -> notFound(id));
+        checkReferences(workspaceId, id, condition);
         boolean rebuild = !parser.parse(current.condition()).equals(condition);
         SegmentRow updated = segments.update(workspaceId, id, request.name().strip(), writer.toJson(condition),
                 rebuild, now());
@@ -98,6 +105,13 @@ class SegmentService {
     void delete(String workspaceId, String id) {
         definitionLock.forChange(workspaceId);
         segments.lock(workspaceId, id).orElseThrow(() -> notFound(id));
+        List<String> referencing = references(workspaceId).entrySet().stream()
+                .filter(e -> !e.getKey().equals(id) && e.getValue().contains(id)).map(Map.Entry::getKey).sorted().toList();
+        if (!referencing.isEmpty()) {
+            throw CdpException.conflict("segment_in_use", "Segment '" + id + "' is referenced by "
+                    + referencing.size() + " other segment(s); change or delete them first.")
+                    .with("referencedBy", referencing);
+        }
         transitions.exitAllForDeletion(workspaceId, id);
         segments.delete(workspaceId, id);
     }
@@ -106,10 +120,11 @@ class SegmentService {
     @Transactional(readOnly = true)
     PreviewResponse preview(String workspaceId, JsonNode json) {
         Condition condition = parser.parse(json, CONDITION_POINTER);
+        checkReferences(workspaceId, null, condition);
         long[] size = {0};
         List<String> sample = new ArrayList<>(PreviewResponse.SAMPLE_SIZE);
-        profiles.forEach(workspaceId, profile -> {
-            if (evaluator.matches(condition, profile.traits())) {
+        profiles.forEach(workspaceId, (profile, members) -> {
+            if (evaluator.matches(condition, new ProfileFacts(profile.traits(), profile.computedTraits(), members))) {
                 size[0]++;
                 if (sample.size() < PreviewResponse.SAMPLE_SIZE) {
                     sample.add(profile.profileId());
@@ -141,13 +156,57 @@ class SegmentService {
                 .toList());
     }
 
-    private JsonNode canonical(JsonNode condition) {
-        return writer.toJson(parser.parse(condition, CONDITION_POINTER));
+    /**
+     * Refuses (400 {@code invalid_condition}, pointing at the node) a {@code segment} node that names no
+     * segment of the workspace, and one that would close a cycle: {@code id} (the segment being stored;
+     * null for a preview) referenced by itself or through the segments it references. Call it holding
+     * the definition lock, so the graph cannot change meanwhile.
+     */
+    private void checkReferences(String workspaceId, String id, Condition condition) {
+        List<ConditionEvaluator.Reference> references = evaluator.references(condition);
+        if (references.isEmpty()) {
+            return;
+        }
+        Map<String, Set<String>> graph = references(workspaceId);
+        for (ConditionEvaluator.Reference reference : references) {
+            String pointer = CONDITION_POINTER + reference.pointer();
+            if (reference.segmentId().equals(id)) {
+                throw ConditionException.invalid(pointer, "A segment cannot contain itself.");
+            }
+            if (!graph.containsKey(reference.segmentId())) {
+                throw ConditionException.invalid(pointer, "No segment '" + reference.segmentId()
+                        + "' in this workspace.");
+            }
+            if (id != null && reaches(graph, reference.segmentId(), id, new HashSet<>())) {
+                throw ConditionException.invalid(pointer, "Segment '" + reference.segmentId()
+                        + "' refers back to this segment; references may not form a cycle.");
+            }
+        }
+    }
+
+    private static boolean reaches(Map<String, Set<String>> graph, String from, String target, Set<String> seen) {
+        if (from.equals(target)) {
+            return true;
+        }
+        if (!seen.add(from)) {
+            return false;
+        }
+        return graph.getOrDefault(from, Set.of()).stream().anyMatch(next -> reaches(graph, next, target, seen));
+    }
+
+    /** Each segment of the workspace → the segments its condition references. */
+    private Map<String, Set<String>> references(String workspaceId) {
+        Map<String, Set<String>> graph = new HashMap<>();
+        for (SegmentRow row : segments.list(workspaceId)) {
+            graph.put(row.id(), evaluator.reads(parser.parse(row.condition())).segments());
+        }
+        return graph;
     }
 
     private SegmentResponse response(SegmentRow row, long size) {
         return new SegmentResponse(row.id(), row.name(), writer.toJson(parser.parse(row.condition())), row.status(),
-                size, row.createdAt(), row.updatedAt());
+                size, new SegmentResponse.Progress(row.buildProcessed(), Math.max(row.buildTotal(), row.buildProcessed())),
+                row.createdAt(), row.updatedAt());
     }
 
     private void buildAfterCommit() {

@@ -20,6 +20,36 @@ class ConditionParserTest {
     private final ConditionWriter writer = new ConditionWriter();
 
     @Test
+    void shouldParseComputedTraitAndSegmentNodesAndWriteThemBack() {
+        Condition condition = parse("""
+                {"and": [{"computedTrait": "lifetime_value", "op": "gte", "value": 500},
+                         {"not": {"segment": "seg_churned"}}]}""");
+
+        assertThat(condition).isEqualTo(new And(List.of(
+                new ComputedTraitCondition(new org.opencdp.conditions.Leaf(org.opencdp.conditions.Path.of("lifetime_value"),
+                        Operator.gte, JsonNodeFactory.instance.numberNode(500))),
+                new Not(new SegmentCondition("seg_churned")))));
+        assertThat(parse(writer.toJson(condition).toString())).isEqualTo(condition);
+        assertThat(new ConditionEvaluator().references(condition))
+                .containsExactly(new ConditionEvaluator.Reference("seg_churned", "/and/1/not"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            {"segment": ""}                         | /segment
+            {"segment": 5}                          | /segment
+            {"segment": "a", "op": "eq"}            | /op
+            {"computedTrait": "ltv", "op": "gt"}    | /value
+            {"computedTrait": "", "op": "exists"}   | /computedTrait
+            """)
+    void shouldRefuseMalformedComputedTraitAndSegmentNodes(String json, String path) {
+        assertThatThrownBy(() -> parse(json)).isInstanceOfSatisfying(ConditionException.class, e -> {
+            assertThat(e.code()).isEqualTo("invalid_condition");
+            assertThat(e.path()).isEqualTo(path);
+        });
+    }
+
+    @Test
     void shouldParseEveryNodeIntoTypedRecords() {
         Condition condition = parse("""
                 {"and": [
@@ -107,14 +137,13 @@ class ConditionParserTest {
     @Test
     void shouldRefuseANodeOfTwoKinds() {
         assertInvalid("{\"and\": [{\"trait\": \"a\", \"op\": \"exists\"}], \"or\": []}", "",
-                "exactly one of and, or, not, trait; found and and or");
+                "exactly one of and, or, not, trait, computedTrait, segment; found and and or");
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             {"event": "Order Completed", "count": {"op": "gte", "value": 3}}               | ''        | event
-            {"computedTrait": "lifetime_value", "op": "gte", "value": 500}                 | ''        | computedTrait
-            {"and": [{"trait": "a", "op": "exists"}, {"not": {"segment": "seg_churned"}}]} | /and/1/not | segment
+            {"and": [{"trait": "a", "op": "exists"}, {"not": {"event": "Signed Up"}}]}    | /and/1/not | event
             """)
     void shouldRefuseNodesNotSupportedYetAsUnsupported(String json, String path, String node) {
         assertThatThrownBy(() -> parse(json))

@@ -43,16 +43,32 @@ class ProfileChangeFoldTest {
                 new MembershipTransition(WS, "pro", "p1", false));
     }
 
+    /** Issue 15: a redelivered or replayed change older than what the profile holds rolls nothing back. */
+    @Test
+    void shouldIgnoreAChangeOlderThanTheProfilesLatest() {
+        ProfileKey p1 = new ProfileKey(WS, "p1");
+        var stored = Map.of(p1, new ProfileState(p1, traits("{\"plan\": \"pro\"}"), Map.of(), T0.plusSeconds(60)));
+        var segments = Map.of(WS, List.of(ready("pro", "{\"trait\": \"plan\", \"op\": \"eq\", \"value\": \"pro\"}")));
+
+        var result = fold.apply(List.of(change("p1", "{\"plan\": \"free\"}", T0),
+                change("p1", "{\"age\": 40}", T0.plusSeconds(61)),
+                change("p1", "{\"plan\": \"free\"}", T0.plusSeconds(59))), stored, segments, Map.of(p1, Set.of("pro")));
+
+        assertThat(result.profiles()).containsExactly(new ProfileState(p1, traits("{\"plan\": \"pro\", \"age\": 40}"),
+                Map.of(), T0.plusSeconds(61)));
+        assertThat(result.transitions()).isEmpty();
+    }
+
     @Test
     void shouldFoldChangesOverTheStoredRowWithTheLastValueWinningAndNullRemoving() {
         ProfileKey p1 = new ProfileKey(WS, "p1");
         var stored = Map.of(p1, new ProfileState(p1, traits("{\"plan\": \"free\", \"age\": 30, \"city\": \"Lyon\"}"),
                 traits("{\"ltv\": 10}"), T0.plusSeconds(60)));
         var changes = List.of(
-                change("p1", "{\"plan\": \"pro\", \"age\": null}", T0),
+                change("p1", "{\"plan\": \"pro\", \"age\": null}", T0.plusSeconds(60)),
                 new ProfileChanged(UUID.randomUUID(), WS, T0.plusSeconds(120), "p1", traits("{\"plan\": \"team\"}"),
                         traits("{\"ltv\": 20, \"orders\": 3}")),
-                change("p1", "{\"country\": \"FR\"}", T0.plusSeconds(30)));
+                change("p1", "{\"country\": \"FR\"}", T0.plusSeconds(120)));
 
         var result = fold.apply(changes, stored, Map.of(), Map.of());
 
@@ -104,7 +120,7 @@ class ProfileChangeFoldTest {
     void shouldEvaluateBuildingSegmentsOnEveryChangeWhateverItTouches() {
         ProfileKey p1 = new ProfileKey(WS, "p1");
         Condition pro = condition("{\"trait\": \"plan\", \"op\": \"eq\", \"value\": \"pro\"}");
-        var building = new SegmentDefinition("pro", 2, true, pro, new ConditionEvaluator().traitsRead(pro));
+        var building = new SegmentDefinition("pro", 2, true, pro, new ConditionEvaluator().reads(pro));
         var stored = Map.of(p1, new ProfileState(p1, traits("{\"plan\": \"pro\"}"), Map.of(), T0));
         var changes = List.of(change("p1", "{\"email\": \"a@example.com\"}", T0));
 
@@ -122,9 +138,27 @@ class ProfileChangeFoldTest {
         assertThat(fold.apply(changes, Map.of(), segments, Map.of()).transitions()).isEmpty();
     }
 
+    /** Issue 11: a computed trait's change enters a segment, and the segment referencing it follows in the same pass. */
+    @Test
+    void shouldEvaluateComputedTraitChangesAndCascadeToSegmentsThatReferenceTheChangedOne() {
+        ProfileKey p1 = new ProfileKey(WS, "p1");
+        var stored = Map.of(p1, new ProfileState(p1, traits("{\"plan\": \"pro\"}"), traits("{\"ltv\": 10}"), T0));
+        var segments = Map.of(WS, List.of(
+                ready("big", "{\"computedTrait\": \"ltv\", \"op\": \"gte\", \"value\": 500}"),
+                ready("vip", "{\"and\": [{\"segment\": \"big\"}, {\"trait\": \"plan\", \"op\": \"eq\", \"value\": \"pro\"}]}"),
+                ready("small", "{\"not\": {\"segment\": \"big\"}}")));
+        var change = new ProfileChanged(UUID.randomUUID(), WS, T0.plusSeconds(1), "p1", Map.of(), traits("{\"ltv\": 600}"));
+
+        assertThat(fold.evaluated(List.of(change), stored.keySet(), segments)).containsExactly(p1);
+        var result = fold.apply(List.of(change), stored, segments, Map.of(p1, Set.of("small")));
+
+        assertThat(result.transitions()).containsExactly(new MembershipTransition(WS, "big", "p1", true),
+                new MembershipTransition(WS, "vip", "p1", true), new MembershipTransition(WS, "small", "p1", false));
+    }
+
     private static SegmentDefinition ready(String id, String conditionJson) {
         Condition condition = condition(conditionJson);
-        return new SegmentDefinition(id, 1, false, condition, new ConditionEvaluator().traitsRead(condition));
+        return new SegmentDefinition(id, 1, false, condition, new ConditionEvaluator().reads(condition));
     }
 
     private static Condition condition(String json) {

@@ -120,12 +120,15 @@ class ProfileChangeBatchIT {
         String pro = readySegment("Pro", PRO);
         UUID nulId = UUID.randomUUID();
         String undecodable = "{\"id\": \"not json";
+        // built in the order they are sent: each is stamped now, and an older change than the profile holds is ignored
+        String first = profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\"}");
+        String age = profileChanged(UUID.randomUUID(), ws, "p1", "{\"age\": 41}");
         String nul = profileChanged(nulId, ws, "p1", "{\"name\": \"a\\u0000b\"}");
         try (TopicReader deadLetters = infrastructure.read(Topics.deadLetters("segmentation"))) {
             batching.sendAllRecords(List.of(
-                    record("p1", profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\"}")),
+                    record("p1", first),
                     record("p1", undecodable),
-                    record("p1", profileChanged(UUID.randomUUID(), ws, "p1", "{\"age\": 41}")),
+                    record("p1", age),
                     record("p1", nul),
                     record("p1", profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"free\"}")),
                     record("p1", profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\", \"tier\": 2}"))));

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Entry point of the benchmarks ({@link #USAGE}): {@code java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar
- * platform|ingestion|identity|pipeline-floor [--option value ...]}; {@code ./cdp bench} runs {@code platform}. See docs/performance.md for the figures
+ * platform|ingestion|identity|pipeline-floor|profile-api|consent-decisions|... [--option value ...]}; {@code ./cdp bench} runs {@code platform}. See docs/performance.md for the figures
  * and how they were taken.
  */
 public final class Bench {
@@ -18,6 +18,7 @@ public final class Bench {
                    bench profile|consent|activation|segmentation [--people 1000000] [--messages 200000]
                                   [--warmup-messages 50000] [--consumers 2] [--timeout 15m]
                    bench profile-api [--profiles 1000000] [--rate 1000] [--warmup 15s] [--duration 30s]
+                   bench consent-decisions [--profiles 1000000] [--batch 500] [--rate 20] [--warmup 30s] [--duration 60s]
                    bench ingestion [--warmup 10s] [--duration 30s] [--connections 8] [--batch 100]
                    bench identity [--identifiers 1000000] [--events 300000] [--warmup-events 60000] [--mix 60/30/10]
                                   [--consumers 2] [--events-per-transaction 100] [--timeout 10m]
@@ -48,6 +49,17 @@ public final class Bench {
                     Double.parseDouble(options.getOrDefault("rate", "1000")),
                     duration(options.getOrDefault("warmup", "15s")),
                     duration(options.getOrDefault("duration", "30s"))));
+            System.exit(0);
+        }
+        if (args.length > 0 && args[0].equals("consent-decisions")) {
+            Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
+            org.opencdp.bench.consumer.ConsentDecisionsBenchmark.run(
+                    new org.opencdp.bench.consumer.ConsentDecisionsBenchmark.Settings(
+                            Long.parseLong(options.getOrDefault("profiles", "1000000")),
+                            Integer.parseInt(options.getOrDefault("batch", "500")),
+                            Double.parseDouble(options.getOrDefault("rate", "20")),
+                            duration(options.getOrDefault("warmup", "30s")),
+                            duration(options.getOrDefault("duration", "60s"))));
             System.exit(0);
         }
         if (args.length == 0 || !List.of("ingestion", "identity", "pipeline-floor").contains(args[0])) {

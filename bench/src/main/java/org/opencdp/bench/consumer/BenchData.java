@@ -30,8 +30,13 @@ final class BenchData {
     }
 
     static String profileId(long i) {
+        return md5Uuid("bench-profile-" + i);
+    }
+
+    /** {@code md5(text)::uuid::text} as PostgreSQL computes it. */
+    static String md5Uuid(String text) {
         try {
-            byte[] md5 = MessageDigest.getInstance("MD5").digest(("bench-profile-" + i).getBytes(StandardCharsets.UTF_8));
+            byte[] md5 = MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8));
             String hex = HexFormat.of().formatHex(md5);
             return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
                     + hex.substring(16, 20) + "-" + hex.substring(20);

@@ -33,6 +33,11 @@ import tools.jackson.databind.JsonNode;
  * make the service call out). {@code format} is asserted ({@code "format": "email"} rejects a value
  * that is not an e-mail address), as tracking-plan users expect. Each plan compiles in its own
  * schema registry, so nothing one workspace declares (an {@code $id}) is visible to another.
+ *
+ * <p>Patterns are tenant input run on shared request threads: every regular expression (the
+ * schemas' {@code pattern}s and {@code patternProperties}, and values checked by {@code "format":
+ * "regex"}) runs on a linear-time engine ({@link LinearTimePatterns}). A pattern it cannot compile
+ * (backreferences, lookaround) refuses the plan, with a pointer to the pattern.
  */
 @Component
 class TrackingPlanCompiler {
@@ -108,9 +113,15 @@ class TrackingPlanCompiler {
             }
             version = declared.get();
         }
-        List<InvalidField> errors = new ArrayList<>();
+        List<InvalidField> errors = new ArrayList<>(SchemaPatterns.problems(schema, path));
+        List<String> patterns = errors.stream().map(InvalidField::pointer).toList();
         for (Error error : metaSchemas.get(version).validate(schema)) {
-            errors.add(new InvalidField(path + error.getInstanceLocation(), error.getMessage()));
+            String pointer = path + error.getInstanceLocation();
+            // the meta-schema's "format": "regex" finds the same patterns (a patternProperties name at its
+            // parent) and says less about them
+            if (patterns.stream().noneMatch(pattern -> pattern.equals(pointer) || pattern.startsWith(pointer + "/"))) {
+                errors.add(new InvalidField(pointer, error.getMessage()));
+            }
         }
         return errors;
     }
@@ -134,6 +145,7 @@ class TrackingPlanCompiler {
         SchemaRegistryConfig config = SchemaRegistryConfig.builder()
                 .pathType(PathType.JSON_POINTER)
                 .formatAssertionsEnabled(true)
+                .regularExpressionFactory(LinearTimePatterns.INSTANCE)
                 .build();
         return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, builder -> builder
                 .schemaRegistryConfig(config)

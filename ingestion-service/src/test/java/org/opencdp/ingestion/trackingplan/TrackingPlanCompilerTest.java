@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.contracts.SegmentEvent.EventType;
@@ -139,6 +141,44 @@ class TrackingPlanCompilerTest {
     }
 
     @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS) // only against a hang: a backtracking engine would take ages
+    void shouldCheckACatastrophicPatternAgainstA32KbStringInLinearTime() { // issue 10
+        CompiledTrackingPlan plan = compiler.compile(plan(Map.of("E", json("""
+                {"properties": {"code": {"type": "string", "pattern": "^(a+)+$"}},
+                 "patternProperties": {"^(x+x+)+y$": {"type": "integer"}}}""")), Mode.allow, Mode.block));
+        String hostile = "a".repeat(32 * 1024) + "!";
+        String hostileName = "x".repeat(32 * 1024);
+
+        Violation violation = plan.check(track("E", "{\"code\": \"" + hostile + "\", \"" + hostileName + "\": \"s\"}"))
+                .orElseThrow();
+
+        assertThat(violation.code()).isEqualTo("schema_violation");
+        assertThat(violation.reasons()).extracting(reason -> reason.path()).containsExactly("/properties/code");
+        assertThat(plan.check(track("E", "{\"code\": \"" + "a".repeat(32 * 1024) + "\"}"))).isEmpty();
+        // a pattern matches anywhere in the string, as JSON Schema says
+        assertThat(compiler.compile(plan(Map.of("E", json("{\"properties\": {\"c\": {\"pattern\": \"b+\"}}}")),
+                Mode.allow, Mode.block)).check(track("E", "{\"c\": \"abba\"}"))).isEmpty();
+    }
+
+    @Test
+    void shouldRefusePatternsTheLinearTimeEngineCannotRunWithAPointerToEach() { // issue 10
+        CdpException refused = refuse(plan(Map.of("E", json("""
+                {"properties": {"twice": {"pattern": "(a)\\\\1"},
+                                "pattern": {"type": "string"},
+                                "deep": {"items": {"anyOf": [{"pattern": "^(?=x)"}]}}},
+                 "patternProperties": {"(?<=a)b": true},
+                 "$defs": {"d": {"pattern": "(?!no)"}}}""")), Mode.allow, Mode.allow));
+
+        assertThat(errorPaths(refused)).containsExactlyInAnyOrder("/events/E/properties/twice/pattern",
+                "/events/E/properties/deep/items/anyOf/0/pattern", "/events/E/patternProperties/(?<=a)b",
+                "/events/E/$defs/d/pattern");
+        assertThat(errorMessages(refused)).allSatisfy(message -> assertThat(message)
+                .startsWith("The pattern cannot be used").contains("no backreferences"));
+        assertThat(errorPaths(refuse(plan(Map.of("E", json("{\"pattern\": \"([a-\"}")), Mode.allow, Mode.allow))))
+                .containsExactly("/events/E/pattern");
+    }
+
+    @Test
     void shouldBoundTheWorkOfCheckingOneEvent() {
         CompiledTrackingPlan plan = new TrackingPlanCompiler(50).compile(plan(Map.of("E", json(
                 "{\"properties\": {\"items\": {\"type\": \"array\", \"items\": {\"type\": \"integer\"}}}}")),
@@ -155,6 +195,11 @@ class TrackingPlanCompilerTest {
         CdpException refused = catchThrowableOfType(CdpException.class, () -> compiler.compile(plan));
         assertThat(refused).isNotNull();
         return refused;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> errorMessages(CdpException refused) {
+        return ((List<InvalidField>) refused.properties().get("errors")).stream().map(InvalidField::message).toList();
     }
 
     @SuppressWarnings("unchecked")

@@ -8,10 +8,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.opencdp.contracts.EventAccepted;
 import org.opencdp.contracts.EventRejected;
 import org.opencdp.contracts.MessageCodec;
@@ -109,6 +111,35 @@ class TrackingPlanIT {
                 "invalid_tracking_plan");
         assertProblem(putPlan("{\"unplannedEvents\": \"drop\"}"), 400, "validation_failed");
         assertProblem(putPlan("{\"events\": []}"), 400, "malformed_body");
+        assertProblem(api.get(planPath(), writer), 404, "tracking_plan_not_found");
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS) // only against a hang: a backtracking engine would take ages
+    void shouldCheckACatastrophicPatternOnA32KbValueWithoutPinningTheRequestThread() { // issue 10
+        assertThat(putPlan("""
+                {"events": {"Code Entered": {"properties": {"code": {"type": "string", "pattern": "^(a+)+$"}}}},
+                 "invalidEvents": "block"}""").statusCode()).isEqualTo(200);
+        String hostile = "a".repeat(32 * 1024 - 200) + "!";
+
+        HttpResponse<String> response = api.track("/v1/track", writeKey,
+                track("m-redos", "Code Entered", "{\"code\": \"" + hostile + "\"}"));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json(response).path("rejected").get(0).path("code").asString()).isEqualTo("schema_violation");
+        assertThat(json(response).path("rejected").get(0).path("message").asString()).contains("/properties/code");
+    }
+
+    @Test
+    void shouldRefuseAPatternWithABackreferenceOrLookaroundWhenThePlanIsStored() { // issue 10
+        JsonNode problem = assertProblem(putPlan("""
+                {"events": {"Signed Up": {"properties": {"a": {"pattern": "(x)\\\\1"}, "b": {"pattern": "^(?!admin)"}}}}}"""),
+                400, "invalid_tracking_plan");
+
+        assertThat(problem.path("errors").valueStream().map(error -> error.path("pointer").asString()))
+                .containsExactlyInAnyOrder("/events/Signed Up/properties/a/pattern",
+                        "/events/Signed Up/properties/b/pattern");
+        assertThat(problem.path("errors").get(0).path("message").asString()).contains("no backreferences");
         assertProblem(api.get(planPath(), writer), 404, "tracking_plan_not_found");
     }
 

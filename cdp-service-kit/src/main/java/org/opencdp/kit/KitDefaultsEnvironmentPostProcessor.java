@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.opencdp.kit.logging.ServiceLogContext;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -53,6 +54,10 @@ class KitDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
         defaults.put("spring.flyway.default-schema", service);
         defaults.put("spring.flyway.locations", "classpath:db/kit,classpath:db/" + service);
         defaults.put("spring.kafka.consumer.group-id", "cdp-" + service);
+        // every line names its service: the MDC key the kit sets on its threads, else this service
+        // (several services in one JVM share one logging system, so the application name would be the first's)
+        defaults.put("logging.include-application-name", "false");
+        defaults.put("logging.pattern.level", "%5p [%X{" + ServiceLogContext.MDC_KEY + ":-" + service + "}]");
         return defaults;
     }
 }

@@ -6,6 +6,7 @@ import org.opencdp.kit.deadletter.DeadLetterConfiguration;
 import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.inbox.InboxPruner;
 import org.opencdp.kit.kafka.KafkaConfiguration;
+import org.opencdp.kit.logging.LoggingConfiguration;
 import org.opencdp.kit.outbox.OutboxConfiguration;
 import org.opencdp.kit.problem.ProblemConfiguration;
 import org.opencdp.kit.security.SecurityConfiguration;
@@ -25,7 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
         "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration"})
 @EnableConfigurationProperties(KitProperties.class)
 @Import({ProblemConfiguration.class, SecurityConfiguration.class, KafkaConfiguration.class,
-        OutboxConfiguration.class, DeadLetterConfiguration.class})
+        OutboxConfiguration.class, DeadLetterConfiguration.class, LoggingConfiguration.class})
 public class ServiceKitAutoConfiguration {
 
     @Bean

@@ -25,6 +25,15 @@ class KitDefaultsTest {
         assertThat(environment.getProperty("spring.kafka.consumer.group-id")).isEqualTo("cdp-profile");
     }
 
+    /** Issue 17: a line names the service whose thread wrote it (MDC), else this service, never another's. */
+    @Test
+    void shouldTagEveryLogLineWithTheServiceFromTheMdcElseTheServiceName() {
+        StandardEnvironment environment = environment(Map.of("cdp.kit.service", "profile"), Map.of());
+
+        assertThat(environment.getProperty("logging.pattern.level")).isEqualTo("%5p [%X{service:-profile}]");
+        assertThat(environment.getProperty("logging.include-application-name")).isEqualTo("false");
+    }
+
     @Test
     void shouldPointEveryServiceAtTheSameInfrastructureVariables() {
         StandardEnvironment local = environment(Map.of("cdp.kit.service", "consent"), Map.of());

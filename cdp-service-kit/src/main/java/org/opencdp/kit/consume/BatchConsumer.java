@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.kafka.ConsumerErrorKind;
 import org.opencdp.kit.kafka.ErrorClassifier;
+import org.opencdp.kit.logging.ServiceLogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.ConcurrencyFailureException;
@@ -59,6 +60,7 @@ public final class BatchConsumer<T> {
     private static final Logger log = LoggerFactory.getLogger(BatchConsumer.class);
 
     private final String name;
+    private final String service;
     private final Function<ConsumerRecord<String, String>, T> decoder;
     private final Function<T, UUID> idOf;
     private final ChunkHandler<T> handler;
@@ -72,10 +74,11 @@ public final class BatchConsumer<T> {
     private final Counter duplicates;
     private final Timer chunks;
 
-    BatchConsumer(String name, Function<ConsumerRecord<String, String>, T> decoder, Function<T, UUID> idOf,
+    BatchConsumer(String name, String service, Function<ConsumerRecord<String, String>, T> decoder, Function<T, UUID> idOf,
                   ChunkHandler<T> handler, int chunkSize, int maxAttempts, TransactionTemplate transactions,
                   Inbox inbox, ConsumedOffsets offsets, Supplier<String> clusterId, MeterRegistry meters) {
         this.name = Objects.requireNonNull(name);
+        this.service = service;
         this.decoder = Objects.requireNonNull(decoder);
         this.idOf = Objects.requireNonNull(idOf);
         this.handler = Objects.requireNonNull(handler);
@@ -103,6 +106,12 @@ public final class BatchConsumer<T> {
 
     /** Applies a poll's records, a chunk per transaction; see the class comment for failures. */
     public void consume(List<ConsumerRecord<String, String>> records) {
+        try (ServiceLogContext.Scope ignored = ServiceLogContext.enter(service)) {
+            consumeChunks(records);
+        }
+    }
+
+    private void consumeChunks(List<ConsumerRecord<String, String>> records) {
         int start = 0;
         while (start < records.size()) {
             List<Decoded<T>> chunk = new ArrayList<>();

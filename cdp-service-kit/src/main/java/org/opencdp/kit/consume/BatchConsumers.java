@@ -29,6 +29,7 @@ public class BatchConsumers {
     private final ConsumedOffsets offsets;
     private final KafkaAdmin admin;
     private final KitProperties.Consumer settings;
+    private final String service;
     private final MeterRegistry meters;
     private final AtomicReference<String> clusterId = new AtomicReference<>();
 
@@ -39,6 +40,7 @@ public class BatchConsumers {
         this.offsets = new ConsumedOffsets(jdbc);
         this.admin = admin;
         this.settings = properties.consumer();
+        this.service = properties.service();
         this.meters = meters;
     }
 
@@ -61,7 +63,7 @@ public class BatchConsumers {
     /** As {@link #consumer(String, Function, Function, ChunkHandler)}, with its own chunk size. */
     public <T> BatchConsumer<T> consumer(String name, Function<ConsumerRecord<String, String>, T> decoder,
                                          Function<T, UUID> idOf, ChunkHandler<T> handler, int chunkSize) {
-        return new BatchConsumer<>(name, decoder, idOf, handler, chunkSize, settings.maxAttempts(), transactions,
+        return new BatchConsumer<>(name, service, decoder, idOf, handler, chunkSize, settings.maxAttempts(), transactions,
                 inbox, offsets, this::clusterId, meters);
     }
 

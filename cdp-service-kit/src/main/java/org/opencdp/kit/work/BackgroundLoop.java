@@ -4,18 +4,23 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.opencdp.kit.logging.ServiceLogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.EnvironmentAware;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.Environment;
 
 /**
  * A background thread that runs rounds of work: again at once while a round reports more work,
  * otherwise after {@code idleInterval} or as soon as {@link #wakeUp()} is called. A failing round
  * is retried with exponential backoff (200 ms up to 10 s), so a database or broker away for a
  * moment is waited out, never spun on. Starts after the infrastructure beans and stops before them.
- * The outbox relay, the segment builder and the delivery dispatcher are such loops.
+ * The outbox relay, the segment builder and the delivery dispatcher are such loops. The thread
+ * carries the service's name in the logging MDC ({@link ServiceLogContext}), read from {@code
+ * cdp.kit.service} when the loop is a bean.
  */
-public abstract class BackgroundLoop implements SmartLifecycle {
+public abstract class BackgroundLoop implements SmartLifecycle, EnvironmentAware {
 
     private static final long MIN_BACKOFF_MILLIS = 200;
     private static final long MAX_BACKOFF_MILLIS = 10_000;
@@ -28,10 +33,16 @@ public abstract class BackgroundLoop implements SmartLifecycle {
     private boolean pendingWakeUp;
     private volatile boolean running;
     private Thread worker;
+    private String service;
 
     protected BackgroundLoop(String name, Duration idleInterval) {
         this.name = name;
         this.idleInterval = idleInterval;
+    }
+
+    @Override
+    public void setEnvironment(Environment environment) {
+        this.service = environment.getProperty("cdp.kit.service");
     }
 
     /** One round of work; returns {@code true} when more work is waiting, so the next round starts at once. */
@@ -87,7 +98,7 @@ public abstract class BackgroundLoop implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        worker = Thread.ofPlatform().name(name).daemon().start(this::loop);
+        worker = Thread.ofPlatform().name(name).daemon().start(ServiceLogContext.wrap(service, this::loop));
     }
 
     @Override

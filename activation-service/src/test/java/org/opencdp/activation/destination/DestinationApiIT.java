@@ -127,9 +127,10 @@ class DestinationApiIT {
         assertProblem(api.get("/v1/destinations", infrastructure.token(workspace, Scopes.PROFILES_READ)), 403, "missing_scope");
 
         JsonNode unsupported = assertProblem(api.post("/v1/destinations", writer, """
-                {"name": "Meta", "type": "meta_custom_audiences", "config": {}, "requiredPurposes": ["ads"]}"""),
+                {"name": "Braze", "type": "braze", "config": {}, "requiredPurposes": ["ads"]}"""),
                 400, "unsupported_destination_type");
-        assertThat(unsupported.path("supportedTypes").toString()).isEqualTo("[\"webhook\"]");
+        assertThat(unsupported.path("supportedTypes").toString())
+                .isEqualTo("[\"google_ads_customer_match\",\"hubspot\",\"meta_custom_audiences\",\"webhook\"]");
 
         assertProblem(api.post("/v1/destinations", writer, webhook("x", "https://example.com", "\"s\"", "[]")),
                 400, "purposes_required");

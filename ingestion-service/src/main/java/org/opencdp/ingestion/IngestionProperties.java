@@ -28,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param futureEventTimeTolerance how far past the received time an event's (clock-skew corrected)
  *     time may be; a later one is set to the received time and the change recorded in the event's
  *     {@code context.opencdp.timestampAdjusted}
+ * @param writeKeyGracePeriod how long a rotated write key stays valid next to its successor, so apps
+ *     still sending with it lose no events; a rotation may ask for another period or none
  * @param rateLimit the default per-source rate limit
  * @param sdk what the SDK settings endpoints tell browser and mobile SDKs
  */
@@ -43,6 +45,7 @@ public record IngestionProperties(
         @DefaultValue("10s") @NotNull Duration trackingPlanCacheTtl,
         @DefaultValue("5s") @NotNull Duration suppressionRefreshInterval,
         @DefaultValue("5m") @NotNull Duration futureEventTimeTolerance,
+        @DefaultValue("24h") @NotNull Duration writeKeyGracePeriod,
         @Valid @DefaultValue RateLimit rateLimit,
         @Valid @DefaultValue Sdk sdk) {
 

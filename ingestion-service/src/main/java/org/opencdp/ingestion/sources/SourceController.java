@@ -3,6 +3,7 @@ package org.opencdp.ingestion.sources;
 import jakarta.validation.Valid;
 import org.opencdp.ingestion.IngestionProperties;
 import org.opencdp.ingestion.sources.SourceApi.CreateSourceRequest;
+import org.opencdp.ingestion.sources.SourceApi.RotateWriteKeyRequest;
 import org.opencdp.ingestion.sources.SourceApi.SourceListResponse;
 import org.opencdp.ingestion.sources.SourceApi.SourceResponse;
 import org.opencdp.ingestion.sources.SourceApi.UpdateSourceRequest;
@@ -56,10 +57,15 @@ class SourceController {
         return response(sources.update(caller.workspaceId(), id, request.enabled(), request.rateLimit()));
     }
 
+    /** A new write key; the old one stays valid for the grace period ({@link RotateWriteKeyRequest}). */
     @PostMapping("/{id}/write-key")
-    WriteKeyResponse rotateWriteKey(Caller caller, @PathVariable String id) {
+    WriteKeyResponse rotateWriteKey(Caller caller, @PathVariable String id,
+                                    @RequestBody(required = false) RotateWriteKeyRequest request) {
         SourceScopes.requireWrite(caller);
-        return WriteKeyResponse.of(sources.rotateWriteKey(caller.workspaceId(), id));
+        RotateWriteKeyRequest rotation = request != null ? request : RotateWriteKeyRequest.DEFAULTS;
+        rotation.validate();
+        return WriteKeyResponse.of(sources.rotateWriteKey(caller.workspaceId(), id, rotation.gracePeriod(),
+                rotation.revoke()));
     }
 
     private SourceResponse response(Source source) {

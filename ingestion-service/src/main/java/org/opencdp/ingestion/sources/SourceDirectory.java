@@ -13,9 +13,11 @@ import org.springframework.stereotype.Component;
 public class SourceDirectory {
 
     private final SourceRepository sources;
+    private final WriteKeyAuthenticator keys;
 
-    SourceDirectory(SourceRepository sources) {
+    SourceDirectory(SourceRepository sources, WriteKeyAuthenticator keys) {
         this.sources = sources;
+        this.keys = keys;
     }
 
     /** An enabled source found by its write key: what the SDK settings endpoints describe. */
@@ -24,17 +26,15 @@ public class SourceDirectory {
 
     /**
      * The source {@code writeKey} belongs to, if it is enabled; empty for no key, an unknown key and
-     * a disabled source's key alike.
+     * a disabled source's key alike. Found as the Tracking API finds it, through the write-key cache
+     * (no database query while the key is cached); a rotated key works here during its grace period too.
      */
     public Optional<WriteKeySource> enabledSourceOf(String writeKey) {
         if (writeKey == null || writeKey.isBlank()) {
             return Optional.empty();
         }
-        return sources.findByWriteKeyHash(WriteKeys.hash(writeKey)).filter(KeyOwner::enabled)
-                .flatMap(owner -> sources.find(owner.workspaceId(), owner.sourceId()))
-                .filter(Source::enabled)
-                .map(source -> new WriteKeySource(source.workspaceId(), source.id().toString(), source.name(),
-                        source.updatedAt()));
+        return keys.validOwner(writeKey).map(owner -> new WriteKeySource(owner.workspaceId(),
+                owner.sourceId().toString(), owner.name(), owner.updatedAt()));
     }
 
     /**

@@ -19,7 +19,9 @@ import org.springframework.stereotype.Repository;
 class SourceRepository {
 
     private static final String COLUMNS = "workspace_id, id, name, write_key_hint, enabled, "
-            + "rate_limit_events_per_second, rate_limit_burst, created_at, updated_at";
+            + "rate_limit_events_per_second, rate_limit_burst, "
+            + "CASE WHEN previous_write_key_expires_at > now() THEN previous_write_key_expires_at END "
+            + "AS previous_write_key_expires_at, created_at, updated_at";
 
     private final JdbcTemplate jdbc;
 
@@ -62,24 +64,43 @@ class SourceRepository {
                 utc(now), workspaceId, id).stream().findFirst();
     }
 
+    /**
+     * Gives the source a new key in one statement. The key it had stays valid until {@code
+     * previousValidUntil}; null revokes it at once. A key an earlier rotation kept is dropped either way.
+     */
     Optional<Source> replaceWriteKey(String workspaceId, UUID id, String writeKeyHash, String writeKeyHint,
-                                     Instant now) {
-        return jdbc.query("UPDATE sources SET write_key_hash = ?, write_key_hint = ?, updated_at = ? "
-                        + "WHERE workspace_id = ? AND id = ? RETURNING " + COLUMNS,
-                SourceRepository::source, writeKeyHash, writeKeyHint, utc(now), workspaceId, id).stream().findFirst();
+                                     Instant previousValidUntil, Instant now) {
+        boolean keep = previousValidUntil != null;
+        return jdbc.query("""
+                        UPDATE sources SET previous_write_key_hash = CASE WHEN ? THEN write_key_hash END,
+                            previous_write_key_expires_at = ?,
+                            write_key_hash = ?, write_key_hint = ?, updated_at = ?
+                        WHERE workspace_id = ? AND id = ? RETURNING\s""" + COLUMNS,
+                SourceRepository::source, keep, keep ? utc(previousValidUntil) : null, writeKeyHash, writeKeyHint,
+                utc(now), workspaceId, id).stream().findFirst();
     }
 
-    /** The source of a write key, in whichever workspace it is. */
+    /**
+     * The source of a write key, in whichever workspace it is: its current key, or the one its last
+     * rotation replaced while that is still valid ({@link KeyOwner#validUntil()}).
+     */
     Optional<KeyOwner> findByWriteKeyHash(String writeKeyHash) {
-        return jdbc.query("SELECT workspace_id, id, enabled, rate_limit_events_per_second, rate_limit_burst "
-                        + "FROM sources WHERE write_key_hash = ?",
+        return jdbc.query("""
+                        SELECT workspace_id, id, name, enabled, rate_limit_events_per_second, rate_limit_burst, updated_at,
+                            CASE WHEN write_key_hash = ? THEN NULL ELSE previous_write_key_expires_at END AS valid_until
+                        FROM sources
+                        WHERE write_key_hash = ?
+                           OR (previous_write_key_hash = ? AND previous_write_key_expires_at > now())""",
                 (rs, row) -> new KeyOwner(rs.getString("workspace_id"), rs.getObject("id", UUID.class),
-                        rs.getBoolean("enabled"), rateLimit(rs)), writeKeyHash).stream().findFirst();
+                        rs.getString("name"), rs.getBoolean("enabled"), rateLimit(rs), instant(rs, "updated_at"),
+                        instant(rs, "valid_until")),
+                writeKeyHash, writeKeyHash, writeKeyHash).stream().findFirst();
     }
 
     private static Source source(ResultSet rs, int row) throws SQLException {
         return new Source(rs.getString("workspace_id"), rs.getObject("id", UUID.class), rs.getString("name"),
                 rs.getString("write_key_hint"), rs.getBoolean("enabled"), rateLimit(rs),
+                instant(rs, "previous_write_key_expires_at"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant());
     }
@@ -90,6 +111,11 @@ class SourceRepository {
             return null;
         }
         return new RateLimitOverride(eventsPerSecond, rs.getInt("rate_limit_burst"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -1,26 +1,30 @@
 package org.opencdp.ingestion.sources;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.opencdp.ingestion.IngestionProperties;
 import org.opencdp.kit.problem.CdpException;
 import org.springframework.stereotype.Service;
 
 /**
- * Creates, lists and changes sources (enabled, rate limit) and rotates their write keys, always
- * within one workspace.
+ * Creates, lists and changes sources (enabled, rate limit) and rotates their write keys (the old
+ * key kept for a grace period), always within one workspace.
  */
 @Service
 class SourceService {
 
     private final SourceRepository sources;
     private final WriteKeyCache cache;
+    private final Duration defaultGracePeriod;
 
-    SourceService(SourceRepository sources, WriteKeyCache cache) {
+    SourceService(SourceRepository sources, WriteKeyCache cache, IngestionProperties properties) {
         this.sources = sources;
         this.cache = cache;
+        this.defaultGracePeriod = properties.writeKeyGracePeriod();
     }
 
     /** A source with the plain write key, which exists only in this answer. */
@@ -51,10 +55,18 @@ class SourceService {
         return source;
     }
 
-    SourceWithKey rotateWriteKey(String workspaceId, String id) {
+    /**
+     * Gives the source a new write key. The old one stays valid for {@code gracePeriod} (null: the
+     * configured {@code cdp.ingestion.write-key-grace-period}); zero, or {@code revokeOldKeyNow}, revokes
+     * it at once. Only the key just replaced is kept: rotating again ends an earlier key's grace.
+     */
+    SourceWithKey rotateWriteKey(String workspaceId, String id, Duration gracePeriod, boolean revokeOldKeyNow) {
+        Duration grace = revokeOldKeyNow ? Duration.ZERO : gracePeriod != null ? gracePeriod : defaultGracePeriod;
         String writeKey = WriteKeys.generate();
+        Instant now = now();
+        Instant previousValidUntil = grace.isZero() ? null : now.plus(grace);
         Source source = parse(id).flatMap(uuid -> sources.replaceWriteKey(workspaceId, uuid,
-                        WriteKeys.hash(writeKey), WriteKeys.hint(writeKey), now()))
+                        WriteKeys.hash(writeKey), WriteKeys.hint(writeKey), previousValidUntil, now))
                 .orElseThrow(() -> notFound(id));
         cache.evict(source.id());
         return new SourceWithKey(source, writeKey);

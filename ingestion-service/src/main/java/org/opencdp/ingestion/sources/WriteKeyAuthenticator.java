@@ -1,11 +1,14 @@
 package org.opencdp.ingestion.sources;
 
+import java.time.Instant;
+import java.util.Optional;
 import org.opencdp.kit.problem.CdpException;
 import org.springframework.stereotype.Component;
 
 /**
  * Finds the enabled source of a write key for the Tracking API. An unknown key and the key of a
- * disabled source get the same answer, so a caller cannot learn which keys exist.
+ * disabled source get the same answer, so a caller cannot learn which keys exist. A key replaced by
+ * a rotation works until its grace period ends (checked on every call, cached or not).
  */
 @Component
 public class WriteKeyAuthenticator {
@@ -28,14 +31,22 @@ public class WriteKeyAuthenticator {
     public AuthenticatedSource authenticate(String writeKey) {
         if (writeKey == null || writeKey.isBlank()) {
             throw CdpException.unauthorized("missing_write_key", "Send the source's write key as the HTTP Basic "
-                    + "username (empty password) or as 'writeKey' in the JSON body.").challenge(CHALLENGE);
+                    + "username (empty password), as the 'writeKey' query parameter, or as 'writeKey' in the JSON body.")
+                    .challenge(CHALLENGE);
         }
+        KeyOwner owner = validOwner(writeKey).orElseThrow(WriteKeyAuthenticator::invalidWriteKey);
+        return new AuthenticatedSource(owner.workspaceId(), owner.sourceId().toString(), owner.rateLimit());
+    }
+
+    /**
+     * The enabled source of a (non-blank) key that is valid now, through the cache: empty for an
+     * unknown key, a disabled source's and a key whose grace period ended alike.
+     */
+    Optional<KeyOwner> validOwner(String writeKey) {
         String hash = WriteKeys.hash(writeKey);
         KeyOwner owner = cache.get(hash).orElseGet(() -> load(hash));
-        if (owner == null || !owner.enabled()) {
-            throw invalidWriteKey();
-        }
-        return new AuthenticatedSource(owner.workspaceId(), owner.sourceId().toString(), owner.rateLimit());
+        return owner == null || !owner.enabled() || !owner.validAt(Instant.now()) ? Optional.empty()
+                : Optional.of(owner);
     }
 
     /** The one answer for an unknown, malformed or disabled write key: which it was is not revealed. */

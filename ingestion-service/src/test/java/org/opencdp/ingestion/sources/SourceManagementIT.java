@@ -6,7 +6,10 @@ import static org.opencdp.ingestion.IngestionTests.createSource;
 import static org.opencdp.testsupport.ApiClient.body;
 import static org.opencdp.testsupport.ApiClient.json;
 
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opencdp.ingestion.IngestionServiceApplication;
@@ -169,21 +172,92 @@ class SourceManagementIT {
     }
 
     @Test
-    void shouldRotateTheWriteKeyAndRefuseTheOldOne() {
+    void shouldKeepTheOldWriteKeyValidForTheDefaultGracePeriodAfterARotation() { // issue 10
         JsonNode created = createSource(api, writer, "Rotate");
         String id = created.path("id").asString();
         String oldKey = created.path("writeKey").asString();
         assertThat(api.track("/v1/track", oldKey, EVENT).statusCode()).isEqualTo(200);
+        Instant before = Instant.now();
 
         JsonNode rotated = body(api.post("/v1/sources/" + id + "/write-key", writer, null), 200);
+
         String newKey = rotated.path("writeKey").asString();
         assertThat(newKey).matches("wk_[A-Za-z0-9_-]{43}").isNotEqualTo(oldKey);
         assertThat(rotated.path("id").asString()).isEqualTo(id);
         assertThat(rotated.path("writeKeyHint").asString()).isEqualTo(newKey.substring(0, 6) + "…");
-        assertThat(json(api.get("/v1/sources/" + id, reader)).path("writeKeyHint").asString())
-                .isEqualTo(newKey.substring(0, 6) + "…");
+        Instant expiresAt = Instant.parse(rotated.path("previousWriteKeyExpiresAt").asString());
+        assertThat(expiresAt).isBetween(before.plus(Duration.ofHours(24)).minusSeconds(1),
+                Instant.now().plus(Duration.ofHours(24)).plusSeconds(1));
+        JsonNode shown = json(api.get("/v1/sources/" + id, reader));
+        assertThat(shown.path("writeKeyHint").asString()).isEqualTo(newKey.substring(0, 6) + "…");
+        assertThat(Instant.parse(shown.path("previousWriteKeyExpiresAt").asString())).isEqualTo(expiresAt);
+        // a live app still sending with the old key loses nothing
+        assertThat(api.track("/v1/track", oldKey, EVENT).statusCode()).isEqualTo(200);
+        assertThat(api.track("/v1/track", newKey, EVENT).statusCode()).isEqualTo(200);
+
+        // a second rotation ends the first key's grace: only the key just replaced is kept
+        String newest = body(api.post("/v1/sources/" + id + "/write-key", writer, "{\"gracePeriod\": \"PT1H\"}"), 200)
+                .path("writeKey").asString();
         assertProblem(api.track("/v1/track", oldKey, EVENT), 401, "invalid_write_key");
         assertThat(api.track("/v1/track", newKey, EVENT).statusCode()).isEqualTo(200);
+        assertThat(api.track("/v1/track", newest, EVENT).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldRefuseTheOldWriteKeyOnceAShortGracePeriodEnds() { // issue 10
+        JsonNode created = createSource(api, writer, "Short grace");
+        String id = created.path("id").asString();
+        String oldKey = created.path("writeKey").asString();
+        assertThat(api.track("/v1/track", oldKey, EVENT).statusCode()).isEqualTo(200); // cached from here on
+
+        JsonNode rotated = body(api.post("/v1/sources/" + id + "/write-key", writer, "{\"gracePeriod\": \"PT3S\"}"),
+                200);
+        Instant expiresAt = Instant.parse(rotated.path("previousWriteKeyExpiresAt").asString());
+
+        HttpResponse<String> during = api.track("/v1/track", oldKey, EVENT);
+        if (Instant.now().isBefore(expiresAt)) { // a very slow machine may already be past the 3 s
+            assertThat(during.statusCode()).isEqualTo(200);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> api.track("/v1/track", oldKey, EVENT).statusCode() == 401);
+        assertThat(Instant.now()).isAfterOrEqualTo(expiresAt);
+        assertProblem(api.track("/v1/track", oldKey, EVENT), 401, "invalid_write_key");
+        assertThat(api.track("/v1/track", rotated.path("writeKey").asString(), EVENT).statusCode()).isEqualTo(200);
+        assertThat(previousKeyExpiry(json(api.get("/v1/sources/" + id, reader)))).isNull();
+    }
+
+    @Test
+    void shouldRevokeTheOldWriteKeyAtOnceWhenAsked() { // issue 10
+        for (String request : new String[] {"{\"revokeOldKeyNow\": true}", "{\"gracePeriod\": \"PT0S\"}"}) {
+            JsonNode created = createSource(api, writer, "Leaked");
+            String id = created.path("id").asString();
+            String oldKey = created.path("writeKey").asString();
+            assertThat(api.track("/v1/track", oldKey, EVENT).statusCode()).isEqualTo(200);
+
+            JsonNode rotated = body(api.post("/v1/sources/" + id + "/write-key", writer, request), 200);
+
+            assertThat(previousKeyExpiry(rotated)).as(request).isNull();
+            assertProblem(api.track("/v1/track", oldKey, EVENT), 401, "invalid_write_key");
+            assertThat(api.track("/v1/track", rotated.path("writeKey").asString(), EVENT).statusCode())
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void shouldRefuseAnInvalidRotationRequestAndKeepTheKey() {
+        JsonNode created = createSource(api, writer, "Bad rotation");
+        String path = "/v1/sources/" + created.path("id").asString() + "/write-key";
+
+        ApiClient.assertInvalidField(api.post(path, writer, "{\"gracePeriod\": \"-PT1S\"}"), "/gracePeriod");
+        ApiClient.assertInvalidField(api.post(path, writer, "{\"gracePeriod\": \"P31D\"}"), "/gracePeriod");
+        ApiClient.assertInvalidField(api.post(path, writer, "{\"gracePeriod\": \"PT1H\", \"revokeOldKeyNow\": true}"),
+                "/revokeOldKeyNow");
+        assertProblem(api.post(path, writer, "{\"gracePeriod\": \"tomorrow\"}"), 400, "malformed_body");
+        assertProblem(api.post(path, reader, null), 403, "missing_scope");
+        assertProblem(api.post("/v1/sources/" + created.path("id").asString() + "/write-key",
+                infrastructure.token("ws_other", "sources:write"), null), 404, "source_not_found");
+        assertThat(api.track("/v1/track", created.path("writeKey").asString(), EVENT).statusCode()).isEqualTo(200);
+        assertThat(previousKeyExpiry(json(api.get(path.replace("/write-key", ""), reader)))).isNull();
     }
 
     @Test
@@ -192,5 +266,11 @@ class SourceManagementIT {
 
         assertThat(apiDocs).contains("/v1/sources/{id}", "/v1/sources/{id}/tracking-plan",
                 "/v1/sources/{id}/violations", "rateLimit");
+    }
+
+    /** When the key replaced by the last rotation stops working, or null (a null member or none). */
+    private static String previousKeyExpiry(JsonNode source) {
+        JsonNode value = source.path("previousWriteKeyExpiresAt");
+        return value.isString() ? value.asString() : null;
     }
 }

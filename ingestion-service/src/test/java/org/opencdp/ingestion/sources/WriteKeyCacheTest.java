@@ -3,12 +3,13 @@ package org.opencdp.ingestion.sources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class WriteKeyCacheTest {
 
-    private final KeyOwner owner = new KeyOwner("ws_a", UUID.randomUUID(), true, null);
+    private final KeyOwner owner = new KeyOwner("ws_a", UUID.randomUUID(), "Web", true, null, Instant.EPOCH, null);
 
     @Test
     void shouldReturnACachedOwnerUntilItIsEvicted() {

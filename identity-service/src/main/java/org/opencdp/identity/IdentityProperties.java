@@ -23,6 +23,13 @@ import org.springframework.validation.annotation.Validated;
  *     ({@code CDP_IDENTITY_EVENTS_PER_TRANSACTION})
  * @param rulesCacheTtl how long an instance keeps a workspace's identity rules before reading them
  *     again; a change reaches other instances within this time ({@code CDP_IDENTITY_RULES_CACHE_TTL})
+ * @param exportIdentifiersPerProfile the most identifiers of one profile a privacy export lists (the
+ *     earliest); the export says how many it left out ({@code CDP_IDENTITY_EXPORT_IDENTIFIERS_PER_PROFILE})
+ * @param exportMergesListed the most merge records a privacy export lists (the oldest)
+ *     ({@code CDP_IDENTITY_EXPORT_MERGES_LISTED})
+ * @param exportMaxBytes the most bytes of JSON a privacy export may take, whatever the counts, so the
+ *     acknowledgement carrying it stays under Kafka's record limit (1 MB by default)
+ *     ({@code CDP_IDENTITY_EXPORT_MAX_BYTES})
  */
 @Validated
 @ConfigurationProperties("cdp.identity")
@@ -30,5 +37,8 @@ public record IdentityProperties(
         @DefaultValue("512") @Min(1) @Max(600) int maxIdentifierLength,
         @DefaultValue("50") @Min(2) @Max(1000) int maxIdentifiersPerEvent,
         @DefaultValue("100") @Min(1) @Max(1000) int eventsPerTransaction,
-        @DefaultValue("5s") @NotNull Duration rulesCacheTtl) {
+        @DefaultValue("5s") @NotNull Duration rulesCacheTtl,
+        @DefaultValue("2000") @Min(1) @Max(100_000) int exportIdentifiersPerProfile,
+        @DefaultValue("1000") @Min(0) @Max(100_000) int exportMergesListed,
+        @DefaultValue("800000") @Min(10_000) @Max(900_000) int exportMaxBytes) {
 }

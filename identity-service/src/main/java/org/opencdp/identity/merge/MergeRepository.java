@@ -1,5 +1,7 @@
 package org.opencdp.identity.merge;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -51,16 +53,50 @@ public class MergeRepository {
                                source_id, rule, rules_version, merged_at
                         FROM merges WHERE workspace_id = ? AND survivor_id = ANY (?)
                         ORDER BY merged_at, id LIMIT ?""",
-                (rs, i) -> new MergeRecord(rs.getObject(1, UUID.class), workspaceId, rs.getString(2),
-                        Arrays.asList((String[]) rs.getArray(3).getArray()),
-                        json.readValue(rs.getString(4), ROWS).stream()
-                                .map(row -> new PersonIdentifier(row.get("type"), row.get("value"))).toList(),
-                        json.readValue(rs.getString(5), ROWS).stream()
-                                .map(row -> new DroppedIdentifier(new PersonIdentifier(row.get("type"),
-                                        row.get("value")), row.get("reason"))).toList(),
-                        rs.getObject(6, UUID.class), rs.getString(7), rs.getString(8), rs.getString(9),
-                        rs.getLong(10), rs.getObject(11, OffsetDateTime.class).toInstant()),
+                (rs, i) -> read(workspaceId, rs),
                 workspaceId, survivorIds.toArray(String[]::new), limit);
+    }
+
+    /**
+     * The first {@code limit} merges (oldest first) that involve one of {@code profileIds}, as survivor or as
+     * merged-away profile, and how many there are in all.
+     */
+    public Involving involving(String workspaceId, Collection<String> profileIds, int limit) {
+        long[] total = {0};
+        List<MergeRecord> merges = jdbc.query("""
+                        SELECT id, survivor_id, merged_ids, identifiers::text, dropped::text, event_id, message_id,
+                               source_id, rule, rules_version, merged_at, count(*) OVER () AS total
+                        FROM merges WHERE workspace_id = ? AND (survivor_id = ANY (?) OR merged_ids && ?::text[])
+                        ORDER BY merged_at, id LIMIT ?""",
+                (rs, i) -> {
+                    total[0] = rs.getLong(12);
+                    return read(workspaceId, rs);
+                },
+                workspaceId, profileIds.toArray(String[]::new), profileIds.toArray(String[]::new), limit);
+        return new Involving(merges, total[0]);
+    }
+
+    /** Deletes every merge that involves one of {@code profileIds}; returns how many. */
+    public int deleteInvolving(String workspaceId, Collection<String> profileIds) {
+        return jdbc.update("""
+                        DELETE FROM merges WHERE workspace_id = ? AND (survivor_id = ANY (?) OR merged_ids && ?::text[])""",
+                workspaceId, profileIds.toArray(String[]::new), profileIds.toArray(String[]::new));
+    }
+
+    private MergeRecord read(String workspaceId, ResultSet rs) throws SQLException {
+        return new MergeRecord(rs.getObject(1, UUID.class), workspaceId, rs.getString(2),
+                Arrays.asList((String[]) rs.getArray(3).getArray()),
+                json.readValue(rs.getString(4), ROWS).stream()
+                        .map(row -> new PersonIdentifier(row.get("type"), row.get("value"))).toList(),
+                json.readValue(rs.getString(5), ROWS).stream()
+                        .map(row -> new DroppedIdentifier(new PersonIdentifier(row.get("type"),
+                                row.get("value")), row.get("reason"))).toList(),
+                rs.getObject(6, UUID.class), rs.getString(7), rs.getString(8), rs.getString(9),
+                rs.getLong(10), rs.getObject(11, OffsetDateTime.class).toInstant());
+    }
+
+    /** Some merges and how many there are in all. */
+    public record Involving(List<MergeRecord> merges, long total) {
     }
 
     private String identifiers(List<PersonIdentifier> identifiers) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.opencdp.identity.graph.IdentifierLocks;
 import org.opencdp.identity.graph.PersonIdentifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -20,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <ol>
  *   <li>one transaction-scoped advisory lock per identifier the events carry, on a 64-bit hash of
- *       (workspace, type, value), taken in ascending hash order by one statement: two events that
+ *       (workspace, type, value), taken in ascending hash order by one statement ({@link
+ *       IdentifierLocks}): two events that
  *       share an identifier, known or not yet, run one after the other;
  *   <li>the rows of the profiles those identifiers are attached to, {@code FOR UPDATE} in (workspace,
  *       id) order by one statement: whoever changes a profile's identifiers (join, merge) holds its
@@ -81,11 +83,7 @@ class GraphStore {
     }
 
     private void lockIdentifiers(Collection<Key> keys) {
-        String[] lockKeys = keys.stream().map(Key::lockKey).toArray(String[]::new);
-        jdbc.queryForObject("""
-                SELECT count(pg_advisory_xact_lock(h))
-                FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(?::text[]) AS k ORDER BY h) AS ordered""",
-                Long.class, (Object) lockKeys);
+        IdentifierLocks.lock(jdbc, keys.stream().map(Key::lockKey).toList());
     }
 
     private void readLinks(Collection<Key> keys, LinkConsumer consumer) {
@@ -200,11 +198,11 @@ class GraphStore {
         return rows.stream().map(row -> row[index]).toArray(String[]::new);
     }
 
-    /** An identifier of a workspace; its lock key is (workspace, type, value) joined by a unit separator. */
+    /** An identifier of a workspace, locked by {@link IdentifierLocks}. */
     private record Key(String workspaceId, PersonIdentifier identifier) {
 
         String lockKey() {
-            return workspaceId + '\u001f' + identifier.type() + '\u001f' + identifier.value();
+            return IdentifierLocks.key(workspaceId, identifier);
         }
     }
 

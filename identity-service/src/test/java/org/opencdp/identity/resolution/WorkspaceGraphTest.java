@@ -22,7 +22,7 @@ import org.opencdp.identity.rules.WorkspaceRules;
 
 class WorkspaceGraphTest {
 
-    private static final IdentityProperties PROPERTIES = new IdentityProperties(512, 50, 100, Duration.ofSeconds(5));
+    private static final IdentityProperties PROPERTIES = new IdentityProperties(512, 50, 100, Duration.ofSeconds(5), 2000, 1000, 800_000);
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
 
     private final AtomicInteger ids = new AtomicInteger();

@@ -35,7 +35,7 @@ public record KitProperties(
      * @param jwtSecret HS256 secret, at least 32 bytes ({@code CDP_JWT_SECRET})
      * @param jwksUri JWKS of an external issuer; used when no secret is set
      * @param issuer expected {@code iss} claim, if any
-     * @param publicPaths path patterns served without a token, besides actuator, OpenAPI and /error
+     * @param publicPaths path patterns served without a token, besides actuator, OpenAPI, Swagger UI and /error
      */
     public record Security(String jwtSecret, URI jwksUri, String issuer,
                            @DefaultValue List<String> publicPaths) {

@@ -7,6 +7,7 @@ import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.inbox.InboxPruner;
 import org.opencdp.kit.kafka.KafkaConfiguration;
 import org.opencdp.kit.logging.LoggingConfiguration;
+import org.opencdp.kit.metrics.MetricsConfiguration;
 import org.opencdp.kit.outbox.OutboxConfiguration;
 import org.opencdp.kit.problem.ProblemConfiguration;
 import org.opencdp.kit.security.SecurityConfiguration;
@@ -26,7 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
         "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration"})
 @EnableConfigurationProperties(KitProperties.class)
 @Import({ProblemConfiguration.class, SecurityConfiguration.class, KafkaConfiguration.class,
-        OutboxConfiguration.class, DeadLetterConfiguration.class, LoggingConfiguration.class})
+        OutboxConfiguration.class, DeadLetterConfiguration.class, LoggingConfiguration.class,
+        MetricsConfiguration.class})
 public class ServiceKitAutoConfiguration {
 
     @Bean

@@ -21,7 +21,7 @@ class BearerAuthenticationFilter extends OncePerRequestFilter {
 
     static final String CALLER_ATTRIBUTE = Caller.class.getName();
     private static final List<String> ALWAYS_PUBLIC = List.of("/actuator/**", "/v3/api-docs", "/v3/api-docs/**",
-            "/error");
+            "/swagger-ui.html", "/swagger-ui/**", "/error");
 
     private final JwtVerifier verifier;
     private final List<PathPattern> publicPaths;

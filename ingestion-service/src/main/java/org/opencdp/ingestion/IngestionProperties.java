@@ -51,16 +51,22 @@ public record IngestionProperties(
 
     /**
      * Events each source may send, counted in events (a batch of 100 costs 100), as a token bucket
-     * per source. A source may override {@code eventsPerSecond} and {@code burst}.
+     * per source shared by every instance (in PostgreSQL). A source may override {@code
+     * eventsPerSecond} and {@code burst}.
      *
      * @param enabled whether calls over the limit are refused (429 {@code rate_limited})
      * @param eventsPerSecond the sustained rate the bucket refills at
      * @param burst the bucket's size: how many events may arrive at once after a quiet period
+     * @param lease how much refill time an instance takes from the shared bucket in PostgreSQL at once
+     *     (a lease of {@code eventsPerSecond × lease} tokens, spent locally without a query)
+     * @param leaseTtl how long an instance may keep leased tokens before they are dropped
      */
     public record RateLimit(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("2000") @Min(1) int eventsPerSecond,
-            @DefaultValue("10000") @Min(1) int burst) {
+            @DefaultValue("10000") @Min(1) int burst,
+            @DefaultValue("50ms") @NotNull Duration lease,
+            @DefaultValue("1s") @NotNull Duration leaseTtl) {
     }
 
     /**

@@ -1,13 +1,12 @@
 package org.opencdp.ingestion.ratelimit;
 
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.opencdp.ingestion.IngestionProperties;
 import org.opencdp.ingestion.sources.AuthenticatedSource;
 import org.opencdp.ingestion.sources.RateLimitOverride;
@@ -17,36 +16,43 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The per-source rate limit of the Tracking API: a Bucket4j token bucket per source holding
- * {@code burst} events and refilling {@code eventsPerSecond}, both from {@code
- * cdp.ingestion.rate-limit.*} unless the source has its own. A call costs one token per event
- * (a batch of 100 costs 100), except that no call costs more than the whole bucket, so a batch
- * larger than {@code burst} still passes once the bucket is full. A call the bucket cannot pay
+ * The per-source rate limit of the Tracking API, across every instance: a token bucket per source
+ * holding {@code burst} events and refilling {@code eventsPerSecond}, both from {@code
+ * cdp.ingestion.rate-limit.*} unless the source has its own, kept in PostgreSQL ({@link
+ * RateLimitStore}) so N replicas together allow the limit once, not N times. A call costs one token
+ * per event (a batch of 100 costs 100), except that no call costs more than the whole bucket, so a
+ * batch larger than {@code burst} still passes once the bucket is full. A call the bucket cannot pay
  * for is refused with 429 {@code rate_limited} and a {@code Retry-After} of the seconds until it
  * could; it takes no tokens.
  *
- * <p>The buckets live in this instance's memory: with N instances behind a load balancer a source
- * may send up to N times its limit. Cluster-wide limits would keep the buckets in PostgreSQL
- * ({@code bucket4j-postgresql}); the in-memory limit is what protects each instance. There is one
- * bucket per source that sent events since start-up (bounded by the number of sources); a
- * source's changed limit replaces its bucket on its next call.
+ * <p>The hot path does not query the database per call: each instance <em>leases</em> tokens in
+ * chunks of {@code eventsPerSecond × lease} ({@code cdp.ingestion.rate-limit.lease}, 50 ms of refill by
+ * default) and spends them locally; only a call its local allowance cannot pay for takes a new lease
+ * (one statement). A lease unspent after {@code lease-ttl} (1 s) is dropped, so an idle instance cannot
+ * hoard tokens: the combined rate may exceed the limit by at most one lease per instance, and tokens
+ * an instance leased and never spent are lost (the limit errs on the strict side). After a refusal
+ * the instance knows the bucket's level and refuses locally, without a query, until the bucket could
+ * have refilled enough for the call.
  */
 @Component
 public class SourceRateLimiter {
 
     private final IngestionProperties.RateLimit defaults;
-    private final TimeMeter clock;
+    private final RateLimitStore store;
+    private final LongSupplier nanoClock;
     private final MeterRegistry meters;
-    private final Map<String, Limited> buckets = new ConcurrentHashMap<>();
+    private final Map<String, Allowance> allowances = new ConcurrentHashMap<>();
 
     @Autowired
-    SourceRateLimiter(IngestionProperties properties, MeterRegistry meters) {
-        this(properties.rateLimit(), TimeMeter.SYSTEM_NANOTIME, meters);
+    SourceRateLimiter(IngestionProperties properties, RateLimitStore store, MeterRegistry meters) {
+        this(properties.rateLimit(), store, System::nanoTime, meters);
     }
 
-    SourceRateLimiter(IngestionProperties.RateLimit defaults, TimeMeter clock, MeterRegistry meters) {
+    SourceRateLimiter(IngestionProperties.RateLimit defaults, RateLimitStore store, LongSupplier nanoClock,
+                      MeterRegistry meters) {
         this.defaults = defaults;
-        this.clock = clock;
+        this.store = store;
+        this.nanoClock = nanoClock;
         this.meters = meters;
     }
 
@@ -57,24 +63,70 @@ public class SourceRateLimiter {
         }
         RateLimitOverride limit = source.rateLimit() != null ? source.rateLimit()
                 : new RateLimitOverride(defaults.eventsPerSecond(), defaults.burst());
-        Limited limited = buckets.compute(source.sourceId(),
-                (id, current) -> current != null && current.limit().equals(limit) ? current : newBucket(limit));
-        ConsumptionProbe probe = limited.bucket().tryConsumeAndReturnRemaining(Math.min(events, limit.burst()));
-        if (!probe.isConsumed()) {
+        Allowance allowance = allowances.compute(source.sourceId(),
+                (id, current) -> current != null && current.limit.equals(limit) ? current : new Allowance(limit));
+        Duration wait;
+        synchronized (allowance) {
+            wait = allowance.take(source, Math.min(events, limit.burst()));
+        }
+        if (wait != null) {
             Counter.builder("cdp.ingestion.events.rate_limited")
                     .description("Events refused because their source was over its rate limit")
                     .tag("source", source.sourceId()).register(meters).increment(events);
-            throw rateLimited(limit, Duration.ofNanos(probe.getNanosToWaitForRefill()));
+            throw rateLimited(limit, wait);
         }
     }
 
-    private Limited newBucket(RateLimitOverride limit) {
-        Bucket bucket = Bucket.builder()
-                .addLimit(bandwidth -> bandwidth.capacity(limit.burst())
-                        .refillGreedy(limit.eventsPerSecond(), Duration.ofSeconds(1)))
-                .withCustomTimePrecision(clock)
-                .build();
-        return new Limited(limit, bucket);
+    /** One source's tokens leased by this instance, and what it learnt of the bucket at its last refusal. */
+    private final class Allowance {
+        private final RateLimitOverride limit;
+        private final int leaseSize;
+        private int tokens;
+        private long leasedAt;
+        private double levelAtRefusal = -1;
+        private long refusedAt;
+
+        Allowance(RateLimitOverride limit) {
+            this.limit = limit;
+            this.leaseSize = (int) Math.max(1, Math.min(limit.burst(),
+                    Math.round(limit.eventsPerSecond() * (defaults.lease().toNanos() / 1e9))));
+        }
+
+        /** Takes {@code cost} tokens; null when paid, else how long until the bucket could pay. */
+        Duration take(AuthenticatedSource source, int cost) {
+            long now = nanoClock.getAsLong();
+            if (now - leasedAt > defaults.leaseTtl().toNanos()) {
+                tokens = 0;
+            }
+            if (tokens >= cost) {
+                tokens -= cost;
+                return null;
+            }
+            int need = cost - tokens;
+            if (levelAtRefusal >= 0) {
+                double level = Math.min(limit.burst(), levelAtRefusal
+                        + (now - refusedAt) / 1e9 * limit.eventsPerSecond());
+                if (level < need) {
+                    return untilRefilled(need - level);
+                }
+            }
+            int want = Math.min(limit.burst(), need + leaseSize);
+            RateLimitStore.Lease lease = store.lease(source.workspaceId(), UUID.fromString(source.sourceId()),
+                    limit, need, Math.max(need, want));
+            if (lease.granted() < need) {
+                levelAtRefusal = lease.remaining();
+                refusedAt = now;
+                return untilRefilled(need - lease.remaining());
+            }
+            levelAtRefusal = -1;
+            tokens += lease.granted() - cost;
+            leasedAt = now;
+            return null;
+        }
+
+        private Duration untilRefilled(double missing) {
+            return Duration.ofNanos((long) Math.ceil(missing / limit.eventsPerSecond() * 1e9));
+        }
     }
 
     /** Retry-After in whole seconds, rounded up and at least 1, as HTTP wants it. */
@@ -90,8 +142,5 @@ public class SourceRateLimiter {
                 .with("eventsPerSecond", limit.eventsPerSecond())
                 .with("burst", limit.burst())
                 .retryAfter(retryAfter(wait));
-    }
-
-    private record Limited(RateLimitOverride limit, Bucket bucket) {
     }
 }

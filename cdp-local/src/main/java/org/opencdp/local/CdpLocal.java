@@ -6,7 +6,7 @@ import org.opencdp.kit.security.TokenIssuer;
 /**
  * The {@code ./cdp} launcher: {@code up} runs the whole platform on this machine with nothing but a
  * JDK (embedded Kafka and PostgreSQL, data in {@code .cdp/}); {@code token} prints a bearer token
- * for the local secret; {@code help} prints the usage. See {@link CommandLine#USAGE}.
+ * for the local secret; {@code logs} follows the log file; {@code status} shows each service's health, lag and backlog; {@code help} prints the usage. See {@link CommandLine#USAGE}.
  */
 public final class CdpLocal {
 
@@ -29,6 +29,13 @@ public final class CdpLocal {
                 case Command.Help help -> out.print(CommandLine.USAGE);
                 case Command.Token token -> out.println(token(token));
                 case Command.Up up -> new PlatformLauncher(up, out).run();
+                case Command.Status status -> {
+                    if (!new PlatformStatus().print(status.ports(), out)) {
+                        return LauncherException.FAILURE;
+                    }
+                }
+                case Command.Logs logs -> new LogFollower(new DataDirectory(logs.dataDir()).logFile(), logs.service(),
+                        out).run(logs.lines(), logs.follow());
             }
             return 0;
         } catch (LauncherException e) {

@@ -23,16 +23,27 @@ final class CommandLine {
               up       Start an embedded Kafka and PostgreSQL (data kept in .cdp/) and the six services;
                        Ctrl-C stops everything.
               token    Print a bearer token signed with the local secret.
+              logs     Follow the platform's log (./cdp logs identity: one service's lines only).
+              status   Each service's health, consumer lag and outbox backlog (exit code 1 unless all UP).
               bench    Measure the whole platform end to end (./cdp bench --help lists its options).
               help     Show this help.
 
             Options of up:
               --data-dir DIR          where data, logs and the secret are kept (default .cdp in the repository)
               --fresh                 wipe the data directory first
+              --json                  structured logs: one JSON object per line (with a "service" field)
               --kafka-port N          Kafka's client port (default 19092; the KRaft controller uses N+1)
               --postgres-port N       PostgreSQL's port (default 54329)
               --ingestion-port N      likewise --identity-port, --profile-port, --segmentation-port,
                                       --activation-port, --consent-port (defaults 8081-8086)
+
+            Options of logs:  ./cdp logs [ingestion|identity|profile|segmentation|activation|consent|cdp]
+              --lines N               how many of the last lines to show first (default 50)
+              --no-follow             print them and stop instead of following new lines
+              --data-dir DIR          where the logs are (default .cdp in the repository)
+
+            Options of status:
+              --ingestion-port N      likewise the other services' ports, as for up (defaults 8081-8086)
 
             Options of token:
               --workspace W           workspace id (required), e.g. demo
@@ -43,6 +54,8 @@ final class CommandLine {
             Examples:
               ./cdp up
               ./cdp up --fresh
+              ./cdp logs segmentation
+              ./cdp status
               ./cdp token --workspace demo --scopes "profiles:read segments:write" --ttl 1h
               ./cdp bench --rates 500,1000,2000,4000 --step-duration 30s
             """;
@@ -61,6 +74,8 @@ final class CommandLine {
         return switch (args[0]) {
             case "up" -> parseUp(rest);
             case "token" -> parseToken(rest);
+            case "logs" -> parseLogs(rest);
+            case "status" -> parseStatus(rest);
             case "help", "--help", "-h" -> new Command.Help();
             default -> throw usage("Unknown command '" + args[0] + "'");
         };
@@ -69,6 +84,7 @@ final class CommandLine {
     private static Command.Up parseUp(Deque<String> args) {
         Path dataDir = Command.defaultDataDir();
         boolean fresh = false;
+        boolean json = false;
         int kafkaPort = Command.DEFAULT_KAFKA_PORT;
         int postgresPort = Command.DEFAULT_POSTGRES_PORT;
         Map<PlatformService, Integer> ports = new EnumMap<>(LocalPlatformSettings.defaultPorts());
@@ -77,6 +93,7 @@ final class CommandLine {
             switch (option.name()) {
                 case "data-dir" -> dataDir = Path.of(option.value(args));
                 case "fresh" -> fresh = option.flag();
+                case "json" -> json = option.flag();
                 case "kafka-port" -> kafkaPort = port(option, args);
                 case "postgres-port" -> postgresPort = port(option, args);
                 default -> {
@@ -89,7 +106,68 @@ final class CommandLine {
                 }
             }
         }
-        return new Command.Up(dataDir, fresh, kafkaPort, postgresPort, ports);
+        return new Command.Up(dataDir, fresh, kafkaPort, postgresPort, ports, json);
+    }
+
+    private static Command.Status parseStatus(Deque<String> args) {
+        Map<PlatformService, Integer> ports = new EnumMap<>(LocalPlatformSettings.defaultPorts());
+        while (!args.isEmpty()) {
+            Option option = Option.next(args);
+            Matcher matcher = SERVICE_PORT.matcher(option.name());
+            PlatformService service = matcher.matches() ? service(matcher.group(1)) : null;
+            if (service == null) {
+                throw usage("Unknown option --" + option.name() + " for status");
+            }
+            ports.put(service, port(option, args));
+        }
+        return new Command.Status(ports);
+    }
+
+    private static Command.Logs parseLogs(Deque<String> args) {
+        Path dataDir = Command.defaultDataDir();
+        String service = null;
+        int lines = 50;
+        boolean follow = true;
+        if (!args.isEmpty() && !args.peekFirst().startsWith("--")) {
+            service = logTag(args.removeFirst());
+        }
+        while (!args.isEmpty()) {
+            Option option = Option.next(args);
+            switch (option.name()) {
+                case "data-dir" -> dataDir = Path.of(option.value(args));
+                case "lines" -> lines = count(option, args);
+                case "no-follow" -> follow = !option.flag();
+                default -> throw usage("Unknown option --" + option.name() + " for logs");
+            }
+        }
+        return new Command.Logs(dataDir, service, lines, follow);
+    }
+
+    /** A service's short or full name ({@code identity}, {@code identity-service}), or {@code cdp}. */
+    private static String logTag(String name) {
+        String shortName = name.endsWith("-service") ? name.substring(0, name.length() - "-service".length()) : name;
+        if (shortName.equals(LauncherLogging.LAUNCHER_TAG) || service(shortName) != null) {
+            return shortName;
+        }
+        List<String> known = new java.util.ArrayList<>();
+        for (PlatformService each : PlatformService.values()) {
+            known.add(each.shortName());
+        }
+        known.add(LauncherLogging.LAUNCHER_TAG);
+        throw usage("No service '" + name + "'; logs takes one of " + String.join(", ", known));
+    }
+
+    private static int count(Option option, Deque<String> args) {
+        String value = option.value(args);
+        try {
+            int count = Integer.parseInt(value);
+            if (count < 0) {
+                throw usage("--" + option.name() + " must be 0 or more, not " + value);
+            }
+            return count;
+        } catch (NumberFormatException e) {
+            throw usage("--" + option.name() + " must be a number, not '" + value + "'");
+        }
     }
 
     private static Command.Token parseToken(Deque<String> args) {

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
@@ -13,20 +14,32 @@ import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.spi.FilterReply;
 import ch.qos.logback.core.util.FileSize;
 import java.nio.file.Path;
+import org.opencdp.kit.logging.ServiceLogContext;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import org.springframework.boot.logging.logback.StructuredLogEncoder;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The launcher's logging: everything (services, Kafka, PostgreSQL) at INFO into
  * {@code .cdp/logs/platform.log}, and only WARN and ERROR on the console, where the launcher prints
- * its own progress and the banner. Spring Boot's logging system is switched off in this JVM
+ * its own progress and the banner. Every line names the service it comes from (the kit's MDC key,
+ * {@link ServiceLogContext#MDC_KEY}), or {@value #LAUNCHER_TAG} for the launcher, Kafka and PostgreSQL;
+ * with {@code --json} the file holds one Logstash-style JSON object per line, with a {@code service}
+ * field, for shipping elsewhere. {@code ./cdp logs [service]} follows the file ({@link LogFollower}). Spring Boot's logging system is switched off in this JVM
  * ({@code org.springframework.boot.logging.LoggingSystem=none}) so six applications do not
  * re-initialise logback one after another.
  */
 final class LauncherLogging {
 
-    private static final String CONSOLE_PATTERN = "%-5level %logger{30} - %msg%n%nopex";
-    private static final String FILE_PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{40} - %msg%n";
+    /** The tag of lines no service wrote: the launcher's own, the embedded Kafka's and PostgreSQL's. */
+    static final String LAUNCHER_TAG = "cdp";
+    private static final String SERVICE = "%-12X{" + ServiceLogContext.MDC_KEY + ":-" + LAUNCHER_TAG + "}";
+    static final String CONSOLE_PATTERN = "%-5level " + SERVICE + " %logger{30} - %msg%n%nopex";
+    /** Date, time, level, service, thread, logger, message: {@link LogFollower} reads the fourth field. */
+    static final String FILE_PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level " + SERVICE
+            + " [%thread] %logger{40} - %msg%n";
 
     private static final String SLOW_EVENT_LOGGER = "org.apache.kafka.controller.EventPerformanceMonitor";
 
@@ -38,19 +51,19 @@ final class LauncherLogging {
     /** Before anything logs: no Spring Boot logging system, JUL into SLF4J, WARN+ on the console only. */
     static void consoleOnly() {
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-        configure(null);
+        configure(null, false);
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
         }
     }
 
-    /** Adds the log file (rolled at 50 MB, five kept). */
-    static void toFile(Path logFile) {
-        configure(logFile);
+    /** Adds the log file (rolled at 50 MB, five kept), as text lines or, with {@code json}, JSON lines. */
+    static void toFile(Path logFile, boolean json) {
+        configure(logFile, json);
     }
 
-    private static void configure(Path logFile) {
+    private static void configure(Path logFile, boolean json) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
         LevelChangePropagator propagator = new LevelChangePropagator();
@@ -62,7 +75,7 @@ final class LauncherLogging {
         root.setLevel(Level.INFO);
         root.addAppender(console(context));
         if (logFile != null) {
-            root.addAppender(file(context, logFile));
+            root.addAppender(file(context, logFile, json));
         }
         // harmless at start-up, and in the log file anyway
         context.getLogger("org.apache.kafka.common.utils.AppInfoParser").setLevel(Level.ERROR);
@@ -107,7 +120,7 @@ final class LauncherLogging {
                 && !loggerName.startsWith("org.apache.kafka.common."));
     }
 
-    private static RollingFileAppender<ILoggingEvent> file(LoggerContext context, Path logFile) {
+    private static RollingFileAppender<ILoggingEvent> file(LoggerContext context, Path logFile, boolean json) {
         RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
         file.setContext(context);
         file.setName("file");
@@ -126,12 +139,28 @@ final class LauncherLogging {
         trigger.start();
         file.setRollingPolicy(rolling);
         file.setTriggeringPolicy(trigger);
-        file.setEncoder(encoder(context, FILE_PATTERN));
+        file.setEncoder(json ? jsonEncoder(context) : encoder(context, FILE_PATTERN));
         file.start();
         return file;
     }
 
-    private static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
+    /**
+     * Spring Boot's Logstash format (what {@code logging.structured.format.console=logstash} gives a
+     * service run alone): {@code @timestamp}, {@code level}, {@code logger_name}, {@code thread_name},
+     * {@code message}, {@code stack_trace} and the MDC, so {@code service}.
+     */
+    static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
+        if (context.getObject(Environment.class.getName()) == null) {
+            context.putObject(Environment.class.getName(), new StandardEnvironment());
+        }
+        StructuredLogEncoder encoder = new StructuredLogEncoder();
+        encoder.setContext(context);
+        encoder.setFormat("logstash");
+        encoder.start();
+        return encoder;
+    }
+
+    static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(pattern);

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.opencdp.kit.logging.ServiceLogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -221,8 +222,11 @@ public final class LocalPlatform implements AutoCloseable {
         application.application().getAllSources().stream()
                 .filter(Class.class::isInstance).map(Class.class::cast).findFirst()
                 .ifPresent(application::main); // logs "Starting IngestionServiceApplication", not the launcher
-        ConfigurableApplicationContext context = application.run(arguments(service, settings, ports)
-                .toArray(String[]::new));
+        ConfigurableApplicationContext context;
+        // its start-up lines (Spring, Flyway, Tomcat) name it too
+        try (ServiceLogContext.Scope ignored = ServiceLogContext.enter(service.shortName())) {
+            context = application.run(arguments(service, settings, ports).toArray(String[]::new));
+        }
         boolean keep;
         synchronized (running) {
             keep = !closed;

@@ -76,7 +76,7 @@ final class PlatformLauncher {
             data.wipe();
             out.println("Wiped " + data.root() + " (--fresh).");
         }
-        LauncherLogging.toFile(data.logFile());
+        LauncherLogging.toFile(data.logFile(), up.json());
         log = LoggerFactory.getLogger(PlatformLauncher.class);
         LocalPostgres.stopLeftover(data.postgres());
         List<PortCheck.WantedPort> taken = PortCheck.taken(PortCheck.wantedBy(up));

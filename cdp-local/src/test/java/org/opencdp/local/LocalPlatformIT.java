@@ -14,6 +14,16 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.encoder.Encoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +113,115 @@ class LocalPlatformIT {
         assertThat(recreated.created()).isTrue();
         assertThat(recreated.source().writeKey()).isNotIn("wk_forgotten", created.source().writeKey());
         assertThat(demo.read()).isEqualTo(recreated.source());
+    }
+
+    /**
+     * Issue 17: six services share this JVM's logging, and each line names the service whose thread
+     * wrote it: HTTP requests and Kafka listener threads included.
+     */
+    @Test
+    void shouldNameTheServiceInEveryLineItsRequestsAndConsumersWrite(@TempDir Path temp) throws Exception {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Encoder<ILoggingEvent> encoder = LauncherLogging.encoder(context, LauncherLogging.FILE_PATTERN);
+        List<String> lines = new CopyOnWriteArrayList<>();
+        AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                lines.add(new String(encoder.encode(event), StandardCharsets.UTF_8)); // on the logging thread
+            }
+        };
+        capture.setContext(context);
+        capture.start();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger dispatcher = context.getLogger("org.springframework.web.servlet.DispatcherServlet");
+        ch.qos.logback.classic.Logger listeners = context.getLogger("org.springframework.kafka.listener");
+        Level dispatcherLevel = dispatcher.getLevel();
+        Level listenersLevel = listeners.getLevel();
+        root.addAppender(capture);
+        dispatcher.setLevel(Level.DEBUG);
+        listeners.setLevel(Level.DEBUG);
+        try {
+            for (PlatformService service : PlatformService.values()) {
+                assertThat(api(service).get("/v1/unknown-" + service.shortName(),
+                        infrastructure.token("ws-logs", Scopes.SOURCES_READ)).statusCode()).isEqualTo(404);
+            }
+            var demo = (DemoWorkspace.Outcome.Ready) new DemoWorkspace(platform.url(PlatformService.INGESTION),
+                    new TokenIssuer(infrastructure.jwtSecret()), temp.resolve("demo.json")).ensure();
+            assertThat(api(PlatformService.INGESTION).track("/v1/track", demo.source().writeKey(),
+                    "{\"userId\":\"u-logs\",\"event\":\"Logged\"}").statusCode()).isEqualTo(200);
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> lines.stream()
+                    .anyMatch(line -> line.contains("[cdp-identity-consumer-"))
+                    && lines.stream().anyMatch(line -> line.contains("[cdp-profile-consumer-")));
+        } finally {
+            root.detachAppender(capture);
+            dispatcher.setLevel(dispatcherLevel);
+            listeners.setLevel(listenersLevel);
+        }
+
+        for (PlatformService service : PlatformService.values()) {
+            List<String> requestLines = lines.stream().filter(line -> line.contains("/v1/unknown-" + service.shortName()))
+                    .toList();
+            assertThat(requestLines).as(service + "'s request lines").isNotEmpty()
+                    .allSatisfy(line -> assertThat(LogFollower.serviceOf(line)).as(line).isEqualTo(service.shortName()));
+        }
+        for (PlatformService service : PlatformService.values()) {
+            lines.stream().filter(line -> line.contains("[cdp-" + service.shortName() + "-consumer-"))
+                    .forEach(line -> assertThat(LogFollower.serviceOf(line)).as(line).isEqualTo(service.shortName()));
+        }
+    }
+
+    /** Issue 17: ./cdp status shows every service UP with its consumers' lag and its outbox, from its metrics. */
+    @Test
+    void shouldPrintEachServicesHealthLagAndOutboxWithStatus() {
+        List<String> args = new ArrayList<>(List.of("status"));
+        ports.forEach((service, port) -> args.addAll(List.of("--" + service.shortName() + "-port", port.toString())));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int exit = CdpLocal.run(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                    new java.io.PrintStream(new java.io.ByteArrayOutputStream()), args.toArray(String[]::new));
+            String text = out.toString(StandardCharsets.UTF_8);
+            assertThat(exit).as(text).isZero();
+            for (PlatformService service : PlatformService.values()) {
+                assertThat(text).containsPattern("(?m)^" + service.serviceName() + " +UP +\\d+ +\\d+ unpublished");
+            }
+            // identity consumes the accepted events: its lag is measured per topic
+            assertThat(text).containsPattern("(?m)^  cdp\\.ingestion\\.events\\.v1 +\\d+$");
+        });
+    }
+
+    /**
+     * Issue 17: every metric the Grafana dashboard (deploy/grafana/dashboards/opencdp.json) queries is
+     * exported by at least one service, once an event went through.
+     */
+    @Test
+    void shouldExportEveryMetricTheDashboardQueries(@TempDir Path temp) throws Exception {
+        JsonNode dashboard = MessageCodec.mapper().readTree(Files.readString(
+                Path.of("..", "deploy", "grafana", "dashboards", "opencdp.json")));
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b((?:cdp|http)_[a-z0-9_]+)\\b");
+        dashboard.findValues("expr").forEach(expr -> {
+            java.util.regex.Matcher matcher = metric.matcher(expr.asString());
+            while (matcher.find()) {
+                queried.add(matcher.group(1));
+            }
+        });
+        assertThat(queried).contains("cdp_consumer_lag", "cdp_outbox_backlog", "cdp_outbox_oldest_age_seconds");
+
+        var demo = (DemoWorkspace.Outcome.Ready) new DemoWorkspace(platform.url(PlatformService.INGESTION),
+                new TokenIssuer(infrastructure.jwtSecret()), temp.resolve("demo.json")).ensure();
+        assertThat(api(PlatformService.INGESTION).track("/v1/track", demo.source().writeKey(),
+                "{\"userId\":\"u-dashboard\",\"event\":\"Viewed\"}").statusCode()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            StringBuilder scrapes = new StringBuilder();
+            for (PlatformService service : PlatformService.values()) {
+                var scrape = api(service).get("/actuator/prometheus", null);
+                assertThat(scrape.statusCode()).as(service + " /actuator/prometheus").isEqualTo(200);
+                scrapes.append(scrape.body());
+            }
+            String exported = scrapes.toString();
+            assertThat(queried).allSatisfy(name -> assertThat(exported).as(name)
+                    .containsPattern("(?m)^" + name + "[{ ]"));
+        });
     }
 
     static LocalPlatformSettings settings(TestInfrastructure infrastructure,

@@ -11,7 +11,10 @@ import java.util.Set;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.function.BiConsumer;
+import java.util.ArrayList;
+import org.opencdp.conditions.SqlParameters;
+import org.opencdp.segmentation.condition.Condition;
+import org.opencdp.segmentation.condition.ConditionSql;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -22,8 +25,6 @@ import tools.jackson.databind.node.ObjectNode;
 /** The {@code profile_traits} table: each profile's current traits and computed traits. */
 @Repository
 public class ProfileTraitsRepository {
-
-    private static final int STREAM_FETCH_SIZE = 1000;
 
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
@@ -119,20 +120,29 @@ public class ProfileTraitsRepository {
     }
 
     /**
-     * Streams every profile of the workspace in id order with the segments it is a member of now;
-     * must run inside a (read-only) transaction.
+     * How many profiles of the workspace match {@code condition}, and the ids of the first {@code
+     * sampleSize} of them in id order, evaluated in the database ({@link ConditionSql}): one counting
+     * scan, and one walk of the primary key that stops at the sample's last id.
      */
-    public void forEach(String workspaceId, BiConsumer<ProfileTraits, Set<String>> action) {
-        jdbc.query(connection -> {
-            var statement = connection.prepareStatement("""
-                    SELECT p.profile_id, p.traits::text, p.computed_traits::text,
-                           ARRAY(SELECT m.segment_id FROM memberships m
-                                 WHERE m.workspace_id = p.workspace_id AND m.profile_id = p.profile_id AND m.member)
-                    FROM profile_traits p WHERE p.workspace_id = ? ORDER BY p.profile_id""");
-            statement.setFetchSize(STREAM_FETCH_SIZE);
-            statement.setString(1, workspaceId);
-            return statement;
-        }, (ResultSet rs) -> action.accept(row(rs, 0), Set.of((String[]) rs.getArray(4).getArray())));
+    public Matches matching(String workspaceId, Condition condition, int sampleSize) {
+        SqlParameters.Positional parameters = SqlParameters.positional();
+        String test = ConditionSql.of(condition, parameters);
+        List<Object> values = new ArrayList<>();
+        values.add(workspaceId);
+        values.addAll(parameters.values());
+        Long size = jdbc.queryForObject("SELECT count(*) FROM profile_traits p WHERE p.workspace_id = ? AND " + test,
+                Long.class, values.toArray());
+        if (size == null || size == 0) {
+            return new Matches(0, List.of());
+        }
+        values.add(sampleSize);
+        List<String> sample = jdbc.queryForList("SELECT p.profile_id FROM profile_traits p WHERE p.workspace_id = ? AND "
+                + test + " ORDER BY p.profile_id LIMIT ?", String.class, values.toArray());
+        return new Matches(size, sample);
+    }
+
+    /** The profiles a condition matches: how many, and the first few ids. */
+    public record Matches(long size, List<String> sample) {
     }
 
     /** Those of {@code keys} that were merged into another profile (they never come back), in one statement. */

@@ -2,7 +2,6 @@ package org.opencdp.segmentation.segment;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
@@ -14,7 +13,6 @@ import org.opencdp.kit.problem.CdpException;
 import org.opencdp.segmentation.condition.Condition;
 import org.opencdp.segmentation.condition.ConditionEvaluator;
 import org.opencdp.segmentation.condition.ConditionException;
-import org.opencdp.segmentation.condition.ProfileFacts;
 import org.opencdp.segmentation.condition.ConditionParser;
 import org.opencdp.segmentation.condition.ConditionWriter;
 import org.opencdp.segmentation.membership.Membership;
@@ -116,22 +114,16 @@ class SegmentService {
         segments.delete(workspaceId, id);
     }
 
-    /** Evaluates a condition over every known profile of the workspace; stores nothing. */
+    /**
+     * Evaluates a condition over every known profile of the workspace, in the database (its SQL form,
+     * {@link org.opencdp.segmentation.condition.ConditionSql}); stores nothing.
+     */
     @Transactional(readOnly = true)
     PreviewResponse preview(String workspaceId, JsonNode json) {
         Condition condition = parser.parse(json, CONDITION_POINTER);
         checkReferences(workspaceId, null, condition);
-        long[] size = {0};
-        List<String> sample = new ArrayList<>(PreviewResponse.SAMPLE_SIZE);
-        profiles.forEach(workspaceId, (profile, members) -> {
-            if (evaluator.matches(condition, new ProfileFacts(profile.traits(), profile.computedTraits(), members))) {
-                size[0]++;
-                if (sample.size() < PreviewResponse.SAMPLE_SIZE) {
-                    sample.add(profile.profileId());
-                }
-            }
-        });
-        return new PreviewResponse(size[0], sample);
+        ProfileTraitsRepository.Matches matches = profiles.matching(workspaceId, condition, PreviewResponse.SAMPLE_SIZE);
+        return new PreviewResponse(matches.size(), matches.sample());
     }
 
     @Transactional(readOnly = true)

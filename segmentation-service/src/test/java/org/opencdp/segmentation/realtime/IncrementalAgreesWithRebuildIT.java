@@ -50,7 +50,8 @@ import tools.jackson.databind.node.ObjectNode;
  * one transaction each, as the kit's batch consumer calls it; the segments are live (ready) or still
  * building while they arrive. Then the same segments are built from scratch, by the background
  * builder, in a fresh workspace holding the same stored profiles; the members of every segment must
- * be the same. Zero disagreements allowed.
+ * be the same. Zero disagreements allowed. The preview of each condition (its SQL form, evaluated by
+ * PostgreSQL) must also give the live members' count and lowest ids.
  *
  * <p>Random, but reproducible: every failure names its seed; {@code -Dsegmentation.agreement.seed=N}
  * replays that try alone.
@@ -139,6 +140,19 @@ class IncrementalAgreesWithRebuildIT {
             from = to;
         }
         awaitReady(api, incremental, liveIds);
+        Map<Integer, Set<String>> live = membersByIndex(incremental, liveIds);
+        // the preview (the condition's SQL form, evaluated in the database) answers as the evaluation did
+        String read = infrastructure.token(incremental, Scopes.SEGMENTS_READ);
+        for (int s = 0; s < segmentCount; s++) {
+            ObjectNode request = NODES.objectNode();
+            request.set("condition", resolve(trees.get(s), liveIds::get));
+            JsonNode preview = body(api.post("/v1/segments/preview", read, request.toString()), 200);
+            assertThat(preview.path("size").asLong()).as("preview size of %s; seed %d", request, seed)
+                    .isEqualTo(live.get(s).size());
+            assertThat(preview.path("sample").valueStream().map(JsonNode::asString).toList())
+                    .as("preview sample of %s; seed %d", request, seed)
+                    .isEqualTo(live.get(s).stream().limit(10).toList());
+        }
 
         // the rebuild: the same stored profiles in a fresh workspace, then the same segments built from scratch
         Set<ProfileKey> keys = new LinkedHashSet<>();
@@ -150,7 +164,7 @@ class IncrementalAgreesWithRebuildIT {
         transactions.executeWithoutResult(status -> profiles.write(copies, Set.of()));
         List<String> rebuiltIds = createSegments(api, rebuilt, trees, true);
 
-        return new Outcome(membersByIndex(incremental, liveIds), membersByIndex(rebuilt, rebuiltIds),
+        return new Outcome(live, membersByIndex(rebuilt, rebuiltIds),
                 (long) segmentCount * copies.size(), trees);
     }
 

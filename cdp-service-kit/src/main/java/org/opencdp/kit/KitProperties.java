@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -34,11 +35,29 @@ public record KitProperties(
      *
      * @param jwtSecret HS256 secret, at least 32 bytes ({@code CDP_JWT_SECRET})
      * @param jwksUri JWKS of an external issuer; used when no secret is set
-     * @param issuer expected {@code iss} claim, if any
+     * @param issuer expected {@code iss} claim: optional with a secret, required with a JWKS
+     * @param audience expected {@code aud} claim (a token must name it); tokens the platform mints
+     *     itself ({@link org.opencdp.kit.security.TokenIssuer}) name the default, {@code opencdp}
      * @param publicPaths path patterns served without a token, besides actuator, OpenAPI, Swagger UI and /error
      */
-    public record Security(String jwtSecret, URI jwksUri, String issuer,
-                           @DefaultValue List<String> publicPaths) {
+    public record Security(String jwtSecret, URI jwksUri, String issuer, String audience, List<String> publicPaths) {
+
+        @ConstructorBinding
+        public Security(String jwtSecret, URI jwksUri, String issuer,
+                        @DefaultValue(org.opencdp.kit.security.TokenIssuer.DEFAULT_AUDIENCE) String audience,
+                        @DefaultValue List<String> publicPaths) {
+            this.jwtSecret = jwtSecret;
+            this.jwksUri = jwksUri;
+            this.issuer = issuer;
+            this.audience = audience;
+            this.publicPaths = publicPaths;
+        }
+
+        /** Settings with the default audience. */
+        public Security(String jwtSecret, URI jwksUri, String issuer, List<String> publicPaths) {
+            this(jwtSecret, jwksUri, issuer, org.opencdp.kit.security.TokenIssuer.DEFAULT_AUDIENCE, publicPaths);
+        }
+
     }
 
     /**

@@ -20,9 +20,11 @@ import javax.crypto.spec.SecretKeySpec;
 import org.opencdp.kit.KitProperties;
 
 /**
- * Verifies bearer tokens: HS256 with the configured secret (local mode), or any issuer's keys from
- * its JWKS (production). A valid token has an unexpired {@code exp}, a {@code ws} claim naming
- * the workspace and a space-separated {@code scope}.
+ * Verifies bearer tokens: HS256 with the configured secret (local mode), or an issuer's keys from
+ * its JWKS (production, where {@code cdp.kit.security.issuer} is required). A valid token has an
+ * unexpired {@code exp} (and {@code nbf}, if any, passed), {@code aud} naming
+ * {@code cdp.kit.security.audience}, {@code iss} equal to the configured issuer (when one is), a
+ * {@code ws} claim naming the workspace and a space-separated {@code scope}.
  */
 public class JwtVerifier {
 
@@ -52,9 +54,18 @@ public class JwtVerifier {
             throw new IllegalStateException("No token verification configured: set cdp.kit.security.jwt-secret "
                     + "(env CDP_JWT_SECRET, at least 32 bytes) or cdp.kit.security.jwks-uri (env CDP_JWKS_URI)");
         }
-        JWTClaimsSet exact = settings.issuer() == null || settings.issuer().isBlank() ? new JWTClaimsSet.Builder().build()
-                : new JWTClaimsSet.Builder().issuer(settings.issuer()).build();
-        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(exact, Set.of("ws", "exp")));
+        boolean hasIssuer = settings.issuer() != null && !settings.issuer().isBlank();
+        if (!hasIssuer && processor.getJWSKeySelector() instanceof JWSVerificationKeySelector<?>) {
+            throw new IllegalStateException("cdp.kit.security.issuer (CDP_KIT_SECURITY_ISSUER) is required with a JWKS: "
+                    + "without it any token the provider signs, for any application, would be accepted");
+        }
+        String audience = settings.audience() == null || settings.audience().isBlank()
+                ? TokenIssuer.DEFAULT_AUDIENCE : settings.audience();
+        JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
+        if (hasIssuer) {
+            exact.issuer(settings.issuer());
+        }
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience, exact.build(), Set.of("ws", "exp")));
     }
 
     /** The caller a token stands for; throws {@link InvalidTokenException} with a safe reason otherwise. */

@@ -18,9 +18,22 @@ import java.util.UUID;
  */
 public class TokenIssuer {
 
-    private final byte[] secret;
+    /** The audience services expect unless {@code cdp.kit.security.audience} says otherwise. */
+    public static final String DEFAULT_AUDIENCE = "opencdp";
 
+    private final byte[] secret;
+    private final String issuer;
+    private final String audience;
+
+    /** Tokens for services with the default audience and no issuer setting (local mode). */
     public TokenIssuer(String secret) {
+        this(secret, null, DEFAULT_AUDIENCE);
+    }
+
+    /** Tokens naming {@code issuer} (may be null) and {@code audience}, as services configured with them expect. */
+    public TokenIssuer(String secret, String issuer, String audience) {
+        this.issuer = issuer == null || issuer.isBlank() ? null : issuer;
+        this.audience = audience == null || audience.isBlank() ? DEFAULT_AUDIENCE : audience;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         if (this.secret.length < 32) {
             throw new IllegalArgumentException("The JWT secret must be at least 32 bytes");
@@ -35,6 +48,8 @@ public class TokenIssuer {
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .subject(subject)
+                .issuer(issuer)
+                .audience(audience)
                 .jwtID(UUID.randomUUID().toString())
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)))

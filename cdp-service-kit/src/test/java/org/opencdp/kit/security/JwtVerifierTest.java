@@ -56,6 +56,49 @@ class JwtVerifierTest {
     }
 
     @Test
+    void shouldRequireTheConfiguredAudience() {
+        String forOpenCdp = new TokenIssuer(SECRET).issue("ws_1", "x", "a", Duration.ofMinutes(5));
+        String forAnotherApi = new TokenIssuer(SECRET, null, "https://another-api.example/")
+                .issue("ws_1", "x", "a", Duration.ofMinutes(5));
+        var custom = new JwtVerifier(new KitProperties.Security(SECRET, null, null, "https://api.acme.example/", List.of()));
+
+        assertThat(verifier.verify(forOpenCdp).workspaceId()).isEqualTo("ws_1");
+        assertThatThrownBy(() -> verifier.verify(forAnotherApi)).isInstanceOf(JwtVerifier.InvalidTokenException.class);
+        assertThatThrownBy(() -> custom.verify(forOpenCdp)).isInstanceOf(JwtVerifier.InvalidTokenException.class);
+        assertThat(custom.verify(new TokenIssuer(SECRET, null, "https://api.acme.example/")
+                .issue("ws_1", "x", "a", Duration.ofMinutes(5))).workspaceId()).isEqualTo("ws_1");
+    }
+
+    @Test
+    void shouldRequireTheConfiguredIssuer() {
+        var strict = new JwtVerifier(new KitProperties.Security(SECRET, null, "https://auth.acme.example/", List.of()));
+
+        assertThatThrownBy(() -> strict.verify(new TokenIssuer(SECRET).issue("ws_1", "x", "a", Duration.ofMinutes(5))))
+                .isInstanceOf(JwtVerifier.InvalidTokenException.class);
+        assertThat(strict.verify(new TokenIssuer(SECRET, "https://auth.acme.example/", null)
+                .issue("ws_1", "x", "a", Duration.ofMinutes(5))).workspaceId()).isEqualTo("ws_1");
+    }
+
+    @Test
+    void shouldRefuseAJwksWithoutAnIssuer() {
+        assertThatThrownBy(() -> new JwtVerifier(new KitProperties.Security(null,
+                java.net.URI.create("https://auth.acme.example/.well-known/jwks.json"), null, List.of())))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("CDP_KIT_SECURITY_ISSUER");
+    }
+
+    @Test
+    void shouldBindTheAudienceWithItsDefault() {
+        var environment = new org.springframework.mock.env.MockEnvironment().withProperty("cdp.kit.service", "x");
+        var binder = org.springframework.boot.context.properties.bind.Binder.get(environment);
+        KitProperties.Security defaults = binder.bindOrCreate("cdp.kit.security", KitProperties.Security.class);
+        environment.setProperty("cdp.kit.security.audience", "https://api.acme.example/");
+        KitProperties.Security custom = binder.bindOrCreate("cdp.kit.security", KitProperties.Security.class);
+
+        assertThat(defaults.audience()).isEqualTo(TokenIssuer.DEFAULT_AUDIENCE);
+        assertThat(custom.audience()).isEqualTo("https://api.acme.example/");
+    }
+
+    @Test
     void shouldRefuseMissingScopeWithAForbiddenProblem() {
         Caller caller = new Caller("ws_1", "a", java.util.Set.of("profiles:read"));
 

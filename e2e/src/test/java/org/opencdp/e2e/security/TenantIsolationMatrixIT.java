@@ -87,6 +87,7 @@ class TenantIsolationMatrixIT {
                 Map.of("cdp.kit.kafka.partitions", "3", "cdp.kit.outbox.poll-interval", "50ms",
                         "spring.datasource.hikari.maximum-pool-size", "4",
                         "cdp.kit.security.issuer", Tokens.ISSUER,
+                        "cdp.kit.security.audience", Tokens.AUDIENCE,
                         // destinations point at localhost (nothing listens): activation may refuse loopback otherwise
                         "cdp.activation.network.allow", "127.0.0.0/8,::1,localhost")));
         tokens = new Tokens(infrastructure.jwtSecret());

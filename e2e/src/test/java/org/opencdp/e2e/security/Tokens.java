@@ -23,7 +23,7 @@ final class Tokens {
 
     /** What the platform under test is told to require in {@code iss} ({@code cdp.kit.security.issuer}). */
     static final String ISSUER = "https://auth.e2e.opencdp.test/";
-    /** The audience good tokens name. The kit has no setting for an expected audience (yet). */
+    /** What the platform under test is told to require in {@code aud} ({@code cdp.kit.security.audience}). */
     static final String AUDIENCE = "https://api.e2e.opencdp.test/";
 
     /** A way a token can be bad, with the problem code the kit answers it with. */

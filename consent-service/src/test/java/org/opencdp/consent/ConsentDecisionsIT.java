@@ -190,6 +190,31 @@ class ConsentDecisionsIT {
         assertThat(decisions.get(7).path("decision").asString()).isEqualTo("allow");
     }
 
+    @Test
+    void shouldKeepEachDecisionsOwnBasisWhenDecisionsOfOneRequestRestOnTheSameOne() {
+        // issue 12 (decisions benchmark): decisions with the same basis share one stored document;
+        // each must still read back as its own decision, and odd characters must survive the array
+        String source = "crm \\\"import\\\", {batch} 7\\\\";
+        body(client.put("/v1/consent", writer, "{\"profileId\": \"p_quoted\", \"source\": \"" + source
+                + "\", \"purposes\": {\"marketing\": \"granted\"}}"), 200);
+
+        JsonNode made = decide("{\"purposes\": [\"marketing\"], "
+                + "\"profileIds\": [\"p_ghost_1\", \"p_quoted\", \"p_ghost_2\", \"p_ghost_1\"]}").path("decisions");
+
+        assertThat(made).hasSize(4);
+        assertThat(made.valueStream().map(d -> d.path("decisionId").asString()).distinct()).hasSize(4);
+        JsonNode ghost1 = body(client.get("/v1/consent/decisions/" + made.get(0).path("decisionId").asString(), reader), 200);
+        JsonNode quoted = body(client.get("/v1/consent/decisions/" + made.get(1).path("decisionId").asString(), reader), 200);
+        JsonNode ghost2 = body(client.get("/v1/consent/decisions/" + made.get(2).path("decisionId").asString(), reader), 200);
+        assertThat(ghost1.path("profileId").asString()).isEqualTo("p_ghost_1");
+        assertThat(ghost2.path("profileId").asString()).isEqualTo("p_ghost_2");
+        assertThat(ghost2.path("basis")).isEqualTo(ghost1.path("basis"));
+        assertThat(ghost2.path("profileKnown").asBoolean(true)).isFalse();
+        assertThat(quoted.path("decision").asString()).isEqualTo("allow");
+        assertThat(quoted.path("basis").path("marketing").path("source").asString())
+                .isEqualTo("crm \"import\", {batch} 7\\");
+    }
+
     private void putConsent(String profileId, String purposes) {
         body(client.put("/v1/consent", writer,
                 "{\"profileId\": \"" + profileId + "\", \"purposes\": " + purposes + "}"), 200);

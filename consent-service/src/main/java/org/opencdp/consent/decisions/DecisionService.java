@@ -3,19 +3,16 @@ package org.opencdp.consent.decisions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.opencdp.consent.decisions.DecisionRule.Outcome;
 import org.opencdp.consent.decisions.DecisionRule.PurposeBasis;
-import org.opencdp.consent.ledger.ConsentLedger;
 import org.opencdp.consent.ledger.PurposeState;
 import org.opencdp.consent.purposes.PurposeDefaults;
-import org.opencdp.consent.purposes.PurposeService;
-import org.opencdp.consent.subjects.SubjectService;
 import org.opencdp.kit.problem.CdpException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -29,50 +26,64 @@ import tools.jackson.databind.node.ObjectNode;
 @Service
 class DecisionService {
 
-    private final SubjectService subjects;
-    private final ConsentLedger ledger;
-    private final PurposeService purposeService;
     private final DecisionRepository decisions;
     private final JsonMapper json;
 
-    DecisionService(SubjectService subjects, ConsentLedger ledger, PurposeService purposeService,
-                    DecisionRepository decisions, JsonMapper json) {
-        this.subjects = subjects;
-        this.ledger = ledger;
-        this.purposeService = purposeService;
+    DecisionService(DecisionRepository decisions, JsonMapper json) {
         this.decisions = decisions;
         this.json = json;
     }
 
     /**
      * Decides for each of {@code profileIds} (in order; unknown or another workspace's ids are
-     * denied) and stores every decision before answering.
+     * denied) and stores every decision before answering: two statements however many profiles
+     * (one read of everything the decisions rest on, one insert).
      */
     @Transactional
     List<StoredDecision> decide(String workspaceId, String requestedBy, List<String> purposes,
                                 List<String> profileIds, String jurisdiction) {
+        if (profileIds.isEmpty()) {
+            return List.of();
+        }
         List<String> wanted = List.copyOf(new LinkedHashSet<>(purposes));
-        // a merged-away id is decided on its survivor's consent (issue 12)
-        Map<String, String> canonical = subjects.canonical(workspaceId, profileIds);
-        Set<String> known = subjects.known(workspaceId, Set.copyOf(canonical.values()));
-        Map<String, Map<String, PurposeState>> states = known.isEmpty() ? Map.of()
-                : ledger.states(workspaceId, known, wanted);
-        Map<String, PurposeDefaults> defaults = purposeService.defaults(workspaceId, wanted);
+        DecisionInputs inputs = decisions.findInputs(workspaceId, new LinkedHashSet<>(profileIds), wanted);
+        Map<String, PurposeDefaults> defaults = new LinkedHashMap<>();
+        wanted.forEach(key -> defaults.put(key, inputs.declared().getOrDefault(key, PurposeDefaults.OPT_IN)));
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         List<StoredDecision> made = new ArrayList<>(profileIds.size());
+        // decisions resting on the same basis (every unknown profile, every profile decided by the
+        // same defaults…) share one basis document, serialised and stored once
+        Map<BasisKey, Integer> positions = new HashMap<>();
+        List<ObjectNode> bases = new ArrayList<>();
+        int[] basisIndexes = new int[profileIds.size()];
         for (String profileId : profileIds) {
-            String holder = canonical.get(profileId);
-            boolean profileKnown = known.contains(holder);
-            Outcome outcome = DecisionRule.decide(profileKnown, wanted, states.getOrDefault(holder, Map.of()),
+            // a merged-away id is decided on its survivor's consent (issue 12)
+            String holder = inputs.redirects().getOrDefault(profileId, profileId);
+            boolean profileKnown = inputs.known().contains(holder);
+            Outcome outcome = DecisionRule.decide(profileKnown, wanted, inputs.states().getOrDefault(holder, Map.of()),
                     defaults, jurisdiction);
-            ObjectNode basis = basis(outcome, profileKnown, jurisdiction, requestedBy);
-            if (!holder.equals(profileId)) {
-                basis.put("mergedInto", holder);
+            BasisKey key = new BasisKey(outcome, profileKnown, holder.equals(profileId) ? null : holder);
+            Integer position = positions.get(key);
+            if (position == null) {
+                ObjectNode basis = basis(outcome, profileKnown, jurisdiction, requestedBy);
+                if (key.mergedInto() != null) {
+                    basis.put("mergedInto", key.mergedInto());
+                }
+                bases.add(basis);
+                position = bases.size();
+                positions.put(key, position);
             }
-            made.add(new StoredDecision(UUID.randomUUID(), profileId, wanted, outcome.decision().name(), basis, now));
+            basisIndexes[made.size()] = position;
+            made.add(new StoredDecision(UUID.randomUUID(), profileId, wanted, outcome.decision().name(),
+                    bases.get(position - 1), now));
         }
-        decisions.insertAll(workspaceId, made);
+        decisions.insertAll(workspaceId, wanted, now, made, basisIndexes,
+                bases.stream().map(json::writeValueAsString).toArray(String[]::new));
         return made;
+    }
+
+    /** What a decision's basis document is made of, besides the request's jurisdiction and caller. */
+    private record BasisKey(Outcome outcome, boolean profileKnown, String mergedInto) {
     }
 
     StoredDecision find(String workspaceId, String id) {

@@ -17,6 +17,7 @@ public final class Bench {
             usage: bench platform [--help for its options]   (what ./cdp bench runs: the whole platform, end to end)
                    bench profile|consent|activation|segmentation [--people 1000000] [--messages 200000]
                                   [--warmup-messages 50000] [--consumers 2] [--timeout 15m]
+                   bench segmentation-latency [--profiles 1000000] [--live-profiles 20000] [--rate 1000] [--warmup 30s] [--duration 60s]
                    bench profile-api [--profiles 1000000] [--rate 1000] [--warmup 15s] [--duration 30s]
                    bench consent-decisions [--profiles 1000000] [--batch 500] [--rate 20] [--warmup 30s] [--duration 60s]
                    bench ingestion [--warmup 10s] [--duration 30s] [--connections 8] [--batch 100]
@@ -40,6 +41,15 @@ public final class Bench {
                             Long.parseLong(options.getOrDefault("warmup-messages", "50000")),
                             Integer.parseInt(options.getOrDefault("consumers", "2")),
                             duration(options.getOrDefault("timeout", "15m"))));
+            System.exit(0);
+        }
+        if (args.length > 0 && args[0].equals("segmentation-latency")) {
+            Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
+            org.opencdp.bench.consumer.SegmentationLatencyBenchmark.run(new org.opencdp.bench.consumer.SegmentationLatencyBenchmark.Settings(
+                    Long.parseLong(options.getOrDefault("profiles", "1000000")),
+                    Long.parseLong(options.getOrDefault("live-profiles", "20000")),
+                    Double.parseDouble(options.getOrDefault("rate", "1000")),
+                    duration(options.getOrDefault("warmup", "30s")), duration(options.getOrDefault("duration", "60s"))));
             System.exit(0);
         }
         if (args.length > 0 && args[0].equals("profile-api")) {

@@ -7,17 +7,27 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What a batch body says for all its events: {@code sentAt} (analytics-java and analytics-node
- * set it once per batch), and {@code context} and {@code integrations}, which Segment merges into
- * each event's own (the event's keys win).
+ * What a request says for all its events: in a batch body, {@code sentAt} (analytics-java and
+ * analytics-node set it once per batch), and {@code context} and {@code integrations}, which
+ * Segment merges into each event's own (the event's keys win); for any call, {@code gpc}: the
+ * request's {@code Sec-GPC: 1} header, set as {@code context.gpc: true} whatever the event says
+ * ({@link GlobalPrivacyControl}).
  */
-record BatchDefaults(Instant sentAt, ObjectNode context, ObjectNode integrations) {
+record BatchDefaults(Instant sentAt, ObjectNode context, ObjectNode integrations, boolean gpc) {
 
-    /** A single-event call: no defaults. */
-    static final BatchDefaults NONE = new BatchDefaults(null, null, null);
+    /** A single-event call without {@code Sec-GPC}: no defaults. */
+    static final BatchDefaults NONE = new BatchDefaults(null, null, null, false);
 
-    /** The defaults of a batch body; a 400 problem {@code invalid_batch} when they have the wrong shape. */
-    static BatchDefaults of(ObjectNode batch) {
+    /** A single-event call: only its {@code Sec-GPC} header, if any. */
+    static BatchDefaults single(boolean gpc) {
+        return gpc ? new BatchDefaults(null, null, null, true) : NONE;
+    }
+
+    /**
+     * The defaults of a batch body, with {@code gpc} from its request's header; a 400 problem {@code
+     * invalid_batch} when they have the wrong shape.
+     */
+    static BatchDefaults of(ObjectNode batch, boolean gpc) {
         Instant sentAt = null;
         JsonNode sent = present(batch, "sentAt");
         if (sent != null) {
@@ -28,11 +38,13 @@ record BatchDefaults(Instant sentAt, ObjectNode context, ObjectNode integrations
                         "The batch's 'sentAt' must be an ISO-8601 date-time between the years 0001 and 9999.");
             }
         }
-        return new BatchDefaults(sentAt, object(batch, "context"), object(batch, "integrations"));
+        return new BatchDefaults(sentAt, object(batch, "context"), object(batch, "integrations"), gpc);
     }
 
+    /** The batch's context merged with the event's own, with {@code gpc: true} when the header said so. */
     ObjectNode context(ObjectNode own) {
-        return merge(context, own);
+        ObjectNode merged = merge(context, own);
+        return gpc ? GlobalPrivacyControl.applied(merged) : merged;
     }
 
     ObjectNode integrations(ObjectNode own) {

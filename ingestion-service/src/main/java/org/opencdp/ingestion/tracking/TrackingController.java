@@ -13,7 +13,9 @@ import org.springframework.web.bind.annotation.RestController;
  * JSON whatever the {@code Content-Type} says: SDKs send {@code application/json}, {@code
  * text/plain} (analytics.js and {@code navigator.sendBeacon}, to spare the browser a preflight),
  * {@code application/x-www-form-urlencoded} (rudder-sdk-node's gzip batches) or none. It never goes
- * through Spring's message converters, which would rebuild a form post from its parameters.
+ * through Spring's message converters, which would rebuild a form post from its parameters. A
+ * {@code Sec-GPC: 1} header sets {@code context.gpc: true} on every event of the call ({@link
+ * GlobalPrivacyControl}).
  */
 @RestController
 class TrackingController {
@@ -57,11 +59,12 @@ class TrackingController {
     @PostMapping({"/v1/batch", "/v1/batch/", "/v1/import", "/v1/import/", "/v1/b", "/v1/b/",
             "/beacon/v1/batch", "/beacon/v1/batch/"})
     TrackingResponse batch(HttpServletRequest request) {
-        return tracking.batch(writeKey(request), TrackingBodyFilter.bodyOf(request));
+        return tracking.batch(writeKey(request), GlobalPrivacyControl.requested(request), TrackingBodyFilter.bodyOf(request));
     }
 
     private TrackingResponse single(EventType type, HttpServletRequest request) {
-        return tracking.single(type, writeKey(request), TrackingBodyFilter.bodyOf(request));
+        return tracking.single(type, writeKey(request), GlobalPrivacyControl.requested(request),
+                TrackingBodyFilter.bodyOf(request));
     }
 
     /** The Basic user name, else {@code ?writeKey=}; null when neither (the body may have it). */

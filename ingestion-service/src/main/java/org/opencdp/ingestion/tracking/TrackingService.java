@@ -58,8 +58,11 @@ class TrackingService {
         this.futureTolerance = properties.futureEventTimeTolerance();
     }
 
-    /** One identify, track, page, screen, group or alias call. */
-    TrackingResponse single(EventType type, String headerWriteKey, byte[] body) {
+    /**
+     * One identify, track, page, screen, group or alias call; {@code gpc}: the request had {@code
+     * Sec-GPC: 1}.
+     */
+    TrackingResponse single(EventType type, String headerWriteKey, boolean gpc, byte[] body) {
         Instant receivedAt = Instant.now();
         AuthenticatedSource source = headerWriteKey == null ? null : authenticator.authenticate(headerWriteKey);
         if (body.length > maxEventSize) {
@@ -71,7 +74,7 @@ class TrackingService {
         }
         rateLimiter.acquire(source, 1);
         CallOutcome outcome = new CallOutcome(source, receivedAt);
-        switch (check(type, event, BatchDefaults.NONE, receivedAt, NulCharacters.mayOccurIn(body))) {
+        switch (check(type, event, BatchDefaults.single(gpc), receivedAt, NulCharacters.mayOccurIn(body))) {
             case EventCheck.Valid valid -> outcome.admitted(0, event, admission.gate(source).admit(valid.event()));
             case EventCheck.Invalid invalid -> {
                 metrics.rejected(source, 1);
@@ -86,9 +89,10 @@ class TrackingService {
      * A batch ({@code /v1/batch}, {@code /v1/import}): every valid event is accepted, every invalid
      * one is answered in {@code rejected} and published to the rejected topic. When no event is
      * valid the whole call is refused (400) and nothing is published. The call costs one rate-limit
-     * token per event of the batch.
+     * token per event of the batch. {@code gpc}: the request had {@code Sec-GPC: 1}, which every
+     * event of the batch keeps.
      */
-    TrackingResponse batch(String headerWriteKey, byte[] body) {
+    TrackingResponse batch(String headerWriteKey, boolean gpc, byte[] body) {
         Instant receivedAt = Instant.now();
         AuthenticatedSource source = headerWriteKey == null ? null : authenticator.authenticate(headerWriteKey);
         TrackingJson.BatchBody batch = json.readBatch(body);
@@ -103,7 +107,7 @@ class TrackingService {
             throw CdpException.badRequest("batch_too_large", "A batch may have at most " + maxBatchSize
                     + " events; this one has " + items.size() + ".").with("limit", maxBatchSize);
         }
-        BatchDefaults defaults = BatchDefaults.of(request);
+        BatchDefaults defaults = BatchDefaults.of(request, gpc);
         boolean mayHoldNul = NulCharacters.mayOccurIn(body);
         if (mayHoldNul) {
             refuseNulOutsideEvents(request);

@@ -146,7 +146,7 @@ class SegmentEventValidatorTest {
     @Test
     void shouldTakeTheTypeOfABatchItemFromTheItemAndApplyTheBatchDefaults() {
         var defaults = new BatchDefaults(Instant.parse("2020-01-01T00:00:05Z"),
-                read("{\"library\": {\"name\": \"analytics-java\"}, \"ip\": \"1.1.1.1\"}"), null);
+                read("{\"library\": {\"name\": \"analytics-java\"}, \"ip\": \"1.1.1.1\"}"), null, false);
         SegmentEvent event = (((EventCheck.Valid) SegmentEventValidator.check(null, read("""
                 {"type": "page", "anonymousId": "a1", "timestamp": "2020-01-01T00:00:00Z", "context": {"ip": "2.2.2.2"}}"""),
                 defaults, RECEIVED_AT, TOLERANCE))).event();
@@ -154,6 +154,35 @@ class SegmentEventValidatorTest {
         assertThat(event.type()).isEqualTo(EventType.page);
         assertThat(event.timestamp()).isEqualTo(RECEIVED_AT.minusSeconds(5));
         assertThat(event.context()).isEqualTo(read("{\"library\": {\"name\": \"analytics-java\"}, \"ip\": \"2.2.2.2\"}"));
+    }
+
+    @Test
+    void shouldSetGpcInTheContextOfEveryEventOfARequestWithSecGpcWithoutChangingTheRequest() { // issue 12
+        var body = read("""
+                {"type": "track", "userId": "u1", "event": "E", "context": {"ip": "2.2.2.2", "gpc": false}}""");
+        var batch = new BatchDefaults(null, read("{\"library\": {\"name\": \"analytics-java\"}}"), null, true);
+
+        SegmentEvent spoofed = ((EventCheck.Valid) SegmentEventValidator.check(null, body, batch, RECEIVED_AT,
+                TOLERANCE)).event();
+        SegmentEvent bare = ((EventCheck.Valid) SegmentEventValidator.check(EventType.track,
+                read("{\"userId\": \"u1\", \"event\": \"E\"}"), BatchDefaults.single(true), RECEIVED_AT,
+                TOLERANCE)).event();
+
+        assertThat(spoofed.context()).isEqualTo(read(
+                "{\"library\": {\"name\": \"analytics-java\"}, \"ip\": \"2.2.2.2\", \"gpc\": true}"));
+        assertThat(body.path("context").path("gpc").booleanValue()).isFalse();
+        assertThat(bare.context()).isEqualTo(read("{\"gpc\": true}"));
+    }
+
+    @Test
+    void shouldKeepWhatTheSdkSaidAboutGpcWithoutTheHeader() { // issue 12
+        for (String gpc : List.of("true", "false", "\"1\"")) {
+            SegmentEvent event = ((EventCheck.Valid) SegmentEventValidator.check(EventType.track,
+                    read("{\"userId\": \"u1\", \"event\": \"E\", \"context\": {\"gpc\": " + gpc + "}}"),
+                    BatchDefaults.single(false), RECEIVED_AT, TOLERANCE)).event();
+
+            assertThat(event.context()).as(gpc).isEqualTo(read("{\"gpc\": " + gpc + "}"));
+        }
     }
 
     @Test

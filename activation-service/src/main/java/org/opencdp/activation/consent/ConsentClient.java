@@ -91,9 +91,9 @@ public class ConsentClient {
             ConsentDecision parsed;
             if (ConsentDecisions.ALLOW.equals(item.decision()) && item.decisionId() != null
                     && !item.decisionId().isBlank()) {
-                parsed = new ConsentDecision(item.profileId(), true, item.decisionId());
+                parsed = new ConsentDecision(item.profileId(), true, item.decisionId(), statuses(item));
             } else if (ConsentDecisions.DENY.equals(item.decision())) {
-                parsed = new ConsentDecision(item.profileId(), false, item.decisionId());
+                parsed = new ConsentDecision(item.profileId(), false, item.decisionId(), statuses(item));
             } else {
                 continue;
             }
@@ -101,5 +101,17 @@ public class ConsentClient {
             decisions.merge(item.profileId(), parsed, (first, second) -> first.allowed() ? second : first);
         }
         return decisions;
+    }
+
+    private static Map<String, String> statuses(ConsentDecisions.Decision item) {
+        Map<String, String> statuses = new LinkedHashMap<>();
+        if (item.purposes() != null) {
+            item.purposes().forEach((purpose, status) -> {
+                if (purpose != null && status != null) {
+                    statuses.put(purpose, status);
+                }
+            });
+        }
+        return statuses;
     }
 }

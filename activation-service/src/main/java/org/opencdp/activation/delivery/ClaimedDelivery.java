@@ -7,7 +7,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A due delivery one dispatcher holds the lease of ({@code leaseToken}) until it records the outcome.
- * {@code firstFailedAt} opens its retry window ({@code null} until a send failed).
+ * {@code firstFailedAt} opens its retry window ({@code null} until a send failed); {@code queuedAt} is
+ * when it was queued.
  */
 record ClaimedDelivery(
         String workspaceId,
@@ -19,5 +20,6 @@ record ClaimedDelivery(
         int attempts,
         int waits,
         Instant firstFailedAt,
+        Instant queuedAt,
         UUID leaseToken) {
 }

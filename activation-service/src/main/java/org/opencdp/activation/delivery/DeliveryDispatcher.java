@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.opencdp.activation.config.ActivationProperties;
 import org.opencdp.activation.connector.Connector;
+import org.opencdp.activation.connector.DeliveryKind;
 import org.opencdp.activation.connector.ConnectorTarget;
 import org.opencdp.activation.connector.Connectors;
 import org.opencdp.activation.connector.OutboundDelivery;
@@ -74,6 +75,7 @@ class DeliveryDispatcher {
     private final DestinationService destinations;
     private final ConsentClient consent;
     private final IdentifierService identifiers;
+    private final AudienceSync audiences;
     private final Connectors connectors;
     private final ActivationProperties properties;
     private final Backoff backoff;
@@ -82,8 +84,9 @@ class DeliveryDispatcher {
     private final Clock clock = Clock.systemUTC();
 
     DeliveryDispatcher(DeliveryRepository deliveries, DestinationService destinations, ConsentClient consent,
-                       IdentifierService identifiers, Connectors connectors, ActivationProperties properties,
-                       MeterRegistry meters) {
+                       IdentifierService identifiers, AudienceSync audiences, Connectors connectors,
+                       ActivationProperties properties, MeterRegistry meters) {
+        this.audiences = audiences;
         this.deliveries = deliveries;
         this.destinations = destinations;
         this.consent = consent;
@@ -108,7 +111,7 @@ class DeliveryDispatcher {
         Map<DestinationRef, Destination> known = destinations.findAll(
                 claimed.stream().map(DeliveryDispatcher::destinationOf).collect(TreeSet::new, Set::add, Set::addAll));
         List<DeliveryOutcome> outcomes = new ArrayList<>();
-        Map<ConsentQuestion, List<ClaimedDelivery>> questions = new LinkedHashMap<>();
+        List<ClaimedDelivery> usable = new ArrayList<>();
         for (ClaimedDelivery delivery : claimed) {
             Destination destination = known.get(destinationOf(delivery));
             if (destination == null) {
@@ -119,24 +122,55 @@ class DeliveryDispatcher {
                         "no connector for destination type '" + destination.type() + "'"));
                 continue;
             }
+            usable.add(delivery);
+        }
+        AudienceSync.Plan plan = audiences.plan(usable.stream().filter(delivery -> delivery.kind() != DeliveryKind.event
+                && connectors.require(known.get(destinationOf(delivery)).type()).syncsAudiences()).toList());
+        Map<ConsentQuestion, List<ClaimedDelivery>> questions = new LinkedHashMap<>();
+        Map<DestinationRef, List<Allowed>> allowed = new LinkedHashMap<>();
+        for (ClaimedDelivery delivery : usable) {
+            Destination destination = known.get(destinationOf(delivery));
+            AudienceSync.Step step = plan.step(delivery);
+            if (step instanceof AudienceSync.Step.Nothing nothing) {
+                outcomes.add(DeliveryOutcome.inStep(delivery, nothing.note()));
+                continue;
+            }
+            if (step instanceof AudienceSync.Step.Remove) {
+                // removing data is always allowed: exits never wait for consent
+                allowed.computeIfAbsent(destinationOf(delivery), ref -> new ArrayList<>())
+                        .add(new Allowed(delivery, null, DeliveryKind.segment_exited));
+                continue;
+            }
+            if (delivery.kind() == DeliveryKind.event) {
+                String denied = EventConsent.deniedByEvent(destination.requiredPurposes(),
+                        EventConsent.preferences(delivery.payload()));
+                if (denied != null) {
+                    // the event's own preferences deny it: a denial wins whatever consent-service recorded (issue 12)
+                    outcomes.add(DeliveryOutcome.blockedByConsent(delivery, null,
+                            "the event's own consent preferences deny '" + denied + "'"));
+                    continue;
+                }
+            }
             questions.computeIfAbsent(new ConsentQuestion(delivery.workspaceId(),
                     List.copyOf(new TreeSet<>(destination.requiredPurposes()))), q -> new ArrayList<>()).add(delivery);
         }
-        Map<DestinationRef, List<Allowed>> allowed = new LinkedHashMap<>();
-        inParallel(questions.keySet(), question -> decide(question, questions.get(question)), "Asking consent",
+        inParallel(questions.keySet(), question -> decide(question, questions.get(question), plan), "Asking consent",
                 deadline)
                 .values().forEach(decided -> {
                     outcomes.addAll(decided.outcomes());
                     decided.allowed().forEach(one -> allowed.computeIfAbsent(destinationOf(one.delivery()),
                             ref -> new ArrayList<>()).add(one));
                 });
-        outcomes.addAll(send(allowed, known, deadline));
+        List<DeliveryOutcome> sent = send(allowed, known, deadline);
+        outcomes.addAll(sent);
+        audiences.confirm(allowed.values().stream().flatMap(List::stream).filter(one -> plan.syncs(one.delivery()))
+                .toList(), sent);
         recordAll(outcomes);
         return claimed.size();
     }
 
     /** One question to consent-service: may these deliveries' profiles leave for these purposes? */
-    private Decided decide(ConsentQuestion question, List<ClaimedDelivery> batch) {
+    private Decided decide(ConsentQuestion question, List<ClaimedDelivery> batch, AudienceSync.Plan plan) {
         Map<String, ConsentDecision> decisions;
         try {
             LinkedHashSet<String> profileIds = new LinkedHashSet<>();
@@ -154,10 +188,28 @@ class DeliveryDispatcher {
             ConsentDecision decision = decisions.get(delivery.profileId());
             if (decision == null) {
                 outcomes.add(postpone(delivery, CONSENT_UNAVAILABLE + "no decision for profile " + delivery.profileId()));
+            } else if (!decision.allowed() && delivery.kind() == DeliveryKind.event) {
+                switch (EventConsent.judge(question.purposes(), EventConsent.preferences(delivery.payload()), decision,
+                        delivery.queuedAt(), clock.instant())) {
+                    case EventConsent.Verdict.Postpone postpone -> outcomes.add(postpone(delivery, postpone.reason()));
+                    case EventConsent.Verdict.Block block ->
+                            outcomes.add(DeliveryOutcome.blockedByConsent(delivery, decision.decisionId(), block.reason()));
+                    case EventConsent.Verdict.Send send -> allowed.add(new Allowed(delivery, decision.decisionId(),
+                            delivery.kind()));
+                }
             } else if (!decision.allowed()) {
-                outcomes.add(DeliveryOutcome.blockedByConsent(delivery, decision.decisionId()));
+                if (plan.syncs(delivery) && plan.mayHoldMember(delivery)) {
+                    // withdrawn consent removes the person from the audience (issue 12)
+                    allowed.add(new Allowed(delivery, decision.decisionId(), DeliveryKind.segment_exited));
+                } else {
+                    outcomes.add(DeliveryOutcome.blockedByConsent(delivery, decision.decisionId()));
+                }
+            } else if (plan.syncs(delivery) && plan.holdsMember(delivery)) {
+                outcomes.add(DeliveryOutcome.inStep(delivery, AudienceSync.NOTHING + "the destination already holds "
+                        + "the profile"));
             } else {
-                allowed.add(new Allowed(delivery, decision.decisionId()));
+                allowed.add(new Allowed(delivery, decision.decisionId(),
+                        plan.syncs(delivery) ? DeliveryKind.segment_entered : delivery.kind()));
             }
         }
         return new Decided(outcomes, allowed);
@@ -192,7 +244,7 @@ class DeliveryDispatcher {
                                          Map<ProfileKey, ProfileIdentifiers> reachable, Instant deadline) {
         List<OutboundDelivery> outbound = batch.stream().map(one -> new OutboundDelivery(one.delivery().id(),
                 one.delivery().destinationId(), one.delivery().workspaceId(), one.delivery().profileId(),
-                one.decisionId(), one.delivery().kind(), one.delivery().payload(),
+                one.decisionId(), one.kind(), one.delivery().payload(),
                 reachable.getOrDefault(new ProfileKey(one.delivery().workspaceId(), one.delivery().profileId()),
                         ProfileIdentifiers.NONE))).toList();
         Map<UUID, SendOutcome> sent = connector.send(target, outbound, deadline);
@@ -299,8 +351,11 @@ class DeliveryDispatcher {
     private record ConsentQuestion(String workspaceId, List<String> purposes) {
     }
 
-    /** A delivery consent-service allowed, with the decision's id. */
-    private record Allowed(ClaimedDelivery delivery, String decisionId) {
+    /**
+     * A delivery that may leave, with the consent decision's id ({@code null} for a removal, which
+     * needs none) and the kind to send (for audience syncs, what the diff asks for).
+     */
+    record Allowed(ClaimedDelivery delivery, String decisionId, DeliveryKind kind) {
     }
 
     /** What one question decided: the outcomes it settled (blocked, postponed) and the deliveries it allowed. */

@@ -37,6 +37,16 @@ final class DeliveryIds {
         return nameBased("membership", workspaceId, destinationId, messageId.toString());
     }
 
+    /** The sync of merge {@code mergeId}'s survivor {@code survivorId} at {@code destinationId} (issue 13). */
+    static UUID ofMerge(String workspaceId, UUID destinationId, UUID mergeId, String survivorId) {
+        return nameBased("merge", workspaceId, destinationId, mergeId + ":" + survivorId);
+    }
+
+    /** The sync of {@code destinationId} that consent change {@code messageId} asks for (issue 12). */
+    static UUID ofConsentChange(String workspaceId, UUID destinationId, UUID messageId, String profileId) {
+        return nameBased("consent", workspaceId, destinationId, messageId + ":" + profileId);
+    }
+
     private static UUID nameBased(String kind, String workspaceId, UUID destinationId, String key) {
         // lengths first, so that no two different (workspace, key) pairs spell the same name
         String name = kind + ":" + workspaceId.length() + ":" + workspaceId + ":" + destinationId + ":" + key;

@@ -54,10 +54,12 @@ class DeliveryIntakeService {
     private final DeliveryRepository deliveries;
     private final DispatcherLoop dispatcher;
     private final IdentifierService identifiers;
+    private final AudienceRepository audiences;
     private final JsonMapper json;
 
     DeliveryIntakeService(DestinationService destinations, DeliveryRepository deliveries, DispatcherLoop dispatcher,
-                          IdentifierService identifiers, JsonMapper json) {
+                          IdentifierService identifiers, AudienceRepository audiences, JsonMapper json) {
+        this.audiences = audiences;
         this.destinations = destinations;
         this.deliveries = deliveries;
         this.dispatcher = dispatcher;
@@ -114,7 +116,11 @@ class DeliveryIntakeService {
         queue(chunk, queued);
     }
 
-    /** Segment entries and exits: one delivery per destination subscribed to the segment. */
+    /**
+     * Segment entries and exits: one delivery per destination subscribed to the segment, and the
+     * profile's desired membership there (one more statement; an older {@code version} never wins),
+     * which audience destinations are synced to ({@link AudienceSync}).
+     */
     void queueMembershipChanges(List<MembershipChanged> chunk) {
         Set<String> workspaces = new LinkedHashSet<>();
         Set<String> segments = new LinkedHashSet<>();
@@ -132,6 +138,7 @@ class DeliveryIntakeService {
         }
         SubscriberIndex subscribers = stored(chunk, () -> destinations.segmentSubscribers(workspaces, segments));
         List<QueuedDelivery> queued = new ArrayList<>();
+        List<AudienceRepository.Desired> desired = new ArrayList<>();
         for (int position = 0; position < chunk.size(); position++) {
             MembershipChanged message = chunk.get(position);
             List<UUID> targets = subscribers.segmentSubscribers(message.workspaceId(), message.segmentId());
@@ -142,11 +149,18 @@ class DeliveryIntakeService {
                     ? DeliveryKind.segment_entered : DeliveryKind.segment_exited;
             String payload = membershipPayload(message);
             for (UUID destinationId : targets) {
+                desired.add(new AudienceRepository.Desired(new AudienceRepository.Key(message.workspaceId(),
+                        destinationId, message.profileId()), message.segmentId(), kind == DeliveryKind.segment_entered,
+                        message.version()));
                 queued.add(new QueuedDelivery(message.workspaceId(),
                         DeliveryIds.ofMembershipChange(message.workspaceId(), destinationId, message.id()),
                         destinationId, message.profileId(), kind, payload, message.id(), position));
             }
         }
+        stored(chunk, () -> {
+            audiences.recordDesired(desired);
+            return null;
+        });
         queue(chunk, queued);
     }
 

@@ -30,10 +30,24 @@ record DeliveryOutcome(
                 delivery.waits(), null, null, delivery.firstFailedAt());
     }
 
+    /**
+     * Nothing to send (issue 13): the audience destination already holds what the profile's
+     * membership asks for, or the profile was merged away; {@code note} says which.
+     */
+    static DeliveryOutcome inStep(ClaimedDelivery delivery, String note) {
+        return new DeliveryOutcome(delivery, "in_step", DeliveryStatus.delivered, false, null, delivery.attempts(),
+                delivery.waits(), null, note, delivery.firstFailedAt());
+    }
+
     /** consent-service denied it: never sent. */
     static DeliveryOutcome blockedByConsent(ClaimedDelivery delivery, String decisionId) {
+        return blockedByConsent(delivery, decisionId, null);
+    }
+
+    /** Blocked by consent, saying why when the recorded decision alone does not ({@code reason} may be null). */
+    static DeliveryOutcome blockedByConsent(ClaimedDelivery delivery, String decisionId, String reason) {
         return new DeliveryOutcome(delivery, "blocked_by_consent", DeliveryStatus.blocked_by_consent, false,
-                decisionId, delivery.attempts(), delivery.waits(), null, null, delivery.firstFailedAt());
+                decisionId, delivery.attempts(), delivery.waits(), null, reason, delivery.firstFailedAt());
     }
 
     /** A send failed for now: due again after {@code delay}, within the window opened at {@code firstFailedAt}. */

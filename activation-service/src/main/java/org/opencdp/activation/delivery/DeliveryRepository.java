@@ -81,6 +81,8 @@ class DeliveryRepository {
      * Claims up to {@code limit} due deliveries of enabled destinations, oldest due first, in one
      * short statement: rows other dispatchers hold are skipped, and the claimed ones become due
      * again only when {@code lease} ran out (a dispatcher that died mid-send is thus replaced).
+     * A membership delivery is not claimed while another of the same destination and profile is held
+     * by a round, so two rounds never sync one profile at once ({@link AudienceSync}).
      */
     List<ClaimedDelivery> claimDue(int limit, Duration lease) {
         UUID token = UUID.randomUUID();
@@ -90,6 +92,11 @@ class DeliveryRepository {
                             FROM deliveries d
                             JOIN destinations dest ON dest.workspace_id = d.workspace_id AND dest.id = d.destination_id
                             WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND dest.enabled
+                              AND (d.kind = 'event' OR NOT EXISTS (
+                                  SELECT 1 FROM deliveries f
+                                  WHERE f.workspace_id = d.workspace_id AND f.destination_id = d.destination_id
+                                    AND f.profile_id = d.profile_id AND f.status = 'pending' AND f.kind <> 'event'
+                                    AND f.lease_token IS NOT NULL AND f.next_attempt_at > now() AND f.id <> d.id))
                             ORDER BY d.next_attempt_at
                             LIMIT ?
                             FOR UPDATE OF d SKIP LOCKED)
@@ -98,10 +105,11 @@ class DeliveryRepository {
                         FROM due
                         WHERE d.workspace_id = due.workspace_id AND d.id = due.id
                         RETURNING d.workspace_id, d.id, d.destination_id, d.profile_id, d.kind, d.payload::text,
-                                  d.attempts, d.waits, d.first_failed_at""",
+                                  d.attempts, d.waits, d.first_failed_at, d.created_at""",
                 (rs, i) -> new ClaimedDelivery(rs.getString(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
                         rs.getString(4), DeliveryKind.valueOf(rs.getString(5)), json.readTree(rs.getString(6)),
-                        rs.getInt(7), rs.getInt(8), instant(rs.getObject(9, OffsetDateTime.class)), token),
+                        rs.getInt(7), rs.getInt(8), instant(rs.getObject(9, OffsetDateTime.class)),
+                        instant(rs.getObject(10, OffsetDateTime.class)), token),
                 limit, lease.toMillis(), token);
     }
 

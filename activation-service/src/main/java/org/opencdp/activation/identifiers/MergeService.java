@@ -33,9 +33,11 @@ class MergeService {
     static final int MAX_MERGED = 1_000;
 
     private final IdentifierRepository repository;
+    private final List<MergeFollower> followers;
 
-    MergeService(IdentifierRepository repository) {
+    MergeService(IdentifierRepository repository, List<MergeFollower> followers) {
         this.repository = repository;
+        this.followers = followers;
     }
 
     void apply(List<ProfilesMerged> merges) {
@@ -69,6 +71,11 @@ class MergeService {
         newlyMerged.forEach((key, mergeId) -> toStore.add(new IdentifierRepository.Redirect(key.workspaceId(),
                 key.profileId(), follow(redirects, key.workspaceId(), key.profileId()), mergeId)));
         repository.redirect(toStore);
+        List<MergeFollower.Merged> merged = toStore.stream().map(redirect -> new MergeFollower.Merged(
+                redirect.workspaceId(), redirect.mergedId(), redirect.survivorId(), redirect.mergeId())).toList();
+        if (!merged.isEmpty()) {
+            followers.forEach(follower -> follower.merged(merged));
+        }
     }
 
     private static String follow(Map<IdentifierRepository.Redirect.Key, String> redirects, String workspaceId,

@@ -34,6 +34,14 @@ final class ConsentServiceStub {
                 .formatted(profileId, decision, decisionId, decision.equals("allow") ? "granted" : "denied")));
     }
 
+    /** Decides {@code decision} for {@code profileId}, answering {@code status} for {@code marketing}. */
+    StubMapping decides(String profileId, String decision, String decisionId, String status) {
+        return answers(profileId, okJson("""
+                {"decisions": [{"profileId": "%s", "decision": "%s", "decisionId": "%s",
+                                "purposes": {"marketing": "%s"}}]}"""
+                .formatted(profileId, decision, decisionId, status)));
+    }
+
     /** Answers any question about {@code profileId} with {@code response}. */
     StubMapping answers(String profileId, ResponseDefinitionBuilder response) {
         return server.stubFor(post(urlEqualTo(DECISIONS)).withRequestBody(asksAbout(profileId)).willReturn(response));

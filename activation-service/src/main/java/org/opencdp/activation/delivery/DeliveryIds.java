@@ -47,6 +47,11 @@ final class DeliveryIds {
         return nameBased("consent", workspaceId, destinationId, messageId + ":" + profileId);
     }
 
+    /** The removal of {@code profileId} at {@code destinationId} that erase request {@code requestId} queued (issue 12). */
+    static UUID ofErasure(String workspaceId, UUID destinationId, UUID requestId, String profileId) {
+        return nameBased("erasure", workspaceId, destinationId, requestId + ":" + profileId);
+    }
+
     private static UUID nameBased(String kind, String workspaceId, UUID destinationId, String key) {
         // lengths first, so that no two different (workspace, key) pairs spell the same name
         String name = kind + ":" + workspaceId.length() + ":" + workspaceId + ":" + destinationId + ":" + key;

@@ -7,6 +7,7 @@ import static org.opencdp.kit.security.Scopes.DESTINATIONS_READ;
 import static org.opencdp.kit.security.Scopes.DESTINATIONS_WRITE;
 import static org.opencdp.kit.security.Scopes.IDENTITY_READ;
 import static org.opencdp.kit.security.Scopes.IDENTITY_WRITE;
+import static org.opencdp.kit.security.Scopes.PRIVACY_READ;
 import static org.opencdp.kit.security.Scopes.PRIVACY_WRITE;
 import static org.opencdp.kit.security.Scopes.PROFILES_READ;
 import static org.opencdp.kit.security.Scopes.PROFILES_WRITE;
@@ -103,9 +104,9 @@ final class ManagementOperations {
         OPERATIONS.put("POST /v1/consent/decisions", new Entry(List.of(CONSENT_READ, CONSENT_WRITE),
                 ids -> Map.of("purposes", List.of("marketing"), "profileIds", List.of(ids.profileId()))));
         read("GET /v1/consent/decisions/{id}", CONSENT_READ, CONSENT_WRITE);
-        read("GET /v1/audit", CONSENT_READ, CONSENT_WRITE, PRIVACY_WRITE);
+        read("GET /v1/audit", CONSENT_READ, CONSENT_WRITE, PRIVACY_READ, PRIVACY_WRITE);
         write("POST /v1/privacy/requests", PRIVACY_WRITE, ids -> Map.of("type", "ACCESS", "profileId", ids.profileId()));
-        read("GET /v1/privacy/requests/{id}", PRIVACY_WRITE);
+        read("GET /v1/privacy/requests/{id}", PRIVACY_READ, PRIVACY_WRITE);
     }
 
     private ManagementOperations() {

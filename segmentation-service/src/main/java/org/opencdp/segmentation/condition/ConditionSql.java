@@ -10,7 +10,7 @@ import org.opencdp.conditions.SqlParameters;
  * profile_traits} that holds exactly when {@link ConditionEvaluator#matches} holds for that profile's
  * facts. {@code trait} and {@code computedTrait} leaves are the shared language's {@link LeafSql} over
  * {@code p.traits} and {@code p.computed_traits} (the two forms agree by cdp-conditions' property
- * test); {@code segment} is a current membership row (of the same workspace); {@code and}, {@code or} and {@code not} are
+ * test); {@code segment} is a current membership row; {@code and}, {@code or} and {@code not} are
  * SQL's own (safe for {@code not}: no part is ever NULL). Every value from the condition is a bind
  * parameter. Pure.
  */
@@ -19,26 +19,23 @@ public final class ConditionSql {
     private ConditionSql() {
     }
 
-    /** The expression of {@code condition} over the {@code profile_traits} row aliased {@code p} of {@code workspaceId}. */
-    public static String of(Condition condition, String workspaceId, SqlParameters parameters) {
+    /** The expression of {@code condition} over the {@code profile_traits} row aliased {@code p}. */
+    public static String of(Condition condition, SqlParameters parameters) {
         return switch (condition) {
-            case And and -> joined(and.conditions(), " AND ", workspaceId, parameters);
-            case Or or -> joined(or.conditions(), " OR ", workspaceId, parameters);
-            case Not not -> "(NOT " + of(not.condition(), workspaceId, parameters) + ")";
+            case And and -> joined(and.conditions(), " AND ", parameters);
+            case Or or -> joined(or.conditions(), " OR ", parameters);
+            case Not not -> "(NOT " + of(not.condition(), parameters) + ")";
             case TraitCondition trait -> LeafSql.of(trait.leaf(), "p.traits", parameters);
             case ComputedTraitCondition computed -> LeafSql.of(computed.leaf(), "p.computed_traits", parameters);
-            // not correlated, so PostgreSQL reads the members once into a hash (a hashed SubPlan) rather
-            // than probing the index once per profile; profile ids are never NULL, so NOT IN is safe
-            case SegmentCondition segment -> "(p.profile_id IN (SELECT m.profile_id FROM memberships m"
-                    + " WHERE m.workspace_id = CAST(" + parameters.bind(workspaceId) + " AS text)"
-                    + " AND m.segment_id = CAST(" + parameters.bind(segment.segmentId()) + " AS text) AND m.member))";
+            case SegmentCondition segment -> "EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = p.workspace_id"
+                    + " AND m.segment_id = CAST(" + parameters.bind(segment.segmentId()) + " AS text)"
+                    + " AND m.profile_id = p.profile_id AND m.member)";
         };
     }
 
-    private static String joined(List<Condition> conditions, String junction, String workspaceId,
-                                 SqlParameters parameters) {
+    private static String joined(List<Condition> conditions, String junction, SqlParameters parameters) {
         List<String> parts = new ArrayList<>(conditions.size());
-        conditions.forEach(c -> parts.add(of(c, workspaceId, parameters)));
+        conditions.forEach(c -> parts.add(of(c, parameters)));
         return "(" + String.join(junction, parts) + ")";
     }
 }

@@ -126,9 +126,7 @@ public class ProfileTraitsRepository {
      */
     public Matches matching(String workspaceId, Condition condition, int sampleSize) {
         SqlParameters.Positional parameters = SqlParameters.positional();
-        String test = ConditionSql.of(condition, workspaceId, parameters);
-        // room for the hashed member lists of segment nodes (a million ids); only for this transaction
-        jdbc.execute("SET LOCAL work_mem = '128MB'");
+        String test = ConditionSql.of(condition, parameters);
         List<Object> values = new ArrayList<>();
         values.add(workspaceId);
         values.addAll(parameters.values());

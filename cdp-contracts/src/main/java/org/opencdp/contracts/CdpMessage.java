@@ -10,7 +10,7 @@ import java.util.UUID;
  * message on the wrong topic or under the wrong key.
  */
 public sealed interface CdpMessage
-        permits EventAccepted, EventRejected, EventResolved, ProfilesMerged, ProfileChanged,
+        permits EventAccepted, IdentifierRulesChanged, EventRejected, EventResolved, ProfilesMerged, ProfileChanged,
         MembershipChanged, ConsentChanged, PrivacyCommandIssued, PrivacyCommandAcknowledged {
 
     UUID id();

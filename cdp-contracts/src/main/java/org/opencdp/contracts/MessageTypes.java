@@ -11,6 +11,7 @@ public final class MessageTypes {
             EventRejected.class, "cdp.ingestion.event-rejected",
             EventResolved.class, "cdp.identity.event-resolved",
             ProfilesMerged.class, "cdp.identity.profiles-merged",
+            IdentifierRulesChanged.class, "cdp.identity.identifier-rules-changed",
             ProfileChanged.class, "cdp.profile.profile-changed",
             MembershipChanged.class, "cdp.segmentation.membership-changed",
             ConsentChanged.class, "cdp.consent.consent-changed",

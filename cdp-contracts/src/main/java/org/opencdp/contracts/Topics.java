@@ -14,6 +14,8 @@ public final class Topics {
     public static final String REJECTED_EVENTS = "cdp.ingestion.rejected.v1";
     /** Events with their canonical profile id, keyed {@code {workspace}:{profileId}}. */
     public static final String RESOLVED_EVENTS = "cdp.identity.resolved-events.v1";
+    /** Each workspace's identifier rules (compacted), keyed {@code {workspace}}: {@link IdentifierRulesChanged}. */
+    public static final String IDENTIFIER_RULES = "cdp.identity.identifier-rules.v1";
     /** Profile merges, keyed {@code {workspace}:{survivorId}}. */
     public static final String MERGES = "cdp.identity.merges.v1";
     /** Changed traits and computed traits, keyed {@code {workspace}:{profileId}}. */
@@ -28,11 +30,11 @@ public final class Topics {
     public static final String PRIVACY_ACKS = "cdp.privacy.acks.v1";
 
     /** Every contract topic, for provisioning. */
-    public static final List<String> ALL = List.of(EVENTS, REJECTED_EVENTS, RESOLVED_EVENTS, MERGES,
+    public static final List<String> ALL = List.of(EVENTS, REJECTED_EVENTS, RESOLVED_EVENTS, IDENTIFIER_RULES, MERGES,
             PROFILE_CHANGES, MEMBERSHIPS, CONSENT_CHANGES, PRIVACY_COMMANDS, PRIVACY_ACKS);
 
     /** Topics whose latest record per key is the state, so Kafka compacts them. */
-    public static final List<String> COMPACTED = List.of(CONSENT_CHANGES);
+    public static final List<String> COMPACTED = List.of(IDENTIFIER_RULES, CONSENT_CHANGES);
 
     /** The dead-letter topic of one service's consumers: {@code cdp.<service>.dead-letters.v1}. */
     public static String deadLetters(String service) {

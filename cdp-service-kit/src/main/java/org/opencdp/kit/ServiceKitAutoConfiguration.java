@@ -1,8 +1,10 @@
 package org.opencdp.kit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import org.opencdp.kit.consume.BatchConsumers;
 import org.opencdp.kit.deadletter.DeadLetterConfiguration;
+import org.opencdp.kit.identifiers.IdentifierRulesView;
 import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.inbox.InboxPruner;
 import org.opencdp.kit.kafka.KafkaConfiguration;
@@ -16,6 +18,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -31,6 +34,9 @@ import org.springframework.transaction.support.TransactionTemplate;
         MetricsConfiguration.class})
 public class ServiceKitAutoConfiguration {
 
+    /** How long the first identifier lookup waits for the rules topic to be read. */
+    private static final Duration IDENTIFIER_RULES_CATCH_UP = Duration.ofSeconds(30);
+
     @Bean
     Inbox inbox(JdbcTemplate jdbc) {
         return new Inbox(jdbc);
@@ -40,6 +46,12 @@ public class ServiceKitAutoConfiguration {
     BatchConsumers batchConsumers(PlatformTransactionManager transactionManager, Inbox inbox, JdbcTemplate jdbc,
                                   KafkaAdmin admin, KitProperties properties, MeterRegistry meters) {
         return new BatchConsumers(new TransactionTemplate(transactionManager), inbox, jdbc, admin, properties, meters);
+    }
+
+    /** Started on first use, so a service that never looks identifiers up pays nothing for it. */
+    @Bean(destroyMethod = "close")
+    IdentifierRulesView identifierRulesView(ConsumerFactory<?, ?> consumers, KitProperties properties) {
+        return new IdentifierRulesView(consumers, properties.service(), IDENTIFIER_RULES_CATCH_UP);
     }
 
     @Bean

@@ -1,7 +1,9 @@
 package org.opencdp.kit.problem;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import org.opencdp.kit.identifiers.IdentifierRulesView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -53,6 +55,13 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 "Parameter '" + e.getName() + "' has an invalid value.");
         problem.setInstance(instance(request));
         return ResponseEntity.badRequest().body(problem);
+    }
+
+    @ExceptionHandler(IdentifierRulesView.IdentifierRulesUnavailableException.class)
+    ResponseEntity<ProblemDetail> handleRulesUnavailable(IdentifierRulesView.IdentifierRulesUnavailableException e,
+                                                         WebRequest request) {
+        return handleCdp(CdpException.unavailable("identifier_rules_unavailable",
+                "The workspace's identifier rules cannot be read yet; try again shortly.", Duration.ofSeconds(5)), request);
     }
 
     @ExceptionHandler(Exception.class)

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import org.opencdp.consent.subjects.SubjectService;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.IdentifierTypes;
@@ -44,9 +45,10 @@ class AuditService {
     AuditPage page(String workspaceId, String subject, String limitParameter, String cursor) {
         int limit = limit(limitParameter);
         Long before = PageCursor.after(cursor, 1, keys -> Long.parseLong(keys.getFirst())).orElse(null);
-        AuditSubject who = AuditSubject.parse(subject);
+        AuditSubject who = AuditSubject.parse(subject,
+                (type, value) -> subjects.normalise(workspaceId, type, value));
         Optional<String> profile = who.identifier().isPresent()
-                ? subjects.resolve(workspaceId, who.identifier().get().type(), who.identifier().get().value())
+                ? subjects.profileOf(workspaceId, who.identifier().get())
                 : Optional.of(who.profileId());
         List<String> profileIds = profile.map(id -> subjects.allIds(workspaceId, subjects.canonicalId(workspaceId, id)))
                 .orElse(List.of());
@@ -76,10 +78,14 @@ class AuditService {
         return value;
     }
 
-    /** Whom {@code subject} names: an identifier ({@code type:value}, normalised) or a profile id. */
+    /**
+     * Whom {@code subject} names: an identifier ({@code type:value}, normalised under the caller's
+     * workspace's rules, issue 14) or a profile id.
+     */
     record AuditSubject(Optional<Identifier> identifier, String profileId) {
 
-        static AuditSubject parse(String subject) {
+        /** @param normaliser the identifier a type and a written value stand for in the caller's workspace */
+        static AuditSubject parse(String subject, BiFunction<String, String, Optional<Identifier>> normaliser) {
             ValidationErrors errors = new ValidationErrors();
             if (subject == null || subject.isBlank()) {
                 errors.add(pointerTo("subject"), "is required: an identifier as type:value, or a profile id");
@@ -95,10 +101,10 @@ class AuditService {
             }
             String type = subject.substring(0, colon);
             Optional<Identifier> identifier = IdentifierTypes.isWellFormed(type)
-                    ? SubjectService.normalise(type, subject.substring(colon + 1)) : Optional.empty();
+                    ? normaliser.apply(type, subject.substring(colon + 1)) : Optional.empty();
             if (identifier.isEmpty()) {
                 errors.add(pointerTo("subject"), "must be an identifier as type:value (e.g. email:jane@example.com)"
-                        + " with a valid value for its type, or a profile id");
+                        + " with a value valid for its type in this workspace, or a profile id");
                 errors.throwIfAny();
             }
             return new AuditSubject(identifier, null);

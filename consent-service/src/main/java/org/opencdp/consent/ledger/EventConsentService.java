@@ -10,9 +10,7 @@ import org.opencdp.consent.subjects.KnownProfile;
 import org.opencdp.consent.subjects.Sighting;
 import org.opencdp.consent.subjects.SubjectService;
 import org.opencdp.contracts.EventResolved;
-import org.opencdp.contracts.EventIdentifierFields;
 import org.opencdp.contracts.Identifier;
-import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.kit.kafka.PermanentMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +18,10 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 
 /**
- * Applies a chunk of resolved events (issue 9): learns their profiles and identifiers, and records
- * the consent they carry in {@code context.consent.categoryPreferences} at each event's time, and a
- * Global Privacy Control signal ({@code context.gpc}, issue 12) as an opt-out of its purposes.
+ * Applies a chunk of resolved events (issue 9): learns their profiles and the identifiers identity
+ * resolved them with ({@link EventResolved#identifiers()}, issue 14), and records the consent they
+ * carry in {@code context.consent.categoryPreferences} at each event's time, and a Global Privacy
+ * Control signal ({@code context.gpc}, issue 12) as an opt-out of its purposes.
  *
  * <p>Most events carry no consent: they are sorted out in memory and cost the ledger nothing. A
  * chunk costs three statements for its subjects, plus six when any of its events carries consent
@@ -68,7 +67,7 @@ class EventConsentService {
             if (!statements.isEmpty()) {
                 stated.add(new StatedConsent(new ProfileRef(message.workspaceId(), profileId), statements));
             }
-            sightings.add(new Sighting(message.workspaceId(), profileId, identifiers(message.event())));
+            sightings.add(new Sighting(message.workspaceId(), profileId, identifiers(message)));
         }
         try {
             // the ledger takes the profiles' locks first; learning subjects after it keeps the lock order
@@ -119,13 +118,16 @@ class EventConsentService {
         return statements;
     }
 
-    /** The identifiers the event carries, in the shared normal form (so consent by identifier finds what identity finds). */
-    private static List<Identifier> identifiers(SegmentEvent event) {
-        if (event == null) {
-            return List.of();
-        }
-        return EventIdentifierFields.of(event).stream()
-                .flatMap(written -> SubjectService.normalise(written.type(), written.value()).stream())
+    /**
+     * The identifiers identity resolved the event with (issue 14): normalised under the workspace's
+     * rules and with its custom identifiers, so consent by identifier finds what identity finds. Not
+     * derived from the event's fields again, which would read them under the default rules (a
+     * national phone number lost, a blocked value kept). A message written before identity sent them
+     * carries the event's fields under the default rules ({@link EventResolved}).
+     */
+    private static List<Identifier> identifiers(EventResolved message) {
+        return message.identifiers().stream()
+                .filter(identifier -> identifier != null && identifier.type() != null && identifier.value() != null)
                 .distinct()
                 .toList();
     }

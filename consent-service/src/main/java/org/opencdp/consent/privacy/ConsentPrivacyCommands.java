@@ -105,8 +105,9 @@ class ConsentPrivacyCommands {
         String workspaceId = command.workspaceId();
         Set<String> named = new TreeSet<>(command.profileIds() == null ? List.of() : command.profileIds());
         for (Identifier identifier : command.identifiers() == null ? List.<Identifier>of() : command.identifiers()) {
-            if (identifier != null) {
-                subjects.resolve(workspaceId, identifier.type(), identifier.value()).ifPresent(named::add);
+            if (identifier != null && identifier.type() != null && identifier.value() != null) {
+                // in normal form already (the request normalised it); not read again under rules changed since
+                subjects.profileOf(workspaceId, identifier).ifPresent(named::add);
             }
         }
         Set<String> ids = new TreeSet<>(named);

@@ -35,11 +35,11 @@ import tools.jackson.databind.node.ObjectNode;
  * Privacy requests (issue 12): accepts one, finds every profile id and identifier of the person
  * (merged-away ids included), stores the request with a part per service and issues one {@link
  * PrivacyCommandIssued} through the outbox, all in one transaction; so a request survives a restart
- * of this or any service midway. The same request (type and subject: the identifier as given, in its
- * normal form, or the profile's survivor) while one is open is that one, also after the person's
- * data is gone from consent-service. The request
- * completes when every service of {@code cdp.consent.privacy-services} has acknowledged ({@link
- * AcknowledgementService}).
+ * of this or any service midway. An identifier subject is read under the workspace's rules, as
+ * identity reads it (issue 14). The same request (type and subject: the identifier in its normal
+ * form, or the profile's survivor) while one is open is that one, also after the person's data is
+ * gone from consent-service. The request completes when every service of {@code
+ * cdp.consent.privacy-services} (by default all six) has acknowledged ({@link AcknowledgementService}).
  */
 @Service
 class PrivacyRequestService {
@@ -63,11 +63,11 @@ class PrivacyRequestService {
 
     @Transactional
     PrivacyRequestResponse create(String workspaceId, String requestedBy, CreatePrivacyRequest request) {
-        PrivacyRequestType type = validate(request);
         Identifier identifier = request.identifier() == null ? null
-                : SubjectService.normalise(request.identifier().type(), request.identifier().value()).orElseThrow();
+                : subjects.normalise(workspaceId, request.identifier().type(), request.identifier().value()).orElse(null);
+        PrivacyRequestType type = validate(request, identifier);
         Optional<String> profile = identifier == null ? Optional.of(request.profileId())
-                : subjects.resolve(workspaceId, identifier.type(), identifier.value());
+                : subjects.profileOf(workspaceId, identifier);
         String survivor = profile.map(id -> subjects.canonicalId(workspaceId, id)).orElse(null);
         String dedupeKey = identifier != null ? "identifier:" + AuditLog.subjectKey(identifier) : "profile:" + survivor;
         if (identifier == null && !subjects.isKnown(workspaceId, survivor)) {
@@ -132,8 +132,13 @@ class PrivacyRequestService {
                 request.completedAt(), export);
     }
 
-    /** The checks Bean Validation cannot express; returns the type. */
-    private static PrivacyRequestType validate(CreatePrivacyRequest request) {
+    /**
+     * The checks Bean Validation cannot express; returns the type.
+     *
+     * @param identifier the request's identifier under the workspace's rules, {@code null} when it
+     *     has none or it is not one (invalid for its type, or blocked in the workspace)
+     */
+    private static PrivacyRequestType validate(CreatePrivacyRequest request, Identifier identifier) {
         ValidationErrors errors = new ValidationErrors();
         Optional<PrivacyRequestType> type = PrivacyRequestType.of(request.type());
         if (type.isEmpty()) {
@@ -145,10 +150,10 @@ class PrivacyRequestService {
             errors.add(pointerTo(byProfile ? "identifier" : "profileId"), "give exactly one of profileId and identifier");
         } else if (byProfile && request.profileId().isBlank()) {
             errors.add(pointerTo("profileId"), "must not be blank");
-        } else if (byIdentifier && SubjectService.normalise(request.identifier().type(), request.identifier().value())
-                .isEmpty()) {
+        } else if (byIdentifier && identifier == null) {
             errors.add(pointerTo("identifier", "value"), "is not a valid " + request.identifier().type()
-                    + " (an identifier type, and a value valid for it: e.g. a phone number with its country code)");
+                    + " in this workspace (an identifier type, and a value valid for it and not blocked: e.g. a"
+                    + " phone number with its country code, unless the workspace has a default phone region)");
         }
         errors.throwIfAny();
         return type.orElseThrow();

@@ -13,22 +13,27 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.opencdp.contracts.Identifier;
+import org.opencdp.kit.identifiers.IdentifierRulesView;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The people consent is about: the profiles this service has seen and the identifiers it learned
- * from resolved events (those every service reads, in the shared normal form), so consent can be
- * given by identifier.
+ * from resolved events (identity's, {@code EventResolved.identifiers()}), so consent can be given,
+ * audited and erased by identifier. An identifier a caller writes is read under its workspace's
+ * rules ({@link IdentifierRulesView}: phone region, blocked values), as identity read the event's,
+ * so a lookup here finds what identity would (issue 14).
  */
 @Service
 public class SubjectService {
 
     private final SubjectRepository subjects;
+    private final IdentifierRulesView rules;
 
-    SubjectService(SubjectRepository subjects) {
+    SubjectService(SubjectRepository subjects, IdentifierRulesView rules) {
         this.subjects = subjects;
+        this.rules = rules;
     }
 
     /**
@@ -62,15 +67,28 @@ public class SubjectService {
         subjects.rememberProfiles(new TreeSet<>(Set.of(new KnownProfile(workspaceId, profileId))));
     }
 
-    /** The identifier {@code type}/{@code value} stand for, in the shared normal form; empty when none. */
-    public static Optional<Identifier> normalise(String type, String value) {
-        return Identifier.normalised(type, value, Identifier.MAX_VALUE_LENGTH);
+    /**
+     * The identifier {@code type}/{@code value} stand for in {@code workspaceId}, as identity reads
+     * it under the workspace's rules (a national phone number in its region; a blocked value is
+     * none); empty when none. Throws the view's transient {@code IdentifierRulesUnavailableException}
+     * (503 over HTTP, a retry in a consumer) while the rules cannot be read.
+     */
+    public Optional<Identifier> normalise(String workspaceId, String type, String value) {
+        return rules.identifier(workspaceId, type, value, Identifier.MAX_VALUE_LENGTH);
     }
 
-    /** The profile known by {@code type}/{@code value} (normalised here) in the workspace. */
+    /** The profile known by {@code type}/{@code value} (normalised here, under the workspace's rules) in the workspace. */
     public Optional<String> resolve(String workspaceId, String type, String value) {
-        return normalise(type, value).flatMap(identifier ->
-                subjects.findProfile(workspaceId, identifier.type(), identifier.value()));
+        return normalise(workspaceId, type, value).flatMap(identifier -> profileOf(workspaceId, identifier));
+    }
+
+    /**
+     * The profile known by {@code identifier}, taken as it is: one already in the workspace's normal
+     * form (a privacy command's, which consent normalised when the request was made). Not normalised
+     * again, so rules changed since (a value blocked later) cannot hide the person from an erasure.
+     */
+    public Optional<String> profileOf(String workspaceId, Identifier identifier) {
+        return subjects.findProfile(workspaceId, identifier.type(), identifier.value());
     }
 
     /**
@@ -123,7 +141,7 @@ public class SubjectService {
         subjects.moveIdentifiers(workspaceId, mergedIds, survivorId);
     }
 
-    /** The identifiers known for {@code profileIds}, in the shared normal form. */
+    /** The identifiers known for {@code profileIds}, as identity resolved them. */
     public List<Identifier> identifiersOf(String workspaceId, Collection<String> profileIds) {
         return subjects.findIdentifiers(workspaceId, profileIds);
     }

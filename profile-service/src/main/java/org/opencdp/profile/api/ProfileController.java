@@ -61,7 +61,12 @@ class ProfileController {
         return response(existing(caller, id), id);
     }
 
-    /** A profile by one of its identifiers ({@code user_id}, {@code anonymous_id}, {@code email}, …). */
+    /**
+     * A profile by one of its identifiers ({@code user_id}, {@code anonymous_id}, {@code email},
+     * {@code phone}, {@code ios.idfa}, a workspace's custom type…), read under the workspace's
+     * identifier rules exactly as identity-service reads it ({@link IdentifierService#profileOf}): a
+     * value that is no identifier there (an invalid phone, a blocked value) finds nothing (404).
+     */
     @GetMapping("/lookup")
     ProfileResponse lookup(Caller caller, @RequestParam(required = false) String type,
                            @RequestParam(required = false) String value) {

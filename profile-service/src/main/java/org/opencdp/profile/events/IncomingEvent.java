@@ -21,8 +21,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A resolved event as the consumer applies it, worked out from its record before any transaction:
  * the message, the event as the store keeps it (for the profile identity resolved it to, which may
- * have been merged away since), its JSON, and what it says about the person (trait observations,
- * identifiers). Decoding validates: a record that can never be stored fails here and is
+ * have been merged away since), its JSON, and what it says about the person: trait observations,
+ * and the identifiers identity-service resolved it with ({@link EventResolved#identifiers()}, those
+ * this service can store). Decoding validates: a record that can never be stored fails here and is
  * dead-lettered without costing its chunk a transaction.
  */
 record IncomingEvent(EventResolved message, StoredEvent event, String payloadJson,
@@ -36,7 +37,7 @@ record IncomingEvent(EventResolved message, StoredEvent event, String payloadJso
         StoredEvent event = toStoredEvent(message);
         return new IncomingEvent(message, event, MessageCodec.mapper().writeValueAsString(event.payload()),
                 TraitExtractor.observationsOf(message.event(), event.occurredAt(), event.sourceId()),
-                Identifiers.of(message.event()));
+                Identifiers.storable(message.identifiers()));
     }
 
     UUID id() {

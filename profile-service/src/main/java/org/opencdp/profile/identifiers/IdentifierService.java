@@ -6,23 +6,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.opencdp.contracts.Identifier;
+import org.opencdp.kit.identifiers.IdentifierRulesView;
 import org.opencdp.profile.profiles.ProfileRef;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The profile service's own index of identifiers, built from the events it stores, so a profile is
- * found by any identifier without asking identity-service (which may be down, and whose graph holds
- * only the identifiers it resolves on).
+ * The profile service's own index of identifiers: the ones identity-service resolved each stored
+ * event with ({@link Identifiers#storable}), so a profile is found by any identifier without asking
+ * identity-service (which may be down). A lookup reads the identifier it is given under the
+ * caller's workspace's identifier rules ({@link IdentifierRulesView}: phone region, blocked values),
+ * as identity reads it, so it finds what identity would find.
  */
 @Service
 public class IdentifierService {
 
     private final IdentifierRepository identifiers;
+    private final IdentifierRulesView rules;
 
-    IdentifierService(IdentifierRepository identifiers) {
+    IdentifierService(IdentifierRepository identifiers, IdentifierRulesView rules) {
         this.identifiers = identifiers;
+        this.rules = rules;
     }
 
     /** The identifiers of one event, for the (locked) profile it was stored for. */
@@ -47,10 +52,22 @@ public class IdentifierService {
         identifiers.insertMissing(List.copyOf(first.values()));
     }
 
-    /** The profile an identifier was seen on, by its raw type and value (normalised here). */
+    /**
+     * The profile an identifier was seen on, by its type and value as a caller wrote them: read under
+     * the workspace's identifier rules as identity reads them (a national phone number in the
+     * workspace's region, {@code iOS.IDFA} as {@code ios.idfa}). Empty when no profile holds it, or
+     * when it is no identifier in this workspace (invalid for its type, blocked, longer than this
+     * service keeps). Throws the view's transient exception while the rules cannot be read.
+     */
     public Optional<String> profileOf(String workspaceId, String type, String value) {
-        return Identifiers.normalise(type, value)
+        return normalised(workspaceId, type, value)
                 .flatMap(identifier -> identifiers.profileOf(workspaceId, identifier.type(), identifier.value()));
+    }
+
+    /** {@code type}/{@code value} in the workspace's normal form, as identity would store them; empty when it has none. */
+    public Optional<Identifier> normalised(String workspaceId, String type, String value) {
+        return rules.identifier(workspaceId, type, value, Identifiers.MAX_VALUE_LENGTH)
+                .filter(Identifiers::isStorable);
     }
 
     /** Moves a merged profile's identifiers to the survivor. */

@@ -3,40 +3,47 @@ package org.opencdp.profile.identifiers;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.TreeSet;
-import org.opencdp.contracts.EventIdentifierFields;
+import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.Identifier;
-import org.opencdp.contracts.SegmentEvent;
+import org.opencdp.contracts.IdentifierTypes;
 
 /**
- * The identifiers an event carries, read from the fields every service reads ({@link
- * EventIdentifierFields}) and in the shared normal form ({@link Identifier#normalised}): trimmed,
- * e-mails lower-cased, phone numbers in E.164, types such as {@code ios.idfa} allowed. A phone
- * number without its country code is left out: the workspace's default region is identity-service's
- * to apply. Pure: no I/O.
+ * The identifiers the profile service keeps of an event: the ones identity-service resolved it with
+ * ({@link EventResolved#identifiers()}: normalised under the workspace's identifier rules, with its
+ * custom identifiers, blocked values left out), never worked out again here, so this index holds
+ * exactly what identity holds. Of those, only what PostgreSQL can keep as a B-tree key is stored.
+ * Pure: no I/O.
  */
 public final class Identifiers {
 
-    /** Longest identifier value kept (it is a B-tree key). */
-    static final int MAX_VALUE_LENGTH = 255;
+    /** Longest identifier value kept (it is a B-tree key); identity may keep longer ones. */
+    public static final int MAX_VALUE_LENGTH = 255;
 
-    /** The identifiers of an event, sorted by type then value (the order rows are locked in). */
-    public static List<Identifier> of(SegmentEvent event) {
-        TreeSet<Identifier> found = new TreeSet<>(Comparator.comparing(Identifier::type).thenComparing(Identifier::value));
-        for (EventIdentifierFields.Written written : EventIdentifierFields.of(event)) {
-            normalise(written.type(), written.value()).ifPresent(found::add);
-        }
-        return new ArrayList<>(found);
-    }
+    private static final Comparator<Identifier> ORDER = Comparator.comparing(Identifier::type)
+            .thenComparing(Identifier::value);
 
     /**
-     * The stored form of an identifier, or empty when it cannot be one (not an identifier in the
-     * shared normal form, longer than this service keeps, or holding U+0000, which PostgreSQL refuses).
+     * The identifiers of {@code resolved} this service stores, sorted by type then value (the order
+     * rows are written in), each once. Left out: a value longer than {@value #MAX_VALUE_LENGTH}
+     * characters or holding U+0000 (PostgreSQL refuses it in text), and anything a malformed message
+     * holds that is no identifier at all (a null, a blank value, a malformed type name).
      */
-    public static Optional<Identifier> normalise(String type, String value) {
-        return Identifier.normalised(type, value, MAX_VALUE_LENGTH)
-                .filter(identifier -> identifier.value().indexOf('\u0000') < 0);
+    public static List<Identifier> storable(List<Identifier> resolved) {
+        TreeSet<Identifier> kept = new TreeSet<>(ORDER);
+        for (Identifier identifier : resolved == null ? List.<Identifier>of() : resolved) {
+            if (isStorable(identifier)) {
+                kept.add(identifier);
+            }
+        }
+        return new ArrayList<>(kept);
+    }
+
+    /** Whether {@code identifier} can be a row of this service's index. */
+    public static boolean isStorable(Identifier identifier) {
+        return identifier != null && IdentifierTypes.isWellFormed(identifier.type()) && identifier.value() != null
+                && !identifier.value().isBlank() && identifier.value().length() <= MAX_VALUE_LENGTH
+                && identifier.value().indexOf('\u0000') < 0;
     }
 
     private Identifiers() {

@@ -13,10 +13,11 @@ import org.springframework.validation.annotation.Validated;
  * Settings of the segmentation service, under {@code cdp.segmentation.*}.
  *
  * @param build the background build of new and changed segments
+ * @param privacy privacy commands (issue 12)
  */
 @Validated
 @ConfigurationProperties("cdp.segmentation")
-public record SegmentationProperties(@Valid @DefaultValue Build build) {
+public record SegmentationProperties(@Valid @DefaultValue Build build, @Valid @DefaultValue Privacy privacy) {
 
     /**
      * @param pollInterval how often the builder looks for segments to build when nothing woke it
@@ -25,5 +26,20 @@ public record SegmentationProperties(@Valid @DefaultValue Build build) {
      */
     public record Build(@DefaultValue("1s") @NotNull Duration pollInterval,
                         @DefaultValue("500") @Min(1) @Max(10_000) int batchSize) {
+    }
+
+    /**
+     * @param exportMaxBytes the most JSON an export may hold ({@code CDP_SEGMENTATION_PRIVACY_EXPORT_MAX_BYTES}):
+     *     the acknowledgement carrying it must stay a Kafka record (1 MB by default), with room for
+     *     its other members and headers
+     * @param erasedRetention how long an erased profile id is remembered, so that a late or replayed
+     *     ProfileChanged of it changes nothing ({@code CDP_SEGMENTATION_PRIVACY_ERASED_RETENTION}); it
+     *     must outlast every way an old message can still arrive: the profile changes topic's
+     *     retention (Kafka's default 7 days) and a dead-letter replay (kept 30 days)
+     * @param pruneInterval how often expired erased ids are deleted ({@code CDP_SEGMENTATION_PRIVACY_PRUNE_INTERVAL})
+     */
+    public record Privacy(@DefaultValue("800000") @Min(10_000) @Max(900_000) int exportMaxBytes,
+                          @DefaultValue("45d") @NotNull Duration erasedRetention,
+                          @DefaultValue("1h") @NotNull Duration pruneInterval) {
     }
 }

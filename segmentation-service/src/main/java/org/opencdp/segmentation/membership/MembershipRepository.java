@@ -80,8 +80,8 @@ public class MembershipRepository {
     }
 
     /**
-     * Removes every membership row of {@code profiles} (merged away: they never come back), in one
-     * statement; the rows that were current memberships, with the version they had.
+     * Removes every membership row of {@code profiles} (merged away or erased: they never come back),
+     * in one statement; the rows removed, whether each was a current membership, with its version.
      */
     List<MembershipTransition.Removed> deleteProfiles(Collection<ProfileKey> profiles) {
         if (profiles.isEmpty()) {

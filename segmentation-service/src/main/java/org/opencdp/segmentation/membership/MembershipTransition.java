@@ -4,6 +4,6 @@ package org.opencdp.segmentation.membership;
 public record MembershipTransition(String workspaceId, String segmentId, String profileId, boolean entered) {
 
     /** A membership row removed with its profile, and whether it was a current membership. */
-    record Removed(String workspaceId, String segmentId, String profileId, boolean member, long version) {
+    public record Removed(String workspaceId, String segmentId, String profileId, boolean member, long version) {
     }
 }

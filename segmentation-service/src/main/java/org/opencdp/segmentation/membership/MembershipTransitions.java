@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.UUID;
 import org.opencdp.contracts.MembershipChanged;
 import org.opencdp.contracts.MembershipChanged.Transition;
 import org.opencdp.kit.outbox.Outbox;
+import org.opencdp.segmentation.membership.MembershipTransition.Removed;
 import org.opencdp.segmentation.profile.ProfileKey;
 import org.opencdp.segmentation.membership.MembershipRepository.MembershipKey;
 import org.opencdp.segmentation.membership.MembershipRepository.NetChange;
@@ -86,20 +88,21 @@ public class MembershipTransitions {
     }
 
     /**
-     * Removes every membership of merged-away profiles and publishes an exit (version + 1) for each
-     * segment they were members of, in one statement each; returns how many exits.
+     * Removes every membership row of profiles that are gone for good (merged away, or erased by a
+     * privacy command) and publishes an exit (version + 1) for each segment they were members of, in
+     * one statement each; returns the rows removed (current memberships and former ones).
      */
-    public int removeMergedProfiles(Collection<ProfileKey> mergedAway) {
+    public List<Removed> removeProfiles(Collection<ProfileKey> gone) {
         Instant now = now();
-        List<MembershipChanged> exits = memberships.deleteProfiles(mergedAway).stream()
-                .filter(MembershipTransition.Removed::member)
-                .sorted(java.util.Comparator.comparing(MembershipTransition.Removed::profileId)
-                        .thenComparing(MembershipTransition.Removed::segmentId))
+        List<Removed> removed = memberships.deleteProfiles(gone);
+        List<MembershipChanged> exits = removed.stream()
+                .filter(Removed::member)
+                .sorted(Comparator.comparing(Removed::profileId).thenComparing(Removed::segmentId))
                 .map(r -> new MembershipChanged(UUID.randomUUID(), r.workspaceId(), now, r.segmentId(), r.profileId(),
                         Transition.exited, r.version() + 1))
                 .toList();
         outbox.appendAll(exits);
-        return exits.size();
+        return removed;
     }
 
     /** Exits the members whose profile segmentation no longer knows (end of a build). */

@@ -35,7 +35,8 @@ import org.springframework.stereotype.Service;
  * re-evaluated against every segment. Its merged traits arrive as profile-service's ProfileChanged
  * for the survivor, which real-time evaluation applies like any other.
  *
- * <p>Statements: the shared definition lock (1), the segments (1, +1 after a definition change),
+ * <p>Statements: the shared definition lock (1), the merged-away ids already gone (merged before,
+ * or erased by a privacy command: left alone) (1), the segments (1, +1 after a definition change),
  * the profiles named locked in key order (1), the merged-away memberships removed (1) and their
  * exits appended (1), their rows removed and tombstones written (2), the survivors' memberships
  * (1) and transitions (0–2).
@@ -92,13 +93,16 @@ class MergeService {
         }
         survivors.removeAll(survivorByMerged.keySet()); // a survivor merged away later in the chunk (a chain)
         definitionLock.forEvaluation(workspaces);
+        // merged away before (a replay) or erased by a privacy command: nothing to do, and an erased id
+        // must not be written down again, not even as a redirect
+        survivorByMerged.keySet().removeAll(profiles.goneForGood(survivorByMerged.keySet()));
         Map<String, List<SegmentDefinition>> segments = catalog.definitions(workspaces);
         Set<ProfileKey> named = new HashSet<>(survivors);
         named.addAll(survivorByMerged.keySet());
         Map<ProfileKey, ProfileState> stored = profiles.lock(named);
 
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        transitions.removeMergedProfiles(survivorByMerged.keySet());
+        transitions.removeProfiles(survivorByMerged.keySet());
         profiles.removeMerged(survivorByMerged, now);
 
         List<ProfileKey> known = survivors.stream().filter(stored::containsKey).toList();

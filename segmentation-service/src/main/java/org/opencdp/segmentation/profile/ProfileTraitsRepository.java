@@ -145,21 +145,29 @@ public class ProfileTraitsRepository {
     public record Matches(long size, List<String> sample) {
     }
 
-    /** Those of {@code keys} that were merged into another profile (they never come back), in one statement. */
-    public Set<ProfileKey> mergedAway(Collection<ProfileKey> keys) {
-        Set<ProfileKey> merged = new HashSet<>();
+    /**
+     * Those of {@code keys} that are gone for good, in one statement: merged into another profile, or
+     * erased by a privacy command (until its tombstone is pruned). Nothing may bring them back.
+     */
+    public Set<ProfileKey> goneForGood(Collection<ProfileKey> keys) {
+        Set<ProfileKey> gone = new HashSet<>();
         if (keys.isEmpty()) {
-            return merged;
+            return gone;
         }
+        String[] workspaces = keys.stream().map(ProfileKey::workspaceId).toArray(String[]::new);
+        String[] ids = keys.stream().map(ProfileKey::profileId).toArray(String[]::new);
         jdbc.query("""
+                        WITH k (w, p) AS (SELECT * FROM unnest(?::text[], ?::text[]))
                         SELECT workspace_id, profile_id FROM merged_profiles
-                        WHERE (workspace_id, profile_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))""",
+                        WHERE (workspace_id, profile_id) IN (SELECT w, p FROM k)
+                        UNION
+                        SELECT workspace_id, profile_id FROM erased_profiles
+                        WHERE (workspace_id, profile_id) IN (SELECT w, p FROM k)""",
                 rs -> {
-                    merged.add(new ProfileKey(rs.getString(1), rs.getString(2)));
+                    gone.add(new ProfileKey(rs.getString(1), rs.getString(2)));
                 },
-                keys.stream().map(ProfileKey::workspaceId).toArray(String[]::new),
-                keys.stream().map(ProfileKey::profileId).toArray(String[]::new));
-        return merged;
+                workspaces, ids);
+        return gone;
     }
 
     /**

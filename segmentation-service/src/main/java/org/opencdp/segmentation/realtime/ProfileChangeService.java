@@ -28,7 +28,7 @@ import org.springframework.stereotype.Service;
  *   <li>their segments' ids and versions ({@link SegmentCatalog}; plus one read of the conditions it
  *       has not parsed yet, after a segment is created or redefined);</li>
  *   <li>the chunk's profiles' stored traits, locked in key order, and which of them were merged away
- *       (their changes are ignored);</li>
+ *       or erased by a privacy command (their changes are ignored);</li>
  *   <li>the current memberships of the profiles that need evaluating (skipped when none does);</li>
  *   <li>the profiles' new traits, in one upsert;</li>
  *   <li>the membership rows that changed, and their MembershipChanged messages in the outbox (both
@@ -99,10 +99,11 @@ class ProfileChangeService {
         definitionLock.forEvaluation(workspaces);
         Map<String, List<SegmentDefinition>> segments = catalog.definitions(workspaces);
         Map<ProfileKey, ProfileState> stored = profiles.lock(keys);
-        // a merged-away profile is gone for good: its own last change (all keys null) and replays are ignored
-        Set<ProfileKey> merged = profiles.mergedAway(keys);
-        List<ProfileChanged> changes = merged.isEmpty() ? all
-                : all.stream().filter(c -> !merged.contains(ProfileChangeFold.keyOf(c))).toList();
+        // a merged-away or erased profile is gone for good: its own last change (all keys null), late
+        // changes and replays are ignored
+        Set<ProfileKey> gone = profiles.goneForGood(keys);
+        List<ProfileChanged> changes = gone.isEmpty() ? all
+                : all.stream().filter(c -> !gone.contains(ProfileChangeFold.keyOf(c))).toList();
         Set<ProfileKey> evaluated = fold.evaluated(changes, stored.keySet(), segments);
         Map<ProfileKey, Set<String>> members = memberships.segmentsOf(evaluated);
         ProfileChangeFold.Result result = fold.apply(changes, stored, segments, members);

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
  * cannot: a profile row inserted by a transaction that read the segment list just before a new or
  * changed segment committed, while that segment's build scanned past the still-invisible row. With
  * the lock, a definition change waits for in-flight evaluations, and evaluations that start later see
- * the change.
+ * the change. Erasing a profile (a privacy command) takes it exclusively for the same reason ({@link
+ * #forErasure}).
  */
 @Component
 public class SegmentDefinitionLock {
@@ -49,5 +50,17 @@ public class SegmentDefinitionLock {
     /** Held while a transaction creates, changes or deletes a segment of the workspace. */
     void forChange(String workspaceId) {
         jdbc.queryForList("SELECT pg_advisory_xact_lock(" + KEY + ")::text", String.class, workspaceId);
+    }
+
+    /**
+     * Held while a privacy command erases profiles of the workspace: exclusive, like a definition
+     * change. Row locks cannot keep an erased profile from coming back through a ProfileChanged of it
+     * that is being applied at the same moment by a transaction that found no row and no tombstone
+     * yet (it inserts the row after the erase committed its tombstone). With this lock the erase waits
+     * for in-flight evaluations of the workspace, and evaluations that start later see its
+     * tombstones. Erasures are rare (one per person's request) and short, so the pause is too.
+     */
+    public void forErasure(String workspaceId) {
+        forChange(workspaceId);
     }
 }

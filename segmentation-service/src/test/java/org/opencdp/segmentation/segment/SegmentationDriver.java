@@ -28,48 +28,48 @@ import tools.jackson.databind.JsonNode;
  * {@link ApiClient} and {@link TopicWriter}: profile changes in as profile-service publishes them,
  * segments through the Segments API, memberships read back.
  */
-final class SegmentationDriver implements AutoCloseable {
+public final class SegmentationDriver implements AutoCloseable {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final TestInfrastructure infrastructure;
     private final String workspaceId;
     private final ApiClient api;
     private final TopicWriter writer;
 
-    SegmentationDriver(TestInfrastructure infrastructure, String workspaceId, int port) {
+    public SegmentationDriver(TestInfrastructure infrastructure, String workspaceId, int port) {
         this.infrastructure = infrastructure;
         this.workspaceId = workspaceId;
         this.api = ApiClient.onPort(port);
         this.writer = infrastructure.writer();
     }
 
-    ApiClient api() {
+    public ApiClient api() {
         return api;
     }
 
-    String writeToken() {
+    public String writeToken() {
         return infrastructure.token(workspaceId, Scopes.SEGMENTS_WRITE);
     }
 
-    String readToken() {
+    public String readToken() {
         return infrastructure.token(workspaceId, Scopes.SEGMENTS_READ);
     }
 
     /** Publishes a ProfileChanged (as profile-service does) and returns the record value, for re-delivery. */
-    String changeProfile(String profileId, String traitsJson) {
+    public String changeProfile(String profileId, String traitsJson) {
         String value = profileChanged(UUID.randomUUID(), workspaceId, profileId, traitsJson);
         send(profileId, value);
         return value;
     }
 
     /** Publishes {@code value} (any text) to the profile changes under the profile's key. */
-    void send(String profileId, String value) {
+    public void send(String profileId, String value) {
         writer.send(Topics.PROFILE_CHANGES, Topics.key(workspaceId, profileId), value);
     }
 
     /** The record value of a ProfileChanged with message id {@code id} setting (or, with null, removing) traits. */
-    static String profileChanged(UUID id, String workspaceId, String profileId, String traitsJson) {
+    public static String profileChanged(UUID id, String workspaceId, String profileId, String traitsJson) {
         Map<String, JsonNode> traits = new HashMap<>();
         MessageCodec.mapper().readTree(traitsJson).forEachEntry(traits::put);
         return MessageCodec.toJson(new ProfileChanged(id, workspaceId, Instant.now(), profileId, traits, Map.of()));
@@ -79,52 +79,52 @@ final class SegmentationDriver implements AutoCloseable {
      * Waits until segmentation has stored these profiles, the only ones sent to this (fresh) workspace:
      * a preview of a condition every profile matches counts them.
      */
-    void awaitKnown(String... profileIds) {
+    public void awaitKnown(String... profileIds) {
         String everyone = "{\"or\": [{\"trait\": \"plan\", \"op\": \"exists\"},"
                 + " {\"trait\": \"plan\", \"op\": \"not_exists\"}]}";
         await().atMost(TIMEOUT).until(() -> previewSize(everyone) == profileIds.length);
     }
 
     /** The number of this workspace's profiles that match the condition, by a preview. */
-    long previewSize(String conditionJson) {
+    public long previewSize(String conditionJson) {
         return ApiClient.json(api.post("/v1/segments/preview", readToken(), "{\"condition\": " + conditionJson + "}"))
                 .path("size").asLong();
     }
 
     /** Creates a segment and returns its id. */
-    String createSegment(String name, String conditionJson) {
+    public String createSegment(String name, String conditionJson) {
         return body(api.post("/v1/segments", writeToken(), "{\"name\": \"" + name + "\", \"condition\": "
                 + conditionJson + "}"), 201).path("id").asString();
     }
 
     /** Waits until the segment is ready and returns it. */
-    JsonNode awaitReady(String segmentId) {
+    public JsonNode awaitReady(String segmentId) {
         return await().atMost(TIMEOUT).until(() -> ApiClient.json(api.get("/v1/segments/" + segmentId, readToken())),
                 segment -> "ready".equals(segment.path("status").asString()));
     }
 
     /** The ids of the segments the profile is a member of. */
-    List<String> segmentsOf(String profileId) {
+    public List<String> segmentsOf(String profileId) {
         return body(api.get("/v1/profiles/" + profileId + "/segments", readToken()), 200).path("segments")
                 .valueStream().map(s -> s.path("segmentId").asString()).toList();
     }
 
     /** Records keyed by a profile of this workspace. */
-    Predicate<ConsumerRecord<String, String>> inWorkspace() {
+    public Predicate<ConsumerRecord<String, String>> inWorkspace() {
         return r -> r.key() != null && r.key().startsWith(workspaceId + ":");
     }
 
     /** MembershipChanged records of this workspace's segment. */
-    Predicate<ConsumerRecord<String, String>> of(String segmentId) {
+    public Predicate<ConsumerRecord<String, String>> of(String segmentId) {
         return inWorkspace().and(r -> MessageCodec.read(r.value(), MembershipChanged.class).segmentId().equals(segmentId));
     }
 
-    static List<MembershipChanged> memberships(List<ConsumerRecord<String, String>> records) {
+    public static List<MembershipChanged> memberships(List<ConsumerRecord<String, String>> records) {
         return records.stream().map(r -> MessageCodec.read(r.value(), MembershipChanged.class)).toList();
     }
 
     /** The first value of a record's header, as text (null when absent): the reasons of a dead letter. */
-    static String header(ConsumerRecord<String, String> record, String name) {
+    public static String header(ConsumerRecord<String, String> record, String name) {
         return StreamSupport.stream(record.headers().headers(name).spliterator(), false).findFirst()
                 .map(h -> new String(h.value(), StandardCharsets.UTF_8)).orElse(null);
     }

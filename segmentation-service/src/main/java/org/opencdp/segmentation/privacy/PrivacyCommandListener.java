@@ -1,0 +1,31 @@
+package org.opencdp.segmentation.privacy;
+
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.opencdp.contracts.Topics;
+import org.opencdp.kit.consume.BatchConsumer;
+import org.opencdp.kit.consume.BatchConsumers;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Consumes the privacy commands consent-service issues ({@link Topics#PRIVACY_COMMANDS}) with the
+ * kit's {@link BatchConsumer} (inbox consumer {@value PrivacyCommandService#CONSUMER}), one command
+ * per transaction: they are rare (one per person's request), and an erase holds its workspace's
+ * definition lock exclusively, which one command at a time keeps short.
+ */
+@Component
+class PrivacyCommandListener {
+
+    private final BatchConsumer<ReceivedCommand> consumer;
+
+    PrivacyCommandListener(BatchConsumers consumers, PrivacyCommandService commands) {
+        this.consumer = consumers.consumer(PrivacyCommandService.CONSUMER, ReceivedCommand::of, ReceivedCommand::id,
+                commands::apply, 1);
+    }
+
+    @KafkaListener(topics = Topics.PRIVACY_COMMANDS)
+    void on(List<ConsumerRecord<String, String>> records) {
+        consumer.consume(records);
+    }
+}

@@ -70,6 +70,9 @@ class PrivacyCommandsIT {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    PrivacyRepository privacy;
+
     private TopicWriter writer;
     private TopicReader acks;
     private TopicReader memberships;
@@ -355,5 +358,19 @@ class PrivacyCommandsIT {
                             .isEqualTo("permanent"));
         }
         assertThat(erased(workspaceId)).isEmpty();
+    }
+
+    @Test
+    void shouldForgetErasedIdsOnlyAfterTheRetention() {
+        String workspaceId = Workspaces.fresh();
+        jdbc.update("""
+                INSERT INTO erased_profiles (workspace_id, profile_id, request_id, erased_at) VALUES
+                    (?, 'long-ago', gen_random_uuid(), now() - interval '46 days'),
+                    (?, 'recent', gen_random_uuid(), now() - interval '44 days')""", workspaceId, workspaceId);
+
+        // this test class has its own database: no other workspace holds an expired id
+        assertThat(privacy.pruneErased(Duration.ofDays(45), ErasedProfilePruner.BATCH_SIZE)).isEqualTo(1);
+
+        assertThat(erased(workspaceId)).containsExactly("recent");
     }
 }

@@ -30,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Turns consumed chunks of messages into queued deliveries, one per subscribed destination. Called
  * by the kit's {@code BatchConsumer} inside the chunk's transaction, with the messages not consumed
  * before, in consumed order. Per chunk, whatever its size, it runs at most two statements (and, for
- * resolved events carrying e-mails or phones, one more: {@link IdentifierService#recordAll}):
+ * resolved events whose identifiers include e-mails or phones, one more: {@link IdentifierService#recordAll}):
  *
  * <ol>
  *   <li>the subscriptions of the enabled destinations of the chunk's workspaces that could match
@@ -68,8 +68,9 @@ class DeliveryIntakeService {
     }
 
     /**
-     * Resolved events: the e-mails and phones they carry are kept for audience connectors ({@link
-     * IdentifierService}, one more statement when any event carries one), and each named track event
+     * Resolved events: the e-mails and phones among the identifiers identity resolved them with are
+     * kept for audience connectors ({@link IdentifierService}, one more statement when any message has
+     * one), and each named track event
      * becomes one {@code event} delivery per destination subscribed to its name (or to {@code *}).
      */
     void queueEvents(List<EventResolved> chunk) {

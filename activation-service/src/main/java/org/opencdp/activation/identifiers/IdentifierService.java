@@ -6,19 +6,21 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import org.opencdp.contracts.EventIdentifierFields;
 import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.IdentifierTypes;
+import org.opencdp.contracts.WorkspaceIdentifierRules;
 import org.springframework.stereotype.Service;
 
 /**
  * The e-mail addresses and phone numbers of profiles, which audience connectors send (membership
- * messages carry a profile id only). They are taken from the resolved events activation consumes
- * anyway, where {@link EventIdentifierFields} says events carry them, in the normal form of {@link
- * Identifier#normalised} (a phone without its country code is not kept: no workspace region is
- * known here), and follow merges ({@link MergeService}).
+ * messages carry a profile id only). They are the identifiers identity-service resolved each
+ * consumed event with ({@link EventResolved#identifiers()}), never derived here from the event's
+ * fields: identity normalised them under the workspace's rules (a national phone number read in the
+ * workspace's region, blocked values left out), so Meta and Google receive the person as identity
+ * knows them (issue 14). They follow merges ({@link MergeService}).
  */
 @Service
 public class IdentifierService {
@@ -30,22 +32,33 @@ public class IdentifierService {
     }
 
     /**
-     * Keeps the identifiers {@code chunk}'s events carry: one statement for the whole chunk, none
-     * when no event carries an e-mail or phone. Runs in the consumer's transaction.
+     * Keeps the e-mails and phones among the identifiers of {@code chunk}'s messages: one statement
+     * for the whole chunk, none when no message carries one. Runs in the consumer's transaction.
      */
     public void recordAll(List<EventResolved> chunk) {
         Set<IdentifierRepository.Row> rows = new LinkedHashSet<>();
         for (EventResolved message : chunk) {
-            for (EventIdentifierFields.Written written : EventIdentifierFields.of(message.event())) {
-                if (!written.type().equals(IdentifierTypes.EMAIL) && !written.type().equals(IdentifierTypes.PHONE)) {
-                    continue;
-                }
-                Identifier.normalised(written.type(), written.value(), Identifier.MAX_VALUE_LENGTH)
-                        .ifPresent(identifier -> rows.add(new IdentifierRepository.Row(message.workspaceId(),
-                                message.profileId(), identifier.type(), identifier.value())));
+            for (Identifier identifier : message.identifiers()) {
+                storable(identifier).ifPresent(value -> rows.add(new IdentifierRepository.Row(message.workspaceId(),
+                        message.profileId(), identifier.type(), value)));
             }
         }
         repository.insertAll(List.copyOf(rows));
+    }
+
+    /**
+     * The value to keep of an e-mail or phone identifier of a message. identity already gave it its
+     * normal form, which normalising again under the default rules leaves as it is (an E.164 number
+     * needs no region); what fails that (or holds U+0000) is not identity's output and is not stored,
+     * so one corrupt message cannot make a chunk unstorable.
+     */
+    private static Optional<String> storable(Identifier identifier) {
+        if (identifier == null || !(IdentifierTypes.EMAIL.equals(identifier.type())
+                || IdentifierTypes.PHONE.equals(identifier.type()))) {
+            return Optional.empty();
+        }
+        return WorkspaceIdentifierRules.DEFAULT.identifier(identifier.type(), identifier.value(),
+                Identifier.MAX_VALUE_LENGTH).map(Identifier::value);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import org.opencdp.activation.identifiers.IdentifierService;
 import org.opencdp.contracts.EventResolved;
+import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.MembershipChanged;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent;
@@ -63,6 +64,20 @@ final class AudienceSteps {
         SegmentEvent event = new SegmentEvent(SegmentEvent.EventType.identify, UUID.randomUUID().toString(), "user-1",
                 null, null, null, null, null, null, now, now, now, now, null, null, traits, null);
         peers.upstream().send(new EventResolved(UUID.randomUUID(), workspace, profile, "src-1", now, now, event));
+    }
+
+    /**
+     * A new profile, allowed by consent, identified by an event whose traits say {@code email} and
+     * {@code phone} and which identity resolved with {@code resolved} (as its workspace's rules read them).
+     */
+    String knownProfile(String email, String phone, List<Identifier> resolved) {
+        String profile = newProfile();
+        ObjectNode traits = MessageCodec.mapper().createObjectNode().put("email", email).put("phone", phone);
+        Instant now = Instant.now();
+        SegmentEvent event = new SegmentEvent(SegmentEvent.EventType.identify, UUID.randomUUID().toString(), "user-1",
+                null, null, null, null, null, null, now, now, now, now, null, null, traits, null);
+        peers.upstream().send(new EventResolved(UUID.randomUUID(), workspace, profile, "src-1", now, now, event, resolved));
+        return profile;
     }
 
     /** Waits until activation knows {@code identifierCount} e-mails and phones of {@code profile}. */

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opencdp.activation.ActivationServiceApplication;
 import org.opencdp.activation.identifiers.IdentifierService;
+import org.opencdp.contracts.Identifier;
 import org.opencdp.kit.security.Scopes;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
@@ -98,7 +99,9 @@ class MetaAudienceIT {
                  "invalid_entry_samples": {}}""".formatted(audienceId))));
         String destinationId = createDestination();
         assertThat(api.get(destinationId).path("config").has("accessToken")).isFalse();
-        String profile = steps.knownProfile("  Ann.Lee@Example.COM ", "+44 20 7946 0958");
+        // issue 14: a national number in a workspace whose phone region is GB, as identity resolved it
+        String profile = steps.knownProfile("  Ann.Lee@Example.COM ", "020 7946 0958",
+                List.of(new Identifier("email", "ann.lee@example.com"), new Identifier("phone", "+442079460958")));
 
         steps.enters(profile);
         steps.awaitStatus(destinationId, profile, "delivered");
@@ -110,7 +113,8 @@ class MetaAudienceIT {
         JsonNode body = body(added);
         assertThat(body.propertyNames()).containsExactly("payload");
         assertThat(body.path("payload").path("schema").toString()).isEqualTo("[\"EMAIL\",\"PHONE\"]");
-        // e-mail trimmed and lower-cased; phone as digits with its country code, no '+'; SHA-256 hex
+        // e-mail trimmed and lower-cased; phone as digits with its country code (as identity resolved it), no '+';
+        // SHA-256 hex
         assertThat(body.path("payload").path("data").toString()).isEqualTo("[[\"%s\",\"%s\"]]"
                 .formatted(sha256("ann.lee@example.com"), sha256("442079460958")));
 

@@ -28,7 +28,7 @@ final class TestMessages {
     /** The same event under a new message id: what an SDK retry of it becomes once resolved again. */
     static EventResolved resent(EventResolved message) {
         return new EventResolved(UUID.randomUUID(), message.workspaceId(), message.profileId(), message.sourceId(),
-                message.occurredAt(), Instant.now(), message.event());
+                message.occurredAt(), Instant.now(), message.event(), message.identifiers());
     }
 
     /** A track event whose properties hold a NUL character, which PostgreSQL cannot store. */

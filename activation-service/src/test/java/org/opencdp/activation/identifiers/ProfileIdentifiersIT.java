@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.opencdp.activation.ActivationServiceApplication;
 import org.opencdp.activation.identifiers.IdentifierService.ProfileKey;
 import org.opencdp.contracts.EventResolved;
+import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.ProfilesMerged;
 import org.opencdp.contracts.SegmentEvent;
@@ -32,7 +33,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Issue 13: activation keeps the e-mails and phones of profiles from the resolved events it
  * consumes, in their normal form, and follows merges: the merged-away profile's identifiers become
- * the survivor's, also those an event resolved before the merge brings in after it.
+ * the survivor's, also those an event resolved before the merge brings in after it. Issue 14: they
+ * are the identifiers identity resolved the event with ({@link EventResolved#identifiers()}), under
+ * the workspace's rules, not the event's fields read again here.
  */
 @CdpIntegrationTest
 @SpringBootTest(classes = ActivationServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
@@ -72,7 +75,36 @@ class ProfileIdentifiersIT {
     }
 
     @Test
-    void shouldKeepNormalisedEmailsAndPhonesFromIdentifyAndContextTraits() {
+    void shouldKeepTheEmailsAndPhonesIdentityResolvedTheEventWithRatherThanItsTraits() {
+        // issue 14: in a workspace whose phone region is GB and which blocks noreply@example.com, identity
+        // resolves these traits to +442079460958 and ann@example.com; the traits themselves say otherwise
+        String profile = "p-" + UUID.randomUUID();
+        ObjectNode traits = MessageCodec.mapper().createObjectNode().put("email", "noreply@example.com")
+                .put("phone", "020 7946 0958");
+        ObjectNode context = MessageCodec.mapper().createObjectNode();
+        context.putObject("traits").put("email", "Ann@Example.com");
+        EventResolved fromTraits = identify(workspace, profile, traits, context);
+        EventResolved resolved = new EventResolved(fromTraits.id(), workspace, profile, "src-1",
+                fromTraits.occurredAt(), fromTraits.receivedAt(), fromTraits.event(),
+                List.of(new Identifier("email", "ann@example.com"), new Identifier("phone", "+442079460958"),
+                        new Identifier("user_id", "user-1")));
+
+        upstream().send(resolved);
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ProfileIdentifiers found = identifiers.of(List.of(new ProfileKey(workspace, profile)))
+                    .get(new ProfileKey(workspace, profile));
+            assertThat(found.emails()).containsExactly("ann@example.com");
+            assertThat(found.phones()).containsExactly("+442079460958");
+        });
+        assertThat(jdbc.queryForList("SELECT type || '=' || value FROM profile_identifiers WHERE workspace_id = ?",
+                String.class, workspace)).containsExactlyInAnyOrder("email=ann@example.com", "phone=+442079460958");
+    }
+
+    @Test
+    void shouldKeepNormalisedEmailsAndPhonesFromIdentifyAndContextTraitsOfMessagesWithoutIdentifiers() {
+        // built as a service outside identity builds them, like a message written before EventResolved had
+        // identifiers: the contract gives it the event's standard fields under the default rules
         String profile = "p-" + UUID.randomUUID();
         ObjectNode traits = MessageCodec.mapper().createObjectNode().put("email", "  Ann@Example.COM ")
                 .put("phone", "+1 (650) 253-0000");

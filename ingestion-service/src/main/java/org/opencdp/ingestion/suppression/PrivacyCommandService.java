@@ -9,6 +9,8 @@ import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.PrivacyCommandAcknowledged;
 import org.opencdp.contracts.PrivacyCommandAcknowledged.Outcome;
 import org.opencdp.contracts.PrivacyCommandIssued;
+import org.opencdp.contracts.WorkspaceIdentifierRules;
+import org.opencdp.kit.identifiers.IdentifierRulesView;
 import org.opencdp.kit.kafka.PermanentMessageException;
 import org.opencdp.kit.outbox.Outbox;
 import org.springframework.stereotype.Service;
@@ -19,10 +21,12 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Carries out privacy commands for ingestion, once per command (the kit's batch consumer): with {@code suppress} it
- * stores the command's identifiers (hashed, in the shared normal form: {@link SuppressedIdentifier}) so the
- * Tracking API refuses the events that carry them from then on; an identifier that has no normal form (a
- * malformed type, a blank or invalid value, a phone number without its country code) is left out and
- * counted in the acknowledgement's detail. Ingestion keeps no other personal data
+ * stores the command's identifiers (hashed, in the workspace's normal form as identity reads it: {@link
+ * SuppressedIdentifier}) so the Tracking API refuses the events that carry them from then on; an identifier
+ * that has no normal form there (a malformed type, a blank, invalid or blocked value, a phone number
+ * without its country code in a workspace without a phone region) is left out and counted in the
+ * acknowledgement's detail. While the workspace's identifier rules cannot be read, the command fails
+ * with the view's transient exception and the kit's consumer retries it. Ingestion keeps no other personal data
  * (accepted events go straight to Kafka), so an erase has nothing more to remove, and an export
  * lists which of the command's identifiers are suppressed. Every command is acknowledged
  * ({@code service = "ingestion"}, {@code DONE}) through the outbox, in the transaction that stored
@@ -37,13 +41,15 @@ class PrivacyCommandService {
     private final Outbox outbox;
     private final SuppressionRepository suppressions;
     private final SuppressionIndex index;
+    private final IdentifierRulesView rules;
     private final JsonMapper json;
 
     PrivacyCommandService(Outbox outbox, SuppressionRepository suppressions, SuppressionIndex index,
-                          JsonMapper json) {
+                          IdentifierRulesView rules, JsonMapper json) {
         this.outbox = outbox;
         this.suppressions = suppressions;
         this.index = index;
+        this.rules = rules;
         this.json = json;
     }
 
@@ -72,11 +78,13 @@ class PrivacyCommandService {
 
     private PrivacyCommandAcknowledged carryOut(PrivacyCommandIssued command) {
         List<Identifier> identifiers = command.identifiers() == null ? List.of() : command.identifiers();
+        WorkspaceIdentifierRules workspaceRules = rules.rules(command.workspaceId());
         List<SuppressedIdentifier> suppressed = new ArrayList<>();
         int ignored = 0;
         for (Identifier identifier : identifiers) {
             Optional<SuppressedIdentifier> seen = identifier == null ? Optional.empty()
-                    : SuppressedIdentifier.of(command.workspaceId(), identifier.type(), identifier.value());
+                    : SuppressedIdentifier.of(workspaceRules, command.workspaceId(), identifier.type(),
+                            identifier.value());
             if (seen.isEmpty()) {
                 ignored++;
             } else if (command.suppress()) {
@@ -84,7 +92,8 @@ class PrivacyCommandService {
                 suppressed.add(seen.get());
             }
         }
-        ObjectNode export = command.command() == PrivacyCommandIssued.Command.EXPORT ? export(command) : null;
+        ObjectNode export = command.command() == PrivacyCommandIssued.Command.EXPORT
+                ? export(command, workspaceRules) : null;
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
@@ -96,14 +105,14 @@ class PrivacyCommandService {
     }
 
     /** Which of the command's identifiers ingestion refuses events for, and since when. */
-    private ObjectNode export(PrivacyCommandIssued command) {
+    private ObjectNode export(PrivacyCommandIssued command, WorkspaceIdentifierRules workspaceRules) {
         ObjectNode export = json.createObjectNode();
         var list = export.putArray("suppressedIdentifiers");
         for (Identifier identifier : command.identifiers() == null ? List.<Identifier>of() : command.identifiers()) {
             if (identifier == null) {
                 continue;
             }
-            SuppressedIdentifier.of(command.workspaceId(), identifier.type(), identifier.value())
+            SuppressedIdentifier.of(workspaceRules, command.workspaceId(), identifier.type(), identifier.value())
                     .flatMap(suppressions::since)
                     .ifPresent(since -> list.addObject().put("type", identifier.type())
                             .put("value", identifier.value()).put("since", since.toString()));
@@ -117,7 +126,7 @@ class PrivacyCommandService {
                 : "Nothing to " + (command.command() == PrivacyCommandIssued.Command.EXPORT ? "export" : "erase")
                         + " beyond suppressions: ingestion stores no events.";
         return ignored == 0 ? done : done + " " + ignored
-                + " identifier(s) were left out: a malformed type, a blank or invalid value, or a phone number without"
-                + " its country code.";
+                + " identifier(s) were left out: a malformed type, a blank, invalid or blocked value, or a phone number"
+                + " without its country code (in a workspace without a phone region).";
     }
 }

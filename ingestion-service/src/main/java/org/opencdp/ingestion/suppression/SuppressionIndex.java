@@ -12,7 +12,9 @@ import org.opencdp.contracts.EventIdentifierFields;
 import org.opencdp.contracts.EventRejected.Reason;
 import org.opencdp.contracts.IdentifierTypes;
 import org.opencdp.contracts.SegmentEvent;
+import org.opencdp.contracts.WorkspaceIdentifierRules;
 import org.opencdp.ingestion.IngestionProperties;
+import org.opencdp.kit.identifiers.IdentifierRulesView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -22,7 +24,14 @@ import org.springframework.stereotype.Component;
  * Tells the Tracking API, without a database query, whether an event carries a suppressed
  * identifier: one of the identifiers every service reads in an event ({@link EventIdentifierFields}:
  * {@code userId}, {@code anonymousId}, e-mail, phone, device ids, {@code context.externalIds}) or an
- * alias's {@code previousId}, each in the shared normal form.
+ * alias's {@code previousId}, each read under the workspace's identifier rules as identity reads it
+ * ({@link IdentifierRulesView}): a national phone number in the workspace's phone region, blocked
+ * values no identifier (issue 14).
+ *
+ * <p>On the hot path: an event of a workspace without suppressions costs one set lookup; only
+ * events of a workspace that has some are normalised (the rules are an in-memory map once the view
+ * has read its topic, which {@link #start} sets going) and hashed, field by field, stopping at the
+ * first suppressed one.
  *
  * <p>The index holds the first 8 bytes of each suppression's SHA-256 (see {@link
  * SuppressedIdentifier}) in memory: 64-bit keys, so a million suppressions take tens of megabytes,
@@ -40,6 +49,7 @@ public class SuppressionIndex implements SmartLifecycle {
     private static final Duration OVERLAP = Duration.ofMinutes(1);
 
     private final SuppressionRepository repository;
+    private final IdentifierRulesView rules;
     private final Duration refreshInterval;
     private final Set<Long> keys = ConcurrentHashMap.newKeySet();
     private final Set<String> workspaces = ConcurrentHashMap.newKeySet();
@@ -47,25 +57,52 @@ public class SuppressionIndex implements SmartLifecycle {
     private Instant loadedUpTo;
     private volatile boolean running;
 
-    SuppressionIndex(SuppressionRepository repository, IngestionProperties properties) {
+    SuppressionIndex(SuppressionRepository repository, IdentifierRulesView rules, IngestionProperties properties) {
         this.repository = repository;
+        this.rules = rules;
         this.refreshInterval = properties.suppressionRefreshInterval();
     }
 
-    /** Why the event must be refused, if one of its identifiers is suppressed; never names the identifier. */
-    public Optional<Reason> check(String workspaceId, SegmentEvent event) {
+    /** Why an event must be refused, if one of its identifiers is suppressed; never names the identifier. */
+    @FunctionalInterface
+    public interface Check {
+        Optional<Reason> check(SegmentEvent event);
+    }
+
+    private static final Check NOTHING_SUPPRESSED = event -> Optional.empty();
+    private static final Reason SUPPRESSED = new Reason("suppressed",
+            "The person asked not to be tracked (a privacy request); the event was dropped.", "");
+
+    /**
+     * The check of one Tracking API call's events in {@code workspaceId}: nothing to do for a
+     * workspace without suppressions; otherwise the workspace's identifier rules are read once for the
+     * call. Throws the view's transient {@code IdentifierRulesUnavailableException} (a 503 problem)
+     * while the workspace has suppressions and its rules cannot be read.
+     */
+    public Check forCall(String workspaceId) {
         if (!workspaces.contains(workspaceId)) {
-            return Optional.empty();
+            return NOTHING_SUPPRESSED;
         }
-        boolean suppressed = suppressed(workspaceId, IdentifierTypes.USER_ID, event.previousId())
-                || suppressed(workspaceId, IdentifierTypes.ANONYMOUS_ID, event.previousId())
-                || EventIdentifierFields.of(event).stream()
-                        .anyMatch(written -> suppressed(workspaceId, written.type(), written.value()));
-        if (suppressed) {
-            return Optional.of(new Reason("suppressed", "The person asked not to be tracked (a privacy request); "
-                    + "the event was dropped.", ""));
+        WorkspaceIdentifierRules workspaceRules = rules.rules(workspaceId);
+        return event -> suppressed(workspaceRules, workspaceId, event) ? Optional.of(SUPPRESSED) : Optional.empty();
+    }
+
+    /**
+     * Whether an identifier of the event is suppressed: an alias's {@code previousId} (as a user or an
+     * anonymous id), then the fields of {@link WorkspaceIdentifierRules#identifiersOf}, read one by one
+     * (without building its sorted list) up to the first suppressed one.
+     */
+    private boolean suppressed(WorkspaceIdentifierRules workspaceRules, String workspaceId, SegmentEvent event) {
+        if (suppressed(workspaceRules, workspaceId, IdentifierTypes.USER_ID, event.previousId())
+                || suppressed(workspaceRules, workspaceId, IdentifierTypes.ANONYMOUS_ID, event.previousId())) {
+            return true;
         }
-        return Optional.empty();
+        for (EventIdentifierFields.Written written : EventIdentifierFields.of(event)) {
+            if (suppressed(workspaceRules, workspaceId, written.type(), written.value())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Adds a suppression just stored in this instance. */
@@ -89,8 +126,8 @@ public class SuppressionIndex implements SmartLifecycle {
         loadedUpTo = now;
     }
 
-    private boolean suppressed(String workspaceId, String type, String value) {
-        return SuppressedIdentifier.normalise(type, value)
+    private boolean suppressed(WorkspaceIdentifierRules workspaceRules, String workspaceId, String type, String value) {
+        return SuppressedIdentifier.normalise(workspaceRules, type, value)
                 .filter(identifier -> keys.contains(SuppressedIdentifier.key(workspaceId, identifier)))
                 .isPresent();
     }
@@ -103,9 +140,21 @@ public class SuppressionIndex implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
+        // the view reads its topic on first use: start that now (on a thread of its own, which may wait
+        // for the broker), so no Tracking API call waits for it
+        Thread.ofPlatform().daemon().name("cdp-suppression-rules").start(this::readRulesQuietly);
         long millis = Math.max(100, refreshInterval.toMillis());
         refresher.scheduleWithFixedDelay(this::refreshQuietly, millis, millis, TimeUnit.MILLISECONDS);
         running = true;
+    }
+
+    private void readRulesQuietly() {
+        try {
+            rules.rules("");
+        } catch (RuntimeException e) {
+            log.warn("The identifier rules could not be read yet; the first check that needs them will wait: {}",
+                    e.toString());
+        }
     }
 
     private void refreshQuietly() {

@@ -41,22 +41,25 @@ class EventAdmission {
         }
     }
 
-    /** The checks for one call's events: the source's plan is looked up once per call. */
+    /**
+     * The checks for one call's events: the source's plan and the workspace's suppression check
+     * (with its identifier rules) are looked up once per call.
+     */
     Gate gate(AuthenticatedSource source) {
-        return new Gate(source.workspaceId(), plans.of(source).orElse(null));
+        return new Gate(suppressions.forCall(source.workspaceId()), plans.of(source).orElse(null));
     }
 
-    final class Gate {
-        private final String workspaceId;
+    static final class Gate {
+        private final SuppressionIndex.Check suppressions;
         private final CompiledTrackingPlan plan;
 
-        private Gate(String workspaceId, CompiledTrackingPlan plan) {
-            this.workspaceId = workspaceId;
+        private Gate(SuppressionIndex.Check suppressions, CompiledTrackingPlan plan) {
+            this.suppressions = suppressions;
             this.plan = plan;
         }
 
         Verdict admit(SegmentEvent event) {
-            Optional<Reason> suppressed = suppressions.check(workspaceId, event);
+            Optional<Reason> suppressed = suppressions.check(event);
             if (suppressed.isPresent()) {
                 return new Verdict.Suppressed(event, suppressed.get());
             }

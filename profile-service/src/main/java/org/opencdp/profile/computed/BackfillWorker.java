@@ -120,15 +120,15 @@ class BackfillWorker {
         }
     }
 
-    /** The next live profiles after the cursor, in id order, locked. */
+    /** The next live profiles (neither merged away nor erased) after the cursor, in id order, locked. */
     private List<String> lockNextProfiles(ComputedTraitDefinition definition) {
         String cursor = definition.backfillCursor();
         return cursor == null
                 ? jdbc.queryForList("""
-                        SELECT id FROM profiles WHERE workspace_id = ? AND merged_into IS NULL
+                        SELECT id FROM profiles WHERE workspace_id = ? AND merged_into IS NULL AND erased_at IS NULL
                         ORDER BY id LIMIT ? FOR UPDATE""", String.class, definition.workspaceId(), batchSize)
                 : jdbc.queryForList("""
-                        SELECT id FROM profiles WHERE workspace_id = ? AND id > ? AND merged_into IS NULL
+                        SELECT id FROM profiles WHERE workspace_id = ? AND id > ? AND merged_into IS NULL AND erased_at IS NULL
                         ORDER BY id LIMIT ? FOR UPDATE""", String.class, definition.workspaceId(), cursor, batchSize);
     }
 

@@ -116,10 +116,11 @@ class DefinitionRepository {
         jdbc.update("DELETE FROM computed_trait_definitions WHERE workspace_id = ? AND key = ?", workspaceId, key);
     }
 
-    /** How many live (not merged-away) profiles the workspace has: the work of a backfill. */
+    /** How many live (neither merged away nor erased) profiles the workspace has: the work of a backfill. */
     long countProfiles(String workspaceId) {
         Long count = jdbc.queryForObject(
-                "SELECT count(*) FROM profiles WHERE workspace_id = ? AND merged_into IS NULL", Long.class, workspaceId);
+                "SELECT count(*) FROM profiles WHERE workspace_id = ? AND merged_into IS NULL AND erased_at IS NULL",
+                Long.class, workspaceId);
         return count == null ? 0 : count;
     }
 

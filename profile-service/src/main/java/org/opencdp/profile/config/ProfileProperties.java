@@ -3,6 +3,7 @@ package org.opencdp.profile.config;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -16,12 +17,14 @@ import org.springframework.validation.annotation.Validated;
  * @param events the Profile API's event history
  * @param retention how long events are kept, and the maintenance of the event store's partitions
  * @param computedTraits backfill and window decay of computed traits
+ * @param privacy the exports of privacy requests
  */
 @Validated
 @ConfigurationProperties("cdp.profile")
 public record ProfileProperties(@Valid @DefaultValue Events events,
                                 @Valid @DefaultValue Retention retention,
-                                @Valid @DefaultValue ComputedTraits computedTraits) {
+                                @Valid @DefaultValue ComputedTraits computedTraits,
+                                @Valid @DefaultValue Privacy privacy) {
 
     /**
      * @param defaultLimit events per page when the caller gives no {@code limit}
@@ -69,5 +72,23 @@ public record ProfileProperties(@Valid @DefaultValue Events events,
                                  @DefaultValue("500ms") Duration backfillInterval,
                                  @DefaultValue("5s") Duration decayInterval,
                                  @DefaultValue("200") @Min(1) int decayBatchSize) {
+    }
+
+    /**
+     * @param exportMaxBytes the most bytes of JSON a privacy export may take, whatever it holds, so
+     *     the acknowledgement carrying it stays one Kafka record (1 MB by default); what does not fit
+     *     is counted and the export marked {@code truncated} ({@code CDP_PROFILE_PRIVACY_EXPORT_MAX_BYTES})
+     * @param exportMaxEvents the most events (newest first) an export reads; the byte budget usually
+     *     ends the list sooner ({@code CDP_PROFILE_PRIVACY_EXPORT_MAX_EVENTS})
+     * @param erasedRetention how long an erased profile's tombstone is kept, so that an event or merge
+     *     still naming it changes nothing ({@code CDP_PROFILE_PRIVACY_ERASED_RETENTION}); it must outlast
+     *     every way an old message can still arrive: the resolved events topic's retention (Kafka's
+     *     default 7 days) and a dead-letter replay (kept 30 days)
+     * @param pruneInterval how often expired tombstones are deleted ({@code CDP_PROFILE_PRIVACY_PRUNE_INTERVAL})
+     */
+    public record Privacy(@DefaultValue("800000") @Min(10_000) @Max(900_000) int exportMaxBytes,
+                          @DefaultValue("10000") @Min(0) @Max(100_000) int exportMaxEvents,
+                          @DefaultValue("45d") @NotNull Duration erasedRetention,
+                          @DefaultValue("1h") @NotNull Duration pruneInterval) {
     }
 }

@@ -55,6 +55,15 @@ class EventRepository {
         return claimed;
     }
 
+    /** Gives up the messageIds of {@code events} claimed by this transaction (events that will not be stored). One statement. */
+    void releaseAll(List<StoredEvent> events) {
+        jdbc.update("""
+                        DELETE FROM event_keys WHERE (workspace_id, message_id) IN (
+                            SELECT * FROM unnest(?::text[], ?::text[]))""",
+                events.stream().map(StoredEvent::workspaceId).toArray(String[]::new),
+                events.stream().map(StoredEvent::messageId).toArray(String[]::new));
+    }
+
     /** A messageId in its workspace: what events are de-duplicated by. */
     record MessageKey(String workspaceId, String messageId) {
 

@@ -25,6 +25,8 @@ import org.opencdp.profile.profiles.ProfileRef;
 import org.opencdp.profile.profiles.ProfileService;
 import org.opencdp.profile.traits.TraitService;
 import org.opencdp.profile.traits.TraitService.EventObservations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
@@ -40,7 +42,8 @@ import tools.jackson.databind.JsonNode;
  *   <li>The messageIds claimed: the first event of the chunk with a messageId in its workspace, if
  *       no earlier event claimed it (exact de-duplication per workspace).</li>
  *   <li>The profiles created or moved forward and locked, in one order, each event resolved through
- *       merge redirects to the live profile that answers for its profile.</li>
+ *       merge redirects to the live profile that answers for its profile. An event of a profile
+ *       erased at a privacy request is dropped here (and its messageId released).</li>
  *   <li>The events stored, in one multi-row insert.</li>
  *   <li>Traits by event time with provenance: read once, folded in memory event after event,
  *       written once; identifiers in one insert; computed traits read, folded and written once.</li>
@@ -58,6 +61,8 @@ class ResolvedEventService {
 
     /** The inbox consumer name of this flow. */
     static final String CONSUMER = "profile-events";
+
+    private static final Logger log = LoggerFactory.getLogger(ResolvedEventService.class);
 
     private final Outbox outbox;
     private final EventRepository events;
@@ -93,12 +98,16 @@ class ResolvedEventService {
         Instant now = clock.instant();
         ChunkDefinitions definitions = computedTraits.definitionsFor(
                 fresh.stream().map(IncomingEvent::trackName).filter(Objects::nonNull).toList());
-        List<IncomingEvent> claimed = claimFirstOfEachMessageId(fresh);
+        List<IncomingEvent> firstClaims = claimFirstOfEachMessageId(fresh);
+        if (firstClaims.isEmpty()) {
+            return;
+        }
+        Map<ProfileRef, String> live = profiles.recordEvents(firstClaims.stream().map(IncomingEvent::profile).toList(),
+                now);
+        List<IncomingEvent> claimed = withoutErased(firstClaims, live);
         if (claimed.isEmpty()) {
             return;
         }
-        Map<ProfileRef, String> live = profiles.recordEvents(claimed.stream().map(IncomingEvent::profile).toList(),
-                now);
         List<StoredEvent> stored = new ArrayList<>(claimed.size());
         List<ProfileRef> owners = new ArrayList<>(claimed.size());
         for (IncomingEvent event : claimed) {
@@ -142,6 +151,29 @@ class ResolvedEventService {
         Set<MessageKey> claimed = events.claimAll(first.values().stream().map(IncomingEvent::event).toList());
         return first.entrySet().stream().filter(entry -> claimed.contains(entry.getKey())).map(Map.Entry::getValue)
                 .toList();
+    }
+
+    /**
+     * The events whose profile is still there: one resolved to a profile erased at a privacy request
+     * (in flight when the command ran, or replayed later) is dropped, and its messageId released, so
+     * nothing of it stays. Rare: the statement runs only when there is one.
+     */
+    private List<IncomingEvent> withoutErased(List<IncomingEvent> claimed, Map<ProfileRef, String> live) {
+        List<IncomingEvent> kept = new ArrayList<>(claimed.size());
+        List<StoredEvent> dropped = new ArrayList<>();
+        for (IncomingEvent event : claimed) {
+            if (live.containsKey(event.profile())) {
+                kept.add(event);
+            } else {
+                dropped.add(event.event());
+            }
+        }
+        if (!dropped.isEmpty()) {
+            events.releaseAll(dropped);
+            log.info("Dropped {} event(s) of erased profiles, e.g. {} of {}", dropped.size(),
+                    dropped.getFirst().messageId(), dropped.getFirst().profileId());
+        }
+        return kept;
     }
 
     private static TrackedEvent tracked(IncomingEvent event, ProfileRef owner) {

@@ -19,6 +19,7 @@ import org.opencdp.kit.outbox.Outbox;
 import org.opencdp.profile.computed.ComputedTraitService;
 import org.opencdp.profile.events.EventService;
 import org.opencdp.profile.identifiers.IdentifierService;
+import org.opencdp.profile.profiles.LockedProfile;
 import org.opencdp.profile.profiles.ProfileRef;
 import org.opencdp.profile.profiles.ProfileService;
 import org.opencdp.profile.traits.TraitObservation;
@@ -42,7 +43,8 @@ import tools.jackson.databind.node.NullNode;
  * and they are marked merged into it (so their ids answer with the survivor, and an event resolved
  * to them later lands on it). Last, in one statement, the survivors' changes are published, plus the
  * removal of every trait of each merged profile (it has none left of its own). A merge delivered
- * again, or naming profiles already merged into the survivor, changes nothing.
+ * again, or naming profiles already merged into the survivor, changes nothing; nor does a merge
+ * into a profile erased at a privacy request, and an erased profile is never merged (issue 12).
  */
 @Service
 class MergeService {
@@ -98,16 +100,25 @@ class MergeService {
         candidates.remove(survivorId);
         List<String> toLock = new ArrayList<>(candidates);
         toLock.add(survivorId);
-        Map<String, String> mergedInto = profiles.lockAll(workspaceId, toLock, now);
-        if (mergedInto.get(survivorId) != null) {
+        Map<String, LockedProfile> locked = profiles.lockAll(workspaceId, toLock, now);
+        if (locked.get(survivorId).erased()) {
+            // identity merged before it erased the person; the erasure is the later word
+            log.warn("Merge {}: survivor {} was erased at a privacy request; merge ignored", message.id(), survivorId);
+            return List.of();
+        }
+        if (locked.get(survivorId).mergedInto() != null) {
             // merged away between our read and our lock: the kit runs the chunk again, which follows the redirect
             throw new ConcurrencyFailureException("Survivor " + survivorId + " was merged meanwhile; retrying merge "
                     + message.id());
         }
-        List<String> mergedIds = candidates.stream().filter(id -> mergedInto.get(id) == null).sorted().toList();
-        candidates.stream().filter(id -> mergedInto.get(id) != null && !survivorId.equals(mergedInto.get(id)))
+        List<String> mergedIds = candidates.stream().filter(id -> locked.get(id).isLive()).sorted().toList();
+        candidates.stream().filter(id -> locked.get(id).erased())
+                .forEach(id -> log.warn("Merge {}: profile {} was erased at a privacy request; not merged into {}",
+                        message.id(), id, survivorId));
+        candidates.stream().filter(id -> locked.get(id).mergedInto() != null
+                        && !survivorId.equals(locked.get(id).mergedInto()))
                 .forEach(id -> log.warn("Merge {}: profile {} was already merged into {}, not into {}", message.id(),
-                        id, mergedInto.get(id), survivorId));
+                        id, locked.get(id).mergedInto(), survivorId));
         if (mergedIds.isEmpty()) {
             return List.of();
         }

@@ -26,29 +26,30 @@ class ProfileRepository {
 
     /**
      * For profiles named as they are (no redirect followed): creates the missing ones, moves the
-     * live ones' {@code updated_at} forward (a merged-away one keeps its own), and locks every row
-     * until the transaction ends, in {@link ProfileRef#LOCK_ORDER}. One statement. Returns each
-     * profile's {@code merged_into} (null when live).
+     * live ones' {@code updated_at} forward (a merged-away or erased one keeps its own), and locks
+     * every row until the transaction ends, in {@link ProfileRef#LOCK_ORDER}. One statement. Returns
+     * each profile's state under the lock.
      */
-    Map<ProfileRef, String> upsertAll(Collection<ProfileRef> refs, Instant at) {
+    Map<ProfileRef, LockedProfile> upsertAll(Collection<ProfileRef> refs, Instant at) {
         List<ProfileRef> sorted = refs.stream().distinct().sorted(ProfileRef.LOCK_ORDER).toList();
-        Map<ProfileRef, String> mergedInto = new HashMap<>();
+        Map<ProfileRef, LockedProfile> locked = new HashMap<>();
         if (sorted.isEmpty()) {
-            return mergedInto;
+            return locked;
         }
         String time = at.toString();
         jdbc.query("""
                         INSERT INTO profiles (workspace_id, id, created_at, updated_at)
                         SELECT w, i, ?::timestamptz, ?::timestamptz FROM unnest(?::text[], ?::text[]) AS x (w, i)
                         ORDER BY w COLLATE "C", i COLLATE "C"
-                        ON CONFLICT (workspace_id, id) DO UPDATE SET updated_at = CASE WHEN profiles.merged_into IS NULL
+                        ON CONFLICT (workspace_id, id) DO UPDATE SET updated_at = CASE
+                            WHEN profiles.merged_into IS NULL AND profiles.erased_at IS NULL
                             THEN GREATEST(profiles.updated_at, EXCLUDED.updated_at) ELSE profiles.updated_at END
-                        RETURNING workspace_id, id, merged_into""",
-                (RowCallbackHandler) rs -> mergedInto.put(new ProfileRef(rs.getString(1), rs.getString(2)),
-                        rs.getString(3)),
+                        RETURNING workspace_id, id, merged_into, erased_at IS NOT NULL""",
+                (RowCallbackHandler) rs -> locked.put(new ProfileRef(rs.getString(1), rs.getString(2)),
+                        new LockedProfile(rs.getString(2), rs.getString(3), rs.getBoolean(4))),
                 time, time, sorted.stream().map(ProfileRef::workspaceId).toArray(String[]::new),
                 sorted.stream().map(ProfileRef::profileId).toArray(String[]::new));
-        return mergedInto;
+        return locked;
     }
 
     /**
@@ -56,12 +57,13 @@ class ProfileRepository {
      * ({@code merged_into}, at most {@link ProfileService#MAX_HOPS} hops), then creates the profile
      * at its end or moves its {@code updated_at} forward, locking the rows in {@link
      * ProfileRef#LOCK_ORDER}. One statement. The answer gives, per ref, the profile reached and its
-     * {@code merged_into} as found under the lock: non-null when a merge committed after the chain
-     * was read (the caller follows it).
+     * state as found under the lock: a {@code merged_into} when a merge committed after the chain was
+     * read (the caller follows it), erased when a privacy erasure emptied it, even one that committed
+     * while this statement waited for the row (its events are then dropped, never stored).
      */
-    Map<ProfileRef, Touched> touchAll(Collection<ProfileRef> refs, Instant at) {
+    Map<ProfileRef, LockedProfile> touchAll(Collection<ProfileRef> refs, Instant at) {
         List<ProfileRef> distinct = refs.stream().distinct().toList();
-        Map<ProfileRef, Touched> touched = new HashMap<>();
+        Map<ProfileRef, LockedProfile> touched = new HashMap<>();
         if (distinct.isEmpty()) {
             return touched;
         }
@@ -83,34 +85,33 @@ class ProfileRepository {
                             SELECT workspace_id, id, ?::timestamptz, ?::timestamptz
                             FROM (SELECT DISTINCT workspace_id, id FROM reached) r
                             ORDER BY workspace_id COLLATE "C", id COLLATE "C"
-                            ON CONFLICT (workspace_id, id) DO UPDATE SET updated_at = CASE WHEN profiles.merged_into IS NULL
+                            ON CONFLICT (workspace_id, id) DO UPDATE SET updated_at = CASE
+                                WHEN profiles.merged_into IS NULL AND profiles.erased_at IS NULL
                                 THEN GREATEST(profiles.updated_at, EXCLUDED.updated_at) ELSE profiles.updated_at END
-                            RETURNING workspace_id, id, merged_into)
-                        SELECT r.workspace_id, r.start, t.id, t.merged_into
+                            RETURNING workspace_id, id, merged_into, erased_at)
+                        SELECT r.workspace_id, r.start, t.id, t.merged_into, t.erased_at IS NOT NULL
                         FROM reached r JOIN touched t ON t.workspace_id = r.workspace_id AND t.id = r.id""",
                 (RowCallbackHandler) rs -> touched.put(new ProfileRef(rs.getString(1), rs.getString(2)),
-                        new Touched(rs.getString(3), rs.getString(4))),
+                        new LockedProfile(rs.getString(3), rs.getString(4), rs.getBoolean(5))),
                 distinct.stream().map(ProfileRef::workspaceId).toArray(String[]::new),
                 distinct.stream().map(ProfileRef::profileId).toArray(String[]::new), ProfileService.MAX_HOPS,
                 time, time);
         return touched;
     }
 
-    /** Where {@link #touchAll} got a ref to: the profile locked, and its {@code merged_into} under the lock. */
-    record Touched(String id, String mergedInto) {
-    }
-
-    /** Locks an existing profile's row; returns it, or empty when there is none. */
+    /** Locks an existing profile's row; returns it, or empty when there is none (or it was erased). */
     Optional<Profile> lock(String workspaceId, String id) {
         return jdbc.query("""
                 SELECT id, created_at, updated_at, merged_into FROM profiles
-                WHERE workspace_id = ? AND id = ? FOR UPDATE""",
+                WHERE workspace_id = ? AND id = ? AND erased_at IS NULL FOR UPDATE""",
                 (rs, row) -> map(workspaceId, rs), workspaceId, id).stream().findFirst();
     }
 
+    /** The profile row of {@code id}, as stored (no redirect followed); empty when there is none or it was erased. */
     Optional<Profile> find(String workspaceId, String id) {
         return jdbc.query("""
-                SELECT id, created_at, updated_at, merged_into FROM profiles WHERE workspace_id = ? AND id = ?""",
+                SELECT id, created_at, updated_at, merged_into FROM profiles
+                WHERE workspace_id = ? AND id = ? AND erased_at IS NULL""",
                 (rs, row) -> map(workspaceId, rs), workspaceId, id).stream().findFirst();
     }
 

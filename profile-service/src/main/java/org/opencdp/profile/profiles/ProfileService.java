@@ -36,10 +36,12 @@ public class ProfileService {
     /**
      * Records that events were stored for the profiles {@code refs} at {@code at}, creating each
      * profile on its first event. A profile merged away answers with the profile it was merged into:
-     * returns, for each ref, the id of the live profile the event belongs to. Those rows stay locked
-     * until the caller's transaction ends (which serialises every change to one profile); they are
-     * locked in {@link ProfileRef#LOCK_ORDER}. One statement, plus one per round in which a merge
-     * committed between reading a redirect chain and locking its end (rare).
+     * returns, for each ref, the id of the live profile the event belongs to. A ref that leads to an
+     * erased profile (a privacy erasure, issue 12) is left out of the answer: its events must not be
+     * stored. Those rows stay locked until the caller's transaction ends (which serialises every
+     * change to one profile); they are locked in {@link ProfileRef#LOCK_ORDER}. One statement, plus
+     * one per round in which a merge committed between reading a redirect chain and locking its end
+     * (rare).
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public Map<ProfileRef, String> recordEvents(Collection<ProfileRef> refs, Instant at) {
@@ -47,10 +49,13 @@ public class ProfileService {
         Map<ProfileRef, ProfileRef> pending = new HashMap<>();
         refs.forEach(ref -> pending.put(ref, ref));
         for (int round = 0; round < MAX_HOPS && !pending.isEmpty(); round++) {
-            Map<ProfileRef, ProfileRepository.Touched> touched = profiles.touchAll(pending.values(), at);
+            Map<ProfileRef, LockedProfile> touched = profiles.touchAll(pending.values(), at);
             Map<ProfileRef, ProfileRef> next = new HashMap<>();
             pending.forEach((original, current) -> {
-                ProfileRepository.Touched reached = touched.get(current);
+                LockedProfile reached = touched.get(current);
+                if (reached.erased()) {
+                    return; // erased at the person's request: nothing of theirs is stored again
+                }
                 if (reached.mergedInto() == null) {
                     live.put(original, reached.id());
                 } else { // merged by a transaction that committed after the chain was read
@@ -69,16 +74,16 @@ public class ProfileService {
 
     /**
      * Locks (creating when missing) each profile of {@code ids} in code point order, the one order
-     * every multi-profile lock uses; returns each id's {@code merged_into} (null when live).
+     * every multi-profile lock uses; returns each id's state under the lock, in that order.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public Map<String, String> lockAll(String workspaceId, Collection<String> ids, Instant at) {
-        Map<ProfileRef, String> found = profiles.upsertAll(
+    public Map<String, LockedProfile> lockAll(String workspaceId, Collection<String> ids, Instant at) {
+        Map<ProfileRef, LockedProfile> found = profiles.upsertAll(
                 ids.stream().map(id -> new ProfileRef(workspaceId, id)).toList(), at);
-        Map<String, String> mergedInto = new LinkedHashMap<>();
+        Map<String, LockedProfile> locked = new LinkedHashMap<>();
         ids.stream().distinct().sorted(CodePoints.ORDER)
-                .forEach(id -> mergedInto.put(id, found.get(new ProfileRef(workspaceId, id))));
-        return mergedInto;
+                .forEach(id -> locked.put(id, found.get(new ProfileRef(workspaceId, id))));
+        return locked;
     }
 
     /**
@@ -97,7 +102,10 @@ public class ProfileService {
         profiles.markMerged(workspaceId, id, survivorId, at);
     }
 
-    /** The id of the live profile that answers for {@code profileId} ({@code profileId} itself unless merged). */
+    /**
+     * The id of the live profile that answers for {@code profileId} ({@code profileId} itself unless
+     * merged; an erased or unknown one is itself, and {@link #find} finds nothing).
+     */
     public String canonicalId(String workspaceId, String profileId) {
         String current = profileId;
         for (int hop = 0; hop < MAX_HOPS; hop++) {

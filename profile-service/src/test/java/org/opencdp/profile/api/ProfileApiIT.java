@@ -1,6 +1,7 @@
 package org.opencdp.profile.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.opencdp.profile.ProfileEvents.identify;
 import static org.opencdp.profile.ProfileEvents.track;
 import static org.opencdp.testsupport.ApiClient.assertProblem;
@@ -16,6 +17,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.EventResolved;
+import org.opencdp.contracts.Identifier;
+import org.opencdp.contracts.IdentifierRulesChanged;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.profile.ProfileDriver;
@@ -25,6 +29,7 @@ import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
+import org.opencdp.testsupport.Workspaces;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -250,6 +255,45 @@ class ProfileApiIT {
                 "profile_not_found");
         assertProblem(api.get("/v1/profiles/lookup?type=user%20id&value=x", token), 400,
                 "invalid_identifier_type");
+    }
+
+    /**
+     * Issue 14: profile keeps the identifiers identity resolved an event with and reads a lookup under
+     * the workspace's identifier rules ({@code cdp.identity.identifier-rules.v1}), so a national phone
+     * number in a GB workspace, a custom identifier only identity knows, and a blocked value give
+     * identity's answers; in a workspace without a region the national number is no phone number.
+     */
+    @Test
+    void shouldLookUpUnderTheWorkspacesIdentifierRulesAsIdentityDoesIssue14() {
+        String british = Workspaces.fresh();
+        String elsewhere = Workspaces.fresh();
+        String profileId = "p-" + UUID.randomUUID();
+        client.send(new IdentifierRulesChanged(UUID.randomUUID(), british, Instant.now(), 1, "GB", List.of("test-user"),
+                List.of()));
+        SegmentEvent identify = ProfileEvents.personEvent(SegmentEvent.EventType.identify, "m-gb-" + profileId,
+                "test-user", null, T, "{\"phone\":\"020 7946 0958\"}", null);
+        // as identity resolved it: the blocked user id left out, the phone read in GB, a custom identifier added
+        List<Identifier> resolved = List.of(new Identifier("loyalty_card", "LC-" + profileId),
+                new Identifier("phone", "+442079460958"));
+        for (String ws : List.of(british, elsewhere)) {
+            client.send(new EventResolved(UUID.randomUUID(), ws, profileId, ProfileEvents.SOURCE, T, T, identify, resolved));
+            client.awaitEvents(ws, profileId, 1);
+        }
+        String token = client.token(british);
+        String national = "/v1/profiles/lookup?type=phone&value=" + URLEncoder.encode("020 7946 0958", StandardCharsets.UTF_8);
+
+        await().atMost(ProfileDriver.TIMEOUT).untilAsserted(() -> assertThat(body(api.get(national, token), 200)
+                .path("id").asString()).isEqualTo(profileId));
+        assertThat(body(api.get("/v1/profiles/lookup?type=phone&value=%2B44%2020%207946%200958", token), 200)
+                .path("id").asString()).isEqualTo(profileId);
+        assertThat(body(api.get("/v1/profiles/lookup?type=Loyalty_Card&value=LC-" + profileId, token), 200)
+                .path("id").asString()).isEqualTo(profileId);
+        assertProblem(api.get("/v1/profiles/lookup?type=user_id&value=test-user", token), 404, "profile_not_found");
+
+        String elsewhereToken = client.token(elsewhere);
+        assertProblem(api.get(national, elsewhereToken), 404, "profile_not_found");
+        assertThat(body(api.get("/v1/profiles/lookup?type=phone&value=%2B442079460958", elsewhereToken), 200)
+                .path("id").asString()).isEqualTo(profileId);
     }
 
     private static List<String> messageIds(JsonNode page) {

@@ -1,0 +1,31 @@
+package org.opencdp.profile.privacy;
+
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.opencdp.contracts.Topics;
+import org.opencdp.kit.consume.BatchConsumer;
+import org.opencdp.kit.consume.BatchConsumers;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Consumes the privacy commands consent-service issues ({@link Topics#PRIVACY_COMMANDS}) with the
+ * kit's {@link BatchConsumer}, one command per transaction: they are rare (one per person's
+ * request), and one person's locks per transaction keep the profile lock order exact ({@link
+ * PersonRepository}).
+ */
+@Component
+class PrivacyCommandListener {
+
+    private final BatchConsumer<ReceivedCommand> consumer;
+
+    PrivacyCommandListener(BatchConsumers consumers, PrivacyCommandService commands) {
+        this.consumer = consumers.consumer(PrivacyCommandService.CONSUMER, ReceivedCommand::of, ReceivedCommand::id,
+                commands::apply, 1);
+    }
+
+    @KafkaListener(topics = Topics.PRIVACY_COMMANDS)
+    void on(List<ConsumerRecord<String, String>> records) {
+        consumer.consume(records);
+    }
+}

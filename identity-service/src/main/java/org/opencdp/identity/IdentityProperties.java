@@ -23,6 +23,10 @@ import org.springframework.validation.annotation.Validated;
  *     ({@code CDP_IDENTITY_EVENTS_PER_TRANSACTION})
  * @param rulesCacheTtl how long an instance keeps a workspace's identity rules before reading them
  *     again; a change reaches other instances within this time ({@code CDP_IDENTITY_RULES_CACHE_TTL})
+ * @param rulesPublishInterval how often an instance looks for stored identity rules that were never
+ *     published on {@code cdp.identity.identifier-rules.v1} (rules from before identity published
+ *     them, a change stored by an older release during an upgrade); it also looks at start
+ *     ({@code CDP_IDENTITY_RULES_PUBLISH_INTERVAL})
  * @param exportIdentifiersPerProfile the most identifiers of one profile a privacy export lists (the
  *     earliest); the export says how many it left out ({@code CDP_IDENTITY_EXPORT_IDENTIFIERS_PER_PROFILE})
  * @param exportMergesListed the most merge records a privacy export lists (the oldest)
@@ -40,5 +44,6 @@ public record IdentityProperties(
         @DefaultValue("5s") @NotNull Duration rulesCacheTtl,
         @DefaultValue("2000") @Min(1) @Max(100_000) int exportIdentifiersPerProfile,
         @DefaultValue("1000") @Min(0) @Max(100_000) int exportMergesListed,
-        @DefaultValue("800000") @Min(10_000) @Max(900_000) int exportMaxBytes) {
+        @DefaultValue("800000") @Min(10_000) @Max(900_000) int exportMaxBytes,
+        @DefaultValue("1m") @NotNull Duration rulesPublishInterval) {
 }

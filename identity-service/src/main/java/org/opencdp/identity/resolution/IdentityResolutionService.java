@@ -3,11 +3,13 @@ package org.opencdp.identity.resolution;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.opencdp.contracts.CdpMessage;
 import org.opencdp.contracts.EventAccepted;
 import org.opencdp.contracts.EventResolved;
+import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.ProfilesMerged;
 import org.opencdp.identity.graph.PersonIdentifier;
 import org.opencdp.identity.merge.MergeRecord;
@@ -21,11 +23,14 @@ import org.springframework.stereotype.Service;
  * StaleGraphException}): locks and reads the part of the graph the events touch ({@link
  * GraphStore}), resolves them in order against it ({@link WorkspaceGraph}), writes the changes,
  * stores each merge's explanation, and appends a {@link ProfilesMerged} per merge and an {@link
- * EventResolved} per event to the outbox. The result is the one the events would give resolved one
- * at a time in that order.
+ * EventResolved} per event, with the identifiers it resolved by, to the outbox. The result is the
+ * one the events would give resolved one at a time in that order.
  */
 @Service
 class IdentityResolutionService {
+
+    private static final Comparator<Identifier> BY_TYPE_THEN_VALUE = Comparator.comparing(Identifier::type)
+            .thenComparing(Identifier::value);
 
     /** The consumer name of resolution (its inbox and offset rows). */
     static final String CONSUMER = "identity-resolution";
@@ -57,7 +62,8 @@ class IdentityResolutionService {
             }
             EventAccepted message = input.message();
             messages.add(new EventResolved(resolvedId(message), message.workspaceId(), resolution.profileId(),
-                    message.sourceId(), message.occurredAt(), message.receivedAt(), message.event()));
+                    message.sourceId(), message.occurredAt(), message.receivedAt(), message.event(),
+                    resolvedIdentifiers(resolution)));
         }
         graph.flush(locked);
         merges.insertAll(explanations);
@@ -70,6 +76,20 @@ class IdentityResolutionService {
      */
     static UUID resolvedId(EventAccepted message) {
         return UUID.nameUUIDFromBytes(("identity-resolved:" + message.id()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The identifiers the event resolved with, as {@link EventResolved#identifiers()} carries them:
+     * those now attached to its profile, in identity's normal form (the workspace's phone region,
+     * its custom identifiers, blocked values left out), an alias's {@code previousId} as linked,
+     * sorted by type then value. One dropped to respect a limit is left out: it is not the
+     * profile's, and a service that recorded it would answer a lookup by it differently from identity.
+     */
+    static List<Identifier> resolvedIdentifiers(Resolution resolution) {
+        return resolution.linked().stream()
+                .map(PersonIdentifier::toContract)
+                .sorted(BY_TYPE_THEN_VALUE)
+                .toList();
     }
 
     private static MergeRecord explain(ResolutionInput input, Resolution resolution) {

@@ -3,6 +3,7 @@ package org.opencdp.identity.rules;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.opencdp.contracts.WorkspaceIdentifierRules;
 
 /**
  * {@code GET/PUT /v1/identity-rules}: the rules in force, with the blocked values every workspace
@@ -24,7 +25,8 @@ record IdentityRulesResponse(
     static IdentityRulesResponse of(WorkspaceRules workspaceRules) {
         IdentityRules rules = workspaceRules.rules();
         return new IdentityRulesResponse(rules.identifiers(), rules.defaultRegion(), rules.blockedValues(),
-                rules.blockedPatterns(), BlockedValues.DEFAULT_VALUES, BlockedValues.DEFAULT_PATTERNS,
-                rules.customIdentifiers(), rules.caps(), workspaceRules.version(), workspaceRules.updatedAt());
+                rules.blockedPatterns(), WorkspaceIdentifierRules.DEFAULT_BLOCKED_VALUES,
+                WorkspaceIdentifierRules.DEFAULT_BLOCKED_PATTERNS, rules.customIdentifiers(), rules.caps(),
+                workspaceRules.version(), workspaceRules.updatedAt());
     }
 }

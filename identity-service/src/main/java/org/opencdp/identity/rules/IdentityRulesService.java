@@ -2,24 +2,36 @@ package org.opencdp.identity.rules;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.opencdp.contracts.IdentifierRulesChanged;
 import org.opencdp.identity.IdentityProperties;
+import org.opencdp.kit.outbox.Outbox;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The identity rules of each workspace. Resolution reads them for every event, so they are cached
  * for {@code cdp.identity.rules-cache-ttl}: a change applies at once on the instance that took it
  * and within that time on the others. Rules apply to events resolved after the change; the graph
  * already built stays as it is.
+ *
+ * <p>Every change is published as an {@link IdentifierRulesChanged} through the outbox in the
+ * transaction that stores it: other services normalise identifiers by the published rules, so a
+ * stored change that was not published would make them disagree with identity.
  */
 @Service
 public class IdentityRulesService {
 
     private final IdentityRulesRepository repository;
+    private final Outbox outbox;
+    private final TransactionTemplate transactions;
     private final long ttlNanos;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    IdentityRulesService(IdentityRulesRepository repository, IdentityProperties properties) {
+    IdentityRulesService(IdentityRulesRepository repository, Outbox outbox, TransactionTemplate transactions,
+                         IdentityProperties properties) {
         this.repository = repository;
+        this.outbox = outbox;
+        this.transactions = transactions;
         this.ttlNanos = properties.rulesCacheTtl().toNanos();
     }
 
@@ -41,7 +53,11 @@ public class IdentityRulesService {
 
     IdentityRulesResponse replace(String workspaceId, IdentityRulesRequest request) {
         IdentityRules rules = IdentityRulesValidator.validate(request);
-        WorkspaceRules saved = repository.save(workspaceId, rules);
+        WorkspaceRules saved = transactions.execute(status -> {
+            WorkspaceRules stored = repository.save(workspaceId, rules);
+            outbox.append(stored.changed(workspaceId));
+            return stored;
+        });
         cache.put(workspaceId, new Cached(saved, System.nanoTime()));
         return IdentityRulesResponse.of(saved);
     }

@@ -3,24 +3,30 @@ package org.opencdp.identity.rules;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.opencdp.contracts.IdentifierValues;
+import java.util.UUID;
+import org.opencdp.contracts.IdentifierRulesChanged;
+import org.opencdp.contracts.WorkspaceIdentifierRules;
 
 /**
- * The identity rules of one workspace ready to apply: the rules, their version, and the blocked
- * values compiled. Immutable and shared between threads.
+ * The identity rules of one workspace ready to apply: the rules, their version, and the part every
+ * service shares compiled as the contracts' {@link WorkspaceIdentifierRules} (phone region, blocked
+ * values). Identity normalises through that one instance and publishes its content ({@link
+ * #changed}), so other services, reading it through the kit's {@code IdentifierRulesView}, turn a
+ * written value into the identifier identity would. Immutable and shared between threads.
  */
 public final class WorkspaceRules {
 
     private final IdentityRules rules;
     private final long version;
     private final Instant updatedAt;
-    private final BlockedValues blocked;
+    private final WorkspaceIdentifierRules identifierRules;
 
     WorkspaceRules(IdentityRules rules, long version, Instant updatedAt) {
         this.rules = rules;
         this.version = version;
         this.updatedAt = updatedAt;
-        this.blocked = new BlockedValues(rules.blockedValues(), rules.blockedPatterns());
+        this.identifierRules = new WorkspaceIdentifierRules(rules.defaultRegion(), rules.blockedValues(),
+                rules.blockedPatterns());
     }
 
     /** The defaults, as for a workspace that never set rules (version 0). */
@@ -59,17 +65,31 @@ public final class WorkspaceRules {
         return rules.customIdentifiers();
     }
 
+    /** The rules every service applies to identifier values, as identity publishes them. */
+    public WorkspaceIdentifierRules identifierRules() {
+        return identifierRules;
+    }
+
     /**
-     * The value {@code raw} stands for as an identifier of {@code type}: the shared normal form
-     * ({@link IdentifierValues#normalise}, phone numbers read in the workspace's default region);
-     * empty when it is blank, longer than {@code maxLength}, invalid for its type or blocked.
+     * The value {@code raw} stands for as an identifier of {@code type}: the shared normal form, phone
+     * numbers read in the workspace's default region; empty when it is blank, longer than {@code
+     * maxLength}, invalid for its type or blocked ({@link WorkspaceIdentifierRules#normalise}).
      */
     public Optional<String> normalise(String type, String raw, int maxLength) {
-        return IdentifierValues.normalise(type, raw, rules.defaultRegion(), maxLength).filter(v -> !blocked.isBlocked(v));
+        return identifierRules.normalise(type, raw, maxLength);
     }
 
     /** Whether {@code value} is blocked (by default or by the workspace). */
     public boolean isBlocked(String value) {
-        return blocked.isBlocked(value);
+        return identifierRules.isBlocked(value);
+    }
+
+    /**
+     * The message that publishes these rules as {@code workspaceId}'s: this version, the time of the
+     * change, and the workspace's own blocked values and patterns (the defaults are the contract's).
+     */
+    IdentifierRulesChanged changed(String workspaceId) {
+        return new IdentifierRulesChanged(UUID.randomUUID(), workspaceId, updatedAt, version,
+                identifierRules.defaultPhoneRegion(), identifierRules.blockedValues(), identifierRules.blockedPatterns());
     }
 }

@@ -20,7 +20,8 @@ import org.opencdp.identity.rules.WorkspaceRules;
 /** The in-memory matching on its own: the grouping of identifiers does not depend on the order of events. */
 class FlatMatchingPropertiesTest {
 
-    private static final IdentityProperties PROPERTIES = new IdentityProperties(512, 50, 100, Duration.ofSeconds(5), 2000, 1000, 800_000);
+    private static final IdentityProperties PROPERTIES = new IdentityProperties(512, 50, 100, Duration.ofSeconds(5),
+            2000, 1000, 800_000, Duration.ofMinutes(1));
     private static final Instant AT = Instant.parse("2025-03-01T10:00:00Z");
 
     @Property(tries = 300)

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.CloudEventHeaders;
 import org.opencdp.contracts.EventAccepted;
+import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.ProfilesMerged;
@@ -25,6 +26,7 @@ import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
 import org.opencdp.testsupport.TopicReader;
+import org.opencdp.testsupport.Workspaces;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -144,6 +146,28 @@ class IdentityMatchingIT {
                 .isEqualTo(first);
         assertThat(body(api.get("/v1/identities/phone/+49%2030%201234567", reader), 200).path("profileId")
                 .asString()).isEqualTo(first);
+    }
+
+    @Test
+    void shouldPublishTheIdentifiersAnEventResolvedWithInTheWorkspacesNormalForm() {
+        String workspaceId = Workspaces.fresh();
+        body(api.put("/v1/identity-rules", infrastructure.token(workspaceId, "identity:write"), """
+                {"defaultRegion": "GB", "blockedValues": ["guest"],
+                 "customIdentifiers": [{"type": "crm_id", "paths": ["traits.crm"]}]}"""), 200);
+
+        EventResolved resolved = resolve(infrastructure, TestEvents.identify(workspaceId, " u-gb ", "Guest",
+                "{\"phone\": \"020 7946 0958\", \"crm\": \" C-77 \", \"email\": \" Jo@Example.COM\"}")).getFirst();
+
+        assertThat(resolved.identifiers()).as("normalised, the custom identifier in, the blocked anonymousId out")
+                .containsExactly(new Identifier("crm_id", "C-77"), new Identifier("email", "jo@example.com"),
+                        new Identifier("phone", "+442079460958"), new Identifier("user_id", "u-gb"));
+        // identity answers a lookup by each of them with the event's profile
+        String reader = infrastructure.token(workspaceId, "identity:read");
+        for (Identifier identifier : resolved.identifiers()) {
+            assertThat(body(api.get("/v1/identities/" + identifier.type() + "/" + identifier.value(), reader), 200)
+                    .path("profileId").asString()).as(identifier.toString()).isEqualTo(resolved.profileId());
+        }
+        assertProblem(api.get("/v1/identities/anonymous_id/Guest", reader), 404, "identity_not_found");
     }
 
     @Test

@@ -20,7 +20,8 @@ import org.opencdp.kit.kafka.PermanentMessageException;
 class ResolutionInputTest {
 
     private static final Instant AT = Instant.parse("2025-03-01T10:15:30Z");
-    private static final IdentityProperties PROPERTIES = new IdentityProperties(512, 10, 100, Duration.ofSeconds(5), 2000, 1000, 800_000);
+    private static final IdentityProperties PROPERTIES = new IdentityProperties(512, 10, 100, Duration.ofSeconds(5),
+            2000, 1000, 800_000, Duration.ofMinutes(1));
     private static final WorkspaceRules DEFAULTS = WorkspaceRules.defaults();
 
     @Test

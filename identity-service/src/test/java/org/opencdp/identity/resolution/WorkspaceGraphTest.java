@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.EventAccepted;
+import org.opencdp.contracts.Identifier;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.identity.IdentityProperties;
 import org.opencdp.identity.TestEvents;
@@ -22,7 +23,8 @@ import org.opencdp.identity.rules.WorkspaceRules;
 
 class WorkspaceGraphTest {
 
-    private static final IdentityProperties PROPERTIES = new IdentityProperties(512, 50, 100, Duration.ofSeconds(5), 2000, 1000, 800_000);
+    private static final IdentityProperties PROPERTIES = new IdentityProperties(512, 50, 100, Duration.ofSeconds(5),
+            2000, 1000, 800_000, Duration.ofMinutes(1));
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
 
     private final AtomicInteger ids = new AtomicInteger();
@@ -269,6 +271,37 @@ class WorkspaceGraphTest {
                 rules, PROPERTIES))).as("seen before the stored first sighting").isFalse();
         assertThatThrownBy(() -> loaded.resolve(ResolutionInput.of(track("u1", "a9"), rules, PROPERTIES)))
                 .as("a change to a profile that was not locked").isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void shouldPublishTheIdentifiersTheEventResolvedWithSortedByTypeThenValue() {
+        Resolution resolution = resolve(traits("u1", "a1", "{\"email\": \"Jane@Example.com\"}"));
+
+        assertThat(IdentityResolutionService.resolvedIdentifiers(resolution)).containsExactly(
+                new Identifier("anonymous_id", "a1"), new Identifier("email", "jane@example.com"),
+                new Identifier("user_id", "u1"));
+    }
+
+    @Test
+    void shouldLeaveAnIdentifierDroppedToRespectALimitOutOfTheResolvedIdentifiers() {
+        resolve(track("u1", "a1"));
+
+        Resolution resolution = resolve(track("u2", "a1"));
+
+        assertThat(resolution.dropped()).extracting(DroppedIdentifier::identifier)
+                .containsExactly(id("anonymous_id", "a1"));
+        assertThat(IdentityResolutionService.resolvedIdentifiers(resolution)).as("a1 stays the first profile's")
+                .containsExactly(new Identifier("user_id", "u2"));
+    }
+
+    @Test
+    void shouldCountAnAliasPreviousIdAmongTheResolvedIdentifiersAsItWasLinked() {
+        resolve(track(null, "anon-old"));
+
+        Resolution resolution = resolve(TestEvents.alias("ws", "u-new", "anon-old"));
+
+        assertThat(IdentityResolutionService.resolvedIdentifiers(resolution)).containsExactly(
+                new Identifier("anonymous_id", "anon-old"), new Identifier("user_id", "u-new"));
     }
 
     private Resolution resolve(EventAccepted message) {

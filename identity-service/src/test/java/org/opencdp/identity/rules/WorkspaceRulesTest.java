@@ -2,8 +2,11 @@ package org.opencdp.identity.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.IdentifierRulesChanged;
+import org.opencdp.contracts.WorkspaceIdentifierRules;
 
 class WorkspaceRulesTest {
 
@@ -61,5 +64,42 @@ class WorkspaceRulesTest {
         assertThat(defaults.ruleFor("email")).isEqualTo(new IdentifierRule(5, 2));
         assertThat(defaults.rules().identifiers().keySet()).containsExactly("user_id", "email", "phone", "device_id",
                 "advertising_id", "anonymous_id");
+    }
+
+    @Test
+    void shouldNormaliseThroughTheSharedRulesItPublishes() {
+        WorkspaceRules rules = WorkspaceRules.of(new IdentityRules(IdentityRules.defaultIdentifiers(), "GB",
+                List.of("Guest"), List.of("^test-\\d+$"), List.of(), Caps.DEFAULT), 4);
+        WorkspaceIdentifierRules shared = rules.identifierRules();
+
+        assertThat(shared.defaultPhoneRegion()).isEqualTo("GB");
+        assertThat(shared.blockedValues()).containsExactly("Guest");
+        assertThat(shared.blockedPatterns()).containsExactly("^test-\\d+$");
+        for (String[] written : new String[][] {{"phone", "020 7946 0958"}, {"user_id", " guest "},
+                {"user_id", "test-7"}, {"email", " Jo@Example.COM"}, {"anonymous_id", "0000"}}) {
+            assertThat(rules.normalise(written[0], written[1], 512)).as(written[1])
+                    .isEqualTo(shared.normalise(written[0], written[1], 512));
+        }
+        assertThat(rules.normalise("phone", "020 7946 0958", 512)).contains("+442079460958");
+    }
+
+    @Test
+    void shouldPublishTheVersionRegionAndTheWorkspacesOwnBlockedValues() {
+        IdentityRules stored = new IdentityRules(IdentityRules.defaultIdentifiers(), "GB", List.of("Guest"),
+                List.of("^test-"), List.of(new CustomIdentifier("crm_id", List.of("traits.crm"))), Caps.DEFAULT);
+        Instant changedAt = Instant.parse("2026-01-02T03:04:05.123456Z");
+
+        IdentifierRulesChanged changed = new WorkspaceRules(stored, 7, changedAt).changed("ws_pub");
+
+        assertThat(changed.workspaceId()).isEqualTo("ws_pub");
+        assertThat(changed.key()).isEqualTo("ws_pub");
+        assertThat(changed.topic()).isEqualTo("cdp.identity.identifier-rules.v1");
+        assertThat(changed.version()).isEqualTo(7);
+        assertThat(changed.occurredAt()).isEqualTo(changedAt);
+        assertThat(changed.defaultPhoneRegion()).isEqualTo("GB");
+        assertThat(changed.blockedValues()).as("the defaults are the contract's, not repeated").containsExactly("Guest");
+        assertThat(changed.blockedPatterns()).containsExactly("^test-");
+        assertThat(changed.rules().isBlocked(" GUEST ")).isTrue();
+        assertThat(changed.rules().normalise("phone", "07911 123456", 512)).contains("+447911123456");
     }
 }

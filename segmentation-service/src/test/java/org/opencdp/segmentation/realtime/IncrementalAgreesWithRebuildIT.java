@@ -3,7 +3,6 @@ package org.opencdp.segmentation.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.opencdp.testsupport.ApiClient.body;
-import static org.opencdp.testsupport.ApiClient.json;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -140,7 +139,7 @@ class IncrementalAgreesWithRebuildIT {
             transactions.executeWithoutResult(status -> service.apply(chunk));
             from = to;
         }
-        awaitReady(api, incremental, liveIds);
+        awaitReady(incremental, liveIds);
         Map<Integer, Set<String>> live = membersByIndex(incremental, liveIds);
         // the preview (the condition's SQL form, evaluated in the database) answers as the evaluation did
         String read = infrastructure.token(incremental, Scopes.SEGMENTS_READ);
@@ -180,17 +179,16 @@ class IncrementalAgreesWithRebuildIT {
             ids.add(body(api.post("/v1/segments", write, request.toString()), 201).path("id").asString());
         }
         if (waitForReady) {
-            awaitReady(api, workspaceId, ids);
+            awaitReady(workspaceId, ids);
         }
         return ids;
     }
 
-    private void awaitReady(ApiClient api, String workspaceId, List<String> ids) {
-        String read = infrastructure.token(workspaceId, Scopes.SEGMENTS_READ);
-        for (String id : ids) {
-            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(
-                    () -> "ready".equals(json(api.get("/v1/segments/" + id, read)).path("status").asString()));
-        }
+    /** Waits until every one of the segments is ready: one query a poll, the first at once. */
+    private void awaitReady(String workspaceId, List<String> ids) {
+        await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(
+                () -> jdbc.queryForObject("SELECT count(*) FROM segments WHERE workspace_id = ? AND id = ANY (?)"
+                        + " AND status = 'ready'", Long.class, workspaceId, ids.toArray(String[]::new)) == ids.size());
     }
 
     /** Segment index → its members' profile ids. */

@@ -11,7 +11,6 @@ import static org.opencdp.testsupport.ApiClient.json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +36,7 @@ import org.opencdp.testsupport.Workspaces;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Issue 9: profile changes applied a chunk per transaction by the kit's batch consumer, on real
@@ -60,6 +61,9 @@ class ProfileChangeBatchIT {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     private SegmentationDriver client;
     private ApiClient api;
@@ -91,14 +95,14 @@ class ProfileChangeBatchIT {
         double duplicatesBefore = messages("duplicate");
 
         String entering = profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\"}");
-        batching.sendAllRecords(List.of(record("p1", entering), record("p1", entering)));
+        List<RecordMetadata> sent = batching.sendAllRecords(List.of(record("p1", entering), record("p1", entering)));
 
         await().atMost(TIMEOUT).until(() -> messages("applied") - appliedBefore + messages("duplicate")
                 - duplicatesBefore >= 2);
         assertThat(messages("applied") - appliedBefore).isEqualTo(1);
         assertThat(messages("duplicate") - duplicatesBefore).isEqualTo(1);
         assertThat(chunks() - chunksBefore).as("both records in one chunk").isEqualTo(1);
-        assertThat(transitions(pro, Duration.ofSeconds(2))).containsExactly("p1 entered v1");
+        assertThat(transitions(pro, sent)).containsExactly("p1 entered v1");
         assertThat(client.segmentsOf("p1")).containsExactly(pro);
     }
 
@@ -106,12 +110,12 @@ class ProfileChangeBatchIT {
     void shouldCountAChangeOnceWhenProfileServiceRepublishesItUnderANewMessageId() {
         String pro = readySegment("Pro", PRO);
 
-        batching.sendAllRecords(List.of(
+        List<RecordMetadata> sent = batching.sendAllRecords(List.of(
                 record("p1", profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\", \"age\": 30}")),
                 record("p1", profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\", \"age\": 30}"))));
 
         topic.await(client.of(pro), 1, TIMEOUT);
-        assertThat(transitions(pro, Duration.ofSeconds(2))).containsExactly("p1 entered v1");
+        assertThat(transitions(pro, sent)).containsExactly("p1 entered v1");
         assertThat(client.previewSize("{\"trait\": \"age\", \"op\": \"eq\", \"value\": 30}")).isEqualTo(1);
     }
 
@@ -125,7 +129,7 @@ class ProfileChangeBatchIT {
         String age = profileChanged(UUID.randomUUID(), ws, "p1", "{\"age\": 41}");
         String nul = profileChanged(nulId, ws, "p1", "{\"name\": \"a\\u0000b\"}");
         try (TopicReader deadLetters = infrastructure.read(Topics.deadLetters("segmentation"))) {
-            batching.sendAllRecords(List.of(
+            List<RecordMetadata> sent = batching.sendAllRecords(List.of(
                     record("p1", first),
                     record("p1", undecodable),
                     record("p1", age),
@@ -143,12 +147,14 @@ class ProfileChangeBatchIT {
             assertThat(header(dead.get(1), KafkaConfiguration.DLT_ERROR)).contains(nulId.toString());
 
             topic.await(client.of(pro), 3, TIMEOUT);
-            assertThat(transitions(pro, Duration.ofSeconds(2)))
+            assertThat(transitions(pro, sent))
                     .containsExactly("p1 entered v1", "p1 exited v2", "p1 entered v3");
             assertThat(client.previewSize("{\"and\": [{\"trait\": \"age\", \"op\": \"eq\", \"value\": 41},"
                     + " {\"trait\": \"tier\", \"op\": \"eq\", \"value\": 2}, {\"trait\": \"name\", \"op\": \"not_exists\"}]}"))
                     .isEqualTo(1);
-            assertThat(deadLetters.drain(r -> Topics.key(ws, "p1").equals(r.key()), Duration.ofSeconds(1))).hasSize(2);
+            // the dead letters were published before the records after them were applied
+            assertThat(Published.toEnd(infrastructure, Topics.deadLetters("segmentation"),
+                    r -> Topics.key(ws, "p1").equals(r.key()))).hasSize(2);
         }
     }
 
@@ -162,10 +168,10 @@ class ProfileChangeBatchIT {
         }
         records.add(record("q", profileChanged(UUID.randomUUID(), ws, "q", "{\"plan\": \"free\"}")));
 
-        batching.sendAllRecords(records);
+        List<RecordMetadata> sent = batching.sendAllRecords(records);
 
         topic.await(client.of(pro), 8, TIMEOUT);
-        List<String> changes = transitions(pro, Duration.ofSeconds(2));
+        List<String> changes = transitions(pro, sent);
         assertThat(changes.stream().filter(c -> c.startsWith("p ")).toList()).containsExactly(
                 "p entered v1", "p exited v2", "p entered v3", "p exited v4", "p entered v5", "p exited v6");
         assertThat(changes.stream().filter(c -> c.startsWith("q ")).toList())
@@ -188,7 +194,7 @@ class ProfileChangeBatchIT {
         client.changeProfile("p1", "{\"plan\": \"free\"}");
 
         topic.await(client.of(segment), 3, TIMEOUT);
-        assertThat(transitions(segment, Duration.ofSeconds(1)))
+        assertThat(transitions(segment, client.sent()))
                 .containsExactly("p1 entered v1", "p1 exited v2", "p1 entered v3");
         assertThat(client.segmentsOf("p1")).containsExactly(segment);
     }
@@ -205,12 +211,10 @@ class ProfileChangeBatchIT {
         client.changeProfile("p1", "{\"age\": 30}");
 
         topic.await(client.of(kept), 1, TIMEOUT);
-        assertThat(transitions(kept, Duration.ZERO)).containsExactly("p1 entered v1");
-        assertThat(transitions(deleted, Duration.ofSeconds(1))).containsExactly("p1 entered v1", "p1 exited v2");
+        assertThat(transitions(kept, client.sent())).containsExactly("p1 entered v1");
+        assertThat(transitions(deleted, client.sent())).containsExactly("p1 entered v1", "p1 exited v2");
         assertThat(client.segmentsOf("p1")).containsExactly(kept);
-        try (TopicReader deadLetters = infrastructure.read(Topics.deadLetters("segmentation"))) {
-            assertThat(deadLetters.drain(client.inWorkspace(), Duration.ofSeconds(1))).isEmpty();
-        }
+        assertThat(Published.toEnd(infrastructure, Topics.deadLetters("segmentation"), client.inWorkspace())).isEmpty();
     }
 
     @Test
@@ -226,7 +230,7 @@ class ProfileChangeBatchIT {
 
         assertThat(memberships(topic.await(client.of(emails), 1, TIMEOUT))).extracting(MembershipChanged::profileId)
                 .containsExactly("p1");
-        assertThat(transitions(pro, Duration.ofSeconds(1))).containsExactly("p1 entered v1");
+        assertThat(transitions(pro, client.sent())).containsExactly("p1 entered v1");
         assertThat(client.segmentsOf("p1")).containsExactlyInAnyOrder(pro, emails);
     }
 
@@ -240,9 +244,13 @@ class ProfileChangeBatchIT {
         return new ProducerRecord<>(Topics.PROFILE_CHANGES, Topics.key(ws, profileId), value);
     }
 
-    /** "profile transition vN" for each MembershipChanged of the segment read so far (after a quiet period). */
-    private List<String> transitions(String segmentId, Duration quietPeriod) {
-        return memberships(topic.drain(client.of(segmentId), quietPeriod)).stream()
+    /**
+     * "profile transition vN" for each MembershipChanged of the segment segmentation published once it
+     * applied the records {@code sent} (all of them: none can come later).
+     */
+    private List<String> transitions(String segmentId, List<RecordMetadata> sent) {
+        return memberships(new Published(infrastructure, jdbc).applied(CONSUMER, sent)
+                .read(Topics.MEMBERSHIPS, client.of(segmentId))).stream()
                 .map(m -> m.profileId() + " " + m.transition() + " v" + m.version()).toList();
     }
 

@@ -6,6 +6,7 @@ import static org.opencdp.testsupport.ApiClient.body;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.awaitility.core.ConditionFactory;
 import org.opencdp.contracts.MembershipChanged;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.ProfileChanged;
@@ -36,6 +39,7 @@ public final class SegmentationDriver implements AutoCloseable {
     private final String workspaceId;
     private final ApiClient api;
     private final TopicWriter writer;
+    private final List<RecordMetadata> sent = new ArrayList<>();
 
     public SegmentationDriver(TestInfrastructure infrastructure, String workspaceId, int port) {
         this.infrastructure = infrastructure;
@@ -65,7 +69,17 @@ public final class SegmentationDriver implements AutoCloseable {
 
     /** Publishes {@code value} (any text) to the profile changes under the profile's key. */
     public void send(String profileId, String value) {
-        writer.send(Topics.PROFILE_CHANGES, Topics.key(workspaceId, profileId), value);
+        sent.add(writer.send(Topics.PROFILE_CHANGES, Topics.key(workspaceId, profileId), value));
+    }
+
+    /** Where the records this driver published landed, for {@link Published#applied}. */
+    public List<RecordMetadata> sent() {
+        return List.copyOf(sent);
+    }
+
+    /** Awaitility for conditions that usually hold soon: checked at once, then every 50 ms. */
+    static ConditionFactory soon() {
+        return await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50));
     }
 
     /** The record value of a ProfileChanged with message id {@code id} setting (or, with null, removing) traits. */
@@ -82,7 +96,7 @@ public final class SegmentationDriver implements AutoCloseable {
     public void awaitKnown(String... profileIds) {
         String everyone = "{\"or\": [{\"trait\": \"plan\", \"op\": \"exists\"},"
                 + " {\"trait\": \"plan\", \"op\": \"not_exists\"}]}";
-        await().atMost(TIMEOUT).until(() -> previewSize(everyone) == profileIds.length);
+        soon().until(() -> previewSize(everyone) == profileIds.length);
     }
 
     /** The number of this workspace's profiles that match the condition, by a preview. */
@@ -99,7 +113,7 @@ public final class SegmentationDriver implements AutoCloseable {
 
     /** Waits until the segment is ready and returns it. */
     public JsonNode awaitReady(String segmentId) {
-        return await().atMost(TIMEOUT).until(() -> ApiClient.json(api.get("/v1/segments/" + segmentId, readToken())),
+        return soon().until(() -> ApiClient.json(api.get("/v1/segments/" + segmentId, readToken())),
                 segment -> "ready".equals(segment.path("status").asString()));
     }
 

@@ -39,18 +39,37 @@ public record KitProperties(
      * @param audience expected {@code aud} claim (a token must name it); tokens the platform mints
      *     itself ({@link org.opencdp.kit.security.TokenIssuer}) name the default, {@code opencdp}
      * @param publicPaths path patterns served without a token, besides actuator, OpenAPI, Swagger UI and /error
+     * @param serviceSecret HS256 secret, at least 32 bytes, of the credentials services call each
+     *     other with ({@link org.opencdp.kit.security.ServiceCredentials}; {@code CDP_SERVICE_SECRET}):
+     *     the same on every service. Unset, {@code jwtSecret} serves (local mode); with a JWKS it
+     *     must be set for one service to call another
      */
-    public record Security(String jwtSecret, URI jwksUri, String issuer, String audience, List<String> publicPaths) {
+    public record Security(String jwtSecret, URI jwksUri, String issuer, String audience, List<String> publicPaths,
+                           String serviceSecret) {
 
         @ConstructorBinding
         public Security(String jwtSecret, URI jwksUri, String issuer,
                         @DefaultValue(org.opencdp.kit.security.TokenIssuer.DEFAULT_AUDIENCE) String audience,
-                        @DefaultValue List<String> publicPaths) {
+                        @DefaultValue List<String> publicPaths, String serviceSecret) {
             this.jwtSecret = jwtSecret;
             this.jwksUri = jwksUri;
             this.issuer = issuer;
             this.audience = audience;
             this.publicPaths = publicPaths;
+            this.serviceSecret = serviceSecret;
+        }
+
+        /** Settings without a service secret of their own. */
+        public Security(String jwtSecret, URI jwksUri, String issuer, String audience, List<String> publicPaths) {
+            this(jwtSecret, jwksUri, issuer, audience, publicPaths, null);
+        }
+
+        /** The secret service credentials are signed with: {@code serviceSecret}, else {@code jwtSecret}; null if neither. */
+        public String effectiveServiceSecret() {
+            if (serviceSecret != null && !serviceSecret.isBlank()) {
+                return serviceSecret;
+            }
+            return jwtSecret == null || jwtSecret.isBlank() ? null : jwtSecret;
         }
 
         /** Settings with the default audience. */

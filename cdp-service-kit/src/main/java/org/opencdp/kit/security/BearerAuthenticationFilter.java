@@ -51,7 +51,8 @@ class BearerAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         try {
-            request.setAttribute(CALLER_ATTRIBUTE, verifier.verify(header.substring(7).trim()));
+            request.setAttribute(CALLER_ATTRIBUTE, verifier.verify(header.substring(7).trim(),
+                    request.getHeader(ServiceCredentials.WORKSPACE_HEADER)));
         } catch (JwtVerifier.InvalidTokenException e) {
             reject(request, response, "invalid_token", e.getMessage());
             return;

@@ -32,6 +32,8 @@ public class JwtVerifier {
     public static final Pattern WORKSPACE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    /** Service credentials ({@link ServiceCredentials}); null when no service secret is configured. */
+    private final DefaultJWTProcessor<SecurityContext> services;
 
     public JwtVerifier(KitProperties.Security settings) {
         if (settings.jwtSecret() != null && !settings.jwtSecret().isBlank()) {
@@ -66,6 +68,57 @@ public class JwtVerifier {
             exact.issuer(settings.issuer());
         }
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience, exact.build(), Set.of("ws", "exp")));
+        services = serviceProcessor(settings.effectiveServiceSecret());
+    }
+
+    private static DefaultJWTProcessor<SecurityContext> serviceProcessor(String serviceSecret) {
+        if (serviceSecret == null) {
+            return null;
+        }
+        byte[] secret = serviceSecret.getBytes(StandardCharsets.UTF_8);
+        if (secret.length < 32) {
+            throw new IllegalStateException("cdp.kit.security.service-secret (CDP_SERVICE_SECRET) must be at least 32 bytes");
+        }
+        DefaultJWTProcessor<SecurityContext> services = new DefaultJWTProcessor<>();
+        services.setJWSKeySelector(new SingleKeyJWSKeySelector<>(JWSAlgorithm.HS256, new SecretKeySpec(secret, "HmacSHA256")));
+        services.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(ServiceCredentials.AUDIENCE,
+                new JWTClaimsSet.Builder().issuer(ServiceCredentials.ISSUER).build(),
+                Set.of("exp", "sub", ServiceCredentials.SERVICE_CLAIM)));
+        return services;
+    }
+
+    /**
+     * The caller of a request: a user's token stands for its own workspace ({@code workspaceHeader}
+     * is ignored); a service credential ({@link ServiceCredentials}) stands for the workspace the
+     * request names in {@value ServiceCredentials#WORKSPACE_HEADER}, which it must.
+     */
+    public Caller verify(String token, String workspaceHeader) {
+        if (!isServiceCredential(token)) {
+            return verify(token);
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = services.process(token, null);
+        } catch (Exception e) {
+            throw new InvalidTokenException("The service credential is invalid or expired.", e);
+        }
+        if (workspaceHeader == null || !WORKSPACE_ID.matcher(workspaceHeader).matches()) {
+            throw new InvalidTokenException("A service credential must name the workspace in the "
+                    + ServiceCredentials.WORKSPACE_HEADER + " header (letters, digits, '_' and '-', at most 64).", null);
+        }
+        return new Caller(workspaceHeader, claims.getSubject(), scopesOf(claims));
+    }
+
+    /** Whether {@code token} claims to be a service credential (checked for real by {@link #verify(String, String)}). */
+    private boolean isServiceCredential(String token) {
+        if (services == null) {
+            return false;
+        }
+        try {
+            return ServiceCredentials.ISSUER.equals(com.nimbusds.jwt.JWTParser.parse(token).getJWTClaimsSet().getIssuer());
+        } catch (java.text.ParseException e) {
+            return false;
+        }
     }
 
     /** The caller a token stands for; throws {@link InvalidTokenException} with a safe reason otherwise. */
@@ -80,11 +133,14 @@ public class JwtVerifier {
         if (!(ws instanceof String workspace) || !WORKSPACE_ID.matcher(workspace).matches()) {
             throw new InvalidTokenException("The bearer token has no valid 'ws' (workspace) claim.", null);
         }
+        return new Caller(workspace, claims.getSubject(), scopesOf(claims));
+    }
+
+    private static Set<String> scopesOf(JWTClaimsSet claims) {
         Object scope = claims.getClaim("scope");
-        Set<String> scopes = scope instanceof String value
+        return scope instanceof String value
                 ? Arrays.stream(value.trim().split("\\s+")).filter(s -> !s.isEmpty()).collect(Collectors.toSet())
                 : new HashSet<>();
-        return new Caller(workspace, claims.getSubject(), scopes);
     }
 
     /** A token that cannot be trusted. The message is safe to show the caller. */

@@ -30,6 +30,11 @@ public class SecurityConfiguration {
     }
 
     @Bean
+    ServiceCredentials serviceCredentials(KitProperties properties) {
+        return new ServiceCredentials(properties.security().effectiveServiceSecret(), properties.service());
+    }
+
+    @Bean
     FilterRegistrationBean<BearerAuthenticationFilter> bearerAuthenticationFilter(
             JwtVerifier verifier, KitProperties properties, ObjectProvider<PublicPaths> servicePublicPaths) {
         List<String> publicPaths = new ArrayList<>(properties.security().publicPaths());

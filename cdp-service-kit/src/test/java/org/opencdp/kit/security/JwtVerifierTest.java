@@ -128,4 +128,52 @@ class JwtVerifierTest {
                     assertThat(e.properties()).containsEntry("acceptedScopes", List.of("profiles:read", "identity:read"));
                 });
     }
+
+    @Test
+    void shouldSealAServiceCredentialToTheWorkspaceEachRequestNames() {
+        String credential = new ServiceCredentials(SECRET, "activation").token("consent:read");
+
+        Caller forA = verifier.verify(credential, "ws_a");
+        Caller forB = verifier.verify(credential, "ws_b");
+
+        assertThat(forA.workspaceId()).isEqualTo("ws_a");
+        assertThat(forB.workspaceId()).isEqualTo("ws_b");
+        assertThat(forA.subject()).isEqualTo("service:activation");
+        assertThat(forA.scopes()).containsExactly("consent:read");
+        assertThatThrownBy(() -> verifier.verify(credential, null))
+                .isInstanceOf(JwtVerifier.InvalidTokenException.class).hasMessageContaining("X-CDP-Workspace");
+        assertThatThrownBy(() -> verifier.verify(credential, "ws a; drop"))
+                .isInstanceOf(JwtVerifier.InvalidTokenException.class).hasMessageContaining("X-CDP-Workspace");
+        assertThatThrownBy(() -> verifier.verify(credential))
+                .as("not a user's token").isInstanceOf(JwtVerifier.InvalidTokenException.class);
+    }
+
+    @Test
+    void shouldKeepAUsersTokenInItsOwnWorkspaceWhateverTheHeaderSays() {
+        String token = new TokenIssuer(SECRET).issue("ws_1", "profiles:read", "alice", Duration.ofMinutes(5));
+
+        assertThat(verifier.verify(token, "ws_2").workspaceId()).isEqualTo("ws_1");
+    }
+
+    @Test
+    void shouldVerifyServiceCredentialsWithTheirOwnSecretBesideAJwks() {
+        String serviceSecret = "service-secret-service-secret-xx";
+        JwtVerifier jwks = new JwtVerifier(new KitProperties.Security(null, java.net.URI.create("https://idp.example/jwks"),
+                "https://idp.example/", "opencdp", List.of(), serviceSecret));
+
+        assertThat(jwks.verify(new ServiceCredentials(serviceSecret, "activation").token("consent:read"), "ws_a")
+                .workspaceId()).isEqualTo("ws_a");
+        assertThatThrownBy(() -> jwks.verify(new ServiceCredentials(SECRET, "activation").token("consent:read"), "ws_a"))
+                .as("signed with another secret").isInstanceOf(JwtVerifier.InvalidTokenException.class);
+        assertThatThrownBy(() -> new ServiceCredentials(null, "activation").token("consent:read"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("CDP_SERVICE_SECRET");
+    }
+
+    @Test
+    void shouldReuseAServiceCredentialUntilHalfItsLifeIsGone() {
+        ServiceCredentials credentials = new ServiceCredentials(SECRET, "activation");
+
+        assertThat(credentials.token("consent:read")).isEqualTo(credentials.token("consent:read"));
+        assertThat(credentials.token("consent:read")).isNotEqualTo(credentials.token("consent:read privacy:read"));
+    }
 }

@@ -22,6 +22,7 @@ import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.inbox.InboxPruner;
 import org.opencdp.kit.kafka.KafkaConfiguration;
 import org.opencdp.kit.outbox.Outbox;
+import org.opencdp.kit.security.ServiceCredentials;
 import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
@@ -184,6 +185,25 @@ class ServiceKitIT {
         api.post("/v1/notes", writer, "{\"id\":\"n3\",\"text\":\"mine\"}");
         assertThat(api.get("/v1/notes/n3", writer).statusCode()).isEqualTo(200);
         assertProblem(api.get("/v1/notes/n3", reader), 404, "note_not_found");
+    }
+
+    @Test
+    void shouldSealAServiceCredentialToTheWorkspaceTheRequestNames() {
+        String writerA = infrastructure.token("ws_svc_a", "notes:write");
+        api().post("/v1/notes", writerA, "{\"id\":\"svc-1\",\"text\":\"of A\"}");
+        String credential = new ServiceCredentials(infrastructure.jwtSecret(), "activation").token("notes:read");
+
+        assertThat(ApiClient.body(api().send(api().request("/v1/notes/svc-1")
+                .header("Authorization", "Bearer " + credential)
+                .header(ServiceCredentials.WORKSPACE_HEADER, "ws_svc_a")), 200).path("text").asString()).isEqualTo("of A");
+        assertProblem(api().send(api().request("/v1/notes/svc-1").header("Authorization", "Bearer " + credential)
+                .header(ServiceCredentials.WORKSPACE_HEADER, "ws_svc_b")), 404, "note_not_found");
+        assertProblem(api().send(api().request("/v1/notes/svc-1").header("Authorization", "Bearer " + credential)),
+                401, "invalid_token");
+        // a user's token stays in its own workspace whatever the header says
+        assertProblem(api().send(api().request("/v1/notes/svc-1")
+                .header("Authorization", "Bearer " + infrastructure.token("ws_svc_b", "notes:read"))
+                .header(ServiceCredentials.WORKSPACE_HEADER, "ws_svc_a")), 404, "note_not_found");
     }
 
     @Test

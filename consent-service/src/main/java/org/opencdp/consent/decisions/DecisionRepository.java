@@ -130,6 +130,17 @@ class DecisionRepository {
                 workspaceId, profileIds.toArray(String[]::new));
     }
 
+    /**
+     * Deletes up to {@code limit} decisions of any workspace made before {@code cutoff}, in one
+     * statement; returns how many. The oldest are found through {@code consent_decisions_decided_at}.
+     */
+    int deleteDecidedBefore(Instant cutoff, int limit) {
+        return jdbc.update("""
+                        DELETE FROM consent_decisions WHERE ctid IN (
+                            SELECT ctid FROM consent_decisions WHERE decided_at < ? LIMIT ?)""",
+                Timestamp.from(cutoff), limit);
+    }
+
     Optional<StoredDecision> find(String workspaceId, UUID id) {
         return jdbc.query("""
                         SELECT id, profile_id, purposes, decision, basis::text, decided_at FROM consent_decisions

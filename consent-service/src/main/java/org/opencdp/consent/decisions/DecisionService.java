@@ -74,7 +74,7 @@ class DecisionService {
                 positions.put(key, position);
             }
             basisIndexes[made.size()] = position;
-            made.add(new StoredDecision(UUID.randomUUID(), profileId, wanted, outcome.decision().name(),
+            made.add(new StoredDecision(DecisionIds.next(now), profileId, wanted, outcome.decision().name(),
                     bases.get(position - 1), now));
         }
         decisions.insertAll(workspaceId, wanted, now, made, basisIndexes,

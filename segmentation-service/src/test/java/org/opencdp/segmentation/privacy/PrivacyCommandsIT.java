@@ -9,17 +9,13 @@ import static org.opencdp.testsupport.ApiClient.json;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +30,7 @@ import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.ProfilesMerged;
 import org.opencdp.contracts.Topics;
 import org.opencdp.segmentation.SegmentationServiceApplication;
+import org.opencdp.segmentation.segment.Published;
 import org.opencdp.segmentation.segment.SegmentationDriver;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
@@ -120,7 +117,7 @@ class PrivacyCommandsIT {
     }
 
     private static Map<String, JsonNode> nodes(Map<String, String> values) {
-        Map<String, JsonNode> nodes = new java.util.HashMap<>();
+        Map<String, JsonNode> nodes = new HashMap<>();
         values.forEach((key, value) -> nodes.put(key, MessageCodec.mapper().readTree(value)));
         return nodes;
     }
@@ -151,35 +148,16 @@ class PrivacyCommandsIT {
         return acknowledgements(command.workspaceId(), command.requestId(), 1).getFirst();
     }
 
-    /** Waits until the consumer has applied (or dropped) the record {@code sent}: its consumed offset passed it. */
-    private void awaitApplied(String consumer, RecordMetadata sent) {
-        await().atMost(TIMEOUT).until(() -> jdbc.queryForObject("""
-                        SELECT coalesce(max(next_offset), -1) FROM consumed_offset
-                        WHERE consumer = ? AND topic = ? AND partition = ?""", Long.class,
-                consumer, sent.topic(), sent.partition()) > sent.offset());
-    }
-
-    /** Every MembershipChanged of the workspace published so far: the memberships topic read to its end. */
-    private List<MembershipChanged> membershipsPublished(String workspaceId) {
-        List<MembershipChanged> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.MEMBERSHIPS).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (r.key() != null && r.key().startsWith(workspaceId + ":")) {
-                        found.add(MessageCodec.read(r.value(), MembershipChanged.class));
-                    }
-                });
-            }
-        }
-        return found;
+    /**
+     * Every MembershipChanged of the workspace segmentation published once it applied the records
+     * {@code sent} to each of its consumers (consumer name → records) and emptied its outbox: none can
+     * come later.
+     */
+    private List<MembershipChanged> membershipsPublished(String workspaceId, Map<String, List<RecordMetadata>> sent) {
+        Published published = new Published(infrastructure, jdbc);
+        sent.forEach(published::applied);
+        return SegmentationDriver.memberships(published.read(Topics.MEMBERSHIPS,
+                r -> r.key() != null && r.key().startsWith(workspaceId + ":")));
     }
 
     private long rows(String sql, Object... arguments) {
@@ -239,8 +217,8 @@ class PrivacyCommandsIT {
         RecordMetadata lastChange = change(mine.workspaceId(), "jane-old", Map.of("plan", "\"free\""), Map.of());
         RecordMetadata merge = writer.send(new ProfilesMerged(UUID.randomUUID(), mine.workspaceId(), Instant.now(),
                 "jane", List.of("jane-old"), List.of(), UUID.randomUUID(), "email"));
-        awaitApplied("segmentation-profiles", lastChange);
-        awaitApplied("segmentation-merges", merge);
+        List<MembershipChanged> published = membershipsPublished(mine.workspaceId(),
+                Map.of("segmentation-profiles", List.of(lastChange), "segmentation-merges", List.of(merge)));
 
         assertThat(heldOn(mine.workspaceId(), "jane", "jane-old")).isZero();
         assertThat(members(mine.client(), mine.pro())).containsExactly("john");
@@ -248,7 +226,7 @@ class PrivacyCommandsIT {
         assertProblem(mine.client().api().get("/v1/profiles/jane/segments", mine.client().readToken()), 404,
                 "profile_not_found");
         // nothing entered again: her messages are the fixture's and the erase's exit
-        assertThat(membershipsPublished(mine.workspaceId())).filteredOn(m -> m.profileId().startsWith("jane"))
+        assertThat(published).filteredOn(m -> m.profileId().startsWith("jane"))
                 .extracting(MembershipChanged::profileId, MembershipChanged::segmentId, MembershipChanged::transition,
                         MembershipChanged::version)
                 .containsExactlyInAnyOrder(tuple("jane", mine.free(), Transition.entered, 1L),
@@ -325,7 +303,7 @@ class PrivacyCommandsIT {
         assertThat(answers).extracting(PrivacyCommandAcknowledged::outcome).containsOnly(Outcome.DONE);
         assertThat(memberships.await(mine.client().of(mine.pro()).and(r -> r.value().contains("exited")), 2, TIMEOUT))
                 .hasSize(2);
-        assertThat(membershipsPublished(mine.workspaceId())).filteredOn(m -> m.profileId().equals("jane")
+        assertThat(membershipsPublished(mine.workspaceId(), Map.of())).filteredOn(m -> m.profileId().equals("jane")
                 && m.transition() == Transition.exited).hasSize(2); // Free when she left it, Pro when erased
         assertThat(erased(mine.workspaceId())).containsExactly("jane", "jane-old");
         assertThat(members(mine.client(), mine.pro())).containsExactly("john");

@@ -8,6 +8,7 @@ import static org.opencdp.testsupport.ApiClient.json;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,28 @@ class IdentityApiIT {
         assertThat(user.path("profileId").asString()).isEqualTo(profileId);
         assertThat(anonymous.path("type").asString()).isEqualTo("anonymous_id");
         assertThat(anonymous.path("profileId").asString()).isEqualTo(profileId);
+    }
+
+    @Test
+    void shouldFindTheProfileWithTheIdentifierInTheQueryOrTheBodyInsteadOfThePath() {
+        String profileId = resolve(infrastructure, TestEvents.track("ws_api_body", "u-private-path", "anon-private-path"))
+                .getFirst().profileId();
+        String token = infrastructure.token("ws_api_body", "profiles:read");
+
+        JsonNode byQuery = body(api.get("/v1/identities/lookup?type=user_id&value=u-private-path", token), 200);
+        JsonNode byBody = body(api.post("/v1/identities/lookup", token,
+                Map.of("type", "anonymous_id", "value", "anon-private-path")), 200);
+
+        assertThat(byQuery.path("profileId").asString()).isEqualTo(profileId);
+        assertThat(byBody.path("profileId").asString()).isEqualTo(profileId);
+        assertProblem(api.post("/v1/identities/lookup", token, Map.of("type", "user_id")), 400, "invalid_parameter");
+        assertProblem(api.get("/v1/identities/lookup?value=x", token), 400, "invalid_parameter");
+        assertProblem(api.post("/v1/identities/lookup", token, Map.of("type", "user_id", "value", "nobody")), 404,
+                "identity_not_found");
+        assertProblem(api.post("/v1/identities/lookup", infrastructure.token("ws_other_body", "profiles:read"),
+                Map.of("type", "user_id", "value", "u-private-path")), 404, "identity_not_found");
+        assertProblem(api.post("/v1/identities/lookup", infrastructure.token("ws_api_body", "segments:read"),
+                Map.of("type", "user_id", "value", "u-private-path")), 403, "missing_scope");
     }
 
     @Test

@@ -6,12 +6,18 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.opencdp.ingestion.IngestionProperties;
 import org.opencdp.ingestion.sources.AuthenticatedSource;
 import org.opencdp.ingestion.sources.RateLimitOverride;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.problem.ErrorKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -27,33 +33,52 @@ import org.springframework.stereotype.Component;
  *
  * <p>The hot path does not query the database per call: each instance <em>leases</em> tokens in
  * chunks of {@code eventsPerSecond × lease} ({@code cdp.ingestion.rate-limit.lease}, 50 ms of refill by
- * default) and spends them locally; only a call its local allowance cannot pay for takes a new lease
- * (one statement). A lease unspent after {@code lease-ttl} (1 s) is dropped, so an idle instance cannot
- * hoard tokens: the combined rate may exceed the limit by at most one lease per instance, and tokens
- * an instance leased and never spent are lost (the limit errs on the strict side). After a refusal
- * the instance knows the bucket's level and refuses locally, without a query, until the bucket could
- * have refilled enough for the call.
+ * default) and spends them locally. No call waits for a lease while the allowance lasts: once a call
+ * leaves less than half a lease, the next lease is taken <em>ahead</em>, on a thread of its own, while
+ * the calls go on spending what is left (issue 10: a lease taken by the call that ran out, holding the
+ * source's lock through the round trip, stopped every connection of a busy source once per lease).
+ * Only a call the allowance cannot pay for waits: for the lease under way if there is one, else for
+ * a lease it takes itself; neither runs under the lock, so calls that can still pay are never held up.
+ * Leased tokens unspent {@code lease-ttl} (1 s) after the latest lease are dropped, so an idle instance
+ * cannot hoard tokens: the combined rate may exceed the limit by at most a lease and a half per
+ * instance, and tokens an instance leased and never spent are lost (the limit errs on the strict
+ * side). After a refusal, or a lease ahead that found the bucket short, the instance knows the
+ * bucket's level and refuses locally, without a query, until the bucket could have refilled enough
+ * for the call.
  */
 @Component
 public class SourceRateLimiter {
 
+    private static final Logger log = LoggerFactory.getLogger(SourceRateLimiter.class);
+
     private final IngestionProperties.RateLimit defaults;
+    private final RateLimitOverride defaultLimit;
     private final RateLimitStore store;
     private final LongSupplier nanoClock;
+    private final Executor leasesAhead;
     private final MeterRegistry meters;
     private final Map<String, Allowance> allowances = new ConcurrentHashMap<>();
 
     @Autowired
     SourceRateLimiter(IngestionProperties properties, RateLimitStore store, MeterRegistry meters) {
-        this(properties.rateLimit(), store, System::nanoTime, meters);
+        this(properties.rateLimit(), store, System::nanoTime, onVirtualThreads(), meters);
     }
 
+    /** {@code leasesAhead} runs the leases taken ahead of need (tests run them in the calling thread). */
     SourceRateLimiter(IngestionProperties.RateLimit defaults, RateLimitStore store, LongSupplier nanoClock,
-                      MeterRegistry meters) {
+                      Executor leasesAhead, MeterRegistry meters) {
         this.defaults = defaults;
+        this.defaultLimit = new RateLimitOverride(defaults.eventsPerSecond(), defaults.burst());
         this.store = store;
         this.nanoClock = nanoClock;
+        this.leasesAhead = leasesAhead;
         this.meters = meters;
+    }
+
+    /** At most one lease ahead is under way per source, so a thread each costs nothing to bound. */
+    private static Executor onVirtualThreads() {
+        ThreadFactory threads = Thread.ofVirtual().name("cdp-rate-limit-lease-", 0).factory();
+        return task -> threads.newThread(task).start();
     }
 
     /** Takes {@code events} tokens from the source's bucket, or throws the 429 problem {@code rate_limited}. */
@@ -61,14 +86,8 @@ public class SourceRateLimiter {
         if (!defaults.enabled()) {
             return;
         }
-        RateLimitOverride limit = source.rateLimit() != null ? source.rateLimit()
-                : new RateLimitOverride(defaults.eventsPerSecond(), defaults.burst());
-        Allowance allowance = allowances.compute(source.sourceId(),
-                (id, current) -> current != null && current.limit.equals(limit) ? current : new Allowance(limit));
-        Duration wait;
-        synchronized (allowance) {
-            wait = allowance.take(source, Math.min(events, limit.burst()));
-        }
+        RateLimitOverride limit = source.rateLimit() != null ? source.rateLimit() : defaultLimit;
+        Duration wait = allowanceOf(source.sourceId(), limit).take(source, Math.min(events, limit.burst()));
         if (wait != null) {
             Counter.builder("cdp.ingestion.events.rate_limited")
                     .description("Events refused because their source was over its rate limit")
@@ -77,12 +96,28 @@ public class SourceRateLimiter {
         }
     }
 
+    /** The source's allowance; a new one when its limit changed. No lock on the map when it is there. */
+    private Allowance allowanceOf(String sourceId, RateLimitOverride limit) {
+        Allowance current = allowances.get(sourceId);
+        if (current != null && current.limit.equals(limit)) {
+            return current;
+        }
+        return allowances.compute(sourceId,
+                (id, held) -> held != null && held.limit.equals(limit) ? held : new Allowance(limit));
+    }
+
     /** One source's tokens leased by this instance, and what it learnt of the bucket at its last refusal. */
     private final class Allowance {
         private final RateLimitOverride limit;
         private final int leaseSize;
+        /** Below this many tokens left, the next lease is taken ahead of need. */
+        private final int lowWater;
+        private final ReentrantLock lock = new ReentrantLock();
+        /** Signalled when a lease under way ends. */
+        private final Condition leaseEnded = lock.newCondition();
         private int tokens;
         private long leasedAt;
+        private boolean leasing;
         private double levelAtRefusal = -1;
         private long refusedAt;
 
@@ -90,38 +125,114 @@ public class SourceRateLimiter {
             this.limit = limit;
             this.leaseSize = (int) Math.max(1, Math.min(limit.burst(),
                     Math.round(limit.eventsPerSecond() * (defaults.lease().toNanos() / 1e9))));
+            this.lowWater = leaseSize / 2;
         }
 
         /** Takes {@code cost} tokens; null when paid, else how long until the bucket could pay. */
         Duration take(AuthenticatedSource source, int cost) {
-            long now = nanoClock.getAsLong();
-            if (now - leasedAt > defaults.leaseTtl().toNanos()) {
+            boolean leaseAhead;
+            lock.lock();
+            try {
+                dropExpired();
+                while (tokens < cost) {
+                    if (leasing) {
+                        leaseEnded.awaitUninterruptibly(); // the lease under way may pay for this call
+                        dropExpired();
+                        continue;
+                    }
+                    long now = nanoClock.getAsLong();
+                    int need = cost - tokens;
+                    if (levelAtRefusal >= 0) {
+                        double level = Math.min(limit.burst(), levelAtRefusal
+                                + (now - refusedAt) / 1e9 * limit.eventsPerSecond());
+                        if (level < need) {
+                            return untilRefilled(need - level);
+                        }
+                    }
+                    RateLimitStore.Lease lease = lease(source, need, Math.max(need,
+                            Math.min(limit.burst(), need + leaseSize)));
+                    if (lease.granted() < need) {
+                        levelAtRefusal = lease.remaining();
+                        refusedAt = now;
+                        return untilRefilled(need - lease.remaining());
+                    }
+                    levelAtRefusal = -1;
+                }
+                tokens -= cost;
+                leaseAhead = tokens < lowWater && !leasing && levelAtRefusal < 0;
+                leasing |= leaseAhead;
+            } finally {
+                lock.unlock();
+            }
+            if (leaseAhead) {
+                startLeaseAhead(source);
+            }
+            return null;
+        }
+
+        /**
+         * Takes a lease from the store without holding the lock (held on entry and on return), so
+         * calls the allowance can still pay for go on meanwhile; the granted tokens are added.
+         */
+        private RateLimitStore.Lease lease(AuthenticatedSource source, int need, int want) {
+            leasing = true;
+            RateLimitStore.Lease lease = null;
+            lock.unlock();
+            try {
+                lease = store.lease(source.workspaceId(), UUID.fromString(source.sourceId()), limit, need, want);
+                return lease;
+            } finally {
+                lock.lock();
+                leasing = false;
+                if (lease != null && lease.granted() > 0) {
+                    tokens += lease.granted();
+                    leasedAt = nanoClock.getAsLong();
+                }
+                leaseEnded.signalAll();
+            }
+        }
+
+        private void startLeaseAhead(AuthenticatedSource source) {
+            try {
+                leasesAhead.execute(() -> leaseAhead(source));
+            } catch (RuntimeException e) {
+                lock.lock();
+                try {
+                    leasing = false;
+                    leaseEnded.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+                log.warn("Could not start a rate-limit lease ahead for source {}: {}", source.sourceId(), e.toString());
+            }
+        }
+
+        /**
+         * A lease of {@code leaseSize} taken before the allowance runs out: whatever the bucket has up
+         * to that; when it had less, its level is kept, so calls the allowance cannot pay are refused
+         * locally.
+         */
+        private void leaseAhead(AuthenticatedSource source) {
+            lock.lock();
+            try {
+                RateLimitStore.Lease lease = lease(source, 1, leaseSize);
+                if (lease.granted() < leaseSize) {
+                    levelAtRefusal = lease.remaining();
+                    refusedAt = nanoClock.getAsLong();
+                }
+            } catch (RuntimeException e) {
+                // the call that set it off was paid; a call that runs out takes its own lease and meets the error
+                log.warn("Could not lease rate-limit tokens ahead for source {}: {}", source.sourceId(), e.toString());
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Drops leased tokens unspent {@code lease-ttl} after the latest lease. */
+        private void dropExpired() {
+            if (nanoClock.getAsLong() - leasedAt > defaults.leaseTtl().toNanos()) {
                 tokens = 0;
             }
-            if (tokens >= cost) {
-                tokens -= cost;
-                return null;
-            }
-            int need = cost - tokens;
-            if (levelAtRefusal >= 0) {
-                double level = Math.min(limit.burst(), levelAtRefusal
-                        + (now - refusedAt) / 1e9 * limit.eventsPerSecond());
-                if (level < need) {
-                    return untilRefilled(need - level);
-                }
-            }
-            int want = Math.min(limit.burst(), need + leaseSize);
-            RateLimitStore.Lease lease = store.lease(source.workspaceId(), UUID.fromString(source.sourceId()),
-                    limit, need, Math.max(need, want));
-            if (lease.granted() < need) {
-                levelAtRefusal = lease.remaining();
-                refusedAt = now;
-                return untilRefilled(need - lease.remaining());
-            }
-            levelAtRefusal = -1;
-            tokens += lease.granted() - cost;
-            leasedAt = now;
-            return null;
         }
 
         private Duration untilRefilled(double missing) {

@@ -30,6 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class CallOutcome {
 
     private final AuthenticatedSource source;
+    private final EventIds.OfWorkspace ids;
     private final Instant receivedAt;
     private final List<CdpMessage> messages = new ArrayList<>();
     private final List<TrackingResponse.Rejected> rejected = new ArrayList<>();
@@ -41,6 +42,7 @@ final class CallOutcome {
 
     CallOutcome(AuthenticatedSource source, Instant receivedAt) {
         this.source = source;
+        this.ids = EventIds.of(source.workspaceId());
         this.receivedAt = receivedAt;
     }
 
@@ -56,7 +58,7 @@ final class CallOutcome {
         switch (verdict) {
             case EventAdmission.Verdict.Accept accept -> {
                 accepted++;
-                messages.add(new EventAccepted(EventIds.of(source.workspaceId(), accept.event().messageId()),
+                messages.add(new EventAccepted(ids.of(accept.event().messageId()),
                         source.workspaceId(), source.sourceId(),
                         accept.event().timestamp(), accept.event().receivedAt(), accept.event()));
                 if (accept.violation() != null) {

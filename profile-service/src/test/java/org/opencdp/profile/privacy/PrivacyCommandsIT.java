@@ -101,6 +101,9 @@ class PrivacyCommandsIT {
         for (String workspace : List.of(ws, other)) { // the same profile ids and identifiers in both
             person(workspace, survivor, merged);
         }
+        String stranger = "p-" + UUID.randomUUID(); // someone else in the same workspace
+        client.send(track(ws, stranger, "order-" + stranger, NOW.minus(1, ChronoUnit.DAYS), ORDER, "{}"));
+        client.awaitEvents(ws, stranger, 1);
         assertThat(jdbc.queryForObject("SELECT count(DISTINCT tableoid) FROM events WHERE workspace_id = ?",
                 Integer.class, ws)).as("partitions holding the person's events").isEqualTo(3);
 
@@ -124,10 +127,7 @@ class PrivacyCommandsIT {
                 "anonymous_id&value=anon-" + merged)) {
             assertProblem(api.get("/v1/profiles/lookup?type=" + lookup, token), 404, "profile_not_found");
         }
-        for (String table : List.of("events", "event_keys", "traits", "computed_traits", "profile_identifiers")) {
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM " + table + " WHERE workspace_id = ?", Long.class, ws))
-                    .as(table).isZero();
-        }
+        assertNothingLeft(ws, stranger);
         assertThat(jdbc.queryForList("""
                 SELECT id FROM profiles WHERE workspace_id = ? AND erased_at IS NOT NULL AND merged_into IS NULL
                 ORDER BY id""", String.class, ws)).as("tombstones only").containsExactlyInAnyOrder(survivor, merged);
@@ -141,9 +141,20 @@ class PrivacyCommandsIT {
         awaitConsumed("profile-events", Topics.RESOLVED_EVENTS, lateMerged);
         assertProblem(api.get("/v1/profiles/" + survivor, token), 404, "profile_not_found");
         assertProblem(api.get("/v1/profiles/" + merged, token), 404, "profile_not_found");
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM events WHERE workspace_id = ?", Long.class, ws)).isZero();
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM event_keys WHERE workspace_id = ?", Long.class, ws))
-                .isZero();
+        assertNothingLeft(ws, stranger);
+
+        // a merge still naming them: none into an erased profile, and an erased one is never merged
+        RecordMetadata into = client.writer().send(merge(ws, survivor, stranger));
+        RecordMetadata from = client.writer().send(merge(ws, stranger, merged));
+        awaitConsumed("profile-merges", Topics.MERGES, into);
+        awaitConsumed("profile-merges", Topics.MERGES, from);
+        assertProblem(api.get("/v1/profiles/" + survivor, token), 404, "profile_not_found");
+        assertProblem(api.get("/v1/profiles/" + merged, token), 404, "profile_not_found");
+        JsonNode strangerNow = body(api.get("/v1/profiles/" + stranger, token), 200);
+        assertThat(strangerNow.path("id").asString()).isEqualTo(stranger);
+        assertThat(strangerNow.path("mergedFrom")).isEmpty();
+        assertThat(client.awaitEvents(ws, stranger, 1)).hasSize(1);
+        assertNothingLeft(ws, stranger);
 
         // the other workspace's profiles with the same ids and identifiers are all there
         String otherToken = client.token(other);
@@ -275,6 +286,16 @@ class PrivacyCommandsIT {
             assertThat(profile.path("mergedFrom").toString()).contains(merged);
             assertThat(profile.path("computedTraits").path("orders").asInt()).isEqualTo(2);
         });
+    }
+
+    /** Nothing of the erased person is left in the workspace: only {@code stranger}'s rows and the tombstones. */
+    private void assertNothingLeft(String ws, String stranger) {
+        for (String table : List.of("events", "traits", "computed_traits", "profile_identifiers")) {
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM " + table + " WHERE workspace_id = ? AND profile_id <> ?",
+                    Long.class, ws, stranger)).as(table).isZero();
+        }
+        assertThat(jdbc.queryForList("SELECT message_id FROM event_keys WHERE workspace_id = ?", String.class, ws))
+                .as("event_keys").containsExactly("order-" + stranger);
     }
 
     private static PrivacyCommandIssued command(String ws, UUID requestId, Command command, List<String> profileIds,

@@ -27,7 +27,20 @@ public record KitProperties(
         @Valid @DefaultValue Kafka kafka,
         @Valid @DefaultValue Outbox outbox,
         @Valid @DefaultValue Inbox inbox,
-        @Valid @DefaultValue Consumer consumer) {
+        @Valid @DefaultValue Consumer consumer,
+        @Valid @DefaultValue Limits limits) {
+
+    /**
+     * Limits on the management APIs (not on public paths such as the Tracking API, which has its own).
+     *
+     * @param maxRequestSize the largest request body accepted (413 beyond)
+     * @param requestsPerSecond the sustained rate one bearer token may call at, per instance
+     * @param burst the requests one token may make at once before the rate applies (429 beyond)
+     */
+    public record Limits(@DefaultValue("1MB") org.springframework.util.unit.DataSize maxRequestSize,
+                         @DefaultValue("200") @jakarta.validation.constraints.Positive double requestsPerSecond,
+                         @DefaultValue("1000") @Min(1) int burst) {
+    }
 
     /**
      * Bearer-token verification. Local mode signs HS256 tokens with {@code jwtSecret}; production

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.opencdp.kit.identifiers.IdentifierRulesView;
+import org.opencdp.kit.security.ManagementLimitsFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -104,6 +105,14 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ManagementLimitsFilter.RequestTooLargeException) {
+                ProblemDetail problem = Problems.of(HttpStatus.PAYLOAD_TOO_LARGE, "payload_too_large",
+                        "Payload too large", cause.getMessage());
+                problem.setInstance(instance(request));
+                return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).headers(headers).body(problem);
+            }
+        }
         ProblemDetail problem = Problems.of(status, "malformed_body", "Malformed request body",
                 "The request body is missing, is not valid JSON, or has a field of the wrong type.");
         problem.setInstance(instance(request));

@@ -45,6 +45,13 @@ public class SecurityConfiguration {
     }
 
     @Bean
+    FilterRegistrationBean<ManagementLimitsFilter> managementLimitsFilter(KitProperties properties) {
+        var registration = new FilterRegistrationBean<>(new ManagementLimitsFilter(properties.limits()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 51);
+        return registration;
+    }
+
+    @Bean
     WebMvcConfigurer callerArgumentResolverConfigurer() {
         return new WebMvcConfigurer() {
             @Override

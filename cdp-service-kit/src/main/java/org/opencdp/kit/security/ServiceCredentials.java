@@ -30,6 +30,8 @@ public final class ServiceCredentials {
     /** {@code iss} and {@code aud} of service credentials: never a user token's. */
     static final String ISSUER = "opencdp:services";
     static final String AUDIENCE = "opencdp:services";
+    /** How the subject of a service credential begins ({@code service:activation}). */
+    static final String SUBJECT_PREFIX = "service:";
     /** The claim naming the calling service. */
     static final String SERVICE_CLAIM = "svc";
 
@@ -76,7 +78,7 @@ public final class ServiceCredentials {
 
     private String sign(String scopes, Instant now) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .subject("service:" + service)
+                .subject(SUBJECT_PREFIX + service)
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
                 .jwtID(UUID.randomUUID().toString())

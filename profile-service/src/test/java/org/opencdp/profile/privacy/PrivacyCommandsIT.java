@@ -74,6 +74,9 @@ class PrivacyCommandsIT {
     @Autowired
     PartitionMaintenance maintenance;
 
+    @Autowired
+    ErasedProfilePruner pruner;
+
     private ProfileDriver client;
     private ApiClient api;
     private TopicReader acks;
@@ -244,6 +247,13 @@ class PrivacyCommandsIT {
         List<PrivacyCommandAcknowledged> twice = awaitAck(ws, requestId, 2);
         assertThat(twice.get(1).outcome()).isEqualTo(PrivacyCommandAcknowledged.Outcome.DONE);
         assertThat(twice.get(1).detail()).contains("nothing left to erase");
+
+        // tombstones are forgotten after the retention (45 days), not before
+        jdbc.update("UPDATE profiles SET erased_at = now() - interval '46 days' WHERE workspace_id = ? AND id = ?",
+                ws, merged);
+        pruner.runRound();
+        assertThat(jdbc.queryForList("SELECT id FROM profiles WHERE workspace_id = ?", String.class, ws))
+                .containsExactly(survivor);
 
         // the same message again (an outbox relay re-publishing it): applied once, acknowledged once
         RecordMetadata again = client.writer().send(first);

@@ -63,15 +63,14 @@ public record ActivationProperties(
     }
 
     /**
+     * How to reach consent-service. Activation authenticates with the kit's service credential
+     * ({@code cdp.kit.security.service-secret}, env {@code CDP_SERVICE_SECRET}), not a setting here
+     * (docs/destinations.md).
+     *
      * @param url base URL of consent-service ({@code CDP_ACTIVATION_CONSENT_URL})
-     * @param token bearer token for consent-service ({@code CDP_ACTIVATION_CONSENT_TOKEN}), presented
-     *     only for the workspace it names; needed in JWKS mode. When blank, a {@code consent:read}
-     *     token is minted per workspace with {@code cdp.kit.security.jwt-secret}, naming {@code
-     *     cdp.kit.security.issuer} and {@code audience} (docs/destinations.md)
      * @param timeout connect and response timeout of a decisions call
      */
     public record Consent(@DefaultValue("http://localhost:8086") @NotNull URI url,
-                          String token,
                           @DefaultValue("5s") @NotNull Duration timeout) {
     }
 

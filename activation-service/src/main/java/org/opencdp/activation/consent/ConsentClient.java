@@ -15,6 +15,8 @@ import java.util.Set;
 import org.opencdp.activation.config.ActivationProperties;
 import org.opencdp.contracts.ConsentDecisionRequest;
 import org.opencdp.contracts.ConsentDecisions;
+import org.opencdp.kit.security.Scopes;
+import org.opencdp.kit.security.ServiceCredentials;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,6 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Asks consent-service ({@code POST /v1/consent/decisions}) whether profiles may be sent to a
  * destination with the given purposes. Fails closed: any answer that is not a decision is a
  * {@link ConsentUnavailableException}, and a profile the answer leaves out gets no decision.
+ *
+ * <p>Every call authenticates with the kit's {@link ServiceCredentials}: one short-lived {@code
+ * consent:read} credential of activation's own, signed with the platform's service secret, and the
+ * delivery's workspace in {@value ServiceCredentials#WORKSPACE_HEADER}, which consent-service's kit
+ * filter checks and seals the request to. One credential serves every workspace and works whoever
+ * signs users' tokens (a shared secret or an identity provider's JWKS), which a token minted per
+ * workspace with the JWT secret could not: in JWKS mode there is no such secret to mint with.
  */
 @Component
 public class ConsentClient {
@@ -30,13 +39,23 @@ public class ConsentClient {
     private final HttpClient http;
     private final URI decisions;
     private final Duration timeout;
-    private final ConsentTokens tokens;
+    private final ServiceCredentials credentials;
     private final JsonMapper json;
 
-    ConsentClient(ActivationProperties properties, ConsentTokens tokens, JsonMapper json) {
+    /**
+     * Refuses to start without a service secret (JWKS mode without {@code CDP_SERVICE_SECRET}):
+     * every delivery needs a decision, so a service that cannot ask would only pile up deliveries
+     * that never leave.
+     */
+    ConsentClient(ActivationProperties properties, ServiceCredentials credentials, JsonMapper json) {
+        if (!credentials.available()) {
+            throw new IllegalStateException("activation-service cannot call consent-service without a service secret: "
+                    + "set cdp.kit.security.service-secret (env CDP_SERVICE_SECRET, at least 32 bytes, the same on "
+                    + "every service). With a JWKS (cdp.kit.security.jwks-uri) there is no JWT secret to fall back to");
+        }
+        this.credentials = credentials;
         this.timeout = properties.consent().timeout();
         this.decisions = URI.create(properties.consent().url().toString().replaceAll("/+$", "") + "/v1/consent/decisions");
-        this.tokens = tokens;
         this.json = json;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -50,7 +69,8 @@ public class ConsentClient {
         byte[] body = json.writeValueAsBytes(new ConsentDecisionRequest(purposes, List.copyOf(profileIds), null));
         HttpRequest request = HttpRequest.newBuilder(decisions)
                 .timeout(timeout)
-                .header("Authorization", "Bearer " + tokens.tokenFor(workspaceId))
+                .header("Authorization", "Bearer " + credentials.token(Scopes.CONSENT_READ))
+                .header(ServiceCredentials.WORKSPACE_HEADER, workspaceId)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))

@@ -30,11 +30,11 @@ class ActivationPropertiesTest {
     @Test
     void shouldTakeEachSettingFromItsEnvironmentVariable() {
         ActivationProperties properties = bind(Map.of("CDP_ACTIVATION_CONSENT_URL", "http://consent-service:8086",
-                "CDP_ACTIVATION_CONSENT_TOKEN", "t", "CDP_ACTIVATION_RETRY_FOR", "15m",
+                "CDP_ACTIVATION_CONSENT_TIMEOUT", "2s", "CDP_ACTIVATION_RETRY_FOR", "15m",
                 "CDP_ACTIVATION_NETWORK_ALLOW", "127.0.0.0/8,::1"));
 
         assertThat(properties.consent().url()).isEqualTo(URI.create("http://consent-service:8086"));
-        assertThat(properties.consent().token()).isEqualTo("t");
+        assertThat(properties.consent().timeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(properties.retryFor()).isEqualTo(Duration.ofMinutes(15));
         assertThat(properties.network().allow()).containsExactly("127.0.0.0/8", "::1");
     }

@@ -35,6 +35,7 @@ import org.opencdp.kit.KitProperties;
 import org.opencdp.kit.security.Caller;
 import org.opencdp.kit.security.JwtVerifier;
 import org.opencdp.kit.security.Scopes;
+import org.opencdp.kit.security.ServiceCredentials;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
@@ -130,13 +131,17 @@ class DeliveryFlowIT {
         assertThat(body.has("segmentId") && body.get("segmentId").isNull()).isTrue();
         assertThat(body.path("sentAt").asString()).isNotBlank();
 
-        // consent was asked with the destination's purposes and a consent:read token for this workspace
+        // consent was asked with the destination's purposes, activation's consent:read service credential
+        // and this workspace in X-CDP-Workspace (issue 12), as consent-service's kit filter reads them
         LoggedRequest asked = consent.requests(profileId).getFirst();
         JsonNode question = body(asked);
         assertThat(question.path("purposes").toString()).isEqualTo("[\"marketing\"]");
         assertThat(question.path("profileIds").toString()).isEqualTo("[\"" + profileId + "\"]");
+        assertThat(asked.getHeader(ServiceCredentials.WORKSPACE_HEADER)).isEqualTo(workspace);
         Caller caller = new JwtVerifier(new KitProperties.Security(infrastructure.jwtSecret(), null, null, List.of()))
-                .verify(asked.getHeader("Authorization").substring("Bearer ".length()));
+                .verify(asked.getHeader("Authorization").substring("Bearer ".length()),
+                        asked.getHeader(ServiceCredentials.WORKSPACE_HEADER));
+        assertThat(caller.subject()).isEqualTo("service:activation");
         assertThat(caller.workspaceId()).isEqualTo(workspace);
         assertThat(caller.scopes()).contains(Scopes.CONSENT_READ);
     }

@@ -28,7 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  *  "merges": [{profileId, survivorId, mergedAt}],
  *  "formerMemberships": [{profileId, segmentId, name, leftAt}],
  *  "truncated": false,
- *  "omitted": {"memberships": 0, "profiles": 0, "traits": 0, "merges": 0, "formerMemberships": 0},
+ *  "omitted": {"profileIds": 0, "memberships": 0, "profiles": 0, "traits": 0, "merges": 0,
+ *              "formerMemberships": 0},
  *  "maxBytes": 800000}
  * }</pre>
  */

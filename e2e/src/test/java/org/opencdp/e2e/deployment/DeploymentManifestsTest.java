@@ -288,8 +288,8 @@ class DeploymentManifestsTest {
     @Test
     void shouldKnowTheVariablesOfEachServicesSettings() {
         assertThat(SettingsVariables.of("activation")).contains("CDP_ACTIVATION_ENCRYPTION_KEY",
-                "CDP_ACTIVATION_MAX_ATTEMPTS", "CDP_ACTIVATION_CONSENT_TOKEN", "CDP_KIT_KAFKA_CREATETOPICS",
-                "CDP_KIT_KAFKA_CREATE_TOPICS", "CDP_KIT_SECURITY_JWKSURI").doesNotContain("CDP_PROFILE_RETENTION_DEFAULT");
+                "CDP_ACTIVATION_MAX_ATTEMPTS", "CDP_ACTIVATION_CONSENT_URL", "CDP_KIT_KAFKA_CREATETOPICS",
+                "CDP_KIT_KAFKA_CREATE_TOPICS", "CDP_KIT_SECURITY_JWKSURI", "CDP_KIT_SECURITY_SERVICESECRET").doesNotContain("CDP_PROFILE_RETENTION_DEFAULT");
         assertThat(SettingsVariables.of("profile")).contains("CDP_PROFILE_RETENTION_DEFAULT",
                 "CDP_PROFILE_COMPUTED_TRAITS_BACKFILL_BATCH_SIZE");
     }

@@ -58,6 +58,9 @@ final class ManagementOperations {
         read("GET /v1/sources/{id}/violations", SOURCES_READ, SOURCES_WRITE);
         // identity
         read("GET /v1/identities/{type}/{value}", PROFILES_READ, IDENTITY_READ);
+        read("GET /v1/identities/lookup", PROFILES_READ, IDENTITY_READ);
+        OPERATIONS.put("POST /v1/identities/lookup", new Entry(List.of(PROFILES_READ, IDENTITY_READ),
+                ids -> Map.of("type", "email", "value", ids.email())));
         read("GET /v1/profiles/{id}/identities", PROFILES_READ, IDENTITY_READ);
         read("GET /v1/profiles/{id}/merges", PROFILES_READ, IDENTITY_READ);
         read("GET /v1/identity-rules", IDENTITY_READ, PROFILES_READ, IDENTITY_WRITE);

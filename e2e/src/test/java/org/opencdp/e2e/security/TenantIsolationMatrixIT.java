@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,13 +23,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 import org.opentest4j.TestAbortedException;
 import org.opencdp.contracts.MessageCodec;
+import org.opencdp.e2e.platform.SharedPlatform;
+import org.opencdp.e2e.platform.Tokens;
 import org.opencdp.kit.security.Scopes;
-import org.opencdp.local.LocalPlatform;
-import org.opencdp.local.LocalPlatformSettings;
 import org.opencdp.local.PlatformService;
 import org.opencdp.testsupport.ApiClient;
-import org.opencdp.testsupport.CdpTestEnvironment;
-import org.opencdp.testsupport.TestInfrastructure;
 import org.opencdp.testsupport.Workspaces;
 import tools.jackson.databind.JsonNode;
 
@@ -52,7 +45,7 @@ import tools.jackson.databind.JsonNode;
  * and every error answer is an RFC 9457 problem. Afterwards B's resources are as they were.
  * Known gaps are listed, with their reasons, in {@link KnownFailures}.
  */
-@ExtendWith(CdpTestEnvironment.class)
+@ExtendWith(SharedPlatform.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TenantIsolationMatrixIT {
 
@@ -61,7 +54,6 @@ class TenantIsolationMatrixIT {
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern INSTANT_TEXT = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z");
 
-    private static LocalPlatform platform;
     private static Tokens tokens;
     private static List<ApiOperation> operations;
     /** A's token: every scope, nothing of its own. */
@@ -76,21 +68,7 @@ class TenantIsolationMatrixIT {
 
     @BeforeAll
     static void startPlatformAndCreateWorkspaceB() {
-        TestInfrastructure infrastructure = CdpTestEnvironment.current();
-        Map<PlatformService, Integer> ports = new EnumMap<>(PlatformService.class);
-        for (PlatformService service : PlatformService.values()) {
-            ports.put(service, freePort());
-        }
-        platform = LocalPlatform.start(new LocalPlatformSettings(infrastructure.bootstrapServers(),
-                infrastructure.jdbcUrl(), infrastructure.jdbcUser(), infrastructure.jdbcPassword(),
-                infrastructure.jwtSecret(), ports,
-                Map.of("cdp.kit.kafka.partitions", "3", "cdp.kit.outbox.poll-interval", "50ms",
-                        "spring.datasource.hikari.maximum-pool-size", "4",
-                        "cdp.kit.security.issuer", Tokens.ISSUER,
-                        "cdp.kit.security.audience", Tokens.AUDIENCE,
-                        // destinations point at localhost (nothing listens): activation may refuse loopback otherwise
-                        "cdp.activation.network.allow", "127.0.0.0/8,::1,localhost")));
-        tokens = new Tokens(infrastructure.jwtSecret());
+        tokens = SharedPlatform.tokens();
         operations = new ArrayList<>();
         for (PlatformService service : PlatformService.values()) {
             operations.addAll(OpenApiDocs.managementOperations(service, api(service)));
@@ -101,13 +79,6 @@ class TenantIsolationMatrixIT {
         resourcesOfB = new TenantResources(TenantIsolationMatrixIT::api, tokenB);
         b = resourcesOfB.create(operations.stream()
                 .anyMatch(operation -> operation.key().equals("POST /v1/privacy/requests")));
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-        }
     }
 
     @Test
@@ -280,14 +251,7 @@ class TenantIsolationMatrixIT {
     }
 
     private static ApiClient api(PlatformService service) {
-        return ApiClient.at(platform.url(service).toString());
+        return SharedPlatform.api(service);
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -10,14 +10,10 @@ import static org.opencdp.local.PlatformService.INGESTION;
 import static org.opencdp.local.PlatformService.PROFILE;
 import static org.opencdp.local.PlatformService.SEGMENTATION;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,14 +23,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.opencdp.e2e.skeleton.WebhookReceiver.Received;
+import org.opencdp.e2e.platform.SharedPlatform;
+import org.opencdp.e2e.platform.WebhookReceiver;
+import org.opencdp.e2e.platform.WebhookReceiver.Received;
 import org.opencdp.kit.security.Scopes;
-import org.opencdp.local.LocalPlatform;
-import org.opencdp.local.LocalPlatformSettings;
 import org.opencdp.local.PlatformService;
 import org.opencdp.testsupport.ApiClient;
-import org.opencdp.testsupport.CdpTestEnvironment;
-import org.opencdp.testsupport.TestInfrastructure;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,7 +38,7 @@ import tools.jackson.databind.JsonNode;
  * signed, exactly once per event and segment entry; the other one never does, and the delivery log
  * says why.
  */
-@ExtendWith(CdpTestEnvironment.class)
+@ExtendWith(SharedPlatform.class)
 class WalkingSkeletonIT {
 
     /** Generous: six services share two cores here. */
@@ -55,30 +49,17 @@ class WalkingSkeletonIT {
             Scopes.SEGMENTS_WRITE, Scopes.SEGMENTS_READ, Scopes.DESTINATIONS_WRITE, Scopes.DESTINATIONS_READ,
             Scopes.CONSENT_WRITE, Scopes.CONSENT_READ);
 
-    private static LocalPlatform platform;
     private static WebhookReceiver webhook;
     private static String token;
 
     @BeforeAll
-    static void startPlatform() {
-        TestInfrastructure infrastructure = CdpTestEnvironment.current();
+    static void startWebhookReceiver() {
         webhook = new WebhookReceiver();
-        Map<PlatformService, Integer> ports = new EnumMap<>(PlatformService.class);
-        for (PlatformService service : PlatformService.values()) {
-            ports.put(service, freePort());
-        }
-        platform = LocalPlatform.start(new LocalPlatformSettings(infrastructure.bootstrapServers(),
-                infrastructure.jdbcUrl(), infrastructure.jdbcUser(), infrastructure.jdbcPassword(),
-                infrastructure.jwtSecret(), ports,
-                Map.of("cdp.kit.kafka.partitions", "3", "cdp.kit.outbox.poll-interval", "50ms")));
-        token = infrastructure.token(WORKSPACE, SCOPES);
+        token = SharedPlatform.token(WORKSPACE, SCOPES);
     }
 
     @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-        }
+    static void stopWebhookReceiver() {
         if (webhook != null) {
             webhook.close();
         }
@@ -229,18 +210,11 @@ class WalkingSkeletonIT {
     }
 
     private static ApiClient api(PlatformService service) {
-        return ApiClient.at(platform.url(service).toString());
+        return SharedPlatform.api(service);
     }
 
     private static ConditionFactory patiently() {
         return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500));
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,4 +1,4 @@
-package org.opencdp.e2e.security;
+package org.opencdp.e2e.platform;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -19,15 +19,15 @@ import java.util.function.UnaryOperator;
  * the issuer the platform is configured to require ({@link #ISSUER}) and an audience, and each kind
  * of bad one a service must refuse with 401.
  */
-final class Tokens {
+public final class Tokens {
 
     /** What the platform under test is told to require in {@code iss} ({@code cdp.kit.security.issuer}). */
-    static final String ISSUER = "https://auth.e2e.opencdp.test/";
+    public static final String ISSUER = "https://auth.e2e.opencdp.test/";
     /** What the platform under test is told to require in {@code aud} ({@code cdp.kit.security.audience}). */
-    static final String AUDIENCE = "https://api.e2e.opencdp.test/";
+    public static final String AUDIENCE = "https://api.e2e.opencdp.test/";
 
     /** A way a token can be bad, with the problem code the kit answers it with. */
-    enum Bad {
+    public enum Bad {
         NO_TOKEN("no token", "missing_token"),
         EXPIRED("an expired token", "invalid_token"),
         NOT_YET_VALID("a not-yet-valid token (nbf in 10 minutes)", "invalid_token"),
@@ -37,8 +37,8 @@ final class Tokens {
         WRONG_ISSUER("a token from another issuer", "invalid_token"),
         NO_ISSUER("a token without an issuer", "invalid_token");
 
-        final String description;
-        final String code;
+        public final String description;
+        public final String code;
 
         Bad(String description, String code) {
             this.description = description;
@@ -48,17 +48,17 @@ final class Tokens {
 
     private final byte[] secret;
 
-    Tokens(String secret) {
+    public Tokens(String secret) {
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
     }
 
     /** A good token for {@code workspaceId} with the space-separated {@code scopes}. */
-    String valid(String workspaceId, String scopes) {
+    public String valid(String workspaceId, String scopes) {
         return sign(claims(workspaceId, scopes).build(), secret);
     }
 
     /** A token for {@code workspaceId} and {@code scopes} that is bad in the way {@code bad} says; null for {@link Bad#NO_TOKEN}. */
-    String bad(Bad bad, String workspaceId, String scopes) {
+    public String bad(Bad bad, String workspaceId, String scopes) {
         Instant now = Instant.now();
         return switch (bad) {
             case NO_TOKEN -> null;

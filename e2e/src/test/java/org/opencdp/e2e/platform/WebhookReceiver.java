@@ -1,4 +1,4 @@
-package org.opencdp.e2e.skeleton;
+package org.opencdp.e2e.platform;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -18,27 +18,27 @@ import org.opencdp.contracts.MessageCodec;
 import tools.jackson.databind.JsonNode;
 
 /** A webhook endpoint (WireMock) that accepts every delivery and remembers it. */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
     private static final String PATH = "/hook";
 
     /** One request the webhook received. */
-    record Received(String body, String deliveryIdHeader, String timestamp, String signature) {
+    public record Received(String body, String deliveryIdHeader, String timestamp, String signature) {
 
-        JsonNode json() {
+        public JsonNode json() {
             return MessageCodec.mapper().readTree(body);
         }
 
-        String profileId() {
+        public String profileId() {
             return json().path("profileId").asString();
         }
 
-        String kind() {
+        public String kind() {
             return json().path("kind").asString();
         }
 
         /** {@code v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>}, as the receiver recomputes it. */
-        String expectedSignature(String secret) {
+        public String expectedSignature(String secret) {
             try {
                 Mac mac = Mac.getInstance("HmacSHA256");
                 mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -57,22 +57,22 @@ final class WebhookReceiver implements AutoCloseable {
 
     private final WireMockServer server = new WireMockServer(options().dynamicPort());
 
-    WebhookReceiver() {
+    public WebhookReceiver() {
         server.start();
         server.stubFor(post(PATH).willReturn(ok()));
     }
 
-    String url() {
+    public String url() {
         return server.baseUrl() + PATH;
     }
 
     /** Every request received so far, oldest first. */
-    List<Received> received() {
+    public List<Received> received() {
         return server.findAll(postRequestedFor(urlEqualTo(PATH))).stream().map(WebhookReceiver::received).toList();
     }
 
     /** The requests received for {@code profileId}. */
-    List<Received> receivedFor(String profileId) {
+    public List<Received> receivedFor(String profileId) {
         return received().stream().filter(r -> profileId.equals(r.profileId())).toList();
     }
 

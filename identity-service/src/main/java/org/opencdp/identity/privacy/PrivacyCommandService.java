@@ -20,6 +20,7 @@ import org.opencdp.identity.merge.MergeRepository;
 import org.opencdp.identity.privacy.PersonStore.Person;
 import org.opencdp.identity.rules.IdentityRulesService;
 import org.opencdp.kit.outbox.Outbox;
+import org.opencdp.kit.privacy.ReceivedPrivacyCommand;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,7 +41,7 @@ import tools.jackson.databind.node.ObjectNode;
  * </ul>
  * A command run again (a second command of the same request) finds what is left, nothing after an
  * erase, and acknowledges again. One that identity cannot read but that names its workspace and
- * request ({@link ReceivedCommand.Unreadable}) is acknowledged {@code FAILED} with the reason.
+ * request ({@link ReceivedPrivacyCommand.Unreadable}) is acknowledged {@code FAILED} with the reason.
  * Profile ids and identifiers that cannot be in the graph (blank, a NUL character, an invalid type
  * or value) are left out and counted in the acknowledgement's detail.
  */
@@ -69,19 +70,19 @@ class PrivacyCommandService {
         this.json = json;
     }
 
-    void apply(List<ReceivedCommand> commands) {
+    void apply(List<ReceivedPrivacyCommand> commands) {
         outbox.appendAll(commands.stream().map(this::carryOut).toList());
     }
 
-    private PrivacyCommandAcknowledged carryOut(ReceivedCommand received) {
+    private PrivacyCommandAcknowledged carryOut(ReceivedPrivacyCommand received) {
         return switch (received) {
-            case ReceivedCommand.Unreadable unreadable ->
+            case ReceivedPrivacyCommand.Unreadable unreadable ->
                     acknowledgement(unreadable, Outcome.FAILED, unreadable.reason(), null);
-            case ReceivedCommand.Readable readable -> carryOut(readable, readable.command());
+            case ReceivedPrivacyCommand.Readable readable -> carryOut(readable, readable.command());
         };
     }
 
-    private PrivacyCommandAcknowledged carryOut(ReceivedCommand received, PrivacyCommandIssued command) {
+    private PrivacyCommandAcknowledged carryOut(ReceivedPrivacyCommand received, PrivacyCommandIssued command) {
         String workspaceId = command.workspaceId();
         Set<String> profileIds = new LinkedHashSet<>();
         int leftOut = 0;
@@ -110,7 +111,7 @@ class PrivacyCommandService {
         };
     }
 
-    private PrivacyCommandAcknowledged erase(ReceivedCommand command, Person person, String ignored) {
+    private PrivacyCommandAcknowledged erase(ReceivedPrivacyCommand command, Person person, String ignored) {
         String workspaceId = command.workspaceId();
         int mergeRows = person.profileIds().isEmpty() ? 0 : merges.deleteInvolving(workspaceId, person.profileIds());
         PersonStore.Erased erased = people.erase(workspaceId, person);
@@ -122,7 +123,7 @@ class PrivacyCommandService {
         return acknowledgement(command, Outcome.DONE, detail + ignored, null);
     }
 
-    private PrivacyCommandAcknowledged export(ReceivedCommand command, Person person, String ignored) {
+    private PrivacyCommandAcknowledged export(ReceivedPrivacyCommand command, Person person, String ignored) {
         String workspaceId = command.workspaceId();
         int perProfile = properties.exportIdentifiersPerProfile();
         int mergesListed = properties.exportMergesListed();
@@ -161,7 +162,7 @@ class PrivacyCommandService {
         return value != null && !value.isBlank() && value.indexOf('\u0000') < 0;
     }
 
-    private static PrivacyCommandAcknowledged acknowledgement(ReceivedCommand command, Outcome outcome, String detail,
+    private static PrivacyCommandAcknowledged acknowledgement(ReceivedPrivacyCommand command, Outcome outcome, String detail,
                                                               ObjectNode export) {
         return new PrivacyCommandAcknowledged(UUID.randomUUID(), command.workspaceId(), Instant.now(),
                 command.requestId(), SERVICE, outcome, detail, export);

@@ -365,7 +365,7 @@ class PrivacyCommandsIT {
 
             PrivacyCommandAcknowledged unknown = acknowledgements(workspace, unknownCommand, 1).getFirst();
             assertThat(unknown.outcome()).isEqualTo(Outcome.FAILED);
-            assertThat(unknown.detail()).startsWith("identity cannot read the command").contains("RECTIFY");
+            assertThat(unknown.detail()).startsWith("The command cannot be read").contains("RECTIFY");
             PrivacyCommandAcknowledged missing = acknowledgements(workspace, noCommand, 1).getFirst();
             assertThat(missing.outcome()).isEqualTo(Outcome.FAILED);
             assertThat(missing.detail()).contains("names no command");

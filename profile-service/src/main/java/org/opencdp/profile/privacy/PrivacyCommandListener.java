@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.contracts.Topics;
 import org.opencdp.kit.consume.BatchConsumer;
 import org.opencdp.kit.consume.BatchConsumers;
+import org.opencdp.kit.privacy.ReceivedPrivacyCommand;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -17,10 +18,10 @@ import org.springframework.stereotype.Component;
 @Component
 class PrivacyCommandListener {
 
-    private final BatchConsumer<ReceivedCommand> consumer;
+    private final BatchConsumer<ReceivedPrivacyCommand> consumer;
 
     PrivacyCommandListener(BatchConsumers consumers, PrivacyCommandService commands) {
-        this.consumer = consumers.consumer(PrivacyCommandService.CONSUMER, ReceivedCommand::of, ReceivedCommand::id,
+        this.consumer = consumers.consumer(PrivacyCommandService.CONSUMER, ReceivedPrivacyCommand::of, ReceivedPrivacyCommand::id,
                 commands::apply, 1);
     }
 

@@ -14,6 +14,7 @@ import org.opencdp.contracts.PrivacyCommandAcknowledged;
 import org.opencdp.contracts.PrivacyCommandAcknowledged.Outcome;
 import org.opencdp.contracts.PrivacyCommandIssued;
 import org.opencdp.kit.outbox.Outbox;
+import org.opencdp.kit.privacy.ReceivedPrivacyCommand;
 import org.opencdp.profile.computed.ComputedTraitService;
 import org.opencdp.profile.config.ProfileProperties;
 import org.opencdp.profile.identifiers.IdentifierService;
@@ -42,7 +43,7 @@ import tools.jackson.databind.node.ObjectNode;
  * </ul>
  * A command run again (a second command of the same request) finds what is left, nothing after an
  * erase, and acknowledges again. One profile cannot read but that names its workspace and request
- * ({@link ReceivedCommand.Unreadable}) is acknowledged {@code FAILED} with the reason. Profile ids
+ * ({@link ReceivedPrivacyCommand.Unreadable}) is acknowledged {@code FAILED} with the reason. Profile ids
  * and identifiers that cannot be in profile's store (blank, a NUL character, too long, not an
  * identifier) are left out and counted in the acknowledgement's detail.
  */
@@ -77,15 +78,15 @@ class PrivacyCommandService {
     }
 
     /** Carries out a chunk of new commands (one, see the listener) and appends their acknowledgements. */
-    void apply(List<ReceivedCommand> commands) {
+    void apply(List<ReceivedPrivacyCommand> commands) {
         outbox.appendAll(commands.stream().map(this::carryOut).toList());
     }
 
-    private PrivacyCommandAcknowledged carryOut(ReceivedCommand received) {
+    private PrivacyCommandAcknowledged carryOut(ReceivedPrivacyCommand received) {
         return switch (received) {
-            case ReceivedCommand.Unreadable unreadable ->
+            case ReceivedPrivacyCommand.Unreadable unreadable ->
                     acknowledgement(unreadable, Outcome.FAILED, unreadable.reason(), null);
-            case ReceivedCommand.Readable readable -> carryOut(readable, readable.command());
+            case ReceivedPrivacyCommand.Readable readable -> carryOut(readable, readable.command());
         };
     }
 
@@ -98,7 +99,7 @@ class PrivacyCommandService {
         }
     }
 
-    private PrivacyCommandAcknowledged carryOut(ReceivedCommand received, PrivacyCommandIssued command) {
+    private PrivacyCommandAcknowledged carryOut(ReceivedPrivacyCommand received, PrivacyCommandIssued command) {
         Subject subject = subject(command);
         return switch (command.command()) {
             case ERASE -> erase(received, subject);
@@ -106,7 +107,7 @@ class PrivacyCommandService {
         };
     }
 
-    private PrivacyCommandAcknowledged erase(ReceivedCommand command, Subject subject) {
+    private PrivacyCommandAcknowledged erase(ReceivedPrivacyCommand command, Subject subject) {
         String workspaceId = command.workspaceId();
         computedTraits.holdBackfills(List.of(workspaceId)); // no merge or backfill batch of the workspace meanwhile
         List<String> person = people.personOf(workspaceId, subject.profileIds(), subject.identifiers());
@@ -132,7 +133,7 @@ class PrivacyCommandService {
         return acknowledgement(command, Outcome.DONE, detail + subject.ignored(), null);
     }
 
-    private PrivacyCommandAcknowledged export(ReceivedCommand command, Subject subject) {
+    private PrivacyCommandAcknowledged export(ReceivedPrivacyCommand command, Subject subject) {
         String workspaceId = command.workspaceId();
         List<String> person = people.personOf(workspaceId, subject.profileIds(), subject.identifiers());
         ObjectNode export = exports.export(workspaceId, person, settings.exportMaxBytes(), settings.exportMaxEvents());
@@ -198,7 +199,7 @@ class PrivacyCommandService {
         return id != null && !id.isBlank() && id.length() <= MAX_ID_LENGTH && id.indexOf('\u0000') < 0;
     }
 
-    private PrivacyCommandAcknowledged acknowledgement(ReceivedCommand command, Outcome outcome, String detail,
+    private PrivacyCommandAcknowledged acknowledgement(ReceivedPrivacyCommand command, Outcome outcome, String detail,
                                                        ObjectNode export) {
         return new PrivacyCommandAcknowledged(UUID.randomUUID(), command.workspaceId(), clock.instant(),
                 command.requestId(), SERVICE, outcome, detail, export);

@@ -10,6 +10,7 @@ import org.opencdp.contracts.PrivacyCommandAcknowledged;
 import org.opencdp.contracts.PrivacyCommandAcknowledged.Outcome;
 import org.opencdp.contracts.PrivacyCommandIssued;
 import org.opencdp.kit.outbox.Outbox;
+import org.opencdp.kit.privacy.ReceivedPrivacyCommand;
 import org.opencdp.segmentation.SegmentationProperties;
 import org.opencdp.segmentation.membership.MembershipTransition.Removed;
 import org.opencdp.segmentation.membership.MembershipTransitions;
@@ -41,7 +42,7 @@ import tools.jackson.databind.node.ObjectNode;
  * </ul>
  * A command run again (another command of the same request) finds what is left, nothing after an
  * erase, and acknowledges {@code DONE} again; a redelivered copy (same id) is dropped by the kit. One
- * segmentation cannot read but that names its workspace and request ({@link ReceivedCommand.Unreadable})
+ * segmentation cannot read but that names its workspace and request ({@link ReceivedPrivacyCommand.Unreadable})
  * is acknowledged {@code FAILED} with the reason. Profile ids PostgreSQL could not hold (blank, a NUL
  * character) are left out and counted in the detail.
  */
@@ -70,19 +71,19 @@ class PrivacyCommandService {
     }
 
     /** Carries out a chunk of new commands inside the kit consumer's transaction. */
-    void apply(List<ReceivedCommand> commands) {
+    void apply(List<ReceivedPrivacyCommand> commands) {
         outbox.appendAll(commands.stream().map(this::carryOut).toList());
     }
 
-    private PrivacyCommandAcknowledged carryOut(ReceivedCommand received) {
+    private PrivacyCommandAcknowledged carryOut(ReceivedPrivacyCommand received) {
         return switch (received) {
-            case ReceivedCommand.Unreadable unreadable ->
+            case ReceivedPrivacyCommand.Unreadable unreadable ->
                     acknowledgement(unreadable, Outcome.FAILED, unreadable.reason(), null);
-            case ReceivedCommand.Readable readable -> carryOut(readable, readable.command());
+            case ReceivedPrivacyCommand.Readable readable -> carryOut(readable, readable.command());
         };
     }
 
-    private PrivacyCommandAcknowledged carryOut(ReceivedCommand received, PrivacyCommandIssued command) {
+    private PrivacyCommandAcknowledged carryOut(ReceivedPrivacyCommand received, PrivacyCommandIssued command) {
         Set<String> named = new LinkedHashSet<>();
         int leftOut = 0;
         for (String profileId : command.profileIds() == null ? List.<String>of() : command.profileIds()) {
@@ -100,7 +101,7 @@ class PrivacyCommandService {
         };
     }
 
-    private PrivacyCommandAcknowledged erase(ReceivedCommand command, Set<String> named, String ignored) {
+    private PrivacyCommandAcknowledged erase(ReceivedPrivacyCommand command, Set<String> named, String ignored) {
         String workspaceId = command.workspaceId();
         if (named.isEmpty()) {
             return acknowledgement(command, Outcome.DONE, "The command names no profile: nothing to erase." + ignored,
@@ -123,7 +124,7 @@ class PrivacyCommandService {
         return acknowledgement(command, Outcome.DONE, detail + kept + ignored, null);
     }
 
-    private PrivacyCommandAcknowledged export(ReceivedCommand command, Set<String> named, String ignored) {
+    private PrivacyCommandAcknowledged export(ReceivedPrivacyCommand command, Set<String> named, String ignored) {
         String workspaceId = command.workspaceId();
         List<String> profileIds = named.isEmpty() ? List.of() : privacy.withMergedAway(workspaceId, named);
         ObjectNode export = profileIds.isEmpty()
@@ -148,7 +149,7 @@ class PrivacyCommandService {
         return value != null && !value.isBlank() && value.indexOf('\u0000') < 0;
     }
 
-    private static PrivacyCommandAcknowledged acknowledgement(ReceivedCommand command, Outcome outcome, String detail,
+    private static PrivacyCommandAcknowledged acknowledgement(ReceivedPrivacyCommand command, Outcome outcome, String detail,
                                                               ObjectNode export) {
         return new PrivacyCommandAcknowledged(UUID.randomUUID(), command.workspaceId(), Instant.now(),
                 command.requestId(), SERVICE, outcome, detail, export);

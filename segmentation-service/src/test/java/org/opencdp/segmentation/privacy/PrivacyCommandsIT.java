@@ -318,7 +318,7 @@ class PrivacyCommandsIT {
         writer.send(Topics.PRIVACY_COMMANDS, Topics.key(workspaceId, unknownType.toString()), value);
         PrivacyCommandAcknowledged failed = acknowledgements(workspaceId, unknownType, 1).getFirst();
         assertThat(failed.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(failed.detail()).startsWith("segmentation cannot read the command");
+        assertThat(failed.detail()).startsWith("The command cannot be read");
 
         PrivacyCommandAcknowledged leftOut = carryOut(command(workspaceId, UUID.randomUUID(), Command.ERASE, " ",
                 "a\u0000b"));

@@ -1,9 +1,12 @@
-package org.opencdp.profile.privacy;
+package org.opencdp.kit.privacy;
 
+import java.time.Instant;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.contracts.MalformedMessageException;
 import org.opencdp.contracts.MessageCodec;
+import org.opencdp.contracts.PrivacyCommandAcknowledged;
+import org.opencdp.contracts.PrivacyCommandAcknowledged.Outcome;
 import org.opencdp.contracts.PrivacyCommandIssued;
 import org.opencdp.kit.kafka.IncomingMessages;
 import org.opencdp.kit.kafka.PermanentMessageException;
@@ -11,15 +14,16 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A record of {@code cdp.privacy.commands.v1} as profile reads it: a command it can carry out, or
+ * A record of {@code cdp.privacy.commands.v1} as a service reads it: a command it can carry out, or
  * one it cannot read (a command type it does not know, a malformed member) but can still answer,
- * because it names its workspace and request: that one is acknowledged {@code FAILED} with the
- * reason, since reading it again cannot help, and the request shows why instead of waiting for
- * ever. A record without a message id, workspace or request id cannot be answered and is
- * dead-lettered. (The same reading as identity-service's; see the report of issue 12 on moving it
- * into the kit.)
+ * because it names its workspace and request. That one is acknowledged {@code FAILED} with the
+ * reason rather than dead-lettered: consent-service waits for every service's answer, reading it
+ * again cannot help, and the request then shows why instead of waiting for ever. A record without a
+ * message id, workspace or request id cannot be answered and is dead-lettered. Every service that
+ * takes part in privacy requests reads its commands through this, and answers with {@link
+ * #acknowledgement}.
  */
-sealed interface ReceivedCommand {
+public sealed interface ReceivedPrivacyCommand {
 
     /** The message id, for the kit's inbox. */
     UUID id();
@@ -28,8 +32,8 @@ sealed interface ReceivedCommand {
 
     UUID requestId();
 
-    /** A command profile can carry out. */
-    record Readable(PrivacyCommandIssued command) implements ReceivedCommand {
+    /** A command the service can carry out. */
+    record Readable(PrivacyCommandIssued command) implements ReceivedPrivacyCommand {
 
         @Override
         public UUID id() {
@@ -47,12 +51,12 @@ sealed interface ReceivedCommand {
         }
     }
 
-    /** A command profile cannot read, and why. */
-    record Unreadable(UUID id, String workspaceId, UUID requestId, String reason) implements ReceivedCommand {
+    /** A command the service cannot read, and why. */
+    record Unreadable(UUID id, String workspaceId, UUID requestId, String reason) implements ReceivedPrivacyCommand {
     }
 
     /** Reads {@code record}; throws a permanent error for a record nobody could acknowledge. */
-    static ReceivedCommand of(ConsumerRecord<String, String> record) {
+    static ReceivedPrivacyCommand of(ConsumerRecord<String, String> record) {
         PrivacyCommandIssued command;
         try {
             command = IncomingMessages.decode(record, PrivacyCommandIssued.class);
@@ -70,7 +74,14 @@ sealed interface ReceivedCommand {
         return new Readable(command);
     }
 
-    private static ReceivedCommand unreadable(String value, MalformedMessageException cause) {
+    /** The answer of {@code service} to {@code command}; {@code export} only for an export. */
+    static PrivacyCommandAcknowledged acknowledgement(ReceivedPrivacyCommand command, String service, Outcome outcome,
+                                                     String detail, JsonNode export) {
+        return new PrivacyCommandAcknowledged(UUID.randomUUID(), command.workspaceId(), Instant.now(),
+                command.requestId(), service, outcome, detail, export);
+    }
+
+    private static ReceivedPrivacyCommand unreadable(String value, MalformedMessageException cause) {
         JsonNode tree;
         try {
             tree = MessageCodec.mapper().readTree(value);
@@ -83,7 +94,7 @@ sealed interface ReceivedCommand {
         if (id == null || requestId == null || blank(workspaceId)) {
             throw cause;
         }
-        return new Unreadable(id, workspaceId, requestId, "profile cannot read the command: " + cause.getMessage());
+        return new Unreadable(id, workspaceId, requestId, "The command cannot be read: " + cause.getMessage());
     }
 
     private static boolean blank(String value) {

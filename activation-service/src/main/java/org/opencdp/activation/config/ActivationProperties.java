@@ -26,7 +26,11 @@ import org.springframework.validation.annotation.Validated;
  *     (with jitter), and a destination's {@code Retry-After} is honoured when it asks for longer
  * @param retryMaxDelay the longest backoff between two attempts (and between two consent retries)
  * @param dispatchInterval how often the dispatcher looks for due deliveries when nothing woke it
- * @param batchSize deliveries claimed per dispatch round
+ * @param batchSize deliveries claimed per destination and dispatch round: at most this many calls to
+ *     one destination are in flight per instance (a destination's next deliveries are claimed once its
+ *     worker has finished)
+ * @param destinationsPerRound destinations a dispatch round claims deliveries of, those waiting
+ *     longest first; a round that reached it is followed by another at once
  * @param sendTimeout the total deadline of one call to a destination: connecting, sending and reading
  *     the whole answer ({@code CDP_ACTIVATION_SEND_TIMEOUT})
  * @param network which addresses destinations may reach
@@ -43,12 +47,15 @@ public record ActivationProperties(
         @DefaultValue("1h") @NotNull Duration retryMaxDelay,
         @DefaultValue("500ms") @NotNull Duration dispatchInterval,
         @DefaultValue("100") @Min(1) @Max(1000) int batchSize,
+        @DefaultValue("100") @Min(1) @Max(10000) int destinationsPerRound,
         @DefaultValue("10s") @NotNull Duration sendTimeout,
         @Valid @DefaultValue Network network,
         @Valid @DefaultValue Apis apis) {
 
     /**
      * Base URLs of the destination APIs, each with its version where the API has one in its path.
+     * The defaults name versions current in December 2026 (Marketing API v27.0, Google Ads API v26);
+     * each API retires a version about a year after its release, so set a newer one here then.
      *
      * @param meta Meta's Graph API ({@code CDP_ACTIVATION_APIS_META})
      * @param hubspot HubSpot's API ({@code CDP_ACTIVATION_APIS_HUBSPOT})
@@ -56,9 +63,9 @@ public record ActivationProperties(
      * @param googleOauthToken Google's OAuth 2.0 token endpoint, where refresh tokens buy access
      *     tokens ({@code CDP_ACTIVATION_APIS_GOOGLE_OAUTH_TOKEN})
      */
-    public record Apis(@DefaultValue("https://graph.facebook.com/v21.0") @NotNull URI meta,
+    public record Apis(@DefaultValue("https://graph.facebook.com/v27.0") @NotNull URI meta,
                        @DefaultValue("https://api.hubapi.com") @NotNull URI hubspot,
-                       @DefaultValue("https://googleads.googleapis.com/v17") @NotNull URI googleAds,
+                       @DefaultValue("https://googleads.googleapis.com/v26") @NotNull URI googleAds,
                        @DefaultValue("https://oauth2.googleapis.com/token") @NotNull URI googleOauthToken) {
     }
 

@@ -43,6 +43,11 @@ class MetaAudienceConnector implements Connector {
     static final String AUDIENCE_ID = "audienceId";
     static final String ACCESS_TOKEN = "accessToken";
     static final int MAX_ROWS = 10_000;
+    /**
+     * Meta's multi-key schema: an array of customer-file keys whose values are SHA-256 hashes. The
+     * {@code EMAIL_SHA256}/{@code PHONE_SHA256} names belong to the single-key form, where {@code
+     * schema} is one string (docs/destinations.md).
+     */
     static final List<String> SCHEMA = List.of("EMAIL", "PHONE");
     /** Graph API error codes of throttling and temporary failures. */
     private static final Set<Integer> TRANSIENT_CODES = Set.of(1, 2, 4, 17, 32, 341, 613, 80003, 80004);

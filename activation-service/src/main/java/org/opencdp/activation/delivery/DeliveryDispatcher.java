@@ -1,5 +1,6 @@
 package org.opencdp.activation.delivery;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,22 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.opencdp.activation.config.ActivationProperties;
-import org.opencdp.activation.connector.Connector;
 import org.opencdp.activation.connector.DeliveryKind;
-import org.opencdp.activation.connector.ConnectorTarget;
 import org.opencdp.activation.connector.Connectors;
-import org.opencdp.activation.connector.OutboundDelivery;
-import org.opencdp.activation.connector.SendOutcome;
 import org.opencdp.activation.consent.ConsentClient;
 import org.opencdp.activation.consent.ConsentDecision;
 import org.opencdp.activation.consent.ConsentUnavailableException;
@@ -37,31 +32,37 @@ import org.opencdp.activation.destination.DestinationService;
 import org.opencdp.activation.identifiers.IdentifierService;
 import org.opencdp.activation.identifiers.IdentifierService.ProfileKey;
 import org.opencdp.activation.identifiers.ProfileIdentifiers;
+import org.opencdp.contracts.ConsentDecisionRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * One dispatch round, outside any database transaction:
+ * One dispatch round, outside any database transaction, and each destination's sends after it:
  *
  * <ol>
- *   <li>claim due deliveries (one statement) and read their destinations (one statement);</li>
+ *   <li>claim due deliveries per destination (one statement): up to {@code batch-size} for each of up
+ *       to {@code destinations-per-round} destinations, leaving out those still sending ({@link
+ *       DestinationLanes#busy()}); read their destinations (one statement);</li>
  *   <li>ask consent-service once per workspace and set of required purposes, for every profile of
  *       the round at once (destinations sharing their purposes share the question);</li>
  *   <li>open the credentials of the destinations with allowed deliveries (one statement), read the
- *       e-mails and phones of the profiles bound for audience connectors (one statement) and send
- *       only what consent allowed;</li>
- *   <li>record every delivery's outcome in one statement.</li>
+ *       e-mails and phones of the profiles bound for audience connectors (one statement);</li>
+ *   <li>hand each destination's allowed deliveries to its own worker ({@link DestinationLanes},
+ *       {@link DestinationSender}), which sends them and records their outcomes (one statement), and
+ *       record what the round settled without sending (blocked, postponed, in step) in one statement.</li>
  * </ol>
  *
- * Questions to consent-service and sends to different destinations run concurrently, and every
- * send ends by the round's deadline (one consent timeout plus one send timeout from its start), so a
- * round finishes within the claim's lease whatever destinations do. Denied deliveries are blocked
- * for good; when consent-service cannot answer, deliveries wait without using an attempt (never
- * sent, never dropped); failed sends are retried with jittered exponential backoff, honouring
+ * The round never waits for a destination: it ends once the workers are started, and the next one
+ * claims for every destination that is not still sending. So a destination that is down, slow or
+ * trickling its answers delays only its own deliveries (issue 13, isolation). Every call a worker
+ * makes ends by the round's deadline (one consent timeout plus one send timeout from its start), so a
+ * worker finishes within its deliveries' lease whatever its destination does. Denied deliveries are
+ * blocked for good; when consent-service cannot answer, deliveries wait without using an attempt
+ * (never sent, never dropped); failed sends are retried with jittered exponential backoff, honouring
  * Retry-After, for {@code cdp.activation.retry-for} from the first failure (4 h by default), then
  * dead-lettered with the reason; a refusal (400, 401, 403…) is dead-lettered at once. A delivery
- * whose round failed before recording keeps its lease until it runs out, then is claimed again.
+ * whose outcome was not recorded keeps its lease until it runs out, then is claimed again.
  */
 @Component
 class DeliveryDispatcher {
@@ -77,34 +78,43 @@ class DeliveryDispatcher {
     private final IdentifierService identifiers;
     private final AudienceSync audiences;
     private final Connectors connectors;
+    private final DestinationSender sender;
+    private final OutcomeRecorder recorder;
     private final ActivationProperties properties;
-    private final Backoff backoff;
     private final Backoff waitBackoff;
-    private final MeterRegistry meters;
     private final Clock clock = Clock.systemUTC();
+    private final DestinationLanes lanes = new DestinationLanes(clock);
 
     DeliveryDispatcher(DeliveryRepository deliveries, DestinationService destinations, ConsentClient consent,
                        IdentifierService identifiers, AudienceSync audiences, Connectors connectors,
-                       ActivationProperties properties, MeterRegistry meters) {
+                       DestinationSender sender, OutcomeRecorder recorder, ActivationProperties properties,
+                       MeterRegistry meters) {
         this.audiences = audiences;
         this.deliveries = deliveries;
         this.destinations = destinations;
         this.consent = consent;
         this.identifiers = identifiers;
         this.connectors = connectors;
+        this.sender = sender;
+        this.recorder = recorder;
         this.properties = properties;
-        this.backoff = new Backoff(properties.retryBaseDelay(), properties.retryMaxDelay());
         Duration longestWait = properties.retryMaxDelay().compareTo(LONGEST_CONSENT_WAIT) < 0
                 ? properties.retryMaxDelay() : LONGEST_CONSENT_WAIT;
         this.waitBackoff = new Backoff(properties.retryBaseDelay(),
                 longestWait.compareTo(properties.retryBaseDelay()) < 0 ? properties.retryBaseDelay() : longestWait);
-        this.meters = meters;
+        Gauge.builder("cdp.activation.destinations.sending", lanes, DestinationLanes::size)
+                .description("destinations whose worker is sending now").register(meters);
     }
 
-    /** Runs one round; returns how many deliveries it claimed. */
-    int dispatchOnce() {
-        Instant deadline = clock.instant().plus(properties.consent().timeout()).plus(properties.sendTimeout());
-        List<ClaimedDelivery> claimed = deliveries.claimDue(properties.batchSize(), properties.lease());
+    /**
+     * Runs one round and returns how many destinations it claimed deliveries of; {@code whenSent} runs
+     * whenever a destination's worker has finished (its next deliveries may be due).
+     */
+    int dispatchOnce(Runnable whenSent) {
+        Instant started = clock.instant();
+        Instant deadline = started.plus(properties.consent().timeout()).plus(properties.sendTimeout());
+        List<ClaimedDelivery> claimed = deliveries.claimDue(properties.batchSize(), properties.destinationsPerRound(),
+                properties.lease(), lanes.busy());
         if (claimed.isEmpty()) {
             return 0;
         }
@@ -154,19 +164,53 @@ class DeliveryDispatcher {
             questions.computeIfAbsent(new ConsentQuestion(delivery.workspaceId(),
                     List.copyOf(new TreeSet<>(destination.requiredPurposes()))), q -> new ArrayList<>()).add(delivery);
         }
-        inParallel(questions.keySet(), question -> decide(question, questions.get(question), plan), "Asking consent",
-                deadline)
+        List<Asked> asked = new ArrayList<>();
+        questions.forEach((question, batch) -> chunks(batch).forEach(chunk -> asked.add(new Asked(question, chunk))));
+        inParallel(asked, one -> decide(one.question(), one.deliveries(), plan), "Asking consent",
+                started.plus(properties.consent().timeout()))
                 .values().forEach(decided -> {
                     outcomes.addAll(decided.outcomes());
                     decided.allowed().forEach(one -> allowed.computeIfAbsent(destinationOf(one.delivery()),
                             ref -> new ArrayList<>()).add(one));
                 });
-        List<DeliveryOutcome> sent = send(allowed, known, deadline);
-        outcomes.addAll(sent);
-        audiences.confirm(allowed.values().stream().flatMap(List::stream).filter(one -> plan.syncs(one.delivery()))
-                .toList(), sent);
-        recordAll(outcomes);
-        return claimed.size();
+        for (DestinationSender.Batch batch : prepare(allowed, known, plan, outcomes)) {
+            if (!lanes.start(batch.destination(), started.plus(properties.lease()), () -> sender.send(batch, deadline),
+                    whenSent)) {
+                log.warn("Destination {} is already sending; its {} deliveries will be claimed again when their lease "
+                        + "runs out", batch.destination().id(), batch.allowed().size());
+            }
+        }
+        recorder.record(outcomes);
+        return (int) claimed.stream().map(DeliveryDispatcher::destinationOf).distinct().count();
+    }
+
+    /** Stops handing out work and waits up to {@code patience} for the destinations' workers. */
+    void stop(Duration patience) {
+        lanes.stop(patience);
+    }
+
+    /**
+     * {@code batch} in parts of at most {@link ConsentDecisionRequest#MAX_PROFILES} profiles, as many as
+     * consent-service answers per call: a round holds up to {@code batch-size} deliveries of each of
+     * {@code destinations-per-round} destinations.
+     */
+    private static List<List<ClaimedDelivery>> chunks(List<ClaimedDelivery> batch) {
+        Map<String, List<ClaimedDelivery>> byProfile = new LinkedHashMap<>();
+        batch.forEach(delivery -> byProfile.computeIfAbsent(delivery.profileId(), id -> new ArrayList<>()).add(delivery));
+        List<List<ClaimedDelivery>> chunks = new ArrayList<>();
+        List<ClaimedDelivery> chunk = new ArrayList<>();
+        int profiles = 0;
+        for (List<ClaimedDelivery> ofProfile : byProfile.values()) {
+            if (profiles == ConsentDecisionRequest.MAX_PROFILES) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                profiles = 0;
+            }
+            chunk.addAll(ofProfile);
+            profiles++;
+        }
+        chunks.add(chunk);
+        return chunks;
     }
 
     /** One question to consent-service: may these deliveries' profiles leave for these purposes? */
@@ -215,14 +259,19 @@ class DeliveryDispatcher {
         return new Decided(outcomes, allowed);
     }
 
-    /** Sends the allowed deliveries, each destination's at once and the destinations concurrently. */
-    private List<DeliveryOutcome> send(Map<DestinationRef, List<Allowed>> allowed,
-                                       Map<DestinationRef, Destination> known, Instant deadline) {
+    /**
+     * Each destination's batch of allowed deliveries, ready to send: its credentials opened (one
+     * statement for all) and the e-mails and phones of its profiles read for audience connectors (one
+     * statement for all). A destination whose credentials cannot be opened has its deliveries
+     * postponed into {@code outcomes}.
+     */
+    private List<DestinationSender.Batch> prepare(Map<DestinationRef, List<Allowed>> allowed,
+                                                  Map<DestinationRef, Destination> known, AudienceSync.Plan plan,
+                                                  List<DeliveryOutcome> outcomes) {
         if (allowed.isEmpty()) {
             return List.of();
         }
         DestinationService.Targets targets = destinations.targets(allowed.keySet().stream().map(known::get).toList());
-        List<DeliveryOutcome> outcomes = new ArrayList<>();
         targets.unusable().forEach((ref, reason) -> {
             log.error("Destination {} cannot be prepared: {}", ref.id(), reason);
             allowed.get(ref).forEach(one -> outcomes.add(postpone(one.delivery(), reason)));
@@ -234,87 +283,21 @@ class DeliveryDispatcher {
                         new ProfileKey(one.delivery().workspaceId(), one.delivery().profileId()))));
         Map<ProfileKey, ProfileIdentifiers> reachable = audienceProfiles.isEmpty() ? Map.of()
                 : identifiers.of(audienceProfiles);
-        inParallel(targets.ready().keySet(), ref -> sendTo(connectors.find(known.get(ref).type()).orElseThrow(),
-                targets.ready().get(ref), allowed.get(ref), reachable, deadline), "Sending", deadline)
-                .values().forEach(outcomes::addAll);
-        return outcomes;
-    }
-
-    private List<DeliveryOutcome> sendTo(Connector connector, ConnectorTarget target, List<Allowed> batch,
-                                         Map<ProfileKey, ProfileIdentifiers> reachable, Instant deadline) {
-        List<OutboundDelivery> outbound = batch.stream().map(one -> new OutboundDelivery(one.delivery().id(),
-                one.delivery().destinationId(), one.delivery().workspaceId(), one.delivery().profileId(),
-                one.decisionId(), one.kind(), one.delivery().payload(),
-                reachable.getOrDefault(new ProfileKey(one.delivery().workspaceId(), one.delivery().profileId()),
-                        ProfileIdentifiers.NONE))).toList();
-        Map<UUID, SendOutcome> sent = connector.send(target, outbound, deadline);
-        return batch.stream().map(one -> outcomeOf(one, sent.getOrDefault(one.delivery().id(),
-                new SendOutcome.RetryLater("the connector reported no outcome", null)))).toList();
-    }
-
-    private DeliveryOutcome outcomeOf(Allowed one, SendOutcome outcome) {
-        ClaimedDelivery delivery = one.delivery();
-        int attempts = delivery.attempts() + 1;
-        return switch (outcome) {
-            case SendOutcome.Delivered delivered -> DeliveryOutcome.delivered(delivery, one.decisionId(), attempts);
-            case SendOutcome.Rejected rejected ->
-                    DeliveryOutcome.dead(delivery, one.decisionId(), attempts, rejected.error());
-            case SendOutcome.RetryLater retry -> retryOrGiveUp(one, attempts, retry);
-        };
-    }
-
-    /**
-     * A failed send is retried within the window opened by the delivery's first failure: after a
-     * jittered backoff or the destination's Retry-After, whichever is longer, but no later than the
-     * window's end (one last attempt then). Once the window or the attempts are used up, it is dead.
-     */
-    private DeliveryOutcome retryOrGiveUp(Allowed one, int attempts, SendOutcome.RetryLater retry) {
-        ClaimedDelivery delivery = one.delivery();
-        Instant now = clock.instant();
-        Instant since = delivery.firstFailedAt() == null ? now : delivery.firstFailedAt();
-        Instant windowEnd = since.plus(properties.retryFor());
-        if (attempts >= properties.maxAttempts()) {
-            return DeliveryOutcome.dead(delivery, one.decisionId(), attempts,
-                    "gave up after " + attempts + " attempts: " + retry.error());
-        }
-        if (!now.isBefore(windowEnd)) {
-            return DeliveryOutcome.dead(delivery, one.decisionId(), attempts, "gave up after " + attempts
-                    + " attempts over the " + human(properties.retryFor()) + " retry window: " + retry.error());
-        }
-        Duration delay = backoff.jittered(attempts, retry.retryAfter(), ThreadLocalRandom.current());
-        Duration left = Duration.between(now, windowEnd);
-        return DeliveryOutcome.retry(delivery, one.decisionId(), attempts, delay.compareTo(left) > 0 ? left : delay,
-                retry.error(), since);
-    }
-
-    private static String human(Duration duration) {
-        if (duration.toSecondsPart() == 0 && duration.toMillisPart() == 0) {
-            return duration.toMinutes() % 60 == 0 ? duration.toHours() + " h" : duration.toMinutes() + " min";
-        }
-        return duration.toMillisPart() == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+        List<DestinationSender.Batch> batches = new ArrayList<>();
+        targets.ready().forEach((ref, target) -> batches.add(new DestinationSender.Batch(ref,
+                connectors.find(known.get(ref).type()).orElseThrow(), target, allowed.get(ref),
+                allowed.get(ref).stream().filter(one -> plan.syncs(one.delivery())).toList(), reachable)));
+        return batches;
     }
 
     private DeliveryOutcome postpone(ClaimedDelivery delivery, String reason) {
         return DeliveryOutcome.postponed(delivery, waitBackoff.after(delivery.waits() + 1), reason);
     }
 
-    /** One statement for the round's outcomes; counts those recorded, warns about those whose lease ran out. */
-    private void recordAll(List<DeliveryOutcome> outcomes) {
-        Set<UUID> recorded = deliveries.record(outcomes);
-        for (DeliveryOutcome outcome : outcomes) {
-            if (recorded.contains(outcome.delivery().id())) {
-                meters.counter("cdp.activation.deliveries", "outcome", outcome.outcome()).increment();
-            } else {
-                log.warn("The outcome ({}) of delivery {} was not recorded: its lease ran out (another round retries "
-                        + "it) or its destination was deleted", outcome.outcome(), outcome.delivery().id());
-            }
-        }
-    }
-
     /**
      * Runs {@code task} for every key on its own virtual thread and returns the results of those that
-     * completed. A task that fails is logged: its deliveries get no outcome this round, their leases
-     * run out and another round claims them again.
+     * completed; the tasks end by {@code deadline} themselves. A task that fails is logged: its
+     * deliveries get no outcome this round, their leases run out and another round claims them again.
      */
     private <K, R> Map<K, R> inParallel(Collection<K> keys, Function<K, R> task, String what, Instant deadline) {
         Map<K, R> results = new LinkedHashMap<>();
@@ -347,8 +330,17 @@ class DeliveryDispatcher {
         return new DestinationRef(delivery.workspaceId(), delivery.destinationId());
     }
 
-    /** A workspace and a set of purposes (sorted): what one call to consent-service asks about. */
+    /** A workspace and a set of purposes (sorted): what a call to consent-service asks about. */
     private record ConsentQuestion(String workspaceId, List<String> purposes) {
+    }
+
+    /** One call to consent-service: a question about these deliveries' profiles. */
+    private record Asked(ConsentQuestion question, List<ClaimedDelivery> deliveries) {
+
+        @Override
+        public String toString() {
+            return question + " (" + deliveries.size() + " deliveries)";
+        }
     }
 
     /**

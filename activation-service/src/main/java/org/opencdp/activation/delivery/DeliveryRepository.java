@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.opencdp.activation.connector.DeliveryKind;
+import org.opencdp.activation.destination.DestinationRef;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -78,28 +79,52 @@ class DeliveryRepository {
     }
 
     /**
-     * Claims up to {@code limit} due deliveries of enabled destinations, oldest due first, in one
-     * short statement: rows other dispatchers hold are skipped, and the claimed ones become due
-     * again only when {@code lease} ran out (a dispatcher that died mid-send is thus replaced).
-     * A membership delivery is not claimed while another of the same destination and profile is held
-     * by a round, so two rounds never sync one profile at once ({@link AudienceSync}).
+     * Claims due deliveries per destination (issue 13, isolation), in one short statement: of up to
+     * {@code destinations} enabled destinations with due deliveries, those whose oldest due delivery
+     * waits longest, up to {@code perDestination} deliveries each, oldest due first. Destinations in
+     * {@code busy} (their worker in this instance is still sending) are left out, so a slow one never
+     * takes a round from the others, and no destination's backlog fills another's share. Rows other
+     * dispatchers hold are skipped, and the claimed ones become due again only when {@code lease} ran
+     * out (a dispatcher that died mid-send is thus replaced). A membership delivery is not claimed
+     * while another of the same destination and profile is held by a round, so two rounds never sync
+     * one profile at once ({@link AudienceSync}).
      */
-    List<ClaimedDelivery> claimDue(int limit, Duration lease) {
+    List<ClaimedDelivery> claimDue(int perDestination, int destinations, Duration lease, Set<DestinationRef> busy) {
         UUID token = UUID.randomUUID();
+        String[] busyWorkspaces = busy.stream().map(DestinationRef::workspaceId).toArray(String[]::new);
+        UUID[] busyIds = busy.stream().map(DestinationRef::id).toArray(UUID[]::new);
         return jdbc.query("""
-                        WITH due AS (
-                            SELECT d.workspace_id, d.id
-                            FROM deliveries d
-                            JOIN destinations dest ON dest.workspace_id = d.workspace_id AND dest.id = d.destination_id
-                            WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND dest.enabled
-                              AND (d.kind = 'event' OR NOT EXISTS (
-                                  SELECT 1 FROM deliveries f
-                                  WHERE f.workspace_id = d.workspace_id AND f.destination_id = d.destination_id
-                                    AND f.profile_id = d.profile_id AND f.status = 'pending' AND f.kind <> 'event'
-                                    AND f.lease_token IS NOT NULL AND f.next_attempt_at > now() AND f.id <> d.id))
-                            ORDER BY d.next_attempt_at
-                            LIMIT ?
-                            FOR UPDATE OF d SKIP LOCKED)
+                        WITH ready AS (
+                            SELECT dest.workspace_id, dest.id
+                            FROM destinations dest
+                            CROSS JOIN LATERAL (
+                                SELECT d.next_attempt_at
+                                FROM deliveries d
+                                WHERE d.workspace_id = dest.workspace_id AND d.destination_id = dest.id
+                                  AND d.status = 'pending' AND d.next_attempt_at <= now()
+                                ORDER BY d.next_attempt_at
+                                LIMIT 1) oldest
+                            WHERE dest.enabled
+                              AND NOT EXISTS (SELECT 1 FROM unnest(?::text[], ?::uuid[]) AS busy (workspace_id, id)
+                                              WHERE busy.workspace_id = dest.workspace_id AND busy.id = dest.id)
+                            ORDER BY oldest.next_attempt_at
+                            LIMIT ?),
+                        due AS (
+                            SELECT picked.workspace_id, picked.id
+                            FROM ready
+                            CROSS JOIN LATERAL (
+                                SELECT d.workspace_id, d.id
+                                FROM deliveries d
+                                WHERE d.workspace_id = ready.workspace_id AND d.destination_id = ready.id
+                                  AND d.status = 'pending' AND d.next_attempt_at <= now()
+                                  AND (d.kind = 'event' OR NOT EXISTS (
+                                      SELECT 1 FROM deliveries f
+                                      WHERE f.workspace_id = d.workspace_id AND f.destination_id = d.destination_id
+                                        AND f.profile_id = d.profile_id AND f.status = 'pending' AND f.kind <> 'event'
+                                        AND f.lease_token IS NOT NULL AND f.next_attempt_at > now() AND f.id <> d.id))
+                                ORDER BY d.next_attempt_at
+                                LIMIT ?
+                                FOR UPDATE OF d SKIP LOCKED) picked)
                         UPDATE deliveries d
                         SET next_attempt_at = now() + ? * interval '1 millisecond', lease_token = ?
                         FROM due
@@ -110,7 +135,7 @@ class DeliveryRepository {
                         rs.getString(4), DeliveryKind.valueOf(rs.getString(5)), json.readTree(rs.getString(6)),
                         rs.getInt(7), rs.getInt(8), instant(rs.getObject(9, OffsetDateTime.class)),
                         instant(rs.getObject(10, OffsetDateTime.class)), token),
-                limit, lease.toMillis(), token);
+                busyWorkspaces, busyIds, destinations, perDestination, lease.toMillis(), token);
     }
 
     /**

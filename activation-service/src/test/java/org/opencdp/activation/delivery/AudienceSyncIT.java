@@ -69,7 +69,7 @@ class AudienceSyncIT {
     static void activationSettings(DynamicPropertyRegistry registry) {
         peers.configure(registry);
         registry.add("cdp.activation.apis.hubspot", wiremock::baseUrl);
-        registry.add("cdp.activation.apis.meta", () -> wiremock.baseUrl() + "/v21.0");
+        registry.add("cdp.activation.apis.meta", () -> wiremock.baseUrl() + "/v27.0");
     }
 
     private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
@@ -244,7 +244,7 @@ class AudienceSyncIT {
 
     private String meta() {
         String audienceId = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 50));
-        metaUsers = "/v21.0/" + audienceId + "/users";
+        metaUsers = "/v27.0/" + audienceId + "/users";
         wiremock.stubFor(any(urlEqualTo(metaUsers)).willReturn(okJson("{\"num_received\": 1}")));
         return api.createAudience("meta_custom_audiences", """
                 {"audienceId": "%s", "accessToken": "meta-1"}""".formatted(audienceId), steps.segment);

@@ -53,7 +53,7 @@ class GoogleCustomerMatchIT {
     @DynamicPropertySource
     static void activationSettings(DynamicPropertyRegistry registry) {
         peers.configure(registry);
-        registry.add("cdp.activation.apis.google-ads", () -> wiremock.baseUrl() + "/v17");
+        registry.add("cdp.activation.apis.google-ads", () -> wiremock.baseUrl() + "/v26");
         registry.add("cdp.activation.apis.google-oauth-token", () -> wiremock.baseUrl() + "/oauth2/token");
     }
 
@@ -102,15 +102,15 @@ class GoogleCustomerMatchIT {
     }
 
     private String create() {
-        return "/v17/customers/" + customer + "/offlineUserDataJobs:create";
+        return "/v26/customers/" + customer + "/offlineUserDataJobs:create";
     }
 
     private String addOperations() {
-        return "/v17/" + job + ":addOperations";
+        return "/v26/" + job + ":addOperations";
     }
 
     private String run() {
-        return "/v17/" + job + ":run";
+        return "/v26/" + job + ":run";
     }
 
     private List<LoggedRequest> requests(String path) {

@@ -53,7 +53,7 @@ class MetaAudienceIT {
     @DynamicPropertySource
     static void activationSettings(DynamicPropertyRegistry registry) {
         peers.configure(registry);
-        registry.add("cdp.activation.apis.meta", () -> wiremock.baseUrl() + "/v21.0");
+        registry.add("cdp.activation.apis.meta", () -> wiremock.baseUrl() + "/v27.0");
     }
 
     private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
@@ -80,7 +80,7 @@ class MetaAudienceIT {
         api = new DestinationsApi(port, infrastructure.token(workspace, Scopes.DESTINATIONS_WRITE));
         steps = new AudienceSteps(peers, api, identifiers, workspace);
         audienceId = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 50));
-        users = "/v21.0/" + audienceId + "/users";
+        users = "/v27.0/" + audienceId + "/users";
     }
 
     private String createDestination() {

@@ -27,6 +27,7 @@ public final class SharedPlatform implements BeforeAllCallback {
     private static TestInfrastructure infrastructure;
     private static Tokens tokens;
     private static LogCapture logs;
+    private static WebhookReceiver webhook;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -37,6 +38,10 @@ public final class SharedPlatform implements BeforeAllCallback {
     }
 
     private static synchronized void stop() {
+        if (webhook != null) {
+            webhook.close();
+            webhook = null;
+        }
         if (platform != null) {
             platform.close();
             platform = null;
@@ -73,6 +78,14 @@ public final class SharedPlatform implements BeforeAllCallback {
             logs = LogCapture.attach();
         }
         return platform;
+    }
+
+    /** One webhook receiver for every test's destinations (each test reads its own profiles' requests). */
+    public static synchronized WebhookReceiver webhook() {
+        if (webhook == null) {
+            webhook = new WebhookReceiver();
+        }
+        return webhook;
     }
 
     /** What the platform has logged since it started. */

@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionFactory;
+import org.opencdp.kit.security.Scopes;
 import org.opencdp.local.PlatformService;
 import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.Workspaces;
@@ -35,6 +36,11 @@ import tools.jackson.databind.JsonNode;
  * asynchronous results.
  */
 public final class TestWorkspace {
+
+    /** Every scope a marketer's token has: sources, profiles, segments, destinations, consent, privacy. */
+    public static final String SCOPES = String.join(" ", Scopes.SOURCES_WRITE, Scopes.PROFILES_READ,
+            Scopes.SEGMENTS_WRITE, Scopes.SEGMENTS_READ, Scopes.DESTINATIONS_WRITE, Scopes.DESTINATIONS_READ,
+            Scopes.CONSENT_WRITE, Scopes.CONSENT_READ, Scopes.PRIVACY_WRITE, Scopes.PRIVACY_READ);
 
     public final String id = Workspaces.fresh();
     public final String token;
@@ -56,9 +62,9 @@ public final class TestWorkspace {
                 .path("id").asString();
     }
 
-    /** A workspace whose token has {@code scopes}, its deliveries going to {@code webhook}. */
-    public static TestWorkspace create(WebhookReceiver webhook, String scopes) {
-        return new TestWorkspace(webhook, scopes);
+    /** A fresh workspace whose token has {@link #SCOPES}, its deliveries going to {@link SharedPlatform#webhook()}. */
+    public static TestWorkspace create() {
+        return new TestWorkspace(SharedPlatform.webhook(), SCOPES);
     }
 
     public ApiClient api(PlatformService service) {

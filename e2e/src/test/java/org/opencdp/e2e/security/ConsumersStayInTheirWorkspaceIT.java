@@ -11,15 +11,12 @@ import static org.opencdp.testsupport.ApiClient.body;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.opencdp.e2e.platform.SharedPlatform;
 import org.opencdp.e2e.platform.TestWorkspace;
 import org.opencdp.e2e.platform.WebhookReceiver;
 import org.opencdp.e2e.platform.WebhookReceiver.Received;
-import org.opencdp.kit.security.Scopes;
 
 /**
  * Issue 16: every consumer keeps to the workspace of the message it applies. Two workspaces send
@@ -30,28 +27,12 @@ import org.opencdp.kit.security.Scopes;
 @ExtendWith(SharedPlatform.class)
 class ConsumersStayInTheirWorkspaceIT {
 
-    private static final String SCOPES = String.join(" ", Scopes.SOURCES_WRITE, Scopes.PROFILES_READ,
-            Scopes.SEGMENTS_WRITE, Scopes.SEGMENTS_READ, Scopes.DESTINATIONS_WRITE, Scopes.DESTINATIONS_READ,
-            Scopes.CONSENT_WRITE, Scopes.CONSENT_READ);
-
-    private static WebhookReceiver webhook;
-
-    @BeforeAll
-    static void startWebhookReceiver() {
-        webhook = new WebhookReceiver();
-    }
-
-    @AfterAll
-    static void stopWebhookReceiver() {
-        if (webhook != null) {
-            webhook.close();
-        }
-    }
+    private final WebhookReceiver webhook = SharedPlatform.webhook();
 
     @Test
     void shouldKeepEachWorkspacesStateApartWhenTheirIdsCollide() {
-        TestWorkspace a = TestWorkspace.create(webhook, SCOPES);
-        TestWorkspace b = TestWorkspace.create(webhook, SCOPES);
+        TestWorkspace a = TestWorkspace.create();
+        TestWorkspace b = TestWorkspace.create();
         String userId = "collide-" + UUID.randomUUID();
         String email = userId + "@example.com";
         String identifyId = UUID.randomUUID().toString();
@@ -111,7 +92,7 @@ class ConsumersStayInTheirWorkspaceIT {
                 .toString();
     }
 
-    private static List<Received> orders(String workspaceId) {
+    private List<Received> orders(String workspaceId) {
         return webhook.received().stream()
                 .filter(r -> "event".equals(r.kind()) && workspaceId.equals(r.json().path("workspaceId").asString()))
                 .toList();

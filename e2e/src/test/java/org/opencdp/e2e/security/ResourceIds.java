@@ -45,6 +45,7 @@ record ResourceIds(String marker, String sourceId, String writeKey, String userI
     /** Query parameters that name a resource (all others are left out). */
     private static final Map<String, Map<String, Function<ResourceIds, String>>> QUERY_PARAMETERS = Map.of(
             "GET /v1/profiles/lookup", Map.of("type", ids -> "email", "value", ResourceIds::email),
+            "GET /v1/identities/lookup", Map.of("type", ids -> "email", "value", ResourceIds::email),
             "GET /v1/audit", Map.of("subject", ResourceIds::profileId));
 
     /** Ids, keys and names that no workspace has. */

@@ -31,6 +31,23 @@ final class ConsumerErrors implements RetryListener {
         this.meters = meters;
     }
 
+    /**
+     * Registers the counter at 0 for every kind on each of {@code topics}, so an alert on its increase
+     * sees the first failure too (a series that appears with 1 shows no increase).
+     */
+    static void preRegister(String service, MeterRegistry meters, Iterable<String> topics) {
+        for (String topic : topics) {
+            for (ConsumerErrorKind kind : ConsumerErrorKind.values()) {
+                counter(service, meters, topic, kind);
+            }
+        }
+    }
+
+    private static Counter counter(String service, MeterRegistry meters, String topic, ConsumerErrorKind kind) {
+        return Counter.builder(METER).description("Failed deliveries to a consumer, by kind of error")
+                .tag("service", service).tag("topic", topic).tag("kind", kind.name()).register(meters);
+    }
+
     @Override
     public void failedDelivery(ConsumerRecord<?, ?> record, Exception error, int deliveryAttempt) {
         failed(record.topic(), record.topic() + "-" + record.partition() + "@" + record.offset(), error,
@@ -57,9 +74,7 @@ final class ConsumerErrors implements RetryListener {
 
     private void failed(String topic, String where, Exception error, int attempt) {
         ConsumerErrorKind kind = ErrorClassifier.classify(error);
-        Counter.builder(METER).description("Failed deliveries to a consumer, by kind of error")
-                .tag("service", service).tag("topic", topic).tag("kind", kind.name())
-                .register(meters).increment();
+        counter(service, meters, topic, kind).increment();
         String reason = KafkaConfiguration.rootMessage(error);
         switch (kind) {
             case programming -> {

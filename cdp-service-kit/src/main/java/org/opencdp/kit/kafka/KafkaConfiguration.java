@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -15,11 +17,15 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.opencdp.contracts.Topics;
 import org.opencdp.kit.KitProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -108,6 +114,18 @@ public class KafkaConfiguration {
                 ErrorClassifier.classify(error) == ConsumerErrorKind.content ? noRetry : untilItWorks);
         handler.setRetryListeners(new ConsumerErrors(properties.service(), meters));
         return handler;
+    }
+
+    /** {@code cdp_consumer_errors_total} at 0 for every topic the service's listeners read, once they are set up. */
+    @Bean
+    ApplicationListener<ContextRefreshedEvent> consumerErrorsAtZero(KitProperties properties, MeterRegistry meters,
+                                                                   ObjectProvider<KafkaListenerEndpointRegistry> registry) {
+        return refreshed -> registry.ifAvailable(containers -> ConsumerErrors.preRegister(properties.service(), meters,
+                containers.getListenerContainers().stream()
+                        .map(container -> container.getContainerProperties().getTopics())
+                        .filter(Objects::nonNull)
+                        .flatMap(Arrays::stream)
+                        .distinct().toList()));
     }
 
     /** Exponential backoff from 200 ms up to {@code maxInterval}, without end. */

@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.opencdp.contracts.ConsentChanged;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.Topics;
@@ -41,6 +44,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * the old behaviour would fail these tests.
  */
 @CdpIntegrationTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @SpringBootTest(classes = KitSmokeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=kit-smoke", "cdp.kit.kafka.max-retry-time=1s",
                 "cdp.kit.kafka.max-retry-interval=1s", "spring.datasource.hikari.connection-timeout=2000"})
@@ -109,6 +113,17 @@ class ConsumerErrorModelIT {
             await().atMost(TIMEOUT).until(() -> count("content-fine") == 1);
         }
         assertThat(errors("content")).isPositive();
+    }
+
+    @Test
+    @Order(1)
+    void shouldExportTheErrorCounterForEveryKindBeforeAnyFailureSoAlertsSeeTheFirstOne() {
+        for (String kind : List.of("content", "infrastructure", "programming")) {
+            Counter counter = meters.find("cdp.consumer.errors").tags("kind", kind, "service", "kit-smoke",
+                    "topic", Topics.CONSENT_CHANGES).counter();
+            assertThat(counter).as("cdp_consumer_errors_total{kind=%s}", kind).isNotNull();
+            assertThat(counter.count()).as("no failure yet (this test runs first)").isZero();
+        }
     }
 
     @Test

@@ -5,8 +5,10 @@ import static org.opencdp.testsupport.ApiClient.assertInvalidField;
 import static org.opencdp.testsupport.ApiClient.assertProblem;
 import static org.opencdp.testsupport.ApiClient.body;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -19,6 +21,7 @@ import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
 import org.opencdp.testsupport.Workspaces;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -38,6 +41,9 @@ class ConsentDecisionsIT {
     @LocalServerPort
     int port;
 
+    @Autowired
+    MeterRegistry meters;
+
     @BeforeEach
     void setUp() {
         client = ApiClient.onPort(port);
@@ -50,6 +56,8 @@ class ConsentDecisionsIT {
         putConsent("p1", "{\"marketing\": \"granted\", \"analytics\": \"denied\"}");
         putConsent("p2", "{\"marketing\": \"granted\"}");
         putConsent("p3", "{\"marketing\": \"denied\"}");
+        double allowedBefore = decisionsCounted("allow");
+        double deniedBefore = decisionsCounted("deny");
 
         JsonNode marketing = decide("{\"purposes\": [\"marketing\"], \"profileIds\": [\"p1\", \"p2\", \"p3\", \"p_unknown\"]}");
         JsonNode both = decide("{\"purposes\": [\"marketing\", \"analytics\"], \"profileIds\": [\"p1\"]}");
@@ -63,6 +71,32 @@ class ConsentDecisionsIT {
                 Map.of("marketing", "granted", "analytics", "denied"));
         assertThat(marketing.path("decisions").valueStream().map(d -> d.path("decisionId").asString()).distinct())
                 .hasSize(4);
+        // issue 17: counted per request, by outcome
+        assertThat(decisionsCounted("allow") - allowedBefore).isEqualTo(2.0);
+        assertThat(decisionsCounted("deny") - deniedBefore).isEqualTo(3.0);
+    }
+
+    @Test
+    void shouldExportEveryConsentSeriesFromStartUp() {
+        List<String> scraped = client.get("/actuator/prometheus", null).body().lines().toList();
+
+        for (String outcome : List.of("allow", "deny")) {
+            assertThat(scraped).as(outcome).anyMatch(line -> line.startsWith("cdp_consent_decisions_total{")
+                    && line.contains("outcome=\"" + outcome + "\""));
+        }
+        // privacy requests of every type and status are exported before any exists: SUPPRESS never fails in these tests
+        for (String type : List.of("ERASE", "ACCESS", "SUPPRESS", "ERASE_AND_SUPPRESS")) {
+            for (String status : List.of("created", "completed", "failed")) {
+                assertThat(scraped).as(type + " " + status).anyMatch(line ->
+                        line.startsWith("cdp_consent_privacy_requests_total{") && line.contains("type=\"" + type + "\"")
+                                && line.contains("status=\"" + status + "\""));
+            }
+        }
+        assertThat(scraped).filteredOn(line -> line.startsWith("cdp_consent_privacy_requests_total{")).hasSize(12);
+    }
+
+    private double decisionsCounted(String outcome) {
+        return meters.get("cdp.consent.decisions").tag("outcome", outcome).counter().count();
     }
 
     @Test

@@ -28,10 +28,12 @@ class DecisionService {
 
     private final DecisionRepository decisions;
     private final JsonMapper json;
+    private final DecisionMetrics metrics;
 
-    DecisionService(DecisionRepository decisions, JsonMapper json) {
+    DecisionService(DecisionRepository decisions, JsonMapper json, DecisionMetrics metrics) {
         this.decisions = decisions;
         this.json = json;
+        this.metrics = metrics;
     }
 
     /**
@@ -56,12 +58,16 @@ class DecisionService {
         Map<BasisKey, Integer> positions = new HashMap<>();
         List<ObjectNode> bases = new ArrayList<>();
         int[] basisIndexes = new int[profileIds.size()];
+        int allowed = 0;
         for (String profileId : profileIds) {
             // a merged-away id is decided on its survivor's consent (issue 12)
             String holder = inputs.redirects().getOrDefault(profileId, profileId);
             boolean profileKnown = inputs.known().contains(holder);
             Outcome outcome = DecisionRule.decide(profileKnown, wanted, inputs.states().getOrDefault(holder, Map.of()),
                     defaults, jurisdiction);
+            if (outcome.decision() == DecisionRule.Decision.allow) {
+                allowed++;
+            }
             BasisKey key = new BasisKey(outcome, profileKnown, holder.equals(profileId) ? null : holder);
             Integer position = positions.get(key);
             if (position == null) {
@@ -79,6 +85,7 @@ class DecisionService {
         }
         decisions.insertAll(workspaceId, wanted, now, made, basisIndexes,
                 bases.stream().map(json::writeValueAsString).toArray(String[]::new));
+        metrics.decided(allowed, made.size() - allowed);
         return made;
     }
 

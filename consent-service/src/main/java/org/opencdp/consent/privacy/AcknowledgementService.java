@@ -35,11 +35,14 @@ class AcknowledgementService {
     private final PrivacyRequestRepository requests;
     private final AuditLog audit;
     private final JsonMapper json;
+    private final PrivacyRequestMetrics metrics;
 
-    AcknowledgementService(PrivacyRequestRepository requests, AuditLog audit, JsonMapper json) {
+    AcknowledgementService(PrivacyRequestRepository requests, AuditLog audit, JsonMapper json,
+                           PrivacyRequestMetrics metrics) {
         this.requests = requests;
         this.audit = audit;
         this.json = json;
+        this.metrics = metrics;
     }
 
     /** Refuses an acknowledgement that can never be applied; it goes to the dead-letter topic. */
@@ -98,6 +101,7 @@ class AcknowledgementService {
                         request.profileIds().isEmpty() ? null : request.profileIds().getFirst(), subject(request),
                         "consent", json.createObjectNode().put("requestId", request.id().toString())
                                 .put("type", request.type().name()).put("status", next.name())));
+                metrics.finished(request.type(), next);
                 log.info("Privacy request {} ({}) in workspace {}: {}", request.id(), request.type(),
                         ack.workspaceId(), next);
             }

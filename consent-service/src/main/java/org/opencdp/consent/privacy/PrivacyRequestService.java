@@ -50,15 +50,17 @@ class PrivacyRequestService {
     private final AuditLog audit;
     private final ConsentProperties properties;
     private final JsonMapper json;
+    private final PrivacyRequestMetrics metrics;
 
     PrivacyRequestService(PrivacyRequestRepository requests, SubjectService subjects, Outbox outbox, AuditLog audit,
-                          ConsentProperties properties, JsonMapper json) {
+                          ConsentProperties properties, JsonMapper json, PrivacyRequestMetrics metrics) {
         this.requests = requests;
         this.subjects = subjects;
         this.outbox = outbox;
         this.audit = audit;
         this.properties = properties;
         this.json = json;
+        this.metrics = metrics;
     }
 
     @Transactional
@@ -98,6 +100,7 @@ class PrivacyRequestService {
         profileIds.forEach(details.putArray("profileIds")::add);
         audit.append(List.of(new AuditEntry(UUID.randomUUID(), workspaceId, AuditAction.privacy_requested, survivor,
                 identifier == null ? null : AuditLog.subjectKey(identifier), requestedBy, details)));
+        metrics.created(type);
         return find(workspaceId, id.toString());
     }
 

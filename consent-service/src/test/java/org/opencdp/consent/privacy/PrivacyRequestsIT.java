@@ -8,6 +8,7 @@ import static org.opencdp.testsupport.ApiClient.assertInvalidField;
 import static org.opencdp.testsupport.ApiClient.assertProblem;
 import static org.opencdp.testsupport.ApiClient.body;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,6 +59,9 @@ class PrivacyRequestsIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    MeterRegistry meters;
 
     @BeforeEach
     void setUp() {
@@ -248,8 +252,12 @@ class PrivacyRequestsIT {
     @Test
     void shouldFailWhenAServiceFailsAndCompleteWhenItSucceedsOnRetry() {
         putConsent("p_fail", "marketing", "granted");
+        double created = requestsCounted("created");
+        double failedBefore = requestsCounted("failed");
+        double completed = requestsCounted("completed");
         String id = body(client.post("/v1/privacy/requests", privacy,
                 "{\"type\": \"ERASE\", \"profileId\": \"p_fail\"}"), 202).path("id").asString();
+        assertThat(requestsCounted("created") - created).isEqualTo(1.0);
         awaitRequest(id, request -> "completed".equals(service(request, "consent")));
 
         others.send(others.ack(workspace, id, "activation", Outcome.FAILED, null));
@@ -260,10 +268,21 @@ class PrivacyRequestsIT {
         assertThat(failed.path("services").path("activation").path("detail").asString())
                 .isEqualTo("activation says FAILED");
         assertThat(failed.path("completedAt").isString()).isTrue();
+        // issue 17: counted once the acknowledgement's transaction committed, just after the status can be read
+        await().atMost(TIMEOUT).until(() -> requestsCounted("failed") - failedBefore == 1.0);
+        assertThat(requestsCounted("completed") - completed).isZero();
 
         others.send(others.ack(workspace, id, "activation", Outcome.DONE, null));
 
         awaitRequest(id, request -> "completed".equals(request.path("status").asString()));
+        await().atMost(TIMEOUT).until(() -> requestsCounted("completed") - completed == 1.0);
+        assertThat(requestsCounted("created") - created).isEqualTo(1.0);
+        assertThat(requestsCounted("failed") - failedBefore).isEqualTo(1.0);
+    }
+
+    /** {@code cdp_consent_privacy_requests_total} for ERASE requests with {@code status}. */
+    private double requestsCounted(String status) {
+        return meters.get("cdp.consent.privacy.requests").tag("type", "ERASE").tag("status", status).counter().count();
     }
 
     @Test

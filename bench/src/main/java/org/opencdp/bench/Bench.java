@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Entry point of the benchmarks ({@link #USAGE}): {@code java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar
- * platform|ingestion|identity|pipeline-floor|profile-api|consent-decisions|... [--option value ...]}; {@code ./cdp bench} runs {@code platform}. See docs/performance.md for the figures
+ * platform|ingestion|identity|pipeline-floor|profile-api|consent-decisions|activation-isolation|... [--option value ...]}; {@code ./cdp bench} runs {@code platform}. See docs/performance.md for the figures
  * and how they were taken.
  */
 public final class Bench {
@@ -20,6 +20,7 @@ public final class Bench {
                    bench segmentation-latency [--profiles 1000000] [--live-profiles 20000] [--rate 1000] [--warmup 30s] [--duration 60s]
                    bench profile-api [--profiles 1000000] [--rate 1000] [--warmup 15s] [--duration 30s]
                    bench consent-decisions [--profiles 1000000] [--batch 500] [--rate 20] [--warmup 30s] [--duration 60s]
+                   bench activation-isolation [--rate 20] [--warmup 15s] [--duration 60s] [--trickle 30s]
                    bench ingestion [--warmup 10s] [--duration 30s] [--connections 8] [--batch 100]
                    bench identity [--identifiers 1000000] [--events 300000] [--warmup-events 60000] [--mix 60/30/10]
                                   [--consumers 2] [--events-per-transaction 100] [--timeout 10m]
@@ -70,6 +71,16 @@ public final class Bench {
                             Double.parseDouble(options.getOrDefault("rate", "20")),
                             duration(options.getOrDefault("warmup", "30s")),
                             duration(options.getOrDefault("duration", "60s"))));
+            System.exit(0);
+        }
+        if (args.length > 0 && args[0].equals("activation-isolation")) {
+            Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
+            org.opencdp.bench.consumer.ActivationIsolationBenchmark.run(
+                    new org.opencdp.bench.consumer.ActivationIsolationBenchmark.Settings(
+                            Double.parseDouble(options.getOrDefault("rate", "20")),
+                            duration(options.getOrDefault("warmup", "15s")),
+                            duration(options.getOrDefault("duration", "60s")),
+                            duration(options.getOrDefault("trickle", "30s"))));
             System.exit(0);
         }
         if (args.length == 0 || !List.of("ingestion", "identity", "pipeline-floor").contains(args[0])) {

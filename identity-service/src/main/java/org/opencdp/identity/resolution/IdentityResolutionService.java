@@ -24,7 +24,8 @@ import org.springframework.stereotype.Service;
  * GraphStore}), resolves them in order against it ({@link WorkspaceGraph}), writes the changes,
  * stores each merge's explanation, and appends a {@link ProfilesMerged} per merge and an {@link
  * EventResolved} per event, with the identifiers it resolved by, to the outbox. The result is the
- * one the events would give resolved one at a time in that order.
+ * one the events would give resolved one at a time in that order. The chunk's outcomes are counted
+ * in {@link ResolutionMetrics} when its transaction commits.
  */
 @Service
 class IdentityResolutionService {
@@ -38,11 +39,13 @@ class IdentityResolutionService {
     private final Outbox outbox;
     private final GraphStore graph;
     private final MergeRepository merges;
+    private final ResolutionMetrics metrics;
 
-    IdentityResolutionService(Outbox outbox, GraphStore graph, MergeRepository merges) {
+    IdentityResolutionService(Outbox outbox, GraphStore graph, MergeRepository merges, ResolutionMetrics metrics) {
         this.outbox = outbox;
         this.graph = graph;
         this.merges = merges;
+        this.metrics = metrics;
     }
 
     /** Resolves {@code inputs}, in their order, inside the caller's transaction. */
@@ -50,8 +53,10 @@ class IdentityResolutionService {
         LockedGraph locked = graph.lockAndLoad(inputs);
         List<CdpMessage> messages = new ArrayList<>();
         List<MergeRecord> explanations = new ArrayList<>();
+        List<Resolution> resolved = new ArrayList<>(inputs.size());
         for (ResolutionInput input : inputs) {
             Resolution resolution = locked.workspace(input.workspaceId()).resolve(input);
+            resolved.add(resolution);
             if (resolution.merge() != null) {
                 MergeRecord explanation = explain(input, resolution);
                 explanations.add(explanation);
@@ -68,6 +73,7 @@ class IdentityResolutionService {
         graph.flush(locked);
         merges.insertAll(explanations);
         outbox.appendAll(messages);
+        metrics.countAfterCommit(resolved);
     }
 
     /**

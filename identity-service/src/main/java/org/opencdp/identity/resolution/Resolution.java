@@ -11,8 +11,10 @@ import org.opencdp.identity.graph.PersonIdentifier;
  * @param linked the event's identifiers now attached to that profile
  * @param dropped the event's identifiers left out to respect the rules, lowest priority first
  * @param merge the merge the event caused, or {@code null}
+ * @param created whether the event created {@code profileId} (none of its identifiers was known)
  */
-record Resolution(String profileId, List<PersonIdentifier> linked, List<DroppedIdentifier> dropped, Merge merge) {
+record Resolution(String profileId, List<PersonIdentifier> linked, List<DroppedIdentifier> dropped, Merge merge,
+                  boolean created) {
 
     /** Flat matching: profiles that share an identifier of the event are one person. */
     static final String RULE_FLAT_MATCHING = "flat_matching";

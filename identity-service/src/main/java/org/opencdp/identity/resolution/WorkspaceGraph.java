@@ -107,7 +107,7 @@ final class WorkspaceGraph {
         List<Candidate> candidates = candidates(input);
         if (changesNothing(input)) {
             return new Resolution(canonical(links.get(candidates.getFirst().identifier()).profileId),
-                    candidates.stream().map(Candidate::identifier).toList(), List.of(), null);
+                    candidates.stream().map(Candidate::identifier).toList(), List.of(), null, false);
         }
         WorkspaceRules rules = input.rules();
         List<DroppedIdentifier> dropped = new ArrayList<>();
@@ -254,7 +254,7 @@ final class WorkspaceGraph {
                 mergedAway.stream().map(p -> p.id).toList(), linking,
                 throughAlias ? Resolution.RULE_ALIAS : Resolution.RULE_FLAT_MATCHING);
         return new Resolution(survivor.id, candidates.stream().map(Candidate::identifier).toList(),
-                List.copyOf(dropped), merge);
+                List.copyOf(dropped), merge, matched.isEmpty());
     }
 
     private GraphProfile create() {

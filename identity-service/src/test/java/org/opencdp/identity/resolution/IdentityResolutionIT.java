@@ -1,6 +1,7 @@
 package org.opencdp.identity.resolution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.opencdp.identity.ResolvedEvents.TIMEOUT;
 import static org.opencdp.identity.ResolvedEvents.header;
 import static org.opencdp.identity.ResolvedEvents.onPartition;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +30,7 @@ import org.opencdp.identity.IdentityServiceApplication;
 import org.opencdp.identity.ResolvedEvents;
 import org.opencdp.identity.TestEvents;
 import org.opencdp.kit.kafka.KafkaConfiguration;
+import org.opencdp.testsupport.ApiClient;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.TestInfrastructure;
@@ -35,6 +38,7 @@ import org.opencdp.testsupport.TopicReader;
 import org.opencdp.testsupport.TopicWriter;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -53,6 +57,12 @@ class IdentityResolutionIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @LocalServerPort
+    int port;
 
     @BeforeEach
     void listenersOwnTheEventsTopic() {
@@ -129,6 +139,32 @@ class IdentityResolutionIT {
         assertThat(profileOf("ws_a", "anonymous_id", "a-split")).isEqualTo(userProfile);
         assertThat(jdbc.queryForObject("SELECT merged_into FROM profiles WHERE workspace_id = 'ws_a' AND id = ?",
                 String.class, anonymousProfile)).isEqualTo(userProfile);
+    }
+
+    @Test
+    void shouldCountEachResolutionByOutcomeAndEachMergeByRule() {
+        String scrape = ApiClient.onPort(port).get("/actuator/prometheus", null).body();
+        assertThat(scrape).contains("cdp_identity_resolutions_total{outcome=\"new_profile\"}",
+                "cdp_identity_resolutions_total{outcome=\"existing_profile\"}",
+                "cdp_identity_resolutions_total{outcome=\"merged\"}",
+                "cdp_identity_merges_total{rule=\"flat_matching\"}", "cdp_identity_merges_total{rule=\"alias\"}");
+        Map<String, Double> before = counters();
+
+        resolve(infrastructure, TestEvents.track("ws_metrics", "u-metrics", null));               // new
+        resolve(infrastructure, TestEvents.track("ws_metrics", "u-metrics", null));               // existing, unchanged
+        resolve(infrastructure, TestEvents.track("ws_metrics", "u-metrics", "a-metrics-1"));      // existing, joined
+        resolve(infrastructure, TestEvents.track("ws_metrics", null, "a-metrics-2"));             // new
+        resolve(infrastructure, TestEvents.track("ws_metrics", "u-metrics", "a-metrics-2"));      // merged
+        resolve(infrastructure, TestEvents.track("ws_metrics", null, "a-metrics-3"));             // new
+        resolve(infrastructure, TestEvents.alias("ws_metrics", "u-metrics", "a-metrics-3"));      // merged by alias
+
+        // counted after commit, which the resolved event's publication may overtake
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            Map<String, Double> after = counters();
+            assertThat(after.keySet().stream().collect(Collectors.toMap(k -> k, k -> after.get(k) - before.get(k))))
+                    .isEqualTo(Map.of("new_profile", 3.0, "existing_profile", 2.0, "merged", 2.0,
+                            "flat_matching", 1.0, "alias", 1.0));
+        });
     }
 
     @Test
@@ -309,6 +345,17 @@ class IdentityResolutionIT {
     private static void sendRoundRobin(TopicWriter writer, List<EventAccepted> events) {
         writer.sendAllRecords(IntStream.range(0, events.size())
                 .mapToObj(i -> onPartition(i % PARTITIONS, events.get(i))).toList());
+    }
+
+    /** The resolution counters by outcome and the merge counters by rule, read from the registry. */
+    private Map<String, Double> counters() {
+        return Map.of(
+                "new_profile", meters.get("cdp.identity.resolutions").tag("outcome", "new_profile").counter().count(),
+                "existing_profile", meters.get("cdp.identity.resolutions").tag("outcome", "existing_profile").counter()
+                        .count(),
+                "merged", meters.get("cdp.identity.resolutions").tag("outcome", "merged").counter().count(),
+                "flat_matching", meters.get("cdp.identity.merges").tag("rule", "flat_matching").counter().count(),
+                "alias", meters.get("cdp.identity.merges").tag("rule", "alias").counter().count());
     }
 
     private String profileOf(String workspaceId, String type, String value) {

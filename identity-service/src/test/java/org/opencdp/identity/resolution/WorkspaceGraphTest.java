@@ -39,6 +39,7 @@ class WorkspaceGraphTest {
 
         assertThat(resolution.profileId()).isEqualTo("p1");
         assertThat(resolution.merge()).isNull();
+        assertThat(resolution.created()).isTrue();
         assertThat(profileOf("user_id", "u1")).isEqualTo("p1");
         assertThat(profileOf("email", "jane@example.com")).isEqualTo("p1");
         assertThat(graph.profiles().get("p1").counts).containsEntry("user_id", 1).containsEntry("email", 1)
@@ -53,6 +54,8 @@ class WorkspaceGraphTest {
 
         assertThat(resolution.profileId()).isEqualTo("p1");
         assertThat(resolution.merge()).isNull();
+        assertThat(resolution.created()).isFalse();
+        assertThat(resolve(track("u1", "a1")).created()).as("an event that changes nothing").isFalse();
         assertThat(profileOf("user_id", "u1")).isEqualTo("p1");
         assertThat(graph.profiles()).hasSize(1);
     }
@@ -71,6 +74,7 @@ class WorkspaceGraphTest {
         assertThat(resolution.merge().mergedIds()).containsExactly("p3");
         assertThat(resolution.merge().identifiers()).containsExactly(id("email", "e@x.io"), id("anonymous_id", "a3"));
         assertThat(resolution.merge().rule()).isEqualTo("flat_matching");
+        assertThat(resolution.created()).isFalse();
         assertThat(second.merge().survivorId()).isEqualTo("p1");
         assertThat(second.merge().mergedIds()).containsExactly("p2");
         assertThat(graph.canonical("p3")).isEqualTo("p1");

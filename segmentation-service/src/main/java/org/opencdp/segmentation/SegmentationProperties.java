@@ -14,10 +14,12 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param build the background build of new and changed segments
  * @param privacy privacy commands (issue 12)
+ * @param metrics the service's own metrics (issue 17)
  */
 @Validated
 @ConfigurationProperties("cdp.segmentation")
-public record SegmentationProperties(@Valid @DefaultValue Build build, @Valid @DefaultValue Privacy privacy) {
+public record SegmentationProperties(@Valid @DefaultValue Build build, @Valid @DefaultValue Privacy privacy,
+                                     @Valid @DefaultValue Metrics metrics) {
 
     /**
      * @param pollInterval how often the builder looks for segments to build when nothing woke it
@@ -41,5 +43,14 @@ public record SegmentationProperties(@Valid @DefaultValue Build build, @Valid @D
     public record Privacy(@DefaultValue("800000") @Min(10_000) @Max(900_000) int exportMaxBytes,
                           @DefaultValue("45d") @NotNull Duration erasedRetention,
                           @DefaultValue("1h") @NotNull Duration pruneInterval) {
+    }
+
+    /**
+     * @param sizesInterval how often segment counts and current memberships are counted for the
+     *     {@code cdp_segmentation_segments} and {@code cdp_segmentation_members} gauges ({@code
+     *     CDP_SEGMENTATION_METRICS_SIZES_INTERVAL}); a count over every membership is not free, so it
+     *     is not run on each scrape
+     */
+    public record Metrics(@DefaultValue("30s") @NotNull Duration sizesInterval) {
     }
 }

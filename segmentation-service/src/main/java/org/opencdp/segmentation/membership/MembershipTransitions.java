@@ -15,6 +15,7 @@ import org.opencdp.contracts.MembershipChanged;
 import org.opencdp.contracts.MembershipChanged.Transition;
 import org.opencdp.kit.outbox.Outbox;
 import org.opencdp.segmentation.membership.MembershipTransition.Removed;
+import org.opencdp.segmentation.metrics.SegmentationMetrics;
 import org.opencdp.segmentation.profile.ProfileKey;
 import org.opencdp.segmentation.membership.MembershipRepository.MembershipKey;
 import org.opencdp.segmentation.membership.MembershipRepository.NetChange;
@@ -24,17 +25,20 @@ import org.springframework.stereotype.Component;
 /**
  * Turns evaluation results into membership changes: on a real transition it writes the membership
  * row (version + 1) and appends {@link MembershipChanged} to the outbox, in the caller's
- * transaction, so the row and the message commit together.
+ * transaction, so the row and the message commit together. Every change it publishes is counted
+ * ({@link SegmentationMetrics#changed}, once the transaction commits).
  */
 @Component
 public class MembershipTransitions {
 
     private final MembershipRepository memberships;
     private final Outbox outbox;
+    private final SegmentationMetrics metrics;
 
-    MembershipTransitions(MembershipRepository memberships, Outbox outbox) {
+    MembershipTransitions(MembershipRepository memberships, Outbox outbox, SegmentationMetrics metrics) {
         this.memberships = memberships;
         this.outbox = outbox;
+        this.metrics = metrics;
     }
 
     /**
@@ -48,8 +52,10 @@ public class MembershipTransitions {
         Instant now = now();
         OptionalLong version = matches ? memberships.enter(workspaceId, segmentId, profileId, now)
                 : memberships.exit(workspaceId, segmentId, profileId, now);
-        version.ifPresent(v -> publish(workspaceId, segmentId, profileId, matches ? Transition.entered
-                : Transition.exited, v, now));
+        version.ifPresent(v -> {
+            publish(workspaceId, segmentId, profileId, matches ? Transition.entered : Transition.exited, v, now);
+            metrics.changed(matches ? 1 : 0, matches ? 0 : 1);
+        });
     }
 
     /**
@@ -85,6 +91,8 @@ public class MembershipTransitions {
                     t.entered() ? Transition.entered : Transition.exited, version));
         }
         outbox.appendAll(messages);
+        long entered = transitions.stream().filter(MembershipTransition::entered).count();
+        metrics.changed(entered, transitions.size() - entered);
     }
 
     /**
@@ -102,15 +110,18 @@ public class MembershipTransitions {
                         Transition.exited, r.version() + 1))
                 .toList();
         outbox.appendAll(exits);
+        metrics.changed(0, exits.size());
         return removed;
     }
 
     /** Exits the members whose profile segmentation no longer knows (end of a build). */
     public void exitUnknownProfiles(String workspaceId, String segmentId) {
         Instant now = now();
-        for (Membership exited : memberships.exitUnknownProfiles(workspaceId, segmentId, now)) {
+        List<Membership> exits = memberships.exitUnknownProfiles(workspaceId, segmentId, now);
+        for (Membership exited : exits) {
             publish(workspaceId, segmentId, exited.profileId(), Transition.exited, exited.version(), now);
         }
+        metrics.changed(0, exits.size());
     }
 
     /** Publishes an exit for every current member of a segment that is being deleted; returns how many. */
@@ -120,6 +131,7 @@ public class MembershipTransitions {
         for (Membership member : members) {
             publish(workspaceId, segmentId, member.profileId(), Transition.exited, member.version() + 1, now);
         }
+        metrics.changed(0, members.size());
         return members.size();
     }
 

@@ -11,6 +11,7 @@ import org.opencdp.segmentation.condition.ProfileFacts;
 import org.opencdp.segmentation.membership.MembershipRepository;
 import org.opencdp.segmentation.membership.MembershipTransition;
 import org.opencdp.segmentation.membership.MembershipTransitions;
+import org.opencdp.segmentation.metrics.SegmentationMetrics;
 import org.opencdp.segmentation.profile.ProfileKey;
 import org.opencdp.segmentation.profile.ProfileTraits;
 import org.opencdp.segmentation.profile.ProfileTraitsRepository;
@@ -50,12 +51,13 @@ class SegmentBuilder extends BackgroundLoop {
     private final MembershipRepository memberships;
     private final MembershipTransitions transitions;
     private final SegmentationProperties.Build settings;
+    private final SegmentationMetrics metrics;
     private final SegmentsEvaluator evaluator = new SegmentsEvaluator();
 
     SegmentBuilder(PlatformTransactionManager transactionManager, SegmentRepository segments, SegmentCatalog catalog,
                    SegmentDefinitionLock definitionLock, ProfileTraitsRepository profiles,
                    MembershipRepository memberships, MembershipTransitions transitions,
-                   SegmentationProperties properties) {
+                   SegmentationProperties properties, SegmentationMetrics metrics) {
         super("segment-builder", properties.build().pollInterval());
         this.transactions = new TransactionTemplate(transactionManager);
         this.segments = segments;
@@ -65,6 +67,7 @@ class SegmentBuilder extends BackgroundLoop {
         this.memberships = memberships;
         this.transitions = transitions;
         this.settings = properties.build();
+        this.metrics = metrics;
     }
 
     @Override
@@ -72,8 +75,15 @@ class SegmentBuilder extends BackgroundLoop {
         return buildBatch();
     }
 
-    /** Builds one batch of one segment; false when no segment needs (or is free for) building. */
+    /**
+     * Builds one batch of one segment; false when no segment needs (or is free for) building. A batch
+     * built, its transaction included, is timed as {@code cdp_segmentation_evaluation_seconds{kind="build"}}.
+     */
     boolean buildBatch() {
+        return metrics.timeIfWorked(SegmentationMetrics.Kind.build, this::buildOneBatch);
+    }
+
+    private boolean buildOneBatch() {
         return Boolean.TRUE.equals(transactions.execute(status -> segments.claimBuild().map(claim -> {
             String workspaceId = claim.workspaceId();
             if (!definitionLock.tryForBuild(workspaceId)) {

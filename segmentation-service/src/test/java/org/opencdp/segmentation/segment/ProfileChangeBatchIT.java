@@ -14,7 +14,11 @@ import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,6 +26,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.opencdp.segmentation.metrics.SegmentationMetrics;
 import org.opencdp.contracts.MembershipChanged;
 import org.opencdp.contracts.Topics;
 import org.opencdp.kit.kafka.KafkaConfiguration;
@@ -47,7 +52,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @CdpIntegrationTest
 @SpringBootTest(classes = SegmentationServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=segmentation-service", "cdp.kit.consumer.chunk-size=3",
-                "cdp.segmentation.build.poll-interval=100ms"})
+                "cdp.segmentation.build.poll-interval=100ms", "cdp.segmentation.metrics.sizes-interval=200ms"})
 class ProfileChangeBatchIT {
 
     private static final String PRO = "{\"trait\": \"plan\", \"op\": \"eq\", \"value\": \"pro\"}";
@@ -234,6 +239,51 @@ class ProfileChangeBatchIT {
         assertThat(client.segmentsOf("p1")).containsExactlyInAnyOrder(pro, emails);
     }
 
+    /** Issue 17: segmentation's own metrics, read from the registry and from /actuator/prometheus. */
+    @Test
+    void shouldCountMembershipChangesTimeEvaluationsAndMeasureSizes() {
+        // registered at start-up, so every series is exported with or without traffic
+        String scrape = api.get("/actuator/prometheus", null).body();
+        assertThat(scrape).contains("cdp_segmentation_membership_changes_total{change=\"entered\"",
+                "cdp_segmentation_membership_changes_total{change=\"exited\"",
+                "cdp_segmentation_evaluation_seconds_count{kind=\"realtime\"",
+                "cdp_segmentation_evaluation_seconds_count{kind=\"build\"",
+                "cdp_segmentation_segments{status=\"building\"", "cdp_segmentation_segments{status=\"ready\"",
+                "cdp_segmentation_members ");
+
+        long buildsBefore = evaluations(SegmentationMetrics.Kind.build).count();
+        String pro = readySegment("Pro", PRO);
+        await().atMost(TIMEOUT).until(() -> evaluations(SegmentationMetrics.Kind.build).count() > buildsBefore);
+
+        double enteredBefore = changes("entered");
+        double exitedBefore = changes("exited");
+        Timer realtime = evaluations(SegmentationMetrics.Kind.realtime);
+        long realtimeBefore = realtime.count();
+        double realtimeSecondsBefore = realtime.totalTime(TimeUnit.SECONDS);
+
+        client.changeProfile("p1", "{\"plan\": \"pro\"}");
+        topic.await(client.of(pro), 1, TIMEOUT);
+        await().atMost(TIMEOUT).until(() -> changes("entered") - enteredBefore >= 1);
+        // the gauges follow within their interval and count what the table holds
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(prometheus("cdp_segmentation_members", "")).hasValue(count("SELECT count(*) FROM memberships WHERE member"));
+            assertThat(prometheus("cdp_segmentation_segments", "status=\"ready\""))
+                    .hasValue(count("SELECT count(*) FROM segments WHERE status = 'ready'"));
+        });
+        assertThat(count("SELECT count(*) FROM memberships WHERE member AND workspace_id = '" + ws + "'")).isEqualTo(1);
+
+        client.changeProfile("p1", "{\"plan\": \"free\"}");
+        topic.await(client.of(pro), 2, TIMEOUT);
+        await().atMost(TIMEOUT).until(() -> changes("exited") - exitedBefore >= 1);
+
+        assertThat(changes("entered") - enteredBefore).isEqualTo(1);
+        assertThat(changes("exited") - exitedBefore).isEqualTo(1);
+        assertThat(realtime.count() - realtimeBefore).as("one chunk per change at least").isGreaterThanOrEqualTo(2);
+        assertThat(realtime.totalTime(TimeUnit.SECONDS)).isGreaterThan(realtimeSecondsBefore);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(prometheus("cdp_segmentation_membership_changes_total",
+                "change=\"exited\"")).hasValue(changes("exited")));
+    }
+
     private String readySegment(String name, String condition) {
         String id = client.createSegment(name, condition);
         client.awaitReady(id);
@@ -262,5 +312,32 @@ class ProfileChangeBatchIT {
     private double chunks() {
         Timer timer = meters.find("cdp.consumer.chunk").tag("consumer", CONSUMER).timer();
         return timer == null ? 0 : timer.count();
+    }
+
+    private double changes(String change) {
+        return meters.get("cdp.segmentation.membership.changes").tag("change", change).counter().count();
+    }
+
+    private Timer evaluations(SegmentationMetrics.Kind kind) {
+        return meters.get("cdp.segmentation.evaluation").tag("kind", kind.name()).timer();
+    }
+
+    private double count(String sql) {
+        Long count = jdbc.queryForObject(sql, Long.class);
+        return count == null ? 0 : count;
+    }
+
+    /** The first sample of {@code name} whose labels contain {@code label} (any sample when empty). */
+    private OptionalDouble prometheus(String name, String label) {
+        var scrape = api.get("/actuator/prometheus", null);
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        Matcher sample = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{([^}]*)})? (\\S+)$", Pattern.MULTILINE)
+                .matcher(scrape.body());
+        while (sample.find()) {
+            if (sample.group(1) == null ? label.isEmpty() : sample.group(1).contains(label)) {
+                return OptionalDouble.of(Double.parseDouble(sample.group(2)));
+            }
+        }
+        return OptionalDouble.empty();
     }
 }

@@ -70,17 +70,12 @@ class SegmentConditionFuzzTest {
      * or a semicolon found in a condition's SQL must come from here (a member named {@code '} is in
      * {@code 'null'}), or it reached the SQL text instead of a bind parameter.
      */
-    private static final String SQL_VOCABULARY = ConditionSql.of(new ConditionParser().parse(RequestBodies.SPRING_MAPPER
-            .readTree("{\"or\":[" + Stream.of("eq", "neq", "gt", "gte", "lt", "lte", "contains").flatMap(op -> Stream.of(
-                    "1", "\"a\"", "\"2024-01-01\"", "true").filter(v -> !v.equals("true") || !op.startsWith("g") && !op.startsWith("l"))
-                            .map(v -> "{\"trait\":\"t\",\"op\":\"" + op + "\",\"value\":" + v + "}"))
-                    .collect(Collectors.joining(","))
-                    + ",{\"trait\":\"t\",\"op\":\"in\",\"value\":[1]},{\"trait\":\"t\",\"op\":\"not_in\",\"value\":[\"a\"]}"
-                    + ",{\"trait\":\"t\",\"op\":\"between\",\"value\":[\"2024-01-01\",\"2024-01-02\"]}"
-                    + ",{\"trait\":\"t\",\"op\":\"between\",\"value\":[1,2]},{\"trait\":\"t\",\"op\":\"starts_with\",\"value\":\"a\"}"
-                    + ",{\"trait\":\"t\",\"op\":\"ends_with\",\"value\":\"a\"},{\"trait\":\"t\",\"op\":\"exists\"}"
-                    + ",{\"trait\":\"t\",\"op\":\"not_exists\"},{\"segment\":\"s\"},{\"not\":{\"computedTrait\":\"c\",\"op\":\"exists\"}}]}")),
-            SqlParameters.positional());
+    private static final String SQL_VOCABULARY = Stream.of(TraitCondition.PATH_MEMBER, ComputedTraitCondition.PATH_MEMBER)
+            .flatMap(member -> ReferenceLeaves.json(member).stream())
+            .map(leaf -> ConditionSql.of(new ConditionParser().parse(RequestBodies.SPRING_MAPPER.readTree(
+                    "{\"or\": [" + leaf + ", {\"segment\": \"s\"}, {\"not\": {\"and\": [" + leaf + "]}}]}")),
+                    SqlParameters.positional()))
+            .collect(Collectors.joining("\n"));
 
     private final ConditionParser parser = new ConditionParser();
     private final ConditionWriter writer = new ConditionWriter();

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import org.opencdp.fuzz.KnownFinding;
 import org.opencdp.fuzz.NastyInputs;
 import org.opencdp.fuzz.Outcome;
 import org.opencdp.fuzz.Outcomes;
+import org.opencdp.fuzz.ReferenceLeaves;
 import org.opencdp.fuzz.RequestBodies;
 import org.opencdp.kit.problem.CdpException;
 import tools.jackson.databind.JsonNode;
@@ -51,6 +53,19 @@ class ComputedTraitDefinitionFuzzTest {
     private static final List<JsonNode> PROPERTY_VALUES = Stream.of("null", "0", "1e308", "\"42\"", "\"\"",
                     "\"2024-02-29T00:00:00Z\"", "true", "[1, \"a\"]", "{\"a\": 1}", "\"\\u0000\"")
             .map(json -> RequestBodies.SPRING_MAPPER.readTree(json)).toList();
+
+    /**
+     * The SQL text every aggregation, operator and kind of value can produce. A string of the definition
+     * with a quote or a semicolon found in its SQL must come from here (a value {@code "' "} is in
+     * {@code 'track' AND}), or it reached the SQL text instead of a bind parameter.
+     */
+    private static final String SQL_VOCABULARY = Aggregation.names().stream().flatMap(aggregation ->
+            ReferenceLeaves.json("property").stream().map(leaf -> DefinitionParser.parse("w", RequestBodies.SPRING_MAPPER
+                    .readTree("{\"key\": \"k\", \"aggregation\": \"" + aggregation + "\", \"event\": \"e\", \"within\": \"P1D\""
+                            + (aggregation.equals("count") ? "" : ", \"property\": \"a.b\"") + ", \"where\": [" + leaf + "]}"), NOW)))
+            .flatMap(definition -> Stream.of(AggregateQuery.forProfiles(definition, List.of("p"), NOW).sql,
+                    AggregateQuery.forProfiles(definition, List.of("p"), null).sql))
+            .collect(Collectors.joining("\n"));
 
     @DictionaryEntries({"\"key\":", "\"name\":", "\"aggregation\":", "\"event\":", "\"property\":",
             "\"within\":", "\"where\":[", "\"count\"", "\"sum\"", "\"avg\"", "\"min\"", "\"max\"", "\"first\"",
@@ -137,7 +152,8 @@ class ComputedTraitDefinitionFuzzTest {
         }
         for (Leaf leaf : definition.where()) {
             leafStrings(leaf).filter(text -> text.indexOf('\'') >= 0 || text.indexOf(';') >= 0).forEach(text ->
-                    expect(!query.sql.contains(text), () -> "a value of the definition appears in its SQL: " + text, null));
+                    expect(!query.sql.contains(text) || SQL_VOCABULARY.contains(text),
+                            () -> "a value of the definition appears in its SQL: " + text, null));
             for (JsonNode value : PROPERTY_VALUES) {
                 leaf.matches(nest(leaf, value));
             }

@@ -37,8 +37,9 @@ public enum KnownFinding {
      * segmentation-service and profile-service (the request {@code JsonMapper} reads numbers as
      * doubles; cdp-conditions' {@code LeafParser} accepts what it reads): a number too large for a
      * double ({@code 1e999999}) is read as Infinity and accepted as a condition value. {@code LeafSql}
-     * then throws on it ({@code decimalValue()}): a 500 for a segment preview, and a segment build or
-     * computed-trait backfill that fails on it every time. And it is stored as the string {@code
+     * then throws on it ({@code decimalValue()}): a 500 for a segment preview, and a computed trait whose
+     * backfill and windowed updates ({@code AggregateQuery}, on the event consumer's path) fail on it
+     * every time. And it is stored as the string {@code
      * "Infinity"}, so what reads back is another condition (a string comparison; a segment whose
      * condition never reads back equal is rebuilt on every update) or none at all ({@code in: [0,
      * 1e999999]} reads back as mixed types: the computed trait turns {@code failed}). Fix: refuse
@@ -59,8 +60,8 @@ public enum KnownFinding {
 
     /**
      * ingestion-service, {@code TrackingPlanCompiler.check}: checking a deeply nested schema against
-     * its meta-schema recurses per level and overflows the stack of a request thread (about 420
-     * levels; the request parser allows 500): a {@link StackOverflowError}, a 500. Fix: refuse schemas
+     * its meta-schema recurses per level and overflows the stack of a request thread (420 levels did
+     * on a default thread stack; the request parser allows 500): a {@link StackOverflowError}, a 500. Fix: refuse schemas
      * deeper than, say, 64 levels before the meta-schema check.
      */
     TRACKING_PLAN_DEEP_SCHEMA,

@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.opencdp.activation.destination.DestinationRef;
@@ -40,19 +39,22 @@ final class DestinationLanes {
         this.clock = clock;
     }
 
-    /** A destination's running worker: until when its deliveries' leases hold, and its task. */
+    /** A destination's running worker: until when its deliveries' leases hold, and its thread once it runs. */
     private static final class Lane {
         private final Instant leaseEnd;
-        private volatile Future<?> work;
+        private volatile Thread thread;
+        private volatile boolean givenUp;
 
         private Lane(Instant leaseEnd) {
             this.leaseEnd = leaseEnd;
         }
 
-        private void cancel() {
-            Future<?> started = work;
-            if (started != null) {
-                started.cancel(true);
+        /** A worker not yet running will not start its work; a running one is interrupted. */
+        private void giveUp() {
+            givenUp = true;
+            Thread running = thread;
+            if (running != null) {
+                running.interrupt();
             }
         }
     }
@@ -64,7 +66,7 @@ final class DestinationLanes {
             if (now.isAfter(lane.leaseEnd) && running.remove(destination, lane)) {
                 log.error("The worker of destination {} was still running when its deliveries' lease ran out; it is "
                         + "interrupted and its deliveries will be claimed again", destination.id());
-                lane.cancel();
+                lane.giveUp();
             }
         });
         return Set.copyOf(running.keySet());
@@ -86,9 +88,12 @@ final class DestinationLanes {
             return false;
         }
         try {
-            lane.work = workers.submit(() -> {
+            workers.execute(() -> {
+                lane.thread = Thread.currentThread();
                 try {
-                    work.run();
+                    if (!lane.givenUp) {
+                        work.run();
+                    }
                 } catch (RuntimeException e) {
                     log.warn("Sending to destination {} failed; its deliveries will be retried when their lease runs out",
                             destination.id(), e);

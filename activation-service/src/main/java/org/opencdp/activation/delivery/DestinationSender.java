@@ -44,8 +44,9 @@ class DestinationSender {
      * One destination's share of a round: where it goes, what consent allowed ({@code allowed}), which
      * of those are audience syncs ({@code syncs}) and the e-mails and phones of their profiles.
      */
-    record Batch(DestinationRef destination, Connector connector, ConnectorTarget target, List<DeliveryDispatcher.Allowed> allowed,
-                 List<DeliveryDispatcher.Allowed> syncs, Map<ProfileKey, ProfileIdentifiers> identifiers) {
+    record Batch(DestinationRef destination, Connector connector, ConnectorTarget target,
+                 List<DeliveryDispatcher.Allowed> allowed, List<DeliveryDispatcher.Allowed> syncs,
+                 Map<ProfileKey, ProfileIdentifiers> identifiers) {
     }
 
     /** Sends {@code batch}, every call ending by {@code deadline}, and records what became of each delivery. */

@@ -83,15 +83,18 @@ class DestinationLanesTest {
 
     @Test
     void shouldGiveUpAndInterruptAWorkerStillRunningWhenItsLeaseRanOut() throws Exception {
+        CountDownLatch sending = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         lanes.start(slow, clock.instant().plusSeconds(30), () -> {
+            sending.countDown();
             try {
                 new CountDownLatch(1).await();
             } catch (InterruptedException e) {
                 interrupted.countDown();
             }
         }, done::countDown);
+        assertThat(sending.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(lanes.busy()).containsExactly(slow);
 
         clock.advance(Duration.ofSeconds(31));

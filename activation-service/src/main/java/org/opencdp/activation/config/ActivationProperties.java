@@ -18,7 +18,11 @@ import org.springframework.validation.annotation.Validated;
  * @param consent how to reach consent-service, which decides every delivery
  * @param encryptionKey base64 of the 32-byte AES-256 key destination secrets are encrypted with
  *     ({@code CDP_ACTIVATION_ENCRYPTION_KEY}); when blank it is derived from the JWT secret, with a
- *     warning
+ *     warning. Changing it needs the old key in {@code previousEncryptionKeys} until stored credentials
+ *     are re-encrypted (docs/destinations.md, "Key rotation")
+ * @param previousEncryptionKeys keys destination secrets were encrypted with before, base64 of 32
+ *     bytes each, used only to decrypt while the service re-encrypts every stored secret under {@code
+ *     encryptionKey} ({@code CDP_ACTIVATION_PREVIOUS_ENCRYPTION_KEYS}, comma-separated). Empty by default
  * @param maxAttempts the most sends of one delivery; normally the retry window ends retries first
  * @param retryFor how long a failing delivery is retried, from its first failed send, before it goes
  *     to the dead letters with the reason ({@code CDP_ACTIVATION_RETRY_FOR}; Segment retries for 4 h)
@@ -41,6 +45,7 @@ import org.springframework.validation.annotation.Validated;
 public record ActivationProperties(
         @Valid @DefaultValue Consent consent,
         String encryptionKey,
+        @DefaultValue List<String> previousEncryptionKeys,
         @DefaultValue("100") @Min(1) @Max(1000) int maxAttempts,
         @DefaultValue("4h") @NotNull Duration retryFor,
         @DefaultValue("5s") @NotNull Duration retryBaseDelay,

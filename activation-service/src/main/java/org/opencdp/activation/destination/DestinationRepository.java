@@ -109,6 +109,41 @@ class DestinationRepository {
     }
 
     /**
+     * Up to {@code limit} stored credentials that do not start with {@code currentPrefix} (written
+     * under another key or before key ids), after {@code after} in (workspace, id) order, locked for
+     * this transaction; rows another instance holds are skipped, for its pass or the next.
+     */
+    List<StoredSecret> staleSecrets(byte[] currentPrefix, DestinationRef after, int limit) {
+        return jdbc.query("""
+                        SELECT workspace_id, id, secret_ciphertext FROM destinations
+                        WHERE secret_ciphertext IS NOT NULL
+                          AND substring(secret_ciphertext FROM 1 FOR ?) <> ?
+                          AND (workspace_id, id) > (?, ?)
+                        ORDER BY workspace_id, id
+                        LIMIT ?
+                        FOR UPDATE SKIP LOCKED""",
+                (rs, i) -> new StoredSecret(new DestinationRef(rs.getString(1), rs.getObject(2, UUID.class)),
+                        rs.getBytes(3)),
+                currentPrefix.length, currentPrefix, after.workspaceId(), after.id(), limit);
+    }
+
+    /** How many stored credentials do not start with {@code currentPrefix}. */
+    long countStaleSecrets(byte[] currentPrefix) {
+        Long count = jdbc.queryForObject("""
+                        SELECT count(*) FROM destinations
+                        WHERE secret_ciphertext IS NOT NULL AND substring(secret_ciphertext FROM 1 FOR ?) <> ?""",
+                Long.class, currentPrefix.length, currentPrefix);
+        return count == null ? 0 : count;
+    }
+
+    /** Stores each secret's new ciphertext, in one batch; the credentials themselves are unchanged. */
+    void replaceCiphertexts(List<StoredSecret> secrets) {
+        jdbc.batchUpdate("UPDATE destinations SET secret_ciphertext = ? WHERE workspace_id = ? AND id = ?",
+                secrets.stream().map(secret -> new Object[] {secret.ciphertext(), secret.ref().workspaceId(),
+                        secret.ref().id()}).toList());
+    }
+
+    /**
      * The enabled destinations of {@code workspaceIds} subscribed to any of the track events {@code
      * names} (or to every one, {@code "*"}), with their event subscriptions, in one statement.
      */

@@ -167,7 +167,7 @@ public class DestinationService {
                 StandardCharsets.UTF_8));
     }
 
-    private static String associatedData(String workspaceId, UUID id) {
+    static String associatedData(String workspaceId, UUID id) {
         return "opencdp-destination:" + workspaceId + ":" + id;
     }
 

@@ -35,7 +35,7 @@ final class ConsentSettings {
     /** Activation's settings with consent-service at {@code consentUrl}. */
     static ActivationProperties activation(String consentUrl) {
         return new ActivationProperties(new ActivationProperties.Consent(URI.create(consentUrl), Duration.ofSeconds(5)),
-                null, 100, Duration.ofHours(4), Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofMillis(500), 100, 100,
+                null, List.of(), 100, Duration.ofHours(4), Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofMillis(500), 100, 100,
                 Duration.ofSeconds(10), new ActivationProperties.Network(List.of()),
                 new ActivationProperties.Apis(URI.create("https://graph.facebook.com/v27.0"),
                         URI.create("https://api.hubapi.com"), URI.create("https://googleads.googleapis.com/v26"),

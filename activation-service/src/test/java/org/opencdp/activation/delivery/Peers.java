@@ -8,7 +8,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.testsupport.CdpTestEnvironment;
@@ -39,14 +41,25 @@ final class Peers {
 
     /** As {@link #configure(DynamicPropertyRegistry)}, allowing destinations to reach {@code allow} only. */
     void configure(DynamicPropertyRegistry registry, String allow) {
-        registry.add("cdp.activation.consent.url", wiremock::baseUrl);
-        registry.add("cdp.activation.consent.timeout", () -> "3s");
-        registry.add("cdp.activation.send-timeout", () -> "3s");
+        settings(allow).forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    /** The settings {@link #configure(DynamicPropertyRegistry)} adds, for a context a test starts itself. */
+    Map<String, Object> settings() {
+        return settings("127.0.0.0/8,::1");
+    }
+
+    private Map<String, Object> settings(String allow) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("cdp.activation.consent.url", wiremock.baseUrl());
+        settings.put("cdp.activation.consent.timeout", "3s");
+        settings.put("cdp.activation.send-timeout", "3s");
         // WireMock listens on loopback, which destinations may reach only when allowed (issue 13)
-        registry.add("cdp.activation.network.allow", () -> allow);
-        registry.add("cdp.activation.dispatch-interval", () -> "50ms");
-        registry.add("cdp.activation.retry-base-delay", () -> "100ms");
-        registry.add("cdp.activation.retry-max-delay", () -> "400ms");
+        settings.put("cdp.activation.network.allow", allow);
+        settings.put("cdp.activation.dispatch-interval", "50ms");
+        settings.put("cdp.activation.retry-base-delay", "100ms");
+        settings.put("cdp.activation.retry-max-delay", "400ms");
+        return settings;
     }
 
     /** Publishes messages as identity and segmentation do. */

@@ -17,6 +17,8 @@ public final class LeafParser {
     /** The most values an {@code in} / {@code not_in} list may hold. */
     public static final int MAX_LIST = 1000;
 
+    private static final String NUL_MESSAGE = "A condition's texts may not hold the character U+0000.";
+
     private final String pathMember;
 
     /** A parser of leaves whose path is under {@code pathMember} ({@code trait}, {@code property}, {@code path}). */
@@ -41,7 +43,7 @@ public final class LeafParser {
         Path path = path(json.get(pathMember), pointer + "/" + escape(pathMember), errors);
         Operator op = operator(json.get("op"), pointer + "/op", errors);
         JsonNode value = json.get("value");
-        if (op != null) {
+        if (op != null && storable(value, pointer + "/value", errors)) {
             checkValue(op, value, pointer + "/value", errors);
         }
         if (!errors.isEmpty()) {
@@ -55,12 +57,50 @@ public final class LeafParser {
             errors.add(new ConditionError(pointer, "'" + pathMember + "' needs a dotted path (a non-empty string)."));
             return null;
         }
+        if (json.stringValue().indexOf('\0') >= 0) {
+            errors.add(new ConditionError(pointer, NUL_MESSAGE));
+            return null;
+        }
         try {
             return Path.parse(json.stringValue());
         } catch (IllegalArgumentException e) {
             errors.add(new ConditionError(pointer, e.getMessage()));
             return null;
         }
+    }
+
+    /**
+     * Whether {@code value} (a scalar or the elements of an array) holds only what can be stored and
+     * compared: no U+0000 in a string (PostgreSQL's text and jsonb refuse it, so storing or binding it
+     * would fail with a 500) and no non-finite number (a request number too large for a double reads
+     * as Infinity, which {@link LeafSql} cannot write and which is stored as the string
+     * {@code "Infinity"}). Refused here, once, for every service that reads leaves.
+     */
+    private static boolean storable(JsonNode value, String pointer, List<ConditionError> errors) {
+        if (value == null) {
+            return true;
+        }
+        if (value.isArray()) {
+            boolean ok = true;
+            for (int i = 0; i < value.size(); i++) {
+                ok &= storableScalar(value.get(i), pointer + "/" + i, errors);
+            }
+            return ok;
+        }
+        return storableScalar(value, pointer, errors);
+    }
+
+    private static boolean storableScalar(JsonNode value, String pointer, List<ConditionError> errors) {
+        if (value.isString() && value.stringValue().indexOf('\0') >= 0) {
+            errors.add(new ConditionError(pointer, NUL_MESSAGE));
+            return false;
+        }
+        if ((value.isDouble() || value.isFloat()) && !Double.isFinite(value.doubleValue())) {
+            errors.add(new ConditionError(pointer, "A number must be finite; " + value.doubleValue()
+                    + " is not (a number too large for a double reads as Infinity)."));
+            return false;
+        }
+        return true;
     }
 
     private static Operator operator(JsonNode json, String pointer, List<ConditionError> errors) {

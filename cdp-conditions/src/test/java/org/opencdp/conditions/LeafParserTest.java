@@ -104,6 +104,33 @@ class LeafParserTest {
         assertThat(e.errors()).extracting(ConditionError::pointer).isEqualTo(List.of("/value"));
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"trait\": \"plan\", \"op\": \"gt\", \"value\": 1e999999}                | /where/0/value",
+            "{\"trait\": \"plan\", \"op\": \"eq\", \"value\": -1e999999}               | /where/0/value",
+            "{\"trait\": \"plan\", \"op\": \"in\", \"value\": [0, 1e999999]}           | /where/0/value/1",
+            "{\"trait\": \"plan\", \"op\": \"between\", \"value\": [0, 1e999999]}      | /where/0/value/1",
+            "{\"trait\": \"plan\", \"op\": \"eq\", \"value\": \"a\\u0000b\"}          | /where/0/value",
+            "{\"trait\": \"plan\", \"op\": \"not_in\", \"value\": [\"a\", \"\\u0000\"]} | /where/0/value/1",
+            "{\"trait\": \"pl\\u0000an\", \"op\": \"exists\"}                         | /where/0/trait",
+    })
+    void shouldRefuseWhatCannotBeStoredOrWrittenAsSql(String leaf, String pointer) {
+        InvalidConditionException e = catchThrowableOfType(InvalidConditionException.class,
+                () -> parser.parse(json(leaf), "/where/0"));
+
+        assertThat(e).isNotNull();
+        assertThat(e.errors()).extracting(ConditionError::pointer).containsExactly(pointer);
+    }
+
+    @Test
+    void shouldRefuseNaNFromAnyPath() {
+        JsonNode leaf = JSON.createObjectNode().put("trait", "a").put("op", "lt").put("value", Double.NaN);
+
+        InvalidConditionException e = catchThrowableOfType(InvalidConditionException.class, () -> parser.parse(leaf, ""));
+
+        assertThat(e.errors()).extracting(ConditionError::pointer).containsExactly("/value");
+    }
+
     private static JsonNode json(String text) {
         return JSON.readTree(text);
     }

@@ -19,36 +19,6 @@ public enum KnownFinding {
     TRACKING_JSON_EXPONENT,
 
     /**
-     * segmentation-service, {@code ConditionParser} (and cdp-conditions' {@code LeafParser}): a
-     * U+0000 in a path, a value or a segment id is accepted; storing the condition ({@code jsonb})
-     * then fails with a 500 (and a preview binds it as text, which fails too). Fix: refuse it as
-     * {@code invalid_condition} with its pointer, as ingestion refuses it ({@code NulCharacters}).
-     */
-    SEGMENT_CONDITION_NUL,
-
-    /**
-     * profile-service, {@code DefinitionParser}: a U+0000 in {@code name}, {@code event}, {@code
-     * property} or a {@code where} leaf is accepted; the INSERT then fails with a 500. Fix: refuse it
-     * as {@code invalid_computed_trait} with its pointer.
-     */
-    COMPUTED_TRAIT_NUL,
-
-    /**
-     * segmentation-service and profile-service (the request {@code JsonMapper} reads numbers as
-     * doubles; cdp-conditions' {@code LeafParser} accepts what it reads): a number too large for a
-     * double ({@code 1e999999}) is read as Infinity and accepted as a condition value. {@code LeafSql}
-     * then throws on it ({@code decimalValue()}): a 500 for a segment preview, and a computed trait whose
-     * backfill and windowed updates ({@code AggregateQuery}, on the event consumer's path) fail on it
-     * every time. And it is stored as the string {@code
-     * "Infinity"}, so what reads back is another condition (a string comparison; a segment whose
-     * condition never reads back equal is rebuilt on every update) or none at all ({@code in: [0,
-     * 1e999999]} reads back as mixed types: the computed trait turns {@code failed}). Fix: refuse
-     * non-finite numbers in {@code LeafParser} (or read request numbers as {@code BigDecimal}).
-     * Tracking plans refuse them already.
-     */
-    NON_FINITE_CONDITION_VALUE,
-
-    /**
      * ingestion-service, {@code SchemaPatterns} / {@code LinearTimePatterns}: RE2J compiles a pattern
      * in time quadratic in its length (64,000 characters: 1.5 s; 1 MB: minutes; measured), and a
      * tracking plan's patterns have no length limit, so one {@code PUT} holds a request thread for

@@ -85,17 +85,6 @@ public final class Outcomes {
         return nulPath(node, "");
     }
 
-    /** Whether {@code node} holds a number that is not finite (a double read as Infinity). */
-    public static boolean holdsNonFiniteNumber(JsonNode node) {
-        if (node == null) {
-            return false;
-        }
-        if (node.isFloatingPointNumber() && !node.isBigDecimal()) {
-            return !Double.isFinite(node.doubleValue());
-        }
-        return node.valueStream().anyMatch(Outcomes::holdsNonFiniteNumber);
-    }
-
     private static String nulPath(JsonNode node, String path) {
         if (node == null) {
             return null;

@@ -145,9 +145,7 @@ class TrackingPlanFuzzTest {
         try {
             compiler.compile(reloaded);
         } catch (CdpException e) {
-            String message = "an accepted plan no longer compiles once stored and loaded";
-            expect(Outcomes.holdsNonFiniteNumber(stored), () -> message, e);
-            KnownFinding.NON_FINITE_CONDITION_VALUE.tolerate(message, e);
+            expect(false, () -> "an accepted plan no longer compiles once stored and loaded", e);
         }
         for (SegmentEvent event : events(plan)) {
             Optional<Violation> violation;

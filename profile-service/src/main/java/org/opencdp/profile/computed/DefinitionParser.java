@@ -17,7 +17,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Reads a {@code POST /v1/computed-traits} body into a definition, or refuses it with 400
  * {@code invalid_computed_trait}, listing the first offending member as every validation problem
- * does: {@code errors: [{pointer, message}]}. Pure: no I/O.
+ * does: {@code errors: [{pointer, message}]}. U+0000 in any text (and, by the shared {@link LeafParser},
+ * in a {@code where} path or value, as is a non-finite number) is refused, as PostgreSQL cannot store it.
+ * Pure: no I/O.
  */
 final class DefinitionParser {
 
@@ -114,6 +116,10 @@ final class DefinitionParser {
         }
         if (!value.isString()) {
             throw invalid(at + "/" + field, field + " must be a string.");
+        }
+        if (value.asString().indexOf('\0') >= 0) {
+            // PostgreSQL's text refuses U+0000: the INSERT would fail with a 500.
+            throw invalid(at + "/" + field, field + " may not hold the character U+0000.");
         }
         return value.asString();
     }

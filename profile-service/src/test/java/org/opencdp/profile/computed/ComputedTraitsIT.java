@@ -268,6 +268,15 @@ class ComputedTraitsIT {
         JsonNode badWhere = body(api.post("/v1/computed-traits", writer, "{\"key\":\"k\",\"aggregation\":\"count\","
                 + "\"event\":\"E\",\"where\":[{\"property\":\"total\",\"op\":\"gt\",\"value\":[1]}]}"), 400);
         assertThat(badWhere.path("errors").get(0).path("pointer").asString()).isEqualTo("/where/0/value");
+        // Neither storable (text refuses U+0000) nor writable as SQL (Infinity): 400 with the pointer, not 500.
+        JsonNode nulEvent = body(api.post("/v1/computed-traits", writer,
+                "{\"key\":\"k\",\"aggregation\":\"count\",\"event\":\"E\\u0000\"}"), 400);
+        assertThat(nulEvent.path("code").asString()).isEqualTo("invalid_computed_trait");
+        assertThat(nulEvent.path("errors").get(0).path("pointer").asString()).isEqualTo("/event");
+        JsonNode infinite = body(api.post("/v1/computed-traits", writer, "{\"key\":\"k\",\"aggregation\":\"count\","
+                + "\"event\":\"E\",\"where\":[{\"property\":\"total\",\"op\":\"in\",\"value\":[0,1e999999]}]}"), 400);
+        assertThat(infinite.path("code").asString()).isEqualTo("invalid_computed_trait");
+        assertThat(infinite.path("errors").get(0).path("pointer").asString()).isEqualTo("/where/0/value/1");
         assertProblem(api.post("/v1/computed-traits", writer, "{oops"), 400, "malformed_body");
         assertProblem(api.post("/v1/computed-traits", writer,
                 "{\"key\":\"purchases\",\"aggregation\":\"count\",\"event\":\"Other\"}"), 409, "computed_trait_exists");

@@ -73,7 +73,16 @@ class DefinitionParserTest {
                 new Case("{" + valid + ", \"where\": [{\"property\": \"x\", \"op\": \"contains\", \"value\": [1]}]}",
                         "/where/0/value"),
                 new Case("{" + valid + ", \"where\": [{\"property\": \"x\", \"op\": \"exists\", \"value\": 1}]}",
-                        "/where/0/value"))) {
+                        "/where/0/value"),
+                new Case("{" + valid + ", \"name\": \"a\\u0000\"}", "/name"),
+                new Case("{" + valid.replace("\"E\"", "\"E\\u0000\"") + "}", "/event"),
+                new Case("{" + valid.replace("total", "to\\u0000tal") + "}", "/property"),
+                new Case("{" + valid + ", \"where\": [{\"property\": \"x\\u0000\", \"op\": \"exists\"}]}",
+                        "/where/0/property"),
+                new Case("{" + valid + ", \"where\": [{\"property\": \"x\", \"op\": \"eq\", \"value\": \"\\u0000\"}]}",
+                        "/where/0/value"),
+                new Case("{" + valid + ", \"where\": [{\"property\": \"x\", \"op\": \"in\", \"value\": [0, 1e999999]}]}",
+                        "/where/0/value/1"))) {
             CdpException problem = catchThrowableOfType(CdpException.class, () -> parse(c.body()));
             assertThat(problem).as(c.body()).isNotNull();
             assertThat(problem.code()).isEqualTo("invalid_computed_trait");

@@ -15,7 +15,8 @@ import tools.jackson.databind.JsonNode;
  * use, empty {@code and}/{@code or} and nesting deeper than {@value
  * #MAX_DEPTH} levels are refused rather than guessed at. The {@code event} node is recognised and
  * refused as not supported yet. Whether a {@code segment} node names an existing segment without a
- * cycle is for the caller to check (it needs the workspace's segments).
+ * cycle is for the caller to check (it needs the workspace's segments). U+0000 in a segment id (and,
+ * by the shared parser, in a path or value) is refused, since PostgreSQL can neither store nor bind it.
  */
 public final class ConditionParser {
 
@@ -121,6 +122,10 @@ public final class ConditionParser {
             throw ConditionException.invalid(path + "/segment",
                     "'segment' needs the id of a segment of this workspace (a non-blank string of at most "
                             + MAX_SEGMENT_ID + " characters).");
+        }
+        if (id.asString().indexOf('\0') >= 0) {
+            // PostgreSQL's text and jsonb refuse U+0000: storing or previewing would fail with a 500.
+            throw ConditionException.invalid(path + "/segment", "A segment id may not hold the character U+0000.");
         }
         return new SegmentCondition(id.asString());
     }

@@ -41,6 +41,12 @@ class ConditionParserTest {
             {"segment": "a", "op": "eq"}            | /op
             {"computedTrait": "ltv", "op": "gt"}    | /value
             {"computedTrait": "", "op": "exists"}   | /computedTrait
+            {"segment": "s\\u0000"}                | /segment
+            {"not": {"segment": "\\u0000"}}        | /not/segment
+            {"trait": "a\\u0000", "op": "exists"}  | /trait
+            {"trait": "a", "op": "eq", "value": "\\u0000"} | /value
+            {"computedTrait": "ltv", "op": "gt", "value": 1e999999} | /value
+            {"and": [{"trait": "a", "op": "in", "value": [1, -1e999999]}]} | /and/0/value/1
             """)
     void shouldRefuseMalformedComputedTraitAndSegmentNodes(String json, String path) {
         assertThatThrownBy(() -> parse(json)).isInstanceOfSatisfying(ConditionException.class, e -> {

@@ -272,6 +272,19 @@ class SegmentsIT {
                 "{\"condition\": {\"trait\": \"plan\", \"op\": \"in\", \"value\": \"pro\"}}"), 400, "invalid_condition");
         assertThat(preview.path("errors").get(0).path("pointer").asString()).isEqualTo("/condition/value");
 
+        // Neither storable (jsonb refuses U+0000) nor writable as SQL (Infinity): 400 with the pointer, not 500.
+        JsonNode nul = assertProblem(api.post("/v1/segments", writer, """
+                {"name": "x", "condition": {"or": [{"segment": "s\\u0000"}]}}"""), 400, "invalid_condition");
+        assertThat(nul.path("errors").get(0).path("pointer").asString()).isEqualTo("/condition/or/0/segment");
+        JsonNode nulValue = assertProblem(api.post("/v1/segments/preview", writer,
+                "{\"condition\": {\"trait\": \"plan\", \"op\": \"eq\", \"value\": \"p\\u0000\"}}"), 400,
+                "invalid_condition");
+        assertThat(nulValue.path("errors").get(0).path("pointer").asString()).isEqualTo("/condition/value");
+        JsonNode infinite = assertProblem(api.post("/v1/segments/preview", writer,
+                "{\"condition\": {\"trait\": \"age\", \"op\": \"gt\", \"value\": 1e999999}}"), 400,
+                "invalid_condition");
+        assertThat(infinite.path("errors").get(0).path("pointer").asString()).isEqualTo("/condition/value");
+
         String id = client.createSegment("Pro", PRO);
         JsonNode put = assertProblem(api.put("/v1/segments/" + id, writer,
                 "{\"name\": \"x\", \"condition\": {\"or\": []}}"), 400, "invalid_condition");

@@ -2,6 +2,7 @@ package org.opencdp.ingestion.tracking;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.kit.problem.CdpException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -41,10 +42,17 @@ record BatchDefaults(Instant sentAt, ObjectNode context, ObjectNode integrations
         return new BatchDefaults(sentAt, object(batch, "context"), object(batch, "integrations"), gpc);
     }
 
-    /** The batch's context merged with the event's own, with {@code gpc: true} when the header said so. */
+    /**
+     * The batch's context merged with the event's own, with {@code gpc: true} when the header said so;
+     * the event's own as sent when there is nothing to add.
+     */
     ObjectNode context(ObjectNode own) {
-        ObjectNode merged = merge(context, own);
-        return gpc ? GlobalPrivacyControl.applied(merged) : merged;
+        if (!gpc) {
+            return merge(context, own);
+        }
+        ObjectNode merged = merged(context, own);
+        merged.put(GlobalPrivacyControl.CONTEXT_FIELD, true);
+        return merged;
     }
 
     ObjectNode integrations(ObjectNode own) {
@@ -65,10 +73,22 @@ record BatchDefaults(Instant sentAt, ObjectNode context, ObjectNode integrations
     }
 
     private static ObjectNode merge(ObjectNode shared, ObjectNode own) {
-        if (shared == null) {
-            return own;
+        return shared == null ? own : merged(shared, own);
+    }
+
+    /**
+     * A new object with the members of {@code shared}, then those of {@code own} (which win), either
+     * may be null. Only the top level is new: the members' values are the request's own nodes, shared
+     * by every event of the batch, which is safe because nothing changes a nested node of an event
+     * after it was read (what the platform adds, it adds on a copy of its own: {@link
+     * SegmentEventValidator}). Copying every member deeply for every event was a cost per event of
+     * its own (issue 10).
+     */
+    static ObjectNode merged(ObjectNode shared, ObjectNode own) {
+        ObjectNode merged = MessageCodec.mapper().createObjectNode();
+        if (shared != null) {
+            merged.setAll(shared);
         }
-        ObjectNode merged = shared.deepCopy();
         if (own != null) {
             merged.setAll(own);
         }

@@ -2,8 +2,6 @@ package org.opencdp.ingestion.tracking;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Enumeration;
-import org.opencdp.contracts.MessageCodec;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Global Privacy Control (issue 12): a browser with GPC on sends {@code Sec-GPC: 1} on every
@@ -11,7 +9,8 @@ import tools.jackson.databind.node.ObjectNode;
  * context.gpc: true}, which consent-service records as an opt-out of {@code data_sale} and {@code
  * advertising}. The header wins over the body: a client cannot send the header and say {@code
  * false} in the event. Without the header the event keeps whatever its SDK put in {@code
- * context.gpc} (browser SDKs may copy {@code navigator.globalPrivacyControl} there).
+ * context.gpc} (browser SDKs may copy {@code navigator.globalPrivacyControl} there). {@link
+ * BatchDefaults#context} sets it, on a context of the event's own.
  */
 final class GlobalPrivacyControl {
 
@@ -28,13 +27,6 @@ final class GlobalPrivacyControl {
             }
         }
         return false;
-    }
-
-    /** A copy of {@code context} (the request's own tree is left as sent) with {@code gpc: true}. */
-    static ObjectNode applied(ObjectNode context) {
-        ObjectNode copy = context == null ? MessageCodec.mapper().createObjectNode() : context.deepCopy();
-        copy.put(CONTEXT_FIELD, true);
-        return copy;
     }
 
     private GlobalPrivacyControl() {

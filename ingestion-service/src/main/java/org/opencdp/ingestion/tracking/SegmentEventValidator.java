@@ -104,12 +104,14 @@ final class SegmentEventValidator {
 
     /**
      * A copy of {@code context} (the request's own tree is left as sent) with {@code
-     * opencdp.timestampAdjusted}: the event time that was replaced by the received time.
+     * opencdp.timestampAdjusted}: the event time that was replaced by the received time. Only what
+     * changes is copied: the top level and {@code opencdp}.
      */
     private static ObjectNode withTimestampAdjusted(ObjectNode context, Instant from) {
-        ObjectNode copy = context == null ? MessageCodec.mapper().createObjectNode() : context.deepCopy();
-        JsonNode own = copy.get(OPENCDP_CONTEXT);
-        ObjectNode opencdp = own instanceof ObjectNode object ? object : copy.putObject(OPENCDP_CONTEXT);
+        ObjectNode copy = BatchDefaults.merged(null, context);
+        ObjectNode opencdp = copy.get(OPENCDP_CONTEXT) instanceof ObjectNode own
+                ? BatchDefaults.merged(null, own) : MessageCodec.mapper().createObjectNode();
+        copy.set(OPENCDP_CONTEXT, opencdp);
         opencdp.putObject(TIMESTAMP_ADJUSTED).put("from", from.toString()).put("reason", "future");
         return copy;
     }

@@ -206,6 +206,26 @@ class SegmentEventValidatorTest {
     }
 
     @Test
+    void shouldShareTheBatchContextBetweenEventsWithoutOneEventsChangesReachingAnotherIssue10() {
+        ObjectNode shared = read("{\"library\": {\"name\": \"analytics-java\"}, \"opencdp\": {\"other\": 1}}");
+        var batch = new BatchDefaults(null, shared, null, true);
+
+        SegmentEvent future = ((EventCheck.Valid) SegmentEventValidator.check(null, read("""
+                {"type": "track", "userId": "u1", "event": "E", "timestamp": "9999-01-01T00:00:00Z"}"""), batch,
+                RECEIVED_AT, TOLERANCE)).event();
+        SegmentEvent present = ((EventCheck.Valid) SegmentEventValidator.check(null, read("""
+                {"type": "track", "userId": "u2", "event": "E", "context": {"ip": "2.2.2.2"}}"""), batch,
+                RECEIVED_AT, TOLERANCE)).event();
+
+        assertThat(future.context()).isEqualTo(read("""
+                {"library": {"name": "analytics-java"}, "gpc": true, "opencdp": {"other": 1,
+                 "timestampAdjusted": {"from": "9999-01-01T00:00:00Z", "reason": "future"}}}"""));
+        assertThat(present.context()).isEqualTo(read("""
+                {"library": {"name": "analytics-java"}, "opencdp": {"other": 1}, "ip": "2.2.2.2", "gpc": true}"""));
+        assertThat(shared).isEqualTo(read("{\"library\": {\"name\": \"analytics-java\"}, \"opencdp\": {\"other\": 1}}"));
+    }
+
+    @Test
     void shouldRefuseABatchItemWithoutAKnownType() {
         var check = SegmentEventValidator.check(null, read("{\"type\": \"purchase\", \"userId\": \"u1\"}"),
                 BatchDefaults.NONE, RECEIVED_AT, TOLERANCE);

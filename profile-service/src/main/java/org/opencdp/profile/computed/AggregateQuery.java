@@ -69,6 +69,12 @@ final class AggregateQuery {
             inner.append(" AND occurred_at > :").append(prefix).append("since");
             parameters.addValue(prefix + "since", OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
         }
+        if (definition.between() != null) {
+            inner.append(" AND occurred_at >= :").append(prefix).append("lower AND occurred_at < :").append(prefix)
+                    .append("upper");
+            parameters.addValue(prefix + "lower", OffsetDateTime.ofInstant(definition.between().lower(), ZoneOffset.UTC));
+            parameters.addValue(prefix + "upper", OffsetDateTime.ofInstant(definition.between().upper(), ZoneOffset.UTC));
+        }
         if (!excluded.isEmpty()) {
             inner.append(" AND message_id <> ALL(CAST(:").append(prefix).append("excluded AS text[]))");
             parameters.addValue(prefix + "excluded", excluded.toArray(String[]::new));

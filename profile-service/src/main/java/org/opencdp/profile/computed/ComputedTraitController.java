@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
@@ -41,9 +42,9 @@ class ComputedTraitController {
     }
 
     @GetMapping
-    ComputedTraitListResponse list(Caller caller) {
+    ComputedTraitListResponse list(Caller caller, @RequestParam(defaultValue = "false") boolean hidden) {
         caller.requireAny(READ, WRITE);
-        return new ComputedTraitListResponse(definitions.list(caller.workspaceId()).stream()
+        return new ComputedTraitListResponse(definitions.list(caller.workspaceId(), hidden).stream()
                 .map(ComputedTraitResponse::of).toList());
     }
 

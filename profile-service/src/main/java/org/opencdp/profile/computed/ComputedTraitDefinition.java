@@ -19,11 +19,14 @@ import tools.jackson.databind.JsonNode;
  * @param where leaves of the shared condition language on the event's properties, all of which must hold
  * @param within the window as given ({@code P30D}), null when the trait covers every event
  * @param window its length
+ * @param between a fixed range of event times instead of {@code within} (null without one)
+ * @param hidden owned by another service (segmentation's {@code event} nodes): left out of the default list
  * @param backfillCursor the last profile id backfilled (profiles are backfilled in id order)
  */
 record ComputedTraitDefinition(String workspaceId, String key, String name, Aggregation aggregation, String event,
                                String property, List<String> propertyPath, List<Leaf> where,
-                               String within, Duration window, Status status, String backfillCursor,
+                               String within, Duration window, Between between, boolean hidden,
+                               Status status, String backfillCursor,
                                long processed, long total, Instant createdAt, Instant updatedAt) {
 
     ComputedTraitDefinition {
@@ -63,6 +66,11 @@ record ComputedTraitDefinition(String workspaceId, String key, String name, Aggr
     /** Whether an event with these properties passes every {@code where} condition. */
     boolean matches(JsonNode properties) {
         return where.stream().allMatch(condition -> condition.matches(properties));
+    }
+
+    /** Whether an event at {@code occurredAt} is inside the {@code between} range (always, without one). */
+    boolean inRange(Instant occurredAt) {
+        return between == null || between.contains(occurredAt);
     }
 
     /** The value the aggregation reads from an event's properties (null for {@code count}). */

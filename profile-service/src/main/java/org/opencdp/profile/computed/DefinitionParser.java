@@ -2,6 +2,7 @@ package org.opencdp.profile.computed;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -25,6 +26,11 @@ final class DefinitionParser {
 
     static final String INVALID = "invalid_computed_trait";
     static final Pattern KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,99}");
+    /**
+     * Keys of hidden traits (segmentation's, issue 11) start with {@code _}, which no visible trait's may,
+     * so a user's trait can never take the key of a hidden one (or the other way round).
+     */
+    static final Pattern HIDDEN_KEY = Pattern.compile("_[A-Za-z0-9_]{1,99}");
     static final int MAX_NAME = 200;
     static final int MAX_EVENT = 255;
     static final int MAX_CONDITIONS = 20;
@@ -35,9 +41,16 @@ final class DefinitionParser {
         if (body == null || !body.isObject()) {
             throw invalid("", "The body must be a JSON object.");
         }
+        JsonNode hidden = body.get("hidden");
+        if (hidden != null && !hidden.isNull() && !hidden.isBoolean()) {
+            throw invalid("/hidden", "hidden must be true or false.");
+        }
+        boolean isHidden = hidden != null && hidden.asBoolean(false);
         String key = text(body, "key", true);
-        if (!KEY.matcher(key).matches()) {
-            throw invalid("/key", "key must start with a letter and hold only letters, digits and '_' (at most 100).");
+        if (isHidden ? !HIDDEN_KEY.matcher(key).matches() : !KEY.matcher(key).matches()) {
+            throw invalid("/key", isHidden
+                    ? "A hidden trait's key must start with '_' and hold only letters, digits and '_' (at most 100)."
+                    : "key must start with a letter and hold only letters, digits and '_' (at most 100).");
         }
         String name = text(body, "name", false);
         if (name != null && name.length() > MAX_NAME) {
@@ -71,8 +84,37 @@ final class DefinitionParser {
                 throw invalid("/within", e.getMessage());
             }
         }
+        Between between = between(body.get("between"));
+        if (between != null && within != null) {
+            throw invalid("/between", "Give within or between, not both.");
+        }
         return new ComputedTraitDefinition(workspaceId, key, name == null || name.isBlank() ? key : name, aggregation,
-                event, property, path, where, within, window, Status.backfilling, null, 0, 0, now, now);
+                event, property, path, where, within, window, between, isHidden,
+                Status.backfilling, null, 0, 0, now, now);
+    }
+
+    /** {@code between: [lower, upper]}: two ISO-8601 instants, lower before upper; the range is [lower, upper). */
+    private static Between between(JsonNode between) {
+        if (between == null || between.isNull()) {
+            return null;
+        }
+        if (!between.isArray() || between.size() != 2) {
+            throw invalid("/between", "between must be an array of two ISO-8601 instants [lower, upper].");
+        }
+        Instant[] bounds = new Instant[2];
+        for (int i = 0; i < 2; i++) {
+            JsonNode bound = between.get(i);
+            try {
+                bounds[i] = Instant.parse(bound.isString() ? bound.asString() : "");
+            } catch (DateTimeParseException e) {
+                throw invalid("/between/" + i, "between/" + i + " must be an ISO-8601 instant such as "
+                        + "2026-11-01T00:00:00Z.");
+            }
+        }
+        if (!bounds[0].isBefore(bounds[1])) {
+            throw invalid("/between/1", "The upper bound must be after the lower bound.");
+        }
+        return new Between(bounds[0], bounds[1]);
     }
 
     private static List<Leaf> conditions(JsonNode where) {

@@ -28,7 +28,8 @@ class DefinitionRepository {
     private static final Logger log = LoggerFactory.getLogger(DefinitionRepository.class);
 
     private static final String SELECT = """
-            SELECT workspace_id, key, name, aggregation, event, property, conditions::text AS conditions, within, status,
+            SELECT workspace_id, key, name, aggregation, event, property, conditions::text AS conditions, within,
+                   between_lower, between_upper, hidden, status,
                    backfill_cursor, processed, total, created_at, updated_at
             FROM computed_trait_definitions
             """;
@@ -44,10 +45,12 @@ class DefinitionRepository {
     void insert(ComputedTraitDefinition d) {
         jdbc.update("""
                         INSERT INTO computed_trait_definitions (workspace_id, key, name, aggregation, event, property,
-                            conditions, within, status, backfill_cursor, processed, total, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)""",
+                            conditions, within, between_lower, between_upper, hidden, status, backfill_cursor, processed, total,
+                            created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 d.workspaceId(), d.key(), d.name(), d.aggregation().name(), d.event(), d.property(),
-                conditionsJson(d.where()), d.within(), d.status().name(), d.backfillCursor(), d.processed(),
+                conditionsJson(d.where()), d.within(), d.between() == null ? null : utc(d.between().lower()),
+                d.between() == null ? null : utc(d.between().upper()), d.hidden(), d.status().name(), d.backfillCursor(), d.processed(),
                 d.total(), utc(d.createdAt()), utc(d.updatedAt()));
     }
 
@@ -138,11 +141,15 @@ class DefinitionRepository {
         String storedStatus = rs.getString("status");
         Instant createdAt = rs.getObject("created_at", OffsetDateTime.class).toInstant();
         Instant updatedAt = rs.getObject("updated_at", OffsetDateTime.class).toInstant();
+        OffsetDateTime lower = rs.getObject("between_lower", OffsetDateTime.class);
+        OffsetDateTime upper = rs.getObject("between_upper", OffsetDateTime.class);
+        boolean hidden = rs.getBoolean("hidden");
         try {
             return new ComputedTraitDefinition(workspaceId, key, rs.getString("name"),
                     Aggregation.valueOf(rs.getString("aggregation")), rs.getString("event"), property,
                     property == null ? List.of() : Path.parse(property).segments(),
                     conditions(rs.getString("conditions")), within, within == null ? null : Windows.parse(within),
+                    lower == null ? null : new Between(lower.toInstant(), upper.toInstant()), hidden,
                     Status.valueOf(storedStatus), rs.getString("backfill_cursor"), rs.getLong("processed"),
                     rs.getLong("total"), createdAt, updatedAt);
         } catch (RuntimeException e) {
@@ -152,7 +159,7 @@ class DefinitionRepository {
             }
             return new ComputedTraitDefinition(workspaceId, key, rs.getString("name"),
                     Aggregation.parse(rs.getString("aggregation")).orElse(Aggregation.count), rs.getString("event"),
-                    property, List.of(), List.of(), within, null,
+                    property, List.of(), List.of(), within, null, null, hidden,
                     Status.deleting.name().equals(storedStatus) ? Status.deleting : Status.failed,
                     rs.getString("backfill_cursor"), rs.getLong("processed"), rs.getLong("total"), createdAt,
                     updatedAt);

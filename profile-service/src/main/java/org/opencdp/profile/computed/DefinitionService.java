@@ -36,7 +36,7 @@ class DefinitionService {
         values.deleteKey(workspaceId, parsed.key());
         ComputedTraitDefinition definition = new ComputedTraitDefinition(workspaceId, parsed.key(), parsed.name(),
                 parsed.aggregation(), parsed.event(), parsed.property(), parsed.propertyPath(), parsed.where(),
-                parsed.within(), parsed.window(), Status.backfilling, null, 0,
+                parsed.within(), parsed.window(), parsed.between(), parsed.hidden(), Status.backfilling, null, 0,
                 definitions.countProfiles(workspaceId), parsed.createdAt(), parsed.updatedAt());
         try {
             definitions.insert(definition);
@@ -46,8 +46,9 @@ class DefinitionService {
         return definition;
     }
 
-    public List<ComputedTraitDefinition> list(String workspaceId) {
-        return definitions.live(workspaceId);
+    /** The workspace's live definitions; hidden ones (segmentation's) only when {@code includeHidden}. */
+    public List<ComputedTraitDefinition> list(String workspaceId, boolean includeHidden) {
+        return definitions.live(workspaceId).stream().filter(d -> includeHidden || !d.hidden()).toList();
     }
 
     public ComputedTraitDefinition get(String workspaceId, String key) {

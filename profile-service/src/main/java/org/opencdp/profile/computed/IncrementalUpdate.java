@@ -88,10 +88,11 @@ class IncrementalUpdate {
 
     /**
      * Whether {@code event} updates {@code definition} incrementally: it tracks the profile, the
-     * event passes its filter, and (with a window) the event is inside the window.
+     * event passes its filter, and (with a window or a {@code between} range) the event is inside it.
      */
     private static boolean updates(ComputedTraitDefinition definition, TrackedEvent event, Instant now) {
         return definition.tracksIncrementally(event.profile().profileId()) && definition.matches(event.properties())
+                && definition.inRange(event.occurredAt())
                 && (definition.window() == null || event.occurredAt().isAfter(now.minus(definition.window())));
     }
 

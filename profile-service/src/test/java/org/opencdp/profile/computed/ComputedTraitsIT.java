@@ -306,6 +306,69 @@ class ComputedTraitsIT {
     }
 
     /**
+     * Issue 11: segmentation's {@code event} nodes become hidden traits, and {@code between} counts the
+     * events of a fixed range of event times [lower, upper), backdated ones included, incrementally and
+     * in a backfill alike; hidden traits are listed only on request.
+     */
+    @Test
+    void shouldCountEventsBetweenTwoInstantsAndKeepHiddenTraitsOutOfTheDefaultList() {
+        String ws = "ws_ct_between";
+        String writer = infrastructure.token(ws, "profiles:write");
+        String reader = client.token(ws);
+        String range = "\"between\":[\"" + T.minusSeconds(10) + "\",\"" + T.plusSeconds(10) + "\"]";
+        String profileId = "p-" + UUID.randomUUID();
+        client.send(track(ws, profileId, "b0", T.minusSeconds(11), ORDER, "{\"total\":60}"));
+        client.awaitEvents(ws, profileId, 1);
+        create(writer, "_seg_range", "\"aggregation\":\"count\",\"hidden\":true,\"where\":[{\"property\":\"total\","
+                + "\"op\":\"gte\",\"value\":50}]," + range);
+        create(writer, "visible", "\"aggregation\":\"count\"");
+        awaitReady(ws, List.of("_seg_range", "visible"));
+
+        client.send(track(ws, profileId, "b1", T.minusSeconds(10), ORDER, "{\"total\":50}"),
+                track(ws, profileId, "b2", T.plusSeconds(9), ORDER, "{\"total\":99}"),
+                track(ws, profileId, "b3", T.plusSeconds(10), ORDER, "{\"total\":99}"),
+                track(ws, profileId, "b4", T, ORDER, "{\"total\":10}"),
+                // backdated: arrives last, counts by its event time
+                track(ws, profileId, "b5", T.minusSeconds(5), ORDER, "{\"total\":70}"));
+        client.awaitEvents(ws, profileId, 6);
+        await().atMost(TIMEOUT).until(() -> body(api.get("/v1/profiles/" + profileId, reader), 200)
+                .path("computedTraits").path("visible").asLong() == 6);
+        assertThat(body(api.get("/v1/profiles/" + profileId, reader), 200).path("computedTraits").path("_seg_range")
+                .asLong()).as("b1, b2, b5: lower bound inclusive, upper exclusive, where applied").isEqualTo(3);
+        create(writer, "_seg_range_bf", "\"aggregation\":\"count\",\"hidden\":true,\"where\":[{\"property\":"
+                + "\"total\",\"op\":\"gte\",\"value\":50}]," + range);
+        awaitReady(ws, List.of("_seg_range_bf"));
+        assertThat(body(api.get("/v1/profiles/" + profileId, reader), 200).path("computedTraits").path("_seg_range_bf")
+                .asLong()).isEqualTo(3);
+
+        JsonNode listed = body(api.get("/v1/computed-traits", reader), 200).path("items");
+        assertThat(listed).extracting(item -> item.path("key").asString()).containsExactly("visible");
+        JsonNode all = body(api.get("/v1/computed-traits?hidden=true", reader), 200).path("items");
+        assertThat(all).extracting(item -> item.path("key").asString())
+                .containsExactly("_seg_range", "_seg_range_bf", "visible");
+        JsonNode hidden = body(api.get("/v1/computed-traits/_seg_range", reader), 200);
+        assertThat(hidden.path("hidden").asBoolean()).isTrue();
+        assertThat(Instant.parse(hidden.path("between").get(1).asString())).isEqualTo(T.plusSeconds(10));
+
+        for (String[] bad : new String[][] {
+                {"\"between\":[\"2026-12-01T00:00:00Z\",\"2026-11-01T00:00:00Z\"]", "/between/1"},
+                {"\"between\":[\"2026-11-01\",\"2026-12-01T00:00:00Z\"]", "/between/0"},
+                {"\"between\":[\"2026-11-01T00:00:00Z\"]", "/between"},
+                {"\"between\":[\"2026-11-01T00:00:00Z\",\"2026-12-01T00:00:00Z\"],\"within\":\"P1D\"", "/between"},
+                {"\"hidden\":\"yes\"", "/hidden"},
+                {"\"hidden\":true", "/key"}}) {
+            JsonNode problem = body(api.post("/v1/computed-traits", writer,
+                    "{\"key\":\"k\",\"aggregation\":\"count\",\"event\":\"E\"," + bad[0] + "}"), 400);
+            assertThat(problem.path("code").asString()).isEqualTo("invalid_computed_trait");
+            assertThat(problem.path("errors").get(0).path("pointer").asString()).as(bad[0]).isEqualTo(bad[1]);
+        }
+        JsonNode reserved = body(api.post("/v1/computed-traits", writer,
+                "{\"key\":\"_mine\",\"aggregation\":\"count\",\"event\":\"E\"}"), 400);
+        assertThat(reserved.path("errors").get(0).path("pointer").asString()).as("_ is for hidden traits")
+                .isEqualTo("/key");
+    }
+
+    /**
      * Issue 11: a definition stored before the shared condition language (here an {@code eq} with an
      * object value, refused now) is read as {@code failed}: the API lists, shows and deletes it, the
      * event consumer and the backfill go on with the other traits, and no worker claims it again.

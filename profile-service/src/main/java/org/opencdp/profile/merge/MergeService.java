@@ -42,7 +42,8 @@ import tools.jackson.databind.node.NullNode;
  * survivor by event time, their events and identifiers moved to it, their computed traits folded,
  * and they are marked merged into it (so their ids answer with the survivor, and an event resolved
  * to them later lands on it). Last, in one statement, the survivors' changes are published, plus the
- * removal of every trait of each merged profile (it has none left of its own). A merge delivered
+ * removal of every trait of each merged profile (it has none left of its own), each split into parts
+ * that fit a Kafka record when it would not ({@link ProfileChangeParts}). A merge delivered
  * again, or naming profiles already merged into the survivor, changes nothing; nor does a merge
  * into a profile erased at a privacy request, and an erased profile is never merged (issue 12).
  */
@@ -87,7 +88,7 @@ class MergeService {
         profiles.lockAll(named, now);
         List<ProfileChanged> changes = new ArrayList<>();
         for (ProfilesMerged merge : merges) {
-            changes.addAll(applyOne(merge, now));
+            applyOne(merge, now).forEach(change -> changes.addAll(ProfileChangeParts.split(change)));
         }
         outbox.appendAll(changes);
     }

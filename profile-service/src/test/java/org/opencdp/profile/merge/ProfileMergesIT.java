@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.ProfilesMerged;
@@ -238,6 +239,40 @@ class ProfileMergesIT {
     }
 
     @Test
+    void shouldPublishAMergeThatOutgrowsAKafkaRecordInPartsAndParkNothing() {
+        String survivor = "s-" + UUID.randomUUID();
+        String merged = "m-" + UUID.randomUUID();
+        client.send(identify(WS, survivor, "s1-" + survivor, T, "{\"plan\":\"pro\"}"));
+        // 40 traits of 30 KB each (an event's traits are at most 32 KB): 1.2 MB the survivor gains at the merge
+        EventResolved[] big = new EventResolved[40];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = identify(WS, merged, "m" + i + "-" + merged, T.plusSeconds(i),
+                    "{\"note_" + i + "\":\"" + "x".repeat(30_000) + "\"}");
+        }
+        client.send(big);
+        client.awaitEvents(WS, survivor, 1);
+        client.awaitEvents(WS, merged, 40);
+        long parkedBefore = parkedChanges();
+        ProfilesMerged message = merge(WS, survivor, merged);
+
+        client.send(message);
+
+        UUID first = changeId(message, survivor);
+        await().atMost(TIMEOUT).until(() -> processedMerges(message) == 1);
+        assertThat(body(api.get("/v1/profiles/" + survivor, client.token(WS)), 200).path("traits").size())
+                .as("plan and the 40 notes").isEqualTo(41);
+        // every change published before the marker's, the merge's parts included (same outbox, same partition)
+        List<ProfileChanged> parts = client.changesSoFar(WS, survivor).stream()
+                .filter(c -> c.traits().keySet().stream().anyMatch(key -> key.startsWith("note_"))).toList();
+        System.out.printf("merge of %d x 30 KB traits published in %d parts%n", big.length, parts.size());
+        assertThat(parts).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(parts).extracting(ProfileChanged::id).contains(first);
+        assertThat(parts).allSatisfy(part -> assertThat(MessageCodec.toBytes(part).length).isLessThan(1_000_000));
+        assertThat(parts.stream().mapToInt(part -> part.traits().size()).sum()).as("every trait in one part").isEqualTo(40);
+        assertThat(parkedChanges()).as("no row parked by the outbox").isEqualTo(parkedBefore);
+    }
+
+    @Test
     void shouldDeadLetterAMergeThatNamesNoProfile() {
         try (TopicReader deadLetters = infrastructure.read(Topics.deadLetters("profile"))) {
             ProfilesMerged empty = new ProfilesMerged(UUID.randomUUID(), WS, Instant.now(), "s-dead", List.of(), List.of(),
@@ -249,6 +284,10 @@ class ProfileMergesIT {
             assertThat(dead).hasSize(1);
         }
         assertThat(api.get("/v1/profiles/s-dead", client.token(WS)).statusCode()).isEqualTo(404);
+    }
+
+    private long parkedChanges() {
+        return jdbc.queryForObject("SELECT count(*) FROM outbox_parked", Long.class);
     }
 
     private long processedMerges(ProfilesMerged... merges) {

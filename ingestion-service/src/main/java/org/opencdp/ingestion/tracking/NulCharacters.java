@@ -11,7 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
  * escaped ({@code \u0000}; a raw control character is invalid JSON), so a body without that escape
  * is cleared without looking at its events.
  */
-final class NulCharacters {
+public final class NulCharacters {
 
     private static final byte[] ESCAPE = {'\\', 'u', '0', '0', '0', '0'};
 
@@ -30,7 +30,7 @@ final class NulCharacters {
     }
 
     /** The JSON pointer of the first name or string in {@code node} that contains U+0000, else null. */
-    static String pathOf(JsonNode node) {
+    public static String pathOf(JsonNode node) {
         return pathOf(node, "");
     }
 

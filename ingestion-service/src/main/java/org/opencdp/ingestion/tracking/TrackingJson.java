@@ -102,6 +102,8 @@ class TrackingJson {
             throw invalidJson("The body exceeds a parser limit: " + e.getOriginalMessage());
         } catch (JacksonException e) {
             throw invalidJson("The body is not valid JSON: " + e.getOriginalMessage());
+        } catch (NumberFormatException e) { // Jackson's BigDecimal reader: an exponent beyond the int range (issue 16)
+            throw invalidJson("The body holds a number out of range: " + e.getMessage());
         }
         if (!(node instanceof ObjectNode object)) {
             throw invalidJson("The body must be a JSON object.");
@@ -121,7 +123,7 @@ class TrackingJson {
                 if (batch != null && parser.nextToken() == null) {
                     return batch;
                 }
-            } catch (JacksonException e) {
+            } catch (JacksonException | NumberFormatException e) {
                 // not valid JSON: readObject answers with its error below
             }
         }

@@ -21,6 +21,7 @@ import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.problem.InvalidField;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.exc.JsonNodeException;
 
 /**
  * Checks the JSON Schemas of a tracking plan and compiles them (networknt json-schema-validator).
@@ -37,7 +38,14 @@ import tools.jackson.databind.JsonNode;
  * <p>Patterns are tenant input run on shared request threads: every regular expression (the
  * schemas' {@code pattern}s and {@code patternProperties}, and values checked by {@code "format":
  * "regex"}) runs on a linear-time engine ({@link LinearTimePatterns}). A pattern it cannot compile
- * (backreferences, lookaround) refuses the plan, with a pointer to the pattern.
+ * (backreferences, lookaround) or a pattern over {@value LinearTimePatterns#MAX_PATTERN_LENGTH}
+ * characters refuses the plan, with a pointer to the pattern.
+ *
+ * <p>Before the meta-schema check, which recurses and converts numbers, a schema must be at most
+ * {@value SchemaLimits#MAX_DEPTH} levels deep and hold no U+0000 ({@link SchemaLimits}), its counts
+ * must fit a {@code long} ({@link SchemaKeywords}), and its references may not cycle without checking
+ * a deeper value ({@link ReferenceCycles}): each would otherwise be a 500, on this request or on
+ * every event the plan checks (issue 16).
  */
 @Component
 class TrackingPlanCompiler {
@@ -113,13 +121,27 @@ class TrackingPlanCompiler {
             }
             version = declared.get();
         }
-        List<InvalidField> errors = new ArrayList<>(SchemaPatterns.problems(schema, path));
-        List<String> patterns = errors.stream().map(InvalidField::pointer).toList();
-        for (Error error : metaSchemas.get(version).validate(schema)) {
+        InvalidField unsafe = SchemaLimits.problem(schema, path);
+        if (unsafe != null) {
+            return List.of(unsafe); // not walked any further
+        }
+        List<InvalidField> errors = new ArrayList<>(SchemaKeywords.problems(schema, path));
+        errors.addAll(ReferenceCycles.problems(schema, path));
+        List<String> found = errors.stream().map(InvalidField::pointer).toList();
+        List<Error> metaSchemaErrors;
+        try {
+            metaSchemaErrors = metaSchemas.get(version).validate(schema);
+        } catch (JsonNodeException e) { // a count out of range, which SchemaKeywords has reported
+            if (errors.isEmpty()) {
+                errors.add(new InvalidField(path, "The schema holds a number out of range: " + e.getOriginalMessage()));
+            }
+            return errors;
+        }
+        for (Error error : metaSchemaErrors) {
             String pointer = path + error.getInstanceLocation();
             // the meta-schema's "format": "regex" finds the same patterns (a patternProperties name at its
-            // parent) and says less about them
-            if (patterns.stream().noneMatch(pattern -> pattern.equals(pointer) || pattern.startsWith(pointer + "/"))) {
+            // parent) and says less about them; the same for counts
+            if (found.stream().noneMatch(known -> known.equals(pointer) || known.startsWith(pointer + "/"))) {
                 errors.add(new InvalidField(pointer, error.getMessage()));
             }
         }

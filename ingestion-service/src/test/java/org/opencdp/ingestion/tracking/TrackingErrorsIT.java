@@ -118,6 +118,18 @@ class TrackingErrorsIT {
     }
 
     @Test
+    void shouldAnswer400ForANumberWhoseExponentIsBeyondTheIntRange() { // issue 16, found by fuzzing
+        String event = "{\"userId\": \"u1\", \"event\": \"E\", \"properties\": {\"n\": 1E+2147483648}}";
+
+        JsonNode single = assertProblem(api.track("/v1/track", writeKey, event), 400, "invalid_json");
+        JsonNode batch = assertProblem(api.track("/v1/batch", writeKey, "{\"batch\": [" + event + "]}"), 400,
+                "invalid_json");
+
+        assertThat(single.path("detail").asString()).startsWith("The body holds a number out of range");
+        assertThat(batch.path("detail").asString()).isEqualTo(single.path("detail").asString());
+    }
+
+    @Test
     void shouldAnswer413ForAnOversizedEventRequestOrGzipBomb() {
         String bigEvent = "{\"userId\": \"u1\", \"event\": \"E\", \"properties\": {\"blob\": \"" + "x".repeat(40_000) + "\"}}";
         assertProblem(api.track("/v1/track", writeKey, bigEvent), 413, "payload_too_large");

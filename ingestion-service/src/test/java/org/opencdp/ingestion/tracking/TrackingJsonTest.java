@@ -54,6 +54,21 @@ class TrackingJsonTest {
     }
 
     @Test
+    void shouldRefuseANumberWhoseExponentIsBeyondTheIntRangeAsInvalidJson() { // issue 16, found by fuzzing
+        for (String number : List.of("1E+2147483648", "1e-2147483649")) {
+            String body = "{\"type\": \"track\", \"properties\": {\"n\": " + number + "}}";
+
+            assertThatThrownBy(() -> read(body)).isInstanceOfSatisfying(CdpException.class, e -> {
+                assertThat(e.code()).isEqualTo("invalid_json");
+                assertThat(e.kind().status()).isEqualTo(400);
+                assertThat(e.getMessage()).startsWith("The body holds a number out of range");
+            });
+            assertThatThrownBy(() -> json.readBatch(utf8("{\"batch\": [" + body + "]}")))
+                    .isInstanceOfSatisfying(CdpException.class, e -> assertThat(e.code()).isEqualTo("invalid_json"));
+        }
+    }
+
+    @Test
     void shouldKeepDecimalsExactlyAsSent() {
         assertThat(read("{\"price\": 19.90, \"big\": 12345678901234567890.123456789}").toString())
                 .isEqualTo("{\"price\":19.90,\"big\":12345678901234567890.123456789}");

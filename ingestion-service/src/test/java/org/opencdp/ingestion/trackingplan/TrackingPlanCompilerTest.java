@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opencdp.contracts.MessageCodec;
@@ -17,6 +19,7 @@ import org.opencdp.ingestion.trackingplan.TrackingPlan.Mode;
 import org.opencdp.kit.problem.CdpException;
 import org.opencdp.kit.problem.InvalidField;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 class TrackingPlanCompilerTest {
@@ -189,6 +192,142 @@ class TrackingPlanCompilerTest {
 
         assertThat(violation.code()).isEqualTo("schema_evaluation_limit");
         assertThat(violation.blocked()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseAPatternOverTheLengthLimitWithAPointerToIt() { // issue 16, found by fuzzing
+        String limit = "a".repeat(LinearTimePatterns.MAX_PATTERN_LENGTH);
+        String over = limit + "a";
+
+        CdpException refused = refuse(plan(Map.of("E", json("{\"properties\": {\"a\": {\"pattern\": \"" + over
+                + "\"}}, \"patternProperties\": {\"" + over + "\": true}}")), Mode.allow, Mode.allow));
+
+        assertThat(errorPaths(refused)).containsExactlyInAnyOrder("/events/E/properties/a/pattern",
+                "/events/E/patternProperties/" + over);
+        assertThat(errorMessages(refused)).allSatisfy(message -> assertThat(message)
+                .isEqualTo("The pattern has 1001 characters; a pattern may have at most 1000."));
+        assertThat(compiler.compile(plan(Map.of("E", json("{\"properties\": {\"a\": {\"pattern\": \"" + limit
+                + "\"}}}")), Mode.allow, Mode.allow)).check(track("E", "{\"a\": \"" + limit + "\"}"))).isEmpty();
+    }
+
+    @Test
+    void shouldNotCompileAFormatRegexValueOverThePatternLengthLimit() { // issue 16, found by fuzzing
+        CompiledTrackingPlan plan = compiler.compile(plan(Map.of("E", json(
+                "{\"properties\": {\"re\": {\"type\": \"string\", \"format\": \"regex\"}}}")), Mode.allow, Mode.block));
+
+        Violation violation = plan.check(track("E", "{\"re\": \"" + "a".repeat(32 * 1024) + "\"}")).orElseThrow();
+
+        assertThat(violation.code()).isEqualTo("schema_violation");
+        assertThat(violation.reasons()).extracting(reason -> reason.path()).containsExactly("/properties/re");
+        assertThat(plan.check(track("E", "{\"re\": \"^[a-z]+$\"}"))).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseASchemaDeeperThanTheLimitBeforeCheckingItAgainstItsMetaSchema() { // issue 16
+        String deep = "{\"not\": ".repeat(480) + "{}" + "}".repeat(480);
+        int levels = SchemaLimits.MAX_DEPTH - 1; // the innermost {} is the 64th level
+
+        JsonNode asSpringReadsIt = JsonMapper.builder().build().readTree(deep); // up to 500 levels
+
+        CdpException refused = onRequestThreadStack(() -> refuse(plan(Map.of("E", asSpringReadsIt), Mode.allow,
+                Mode.allow)));
+
+        assertThat(errorPaths(refused)).containsExactly("/events/E" + "/not".repeat(SchemaLimits.MAX_DEPTH));
+        assertThat(errorMessages(refused)).containsExactly("A schema may nest at most 64 levels deep.");
+        String deepest = "{\"not\": ".repeat(levels) + "{}" + "}".repeat(levels);
+        CompiledTrackingPlan plan = onRequestThreadStack(() -> compiler.compile(plan(Map.of("E", json(deepest)),
+                Mode.allow, Mode.block)));
+        assertThat(onRequestThreadStack(() -> plan.check(track("E", "{}")))).isPresent();
+    }
+
+    @Test
+    void shouldRefuseACountOutOfTheLongRangeWithAPointerToIt() { // issue 16, found by fuzzing
+        CdpException refused = refuse(plan(Map.of("E", json(
+                "{\"minItems\": 1e300, \"properties\": {\"a\": {\"maxLength\": 99999999999999999999}}}")),
+                Mode.allow, Mode.allow));
+
+        assertThat(errorPaths(refused)).containsExactlyInAnyOrder("/events/E/minItems",
+                "/events/E/properties/a/maxLength");
+        assertThat(errorMessages(refused)).contains("'minItems' must be a whole number from 0 to 9223372036854775807.");
+        assertThat(errorPaths(refuse(plan(Map.of("E", json("{\"minItems\": 1.5}")), Mode.allow, Mode.allow))))
+                .containsExactly("/events/E/minItems");
+    }
+
+    @Test
+    void shouldRefuseReferenceCyclesThatCheckNoDeeperValueWithAPointerToTheReference() { // issue 16, found by fuzzing
+        assertThat(errorPaths(refuse(plan(Map.of("E", json(
+                "{\"$defs\": {\"a\": {\"$ref\": \"#/$defs/b\"}, \"b\": {\"$ref\": \"#/$defs/a\"}}, \"$ref\": \"#/$defs/a\"}")),
+                Mode.allow, Mode.allow)))).containsExactly("/events/E/$defs/b/$ref");
+        assertThat(errorPaths(refuse(plan(Map.of("E", json("{\"allOf\": [{\"$ref\": \"#\"}]}")), Mode.allow,
+                Mode.allow)))).containsExactly("/events/E/allOf/0/$ref");
+        CdpException anchors = refuse(new TrackingPlan(Map.of(), json(
+                "{\"$defs\": {\"x\": {\"$anchor\": \"x\", \"anyOf\": [{\"not\": {\"$ref\": \"#x\"}}]}}, \"$ref\": \"#x\"}"),
+                null, Mode.allow, Mode.allow));
+        assertThat(errorPaths(anchors)).containsExactly("/identify/$defs/x/anyOf/0/not/$ref");
+        assertThat(errorMessages(anchors).getFirst()).contains("leads back to '#/$defs/x'");
+        // a recursive schema that checks a deeper value each time ends with the event
+        CompiledTrackingPlan tree = compiler.compile(plan(Map.of("E", json(
+                "{\"properties\": {\"name\": {\"type\": \"string\"}, \"children\": {\"items\": {\"$ref\": \"#\"}}}}")),
+                Mode.allow, Mode.block));
+        assertThat(tree.check(track("E", "{\"children\": [{\"children\": [{\"name\": 1}]}]}")).orElseThrow()
+                .reasons()).extracting(reason -> reason.path()).containsExactly("/properties/children/0/children/0/name");
+    }
+
+    @Test
+    void shouldEndACheckThatRecursesWithoutEndAtTheDepthLimitNotInAStackOverflow() { // issue 16
+        // a cycle through embedded resources' $ids, which ReferenceCycles does not follow
+        CompiledTrackingPlan plan = compiler.compile(plan(Map.of("E", json("""
+                {"$defs": {"a": {"$id": "https://opencdp.test/a", "$ref": "https://opencdp.test/b"},
+                           "b": {"$id": "https://opencdp.test/b", "$ref": "https://opencdp.test/a"}},
+                 "$ref": "https://opencdp.test/a"}""")), Mode.allow, Mode.block));
+
+        Violation violation = onRequestThreadStack(() -> plan.check(track("E", "{}"))).orElseThrow();
+
+        assertThat(violation.code()).isEqualTo("schema_evaluation_limit");
+        assertThat(violation.blocked()).isTrue();
+        assertThat(violation.reasons().getFirst().message()).isEqualTo("The event's schema nests too deeply to check it.");
+        assertThat(violation.reasons().getFirst().path()).isEqualTo("/properties");
+        // a legitimate recursion to the full depth an event may have stays within the limit
+        CompiledTrackingPlan recursive = compiler.compile(plan(Map.of("E", json(
+                "{\"additionalProperties\": {\"$ref\": \"#\"}}")), Mode.allow, Mode.block));
+        int levels = 61;
+        assertThat(onRequestThreadStack(() -> recursive.check(track("E", "{\"a\": ".repeat(levels) + "1"
+                + "}".repeat(levels))))).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseTheNulCharacterAnywhereInASchemaWithItsPointer() { // issue 16, found by fuzzing
+        CdpException refused = refuse(new TrackingPlan(Map.of("E", json(
+                "{\"properties\": {\"a\": {\"const\": \"x\\u0000\"}}}")), null,
+                json("{\"properties\": {\"a\\u0000b\": true}}"), Mode.allow, Mode.allow));
+
+        assertThat(errorPaths(refused)).containsExactlyInAnyOrder("/events/E/properties/a/const",
+                "/group/properties/a\\u0000b");
+        assertThat(errorMessages(refused)).allSatisfy(message -> assertThat(message).contains("U+0000"));
+    }
+
+    /** Runs {@code action} on a thread with the stack of a request thread (the JVM's default on x64 Linux: 1 MB). */
+    private static <T> T onRequestThreadStack(Callable<T> action) {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = new Thread(null, () -> {
+            try {
+                result.set(action.call());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "request-sized-stack", 1024 * 1024);
+        thread.start();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("failed on a request-sized stack", failure.get());
+        }
+        return result.get();
     }
 
     private CdpException refuse(TrackingPlan plan) {

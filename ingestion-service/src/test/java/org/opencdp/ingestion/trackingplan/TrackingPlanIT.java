@@ -115,6 +115,24 @@ class TrackingPlanIT {
     }
 
     @Test
+    void shouldRefuseSchemasThatWouldFailOnTheServerWithAPointerEach() { // issue 16, found by fuzzing
+        String deep = "{\"not\": ".repeat(100) + "{}" + "}".repeat(100);
+        JsonNode problem = assertProblem(putPlan("{\"events\": {"
+                + "\"Long\": {\"pattern\": \"" + "a".repeat(LinearTimePatterns.MAX_PATTERN_LENGTH + 1) + "\"},"
+                + "\"Deep\": " + deep + ","
+                + "\"Count\": {\"minItems\": 1e300},"
+                + "\"Cycle\": {\"$defs\": {\"a\": {\"$ref\": \"#/$defs/b\"}, \"b\": {\"$ref\": \"#/$defs/a\"}}, \"$ref\": \"#/$defs/a\"},"
+                + "\"Nul\": {\"properties\": {\"a\": {\"const\": \"\\u0000\"}}}}}"), 400, "invalid_tracking_plan");
+
+        assertThat(problem.path("errors").valueStream().map(error -> error.path("pointer").asString()))
+                .containsExactlyInAnyOrder("/events/Long/pattern", "/events/Deep" + "/not".repeat(SchemaLimits.MAX_DEPTH),
+                        "/events/Count/minItems", "/events/Cycle/$defs/b/$ref", "/events/Nul/properties/a/const");
+        assertThat(problem.path("errors").valueStream().map(error -> error.path("message").asString()))
+                .allSatisfy(message -> assertThat(message).isNotBlank());
+        assertProblem(api.get(planPath(), writer), 404, "tracking_plan_not_found");
+    }
+
+    @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS) // only against a hang: a backtracking engine would take ages
     void shouldCheckACatastrophicPatternOnA32KbValueWithoutPinningTheRequestThread() { // issue 10
         assertThat(putPlan("""

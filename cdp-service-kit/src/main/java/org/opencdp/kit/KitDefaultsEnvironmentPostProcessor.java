@@ -24,18 +24,28 @@ import org.springframework.core.io.support.ResourcePropertySource;
  *       Flyway), the migrations {@code db/kit} and {@code db/profile}, and the consumer group
  *       {@code cdp-profile}.</li>
  * </ul>
+ * <p>And, only when {@code CDP_TRACING_OTLP_ENDPOINT} is set and not blank, Boot's OTLP span export
+ * endpoint: Boot exports spans as soon as that property exists (even empty), so it is not given a
+ * default at all, and without it nothing is exported and nothing tries to reach a collector.
  * A service's yml therefore names the service, its port and its own settings, and nothing else.
  * Runs after the config files are read (it has the default, lowest order), so it sees the name.
  */
 class KitDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
     static final String SERVICE_DEFAULTS = "cdpKitServiceDefaults";
+    static final String OTLP_ENDPOINT_VARIABLE = "CDP_TRACING_OTLP_ENDPOINT";
+    static final String OTLP_ENDPOINT_PROPERTY = "management.opentelemetry.tracing.export.otlp.endpoint";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         String service = environment.getProperty("cdp.kit.service");
         if (service != null && !service.isBlank()) {
             environment.getPropertySources().addLast(new MapPropertySource(SERVICE_DEFAULTS, serviceDefaults(service)));
+        }
+        String otlpEndpoint = environment.getProperty(OTLP_ENDPOINT_VARIABLE);
+        if (otlpEndpoint != null && !otlpEndpoint.isBlank() && !environment.containsProperty(OTLP_ENDPOINT_PROPERTY)) {
+            environment.getPropertySources().addLast(new MapPropertySource("cdpKitTracingExport",
+                    Map.of(OTLP_ENDPOINT_PROPERTY, otlpEndpoint.strip())));
         }
         try {
             environment.getPropertySources().addLast(new ResourcePropertySource("cdpKitDefaults",

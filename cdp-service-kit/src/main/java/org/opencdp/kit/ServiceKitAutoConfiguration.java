@@ -13,6 +13,8 @@ import org.opencdp.kit.metrics.MetricsConfiguration;
 import org.opencdp.kit.outbox.OutboxConfiguration;
 import org.opencdp.kit.problem.ProblemConfiguration;
 import org.opencdp.kit.security.SecurityConfiguration;
+import org.opencdp.kit.tracing.TraceContexts;
+import org.opencdp.kit.tracing.TracingConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -31,7 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @EnableConfigurationProperties(KitProperties.class)
 @Import({ProblemConfiguration.class, SecurityConfiguration.class, KafkaConfiguration.class,
         OutboxConfiguration.class, DeadLetterConfiguration.class, LoggingConfiguration.class,
-        MetricsConfiguration.class})
+        MetricsConfiguration.class, TracingConfiguration.class})
 public class ServiceKitAutoConfiguration {
 
     /** How long the first identifier lookup waits for the rules topic to be read. */
@@ -44,8 +46,10 @@ public class ServiceKitAutoConfiguration {
 
     @Bean
     BatchConsumers batchConsumers(PlatformTransactionManager transactionManager, Inbox inbox, JdbcTemplate jdbc,
-                                  KafkaAdmin admin, KitProperties properties, MeterRegistry meters) {
-        return new BatchConsumers(new TransactionTemplate(transactionManager), inbox, jdbc, admin, properties, meters);
+                                  KafkaAdmin admin, KitProperties properties, MeterRegistry meters,
+                                  TraceContexts traces) {
+        return new BatchConsumers(new TransactionTemplate(transactionManager), inbox, jdbc, admin, properties, meters,
+                traces);
     }
 
     /** Started on first use, so a service that never looks identifiers up pays nothing for it. */

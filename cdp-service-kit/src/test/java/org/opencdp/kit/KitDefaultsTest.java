@@ -51,6 +51,23 @@ class KitDefaultsTest {
         assertThat(deployed.getProperty("cdp.kit.security.jwt-secret")).isEqualTo("s3cret");
     }
 
+    /** Issue 17: every trace sampled locally; spans exported only when an OTLP endpoint is set. */
+    @Test
+    void shouldSampleEveryTraceAndExportOnlyWhenAnOtlpEndpointIsSet() {
+        StandardEnvironment local = environment(Map.of("cdp.kit.service", "profile"), Map.of());
+        assertThat(local.getProperty("management.tracing.sampling.probability")).isEqualTo("1.0");
+        // Boot exports as soon as the property exists, even empty: it must be absent
+        assertThat(local.containsProperty("management.opentelemetry.tracing.export.otlp.endpoint")).isFalse();
+        assertThat(environment(Map.of("cdp.kit.service", "profile"), Map.of("CDP_TRACING_OTLP_ENDPOINT", " "))
+                .containsProperty("management.opentelemetry.tracing.export.otlp.endpoint")).isFalse();
+
+        StandardEnvironment exporting = environment(Map.of("cdp.kit.service", "profile"), Map.of(
+                "CDP_TRACING_OTLP_ENDPOINT", "http://collector:4318/v1/traces", "CDP_TRACING_SAMPLING", "0.25"));
+        assertThat(exporting.getProperty("management.opentelemetry.tracing.export.otlp.endpoint"))
+                .isEqualTo("http://collector:4318/v1/traces");
+        assertThat(exporting.getProperty("management.tracing.sampling.probability")).isEqualTo("0.25");
+    }
+
     @Test
     void shouldLetTheServiceFileOverrideADerivedDefault() {
         StandardEnvironment environment = environment(

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +18,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.kafka.ConsumerErrorKind;
 import org.opencdp.kit.kafka.ErrorClassifier;
+import io.micrometer.tracing.Link;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.opencdp.kit.logging.ServiceLogContext;
+import org.opencdp.kit.tracing.KafkaTraceHeaders;
+import org.opencdp.kit.tracing.TraceContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.ConcurrencyFailureException;
@@ -54,6 +60,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * Order per key is kept: records of one partition reach the handler in offset order, chunk after
  * chunk. Build one with {@link BatchConsumers#consumer}.
+ *
+ * <p>Tracing: each poll's records are consumed in one span ({@code consume <name>}, kind consumer). Its
+ * parent is the {@code traceparent} header of the first record that has one, and it links to the other
+ * records' distinct contexts. What the handler writes to the outbox carries this span's context on. So
+ * the trace of a message that arrives first in its poll (always the case for a message on its own)
+ * goes on through this service; another message's trace ends at a link to the batch span that applied
+ * it, which a tracing UI follows. Messages are counted in {@code cdp_consumer_messages_total} once
+ * their chunk's transaction committed, so a chunk retried after a lost race is counted once.
  */
 public final class BatchConsumer<T> {
 
@@ -73,10 +87,15 @@ public final class BatchConsumer<T> {
     private final Counter applied;
     private final Counter duplicates;
     private final Timer chunks;
+    private final TraceContexts traces;
+
+    /** At most this many links on a batch span (OpenTelemetry's default limit per span). */
+    private static final int MAX_LINKS = 128;
 
     BatchConsumer(String name, String service, Function<ConsumerRecord<String, String>, T> decoder, Function<T, UUID> idOf,
                   ChunkHandler<T> handler, int chunkSize, int maxAttempts, TransactionTemplate transactions,
-                  Inbox inbox, ConsumedOffsets offsets, Supplier<String> clusterId, MeterRegistry meters) {
+                  Inbox inbox, ConsumedOffsets offsets, Supplier<String> clusterId, MeterRegistry meters,
+                  TraceContexts traces) {
         this.name = Objects.requireNonNull(name);
         this.service = service;
         this.decoder = Objects.requireNonNull(decoder);
@@ -91,6 +110,7 @@ public final class BatchConsumer<T> {
         this.inbox = inbox;
         this.offsets = offsets;
         this.clusterId = clusterId;
+        this.traces = traces;
         this.applied = Counter.builder("cdp.consumer.messages").tag("consumer", name).tag("outcome", "applied")
                 .description("Messages handed to the consumer's handler").register(meters);
         this.duplicates = Counter.builder("cdp.consumer.messages").tag("consumer", name).tag("outcome", "duplicate")
@@ -106,9 +126,46 @@ public final class BatchConsumer<T> {
 
     /** Applies a poll's records, a chunk per transaction; see the class comment for failures. */
     public void consume(List<ConsumerRecord<String, String>> records) {
-        try (ServiceLogContext.Scope ignored = ServiceLogContext.enter(service)) {
+        Span span = batchSpan(records);
+        try (ServiceLogContext.Scope ignored = ServiceLogContext.enter(service);
+             Tracer.SpanInScope inScope = traces.tracer().withSpan(span)) {
             consumeChunks(records);
+        } catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        } finally {
+            span.end();
         }
+    }
+
+    /** The poll's span: child of the first traced record, linked to the other records' contexts. */
+    private Span batchSpan(List<ConsumerRecord<String, String>> records) {
+        String parent = null;
+        Set<String> others = new LinkedHashSet<>();
+        for (ConsumerRecord<String, String> record : records) {
+            String traceparent = KafkaTraceHeaders.traceparent(record.headers());
+            if (traceparent == null) {
+                continue;
+            }
+            if (parent == null) {
+                parent = traceparent;
+            } else if (others.size() < MAX_LINKS && !traceparent.equals(parent)) {
+                others.add(traceparent);
+            }
+        }
+        Span.Builder builder = traces.continuing(parent).kind(Span.Kind.CONSUMER).name("consume " + name)
+                .tag("messaging.system", "kafka").tag("messaging.consumer.group.name", name)
+                .tag("messaging.batch.message_count", records.size());
+        if (!records.isEmpty()) {
+            builder.tag("messaging.destination.name", records.getFirst().topic());
+        }
+        for (String other : others) {
+            Link link = traces.linkTo(other);
+            if (link != null) {
+                builder.addLink(link);
+            }
+        }
+        return builder.start();
     }
 
     private void consumeChunks(List<ConsumerRecord<String, String>> records) {
@@ -161,7 +218,11 @@ public final class BatchConsumer<T> {
     private void inTransaction(List<Decoded<T>> chunk) {
         for (int attempt = 1; ; attempt++) {
             try {
-                chunks.record(() -> transactions.executeWithoutResult(status -> applyOnce(chunk)));
+                Integer fresh = chunks.record(() -> transactions.execute(status -> applyOnce(chunk)));
+                // counted after the commit: a chunk run again after a lost race is counted once
+                int applied = fresh == null ? 0 : fresh;
+                this.applied.increment(applied);
+                duplicates.increment(chunk.size() - applied);
                 return;
             } catch (RuntimeException e) {
                 if (!(e instanceof ConcurrencyFailureException || ErrorClassifier.isUniqueViolation(e))
@@ -175,7 +236,8 @@ public final class BatchConsumer<T> {
         }
     }
 
-    private void applyOnce(List<Decoded<T>> chunk) {
+    /** Applies the chunk in the caller's transaction; answers how many messages were fresh (not seen before). */
+    private int applyOnce(List<Decoded<T>> chunk) {
         String cluster = clusterId.get();
         List<ConsumerRecord<String, String>> records = chunk.stream().map(Decoded::record).toList();
         Map<ConsumedOffsets.Partition, Long> next = offsets.lockNextOffsets(name, cluster, records);
@@ -201,8 +263,7 @@ public final class BatchConsumer<T> {
             handler.apply(fresh);
         }
         offsets.advance(name, cluster, records);
-        applied.increment(fresh.size());
-        duplicates.increment(chunk.size() - fresh.size());
+        return fresh.size();
     }
 
     private BatchListenerFailedException failed(Decoded<T> decoded, RuntimeException error) {

@@ -9,6 +9,7 @@ import org.opencdp.contracts.CdpMessage;
 import org.opencdp.kit.KitProperties;
 import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.kafka.IncomingMessages;
+import org.opencdp.kit.tracing.TraceContexts;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -31,10 +32,18 @@ public class BatchConsumers {
     private final KitProperties.Consumer settings;
     private final String service;
     private final MeterRegistry meters;
+    private final TraceContexts traces;
     private final AtomicReference<String> clusterId = new AtomicReference<>();
 
     public BatchConsumers(TransactionTemplate transactions, Inbox inbox, JdbcTemplate jdbc, KafkaAdmin admin,
                           KitProperties properties, MeterRegistry meters) {
+        this(transactions, inbox, jdbc, admin, properties, meters, TraceContexts.noop());
+    }
+
+    /** As above, with each poll's records consumed in a span that continues their trace context. */
+    public BatchConsumers(TransactionTemplate transactions, Inbox inbox, JdbcTemplate jdbc, KafkaAdmin admin,
+                          KitProperties properties, MeterRegistry meters, TraceContexts traces) {
+        this.traces = traces;
         this.transactions = transactions;
         this.inbox = inbox;
         this.offsets = new ConsumedOffsets(jdbc);
@@ -64,7 +73,7 @@ public class BatchConsumers {
     public <T> BatchConsumer<T> consumer(String name, Function<ConsumerRecord<String, String>, T> decoder,
                                          Function<T, UUID> idOf, ChunkHandler<T> handler, int chunkSize) {
         return new BatchConsumer<>(name, service, decoder, idOf, handler, chunkSize, settings.maxAttempts(), transactions,
-                inbox, offsets, this::clusterId, meters);
+                inbox, offsets, this::clusterId, meters, traces);
     }
 
     /** Asked of the broker once: every consumed record comes from the cluster this service is connected to. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.UUID;
 import org.opencdp.contracts.CdpMessage;
 import org.opencdp.contracts.MessageCodec;
+import org.opencdp.kit.tracing.TraceContexts;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -11,16 +12,20 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * The transactional outbox: {@link #append} writes a message in the caller's database transaction,
  * so the state change and the message it causes commit (or roll back) together. The {@link
- * OutboxRelay} publishes committed rows to Kafka in order.
+ * OutboxRelay} publishes committed rows to Kafka in order. Each row keeps the trace context of the
+ * operation that wrote it (an HTTP request's span, a consumer batch's span), which the relay sends on
+ * as the {@code traceparent} header: one trace follows a message across the outbox.
  */
 public class Outbox {
 
     private final JdbcTemplate jdbc;
     private final OutboxRelay relay;
+    private final TraceContexts traces;
 
-    Outbox(JdbcTemplate jdbc, OutboxRelay relay) {
+    Outbox(JdbcTemplate jdbc, OutboxRelay relay, TraceContexts traces) {
         this.jdbc = jdbc;
         this.relay = relay;
+        this.traces = traces;
     }
 
     /** Appends {@code message} to the outbox; must run inside a transaction. */
@@ -58,13 +63,14 @@ public class Outbox {
         }
         // one statement for all rows; seq follows the list's order
         jdbc.update("""
-                        INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, subject, workspace_id, occurred_at)
-                        SELECT id, topic, key, type, payload, subject, workspace_id, occurred_at
+                        INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, subject, workspace_id, occurred_at,
+                                            traceparent)
+                        SELECT id, topic, key, type, payload, subject, workspace_id, occurred_at, ?
                         FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                                     ?::timestamptz[]) WITH ORDINALITY
                              AS m (id, topic, key, type, payload, subject, workspace_id, occurred_at, position)
                         ORDER BY position""",
-                ids, topics, keys, types, payloads, subjects, workspaces, occurredAt);
+                traces.current(), ids, topics, keys, types, payloads, subjects, workspaces, occurredAt);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override

@@ -2,6 +2,7 @@ package org.opencdp.kit.outbox;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.opencdp.kit.KitProperties;
+import org.opencdp.kit.tracing.TraceContexts;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,12 +16,13 @@ public class OutboxConfiguration {
 
     @Bean
     OutboxRelay outboxRelay(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-                            KafkaTemplate<String, String> kafka, KitProperties properties, MeterRegistry meters) {
-        return new OutboxRelay(jdbc, new TransactionTemplate(transactionManager), kafka, properties, meters);
+                            KafkaTemplate<String, String> kafka, KitProperties properties, MeterRegistry meters,
+                            TraceContexts traces) {
+        return new OutboxRelay(jdbc, new TransactionTemplate(transactionManager), kafka, properties, meters, traces);
     }
 
     @Bean
-    Outbox outbox(JdbcTemplate jdbc, OutboxRelay relay) {
-        return new Outbox(jdbc, relay);
+    Outbox outbox(JdbcTemplate jdbc, OutboxRelay relay, TraceContexts traces) {
+        return new Outbox(jdbc, relay, traces);
     }
 }

@@ -22,7 +22,10 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.opencdp.contracts.CloudEventHeaders;
+import io.micrometer.tracing.Span;
 import org.opencdp.kit.KitProperties;
+import org.opencdp.kit.tracing.KafkaTraceHeaders;
+import org.opencdp.kit.tracing.TraceContexts;
 import org.opencdp.kit.work.BackgroundLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * limit, an invalid topic) is moved to {@code outbox_parked} with the reason, counted in {@code
  * cdp_outbox_parked_total} and logged at ERROR, and the relay goes on with the rows after it; before,
  * one such row stalled the relay for good. Any other failure leaves the batch to be sent again.
+ *
+ * <p>A row written inside a traced operation is sent in a producer span ({@code send <topic>}) that
+ * continues the row's stored trace context, and carries that span's {@code traceparent} header.
  */
 class OutboxRelay extends BackgroundLoop {
 
@@ -53,9 +59,10 @@ class OutboxRelay extends BackgroundLoop {
     private final String source;
     private final Counter published;
     private final MeterRegistry meters;
+    private final TraceContexts traces;
 
     OutboxRelay(JdbcTemplate jdbc, TransactionTemplate transactions, KafkaTemplate<String, String> kafka,
-                KitProperties properties, MeterRegistry meters) {
+                KitProperties properties, MeterRegistry meters, TraceContexts traces) {
         super("outbox-relay", properties.outbox().pollInterval());
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -63,6 +70,7 @@ class OutboxRelay extends BackgroundLoop {
         this.settings = properties.outbox();
         this.source = CloudEventHeaders.sourceOf(properties.service());
         this.meters = meters;
+        this.traces = traces;
         this.published = Counter.builder("cdp.outbox.published").description("Outbox rows published to Kafka")
                 .register(meters);
     }
@@ -81,11 +89,12 @@ class OutboxRelay extends BackgroundLoop {
                 return 0;
             }
             List<Row> rows = jdbc.query("""
-                            SELECT seq, id, aggregatetype, aggregateid, type, payload, subject, workspace_id, occurred_at
+                            SELECT seq, id, aggregatetype, aggregateid, type, payload, subject, workspace_id, occurred_at,
+                                   traceparent
                             FROM outbox ORDER BY seq LIMIT ?""",
                     (rs, i) -> new Row(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                            rs.getObject(9, OffsetDateTime.class).toInstant().toString()),
+                            rs.getObject(9, OffsetDateTime.class).toInstant().toString(), rs.getString(10)),
                     settings.batchSize());
             if (rows.isEmpty()) {
                 return 0;
@@ -126,9 +135,9 @@ class OutboxRelay extends BackgroundLoop {
             if (!refused.isEmpty()) {
                 jdbc.update("""
                                 INSERT INTO outbox_parked (seq, id, aggregatetype, aggregateid, type, payload, subject,
-                                                           workspace_id, occurred_at, created_at, reason)
+                                                           workspace_id, occurred_at, created_at, reason, traceparent)
                                 SELECT o.seq, o.id, o.aggregatetype, o.aggregateid, o.type, o.payload, o.subject,
-                                       o.workspace_id, o.occurred_at, o.created_at, r.reason
+                                       o.workspace_id, o.occurred_at, o.created_at, r.reason, o.traceparent
                                 FROM outbox o JOIN unnest(?::bigint[], ?::text[]) AS r (seq, reason) ON r.seq = o.seq
                                 ON CONFLICT (seq) DO NOTHING""",
                         refused.toArray(Long[]::new), reasons.toArray(String[]::new));
@@ -150,11 +159,29 @@ class OutboxRelay extends BackgroundLoop {
     }
 
     private CompletableFuture<?> send(Row row) {
-        try {
-            return kafka.send(row.toRecord(source));
-        } catch (RuntimeException refusedAtOnce) {
-            return CompletableFuture.failedFuture(refusedAtOnce);
+        ProducerRecord<String, String> record = row.toRecord(source);
+        Span span = row.traceparent() == null ? null : traces.continuing(row.traceparent()).kind(Span.Kind.PRODUCER)
+                .name("send " + row.topic()).tag("messaging.system", "kafka")
+                .tag("messaging.destination.name", row.topic()).tag("messaging.message.id", row.id().toString())
+                .tag("cloudevents.event_type", row.type()).start();
+        if (span != null) {
+            traces.inject(span, (name, value) -> KafkaTraceHeaders.set(record.headers(), name, value));
         }
+        CompletableFuture<?> sent;
+        try {
+            sent = kafka.send(record);
+        } catch (RuntimeException refusedAtOnce) {
+            sent = CompletableFuture.failedFuture(refusedAtOnce);
+        }
+        if (span != null) {
+            sent.whenComplete((result, failure) -> {
+                if (failure != null) {
+                    span.error(failure);
+                }
+                span.end();
+            });
+        }
+        return sent;
     }
 
     private static Throwable failureOf(CompletableFuture<?> send) {
@@ -204,7 +231,7 @@ class OutboxRelay extends BackgroundLoop {
     }
 
     private record Row(long seq, UUID id, String topic, String key, String type, String payload, String subject,
-                       String workspaceId, String occurredAt) {
+                       String workspaceId, String occurredAt, String traceparent) {
 
         ProducerRecord<String, String> toRecord(String source) {
             var record = new ProducerRecord<String, String>(topic, key, payload);

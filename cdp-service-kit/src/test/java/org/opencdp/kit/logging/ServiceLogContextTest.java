@@ -3,7 +3,11 @@ package org.opencdp.kit.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
+import io.opentelemetry.context.Scope;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -62,5 +66,31 @@ class ServiceLogContextTest {
         } finally {
             loop.stop();
         }
+    }
+
+    /** Issue 17: under ./cdp up, activation's virtual-thread workers logged with no (or another) service's tag. */
+    @Test
+    void shouldRunEachVirtualThreadWithTheSubmittersServiceAndTraceContext() throws Exception {
+        ContextKey<String> key = ContextKey.named("span");
+        AtomicReference<String> worker = new AtomicReference<>();
+        AtomicReference<String> nested = new AtomicReference<>();
+        AtomicReference<String> context = new AtomicReference<>();
+        try (ExecutorService workers = ServiceLogContext.virtualThreadPerTask("test-worker-");
+             ServiceLogContext.Scope ignored = ServiceLogContext.enter("activation");
+             Scope traced = Context.root().with(key, "delivery span").makeCurrent()) {
+            workers.submit(() -> {
+                worker.set(MDC.get(ServiceLogContext.MDC_KEY));
+                context.set(Context.current().get(key));
+                try (ExecutorService calls = ServiceLogContext.virtualThreadPerTask("test-call-")) {
+                    calls.submit(() -> nested.set(MDC.get(ServiceLogContext.MDC_KEY))).get();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(worker.get()).isEqualTo("activation");
+        assertThat(nested.get()).isEqualTo("activation");
+        assertThat(context.get()).isEqualTo("delivery span");
     }
 }

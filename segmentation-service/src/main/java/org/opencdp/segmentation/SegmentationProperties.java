@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -15,11 +16,12 @@ import org.springframework.validation.annotation.Validated;
  * @param build the background build of new and changed segments
  * @param privacy privacy commands (issue 12)
  * @param metrics the service's own metrics (issue 17)
+ * @param profile profile-service, which keeps the hidden computed traits of {@code event} nodes (issue 11)
  */
 @Validated
 @ConfigurationProperties("cdp.segmentation")
 public record SegmentationProperties(@Valid @DefaultValue Build build, @Valid @DefaultValue Privacy privacy,
-                                     @Valid @DefaultValue Metrics metrics) {
+                                     @Valid @DefaultValue Metrics metrics, @Valid @DefaultValue Profile profile) {
 
     /**
      * @param pollInterval how often the builder looks for segments to build when nothing woke it
@@ -52,5 +54,13 @@ public record SegmentationProperties(@Valid @DefaultValue Build build, @Valid @D
      *     is not run on each scrape
      */
     public record Metrics(@DefaultValue("30s") @NotNull Duration sizesInterval) {
+    }
+
+    /**
+     * @param url base URL of profile-service ({@code CDP_SEGMENTATION_PROFILE_URL})
+     * @param timeout connect and answer timeout of each call ({@code CDP_SEGMENTATION_PROFILE_TIMEOUT})
+     */
+    public record Profile(@DefaultValue("http://localhost:8083") @NotNull URI url,
+                          @DefaultValue("5s") @NotNull Duration timeout) {
     }
 }

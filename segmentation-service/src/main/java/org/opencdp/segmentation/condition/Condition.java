@@ -5,5 +5,6 @@ package org.opencdp.segmentation.condition;
  * checked for completeness: a new node joins the {@code permits} list and the compiler points at
  * every evaluator that must learn it.
  */
-public sealed interface Condition permits And, Or, Not, TraitCondition, ComputedTraitCondition, SegmentCondition {
+public sealed interface Condition permits And, Or, Not, TraitCondition, ComputedTraitCondition, SegmentCondition,
+        EventCondition {
 }

@@ -14,7 +14,8 @@ import tools.jackson.databind.JsonNode;
  * not} are the usual connectives; {@code trait} and {@code computedTrait} leaves have the shared
  * semantics of {@link LeafEvaluator} ({@code docs/conditions.md}): the dotted path starts at a
  * top-level trait or at a computed trait's key, and a missing or null value makes every operator
- * false except {@code not_exists}. {@code segment} is membership of that segment now.
+ * false except {@code not_exists}. {@code segment} is membership of that segment now; {@code event} the
+ * count test over its hidden computed trait's value, none being 0 ({@link EventCondition}).
  */
 public final class ConditionEvaluator {
 
@@ -28,6 +29,7 @@ public final class ConditionEvaluator {
             case ComputedTraitCondition computed ->
                     LeafEvaluator.test(computed.leaf(), computed.leaf().path().at(profile.computedTraits()::get));
             case SegmentCondition segment -> profile.segments().contains(segment.segmentId());
+            case EventCondition event -> event.countMatches(profile.computedTraits().get(event.hiddenTrait()));
         };
     }
 
@@ -57,6 +59,40 @@ public final class ConditionEvaluator {
         return references;
     }
 
+    /** The {@code event} nodes of {@code condition}, each with its JSON pointer relative to the condition, in document order. */
+    public List<EventNode> events(Condition condition) {
+        List<EventNode> events = new ArrayList<>();
+        collectEvents(condition, "", events);
+        return events;
+    }
+
+    /** An {@code event} node and where it is. */
+    public record EventNode(EventCondition event, String pointer) {
+    }
+
+    private static void collectEvents(Condition condition, String pointer, List<EventNode> events) {
+        switch (condition) {
+            case And and -> {
+                for (int i = 0; i < and.conditions().size(); i++) {
+                    collectEvents(and.conditions().get(i), pointer + "/and/" + i, events);
+                }
+            }
+            case Or or -> {
+                for (int i = 0; i < or.conditions().size(); i++) {
+                    collectEvents(or.conditions().get(i), pointer + "/or/" + i, events);
+                }
+            }
+            case Not not -> collectEvents(not.condition(), pointer + "/not", events);
+            case EventCondition event -> events.add(new EventNode(event, pointer));
+            case TraitCondition trait -> {
+            }
+            case ComputedTraitCondition computed -> {
+            }
+            case SegmentCondition segment -> {
+            }
+        }
+    }
+
     /** A {@code segment} node and where it is. */
     public record Reference(String segmentId, String pointer) {
     }
@@ -68,6 +104,7 @@ public final class ConditionEvaluator {
             case Not not -> collect(not.condition(), traits, computed, segments);
             case TraitCondition trait -> traits.add(trait.trait());
             case ComputedTraitCondition computedTrait -> computed.add(computedTrait.key());
+            case EventCondition event -> computed.add(event.hiddenTrait());
             case SegmentCondition segment -> segments.add(segment.segmentId());
         }
     }
@@ -89,6 +126,8 @@ public final class ConditionEvaluator {
             case TraitCondition trait -> {
             }
             case ComputedTraitCondition computed -> {
+            }
+            case EventCondition event -> {
             }
         }
     }

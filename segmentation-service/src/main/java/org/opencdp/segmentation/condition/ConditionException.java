@@ -8,13 +8,13 @@ import org.opencdp.kit.problem.InvalidField;
 
 /**
  * A condition that cannot be used, with the JSON pointer ({@code path}) of the offending node or
- * member. Becomes a 400 problem: {@code invalid_condition} (the JSON is wrong) or {@code
- * unsupported_condition} (a node of the language this version does not evaluate yet), listing it
+ * member. Becomes a 400 problem {@code invalid_condition}, listing it
  * as every validation problem does: {@code errors: [{pointer, message}]}.
  */
 public class ConditionException extends CdpException {
 
     public static final String INVALID = "invalid_condition";
+    /** No node answers it since issue 11 (the {@code event} node); kept for clients and tests that name it. */
     public static final String UNSUPPORTED = "unsupported_condition";
 
     private final String path;
@@ -34,11 +34,6 @@ public class ConditionException extends CdpException {
     static ConditionException invalid(List<ConditionError> errors) {
         return new ConditionException(INVALID, "Invalid condition",
                 errors.stream().map(e -> new InvalidField(e.pointer(), e.message())).toList());
-    }
-
-    static ConditionException unsupported(String path, String node) {
-        return new ConditionException(UNSUPPORTED, "Unsupported condition", List.of(new InvalidField(path,
-                "Condition node '" + node + "' is not supported yet; use and, or, not, trait, computedTrait and segment.")));
     }
 
     /** The JSON pointer of the (first) offending node or member. */

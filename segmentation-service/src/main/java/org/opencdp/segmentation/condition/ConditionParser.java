@@ -13,8 +13,7 @@ import tools.jackson.databind.JsonNode;
  * ConditionException} naming the problem and its JSON pointer ({@code trait} leaves: every problem of
  * the leaf, from the shared {@link LeafParser}). Strict: unknown members, a value the operator cannot
  * use, empty {@code and}/{@code or} and nesting deeper than {@value
- * #MAX_DEPTH} levels are refused rather than guessed at. The {@code event} node is recognised and
- * refused as not supported yet. Whether a {@code segment} node names an existing segment without a
+ * #MAX_DEPTH} levels are refused rather than guessed at ({@code event} nodes: {@link EventNodeParser}). Whether a {@code segment} node names an existing segment without a
  * cycle is for the caller to check (it needs the workspace's segments). U+0000 in a segment id (and,
  * by the shared parser, in a path or value) is refused, since PostgreSQL can neither store nor bind it.
  */
@@ -26,8 +25,8 @@ public final class ConditionParser {
     /** Longest segment id a {@code segment} node may name. */
     public static final int MAX_SEGMENT_ID = 100;
 
-    private static final List<String> SUPPORTED = List.of("and", "or", "not", "trait", "computedTrait", "segment");
-    private static final List<String> NOT_YET = List.of("event");
+    private static final List<String> SUPPORTED =
+            List.of("and", "or", "not", "trait", "computedTrait", "event", "segment");
     private static final LeafParser LEAVES = new LeafParser(TraitCondition.PATH_MEMBER);
     private static final LeafParser COMPUTED_LEAVES = new LeafParser(ComputedTraitCondition.PATH_MEMBER);
 
@@ -64,6 +63,7 @@ public final class ConditionParser {
             }
             case "segment" -> segment(json, path);
             case "computedTrait" -> new ComputedTraitCondition(leaf(COMPUTED_LEAVES, json, path));
+            case "event" -> EventNodeParser.parse(json, path);
             default -> new TraitCondition(leaf(LEAVES, json, path));
         };
     }
@@ -71,7 +71,7 @@ public final class ConditionParser {
     private static String kindOf(JsonNode json, String path) {
         List<String> found = new ArrayList<>();
         for (String name : json.propertyNames()) {
-            if (SUPPORTED.contains(name) || NOT_YET.contains(name)) {
+            if (SUPPORTED.contains(name)) {
                 found.add(name);
             }
         }
@@ -83,11 +83,7 @@ public final class ConditionParser {
             throw ConditionException.invalid(path, "A condition node has exactly one of "
                     + String.join(", ", SUPPORTED) + "; found " + String.join(" and ", found) + ".");
         }
-        String kind = found.getFirst();
-        if (NOT_YET.contains(kind)) {
-            throw ConditionException.unsupported(path, kind);
-        }
-        return kind;
+        return found.getFirst();
     }
 
     private List<Condition> children(JsonNode json, String kind, String path, int depth) {
@@ -107,7 +103,7 @@ public final class ConditionParser {
         return children;
     }
 
-    private static org.opencdp.conditions.Leaf leaf(LeafParser leaves, JsonNode json, String path) {
+    static org.opencdp.conditions.Leaf leaf(LeafParser leaves, JsonNode json, String path) {
         try {
             return leaves.parse(json, path);
         } catch (InvalidConditionException e) {
@@ -130,7 +126,7 @@ public final class ConditionParser {
         return new SegmentCondition(id.asString());
     }
 
-    private static void onlyMembers(JsonNode json, Set<String> allowed, String kind, String path) {
+    static void onlyMembers(JsonNode json, Set<String> allowed, String kind, String path) {
         for (String name : json.propertyNames()) {
             if (!allowed.contains(name)) {
                 throw ConditionException.invalid(path + "/" + escape(name),

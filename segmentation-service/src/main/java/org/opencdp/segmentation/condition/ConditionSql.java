@@ -10,7 +10,8 @@ import org.opencdp.conditions.SqlParameters;
  * profile_traits} that holds exactly when {@link ConditionEvaluator#matches} holds for that profile's
  * facts. {@code trait} and {@code computedTrait} leaves are the shared language's {@link LeafSql} over
  * {@code p.traits} and {@code p.computed_traits} (the two forms agree by cdp-conditions' property
- * test); {@code segment} is a current membership row; {@code and}, {@code or} and {@code not} are
+ * test); {@code event} is its count leaf over the hidden trait's value, 0 without one; {@code segment} is a
+ * current membership row; {@code and}, {@code or} and {@code not} are
  * SQL's own (safe for {@code not}: no part is ever NULL). Every value from the condition is a bind
  * parameter. Pure.
  */
@@ -27,6 +28,10 @@ public final class ConditionSql {
             case Not not -> "(NOT " + of(not.condition(), parameters) + ")";
             case TraitCondition trait -> LeafSql.of(trait.leaf(), "p.traits", parameters);
             case ComputedTraitCondition computed -> LeafSql.of(computed.leaf(), "p.computed_traits", parameters);
+            // the count leaf over {"count": the hidden trait's value, 0 without one}
+            case EventCondition event -> LeafSql.of(event.count(), "jsonb_build_object('count', COALESCE(NULLIF("
+                    + "p.computed_traits -> CAST(" + parameters.bind(event.hiddenTrait()) + " AS text), 'null'::jsonb),"
+                    + " '0'::jsonb))", parameters);
             case SegmentCondition segment -> "EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = p.workspace_id"
                     + " AND m.segment_id = CAST(" + parameters.bind(segment.segmentId()) + " AS text)"
                     + " AND m.profile_id = p.profile_id AND m.member)";

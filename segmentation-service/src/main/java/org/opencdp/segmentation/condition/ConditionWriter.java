@@ -28,6 +28,9 @@ public final class ConditionWriter {
                 return computed.leaf().toJson(ComputedTraitCondition.PATH_MEMBER);
             }
             case SegmentCondition segment -> json.put("segment", segment.segmentId());
+            case EventCondition event -> {
+                return event.toJson();
+            }
         }
         return json;
     }

@@ -1,5 +1,6 @@
 package org.opencdp.segmentation.segment;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -8,6 +9,9 @@ import java.util.Set;
 import org.opencdp.kit.work.BackgroundLoop;
 import org.opencdp.segmentation.SegmentationProperties;
 import org.opencdp.segmentation.condition.ProfileFacts;
+import org.opencdp.segmentation.eventtrait.EventTraits;
+import org.opencdp.segmentation.eventtrait.HiddenTraitState;
+import org.opencdp.segmentation.eventtrait.ProfileUnavailableException;
 import org.opencdp.segmentation.membership.MembershipRepository;
 import org.opencdp.segmentation.membership.MembershipTransition;
 import org.opencdp.segmentation.membership.MembershipTransitions;
@@ -20,6 +24,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Builds new and changed segments in the background: a poller claims a {@code building} segment
@@ -28,7 +34,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * their MembershipChanged messages, and moves the segment's cursor and progress, all in one
  * transaction. A crash loses at most the uncommitted batch; the next claim continues from the
  * cursor. After the last batch, members whose profile is no longer known exit and the segment
- * becomes {@code ready}.
+ * becomes {@code ready}. A segment with {@code event} nodes first waits (phase {@code
+ * waiting_for_event_traits}) until profile-service has backfilled their hidden computed traits.
  *
  * <p>A profile whose membership the batch changes is re-evaluated, in the same pass, against the
  * segments that reference this one ({@link SegmentsEvaluator}), so a rebuilt segment moves its
@@ -53,11 +60,12 @@ class SegmentBuilder extends BackgroundLoop {
     private final SegmentationProperties.Build settings;
     private final SegmentationMetrics metrics;
     private final SegmentsEvaluator evaluator = new SegmentsEvaluator();
+    private final EventTraits eventTraits;
 
     SegmentBuilder(PlatformTransactionManager transactionManager, SegmentRepository segments, SegmentCatalog catalog,
                    SegmentDefinitionLock definitionLock, ProfileTraitsRepository profiles,
                    MembershipRepository memberships, MembershipTransitions transitions,
-                   SegmentationProperties properties, SegmentationMetrics metrics) {
+                   SegmentationProperties properties, SegmentationMetrics metrics, EventTraits eventTraits) {
         super("segment-builder", properties.build().pollInterval());
         this.transactions = new TransactionTemplate(transactionManager);
         this.segments = segments;
@@ -68,6 +76,7 @@ class SegmentBuilder extends BackgroundLoop {
         this.transitions = transitions;
         this.settings = properties.build();
         this.metrics = metrics;
+        this.eventTraits = eventTraits;
     }
 
     @Override
@@ -86,6 +95,9 @@ class SegmentBuilder extends BackgroundLoop {
     private boolean buildOneBatch() {
         return Boolean.TRUE.equals(transactions.execute(status -> segments.claimBuild().map(claim -> {
             String workspaceId = claim.workspaceId();
+            if (claim.phase() == BuildPhase.waiting_for_event_traits && !eventTraitsReady(claim)) {
+                return true; // looked, and noted what it waits for; other segments go on
+            }
             if (!definitionLock.tryForBuild(workspaceId)) {
                 // its definitions are changing, or another batch of the workspace is running: next poll
                 status.setRollbackOnly();
@@ -115,5 +127,31 @@ class SegmentBuilder extends BackgroundLoop {
             }
             return true;
         }).orElse(false)));
+    }
+
+    /**
+     * Whether the hidden traits of the claimed segment's {@code event} nodes are backfilled in
+     * profile-service (re-creating any that went missing); if so the build moves on to evaluating,
+     * else their states (or why profile-service could not be asked) are stored for the API and the
+     * segment is looked at again after a poll interval. The call is made holding only the segment's
+     * claim, none of the workspace's locks.
+     */
+    private boolean eventTraitsReady(SegmentRepository.BuildClaim claim) {
+        ArrayNode waiting = JsonNodeFactory.instance.arrayNode();
+        try {
+            List<HiddenTraitState> states = eventTraits.check(claim.workspaceId(), claim.condition());
+            if (states.stream().allMatch(HiddenTraitState::ready)) {
+                segments.startEvaluating(claim.workspaceId(), claim.id());
+                return true;
+            }
+            states.stream().filter(state -> !state.ready()).forEach(state -> waiting.addObject()
+                    .put("key", state.key()).put("status", state.status()).put("processed", state.processed())
+                    .put("total", state.total()));
+        } catch (ProfileUnavailableException e) {
+            waiting.addObject().put("status", "profile_unavailable").put("detail", e.getMessage());
+        }
+        segments.waitForEventTraits(claim.workspaceId(), claim.id(), waiting,
+                Instant.now().plus(settings.pollInterval()));
+        return false;
     }
 }

@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class SegmentRepository {
 
     private static final String COLUMNS = "id, name, condition::text, status, version, created_at, updated_at, "
-            + "build_processed, build_total";
+            + "build_processed, build_total, build_phase, build_waiting::text";
     /** The profiles a build starts with: the workspace's known profiles now. */
     private static final String PROFILE_COUNT = "(SELECT count(*) FROM profile_traits p WHERE p.workspace_id = ?)";
 
@@ -54,13 +54,14 @@ public class SegmentRepository {
                 which.stream().map(SegmentVersion::id).toArray(String[]::new));
     }
 
-    void insert(String workspaceId, String id, String name, JsonNode condition, Instant now) {
+    /** A new segment, {@code building} from {@code phase} (waiting for event traits, or evaluating at once). */
+    void insert(String workspaceId, String id, String name, JsonNode condition, BuildPhase phase, Instant now) {
         jdbc.update("""
                         INSERT INTO segments (workspace_id, id, name, condition, status, version, created_at, updated_at,
-                            build_processed, build_total)
-                        VALUES (?, ?, ?, ?::jsonb, 'building', 1, ?, ?, 0, """ + PROFILE_COUNT + ")",
+                            build_phase, build_processed, build_total)
+                        VALUES (?, ?, ?, ?::jsonb, 'building', 1, ?, ?, ?, 0, """ + PROFILE_COUNT + ")",
                 workspaceId, id, name, json.writeValueAsString(condition), Timestamp.from(now),
-                Timestamp.from(now), workspaceId);
+                Timestamp.from(now), phase.name(), workspaceId);
     }
 
     Optional<SegmentRow> find(String workspaceId, String id) {
@@ -80,10 +81,14 @@ public class SegmentRepository {
     }
 
     /** Renames and/or redefines a segment; a new condition restarts its build from the first profile. */
-    SegmentRow update(String workspaceId, String id, String name, JsonNode condition, boolean rebuild, Instant now) {
+    SegmentRow update(String workspaceId, String id, String name, JsonNode condition, boolean rebuild,
+                      BuildPhase phase, Instant now) {
         return jdbc.queryForObject("""
                         UPDATE segments SET name = ?, condition = ?::jsonb, updated_at = ?,
                             status = CASE WHEN ? THEN 'building' ELSE status END,
+                            build_phase = CASE WHEN ? THEN ? ELSE build_phase END,
+                            build_waiting = CASE WHEN ? THEN NULL ELSE build_waiting END,
+                            build_check_after = CASE WHEN ? THEN NULL ELSE build_check_after END,
                             version = CASE WHEN ? THEN version + 1 ELSE version END,
                             build_cursor = CASE WHEN ? THEN NULL ELSE build_cursor END,
                             build_processed = CASE WHEN ? THEN 0 ELSE build_processed END,
@@ -91,8 +96,8 @@ public class SegmentRepository {
                              ELSE build_total END
                         WHERE workspace_id = ? AND id = ?
                         RETURNING\s""" + COLUMNS,
-                this::row, name, json.writeValueAsString(condition), Timestamp.from(now), rebuild, rebuild, rebuild,
-                rebuild, rebuild, workspaceId, workspaceId, id);
+                this::row, name, json.writeValueAsString(condition), Timestamp.from(now), rebuild, rebuild, phase.name(),
+                rebuild, rebuild, rebuild, rebuild, rebuild, rebuild, workspaceId, workspaceId, id);
     }
 
     void delete(String workspaceId, String id) {
@@ -106,12 +111,29 @@ public class SegmentRepository {
      */
     Optional<BuildClaim> claimBuild() {
         return jdbc.query("""
-                        SELECT workspace_id, id, condition::text, build_cursor FROM segments
-                        WHERE status = 'building' ORDER BY updated_at, id LIMIT 1
+                        SELECT workspace_id, id, condition::text, build_cursor, build_phase FROM segments
+                        WHERE status = 'building' AND (build_check_after IS NULL OR build_check_after <= now())
+                        ORDER BY updated_at, id LIMIT 1
                         FOR NO KEY UPDATE SKIP LOCKED""",
                 (rs, i) -> new BuildClaim(rs.getString(1), rs.getString(2),
-                        parser.parse(json.readTree(rs.getString(3))), rs.getString(4) == null ? "" : rs.getString(4)))
+                        parser.parse(json.readTree(rs.getString(3))), rs.getString(4) == null ? "" : rs.getString(4),
+                        BuildPhase.valueOf(rs.getString(5))))
                 .stream().findFirst();
+    }
+
+    /** The build keeps waiting for its event traits ({@code waiting}: their states); the builder looks again after {@code checkAfter}. */
+    void waitForEventTraits(String workspaceId, String id, JsonNode waiting, Instant checkAfter) {
+        jdbc.update("""
+                UPDATE segments SET build_waiting = ?::jsonb, build_check_after = ?
+                WHERE workspace_id = ? AND id = ?""", json.writeValueAsString(waiting), Timestamp.from(checkAfter),
+                workspaceId, id);
+    }
+
+    /** The event traits are ready: the build evaluates profiles from now on. */
+    void startEvaluating(String workspaceId, String id) {
+        jdbc.update("""
+                UPDATE segments SET build_phase = 'evaluating', build_waiting = NULL, build_check_after = NULL
+                WHERE workspace_id = ? AND id = ?""", workspaceId, id);
     }
 
     void advanceBuild(String workspaceId, String id, String cursor, int evaluated) {
@@ -130,7 +152,8 @@ public class SegmentRepository {
     private SegmentRow row(ResultSet rs, int rowNum) throws SQLException {
         return new SegmentRow(rs.getString(1), rs.getString(2), json.readTree(rs.getString(3)),
                 SegmentStatus.valueOf(rs.getString(4)), rs.getLong(5), rs.getTimestamp(6).toInstant(),
-                rs.getTimestamp(7).toInstant(), rs.getLong(8), rs.getLong(9));
+                rs.getTimestamp(7).toInstant(), rs.getLong(8), rs.getLong(9), BuildPhase.valueOf(rs.getString(10)),
+                rs.getString(11) == null ? null : json.readTree(rs.getString(11)));
     }
 
     /** A segment's identity and definition version; {@code building} while its build runs. */
@@ -143,6 +166,6 @@ public class SegmentRepository {
 
     /** A segment a builder holds: where its build continues ({@code cursor}: after that profile id). */
     record BuildClaim(String workspaceId, String id, Condition condition,
-                      String cursor) {
+                      String cursor, BuildPhase phase) {
     }
 }

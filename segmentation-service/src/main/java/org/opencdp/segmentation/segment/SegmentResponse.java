@@ -11,8 +11,13 @@ import tools.jackson.databind.JsonNode;
 record SegmentResponse(String id, String name, JsonNode condition, SegmentStatus status, long size,
                        Progress progress, Instant createdAt, Instant updatedAt) {
 
-    /** Profiles a build evaluated, of {@code total} known when it started (it may pass total: profiles arrive). */
-    record Progress(long processed, long total) {
+    /**
+     * Profiles a build evaluated, of {@code total} known when it started (it may pass total: profiles
+     * arrive); {@code phase} {@code waiting_for_event_traits} (then {@code eventTraits} lists the hidden
+     * computed traits profile-service is still computing: {@code key, status, processed, total}, or the
+     * reason profile-service could not be asked) or {@code evaluating}.
+     */
+    record Progress(long processed, long total, BuildPhase phase, JsonNode eventTraits) {
     }
 
     /** Body of {@code GET /v1/segments}. */

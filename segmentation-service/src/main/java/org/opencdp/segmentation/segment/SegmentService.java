@@ -15,6 +15,7 @@ import org.opencdp.segmentation.condition.ConditionEvaluator;
 import org.opencdp.segmentation.condition.ConditionException;
 import org.opencdp.segmentation.condition.ConditionParser;
 import org.opencdp.segmentation.condition.ConditionWriter;
+import org.opencdp.segmentation.eventtrait.EventTraits;
 import org.opencdp.segmentation.membership.Membership;
 import org.opencdp.segmentation.membership.MembershipRepository;
 import org.opencdp.segmentation.membership.MembershipTransitions;
@@ -24,6 +25,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Segment definitions and what they contain. Every method takes the caller's workspace and touches
@@ -42,12 +44,15 @@ class SegmentService {
     private final ProfileTraitsRepository profiles;
     private final SegmentDefinitionLock definitionLock;
     private final SegmentBuilder builder;
+    private final EventTraits eventTraits;
     private final ConditionParser parser = new ConditionParser();
     private final ConditionWriter writer = new ConditionWriter();
     private final ConditionEvaluator evaluator = new ConditionEvaluator();
 
     SegmentService(SegmentRepository segments, MembershipRepository memberships, MembershipTransitions transitions,
-                   ProfileTraitsRepository profiles, SegmentDefinitionLock definitionLock, SegmentBuilder builder) {
+                   ProfileTraitsRepository profiles, SegmentDefinitionLock definitionLock, SegmentBuilder builder,
+                   EventTraits eventTraits) {
+        this.eventTraits = eventTraits;
         this.segments = segments;
         this.memberships = memberships;
         this.transitions = transitions;
@@ -56,14 +61,22 @@ class SegmentService {
         this.builder = builder;
     }
 
+    /**
+     * Stores a new segment. The hidden traits of its {@code event} nodes are set up in profile-service
+     * first (503 {@code profile_unavailable} when it cannot be reached, nothing stored), outside the
+     * definition lock so that a slow answer holds up no evaluation; references are checked before
+     * (so a refused condition creates nothing there) and again under the lock.
+     */
     @Transactional
     SegmentResponse create(String workspaceId, SegmentRequest request) {
         Condition parsed = parser.parse(request.condition(), CONDITION_POINTER);
-        definitionLock.forChange(workspaceId);
         String id = UUID.randomUUID().toString();
         checkReferences(workspaceId, id, parsed);
+        eventTraits.ensure(workspaceId, parsed, CONDITION_POINTER);
+        definitionLock.forChange(workspaceId);
+        checkReferences(workspaceId, id, parsed);
         Instant now = now();
-        segments.insert(workspaceId, id, request.name().strip(), writer.toJson(parsed), now);
+        segments.insert(workspaceId, id, request.name().strip(), writer.toJson(parsed), phase(parsed), now);
         buildAfterCommit();
         return response(segments.find(workspaceId, id).orElseThrow(), 0);
     }
@@ -86,13 +99,18 @@ class SegmentService {
     @Transactional
     SegmentResponse update(String workspaceId, String id, SegmentRequest request) {
         Condition condition = parser.parse(request.condition(), CONDITION_POINTER);
+        segments.find(workspaceId, id).orElseThrow(() -> notFound(id));
+        checkReferences(workspaceId, id, condition);
+        eventTraits.ensure(workspaceId, condition, CONDITION_POINTER);
         definitionLock.forChange(workspaceId);
         SegmentRow current = segments.lock(workspaceId, id).orElseThrow(() -> notFound(id));
         checkReferences(workspaceId, id, condition);
-        boolean rebuild = !parser.parse(current.condition()).equals(condition);
+        Condition previous = parser.parse(current.condition());
+        boolean rebuild = !previous.equals(condition);
         SegmentRow updated = segments.update(workspaceId, id, request.name().strip(), writer.toJson(condition),
-                rebuild, now());
+                rebuild, phase(condition), now());
         if (rebuild) {
+            deleteUnusedEventTraitsAfterCommit(workspaceId, previous);
             buildAfterCommit();
         }
         return response(updated, memberships.size(workspaceId, id));
@@ -110,8 +128,10 @@ class SegmentService {
                     + referencing.size() + " other segment(s); change or delete them first.")
                     .with("referencedBy", referencing);
         }
+        Condition condition = parser.parse(segments.find(workspaceId, id).orElseThrow().condition());
         transitions.exitAllForDeletion(workspaceId, id);
         segments.delete(workspaceId, id);
+        deleteUnusedEventTraitsAfterCommit(workspaceId, condition);
     }
 
     /**
@@ -122,6 +142,7 @@ class SegmentService {
     PreviewResponse preview(String workspaceId, JsonNode json) {
         Condition condition = parser.parse(json, CONDITION_POINTER);
         checkReferences(workspaceId, null, condition);
+        eventTraits.requireReady(workspaceId, condition, CONDITION_POINTER);
         ProfileTraitsRepository.Matches matches = profiles.matching(workspaceId, condition, PreviewResponse.SAMPLE_SIZE);
         return new PreviewResponse(matches.size(), matches.sample());
     }
@@ -196,9 +217,36 @@ class SegmentService {
     }
 
     private SegmentResponse response(SegmentRow row, long size) {
+        BuildPhase phase = row.status() == SegmentStatus.ready ? BuildPhase.evaluating : row.buildPhase();
+        JsonNode waiting = phase == BuildPhase.waiting_for_event_traits && row.buildWaiting() != null
+                ? row.buildWaiting() : JsonNodeFactory.instance.arrayNode();
         return new SegmentResponse(row.id(), row.name(), writer.toJson(parser.parse(row.condition())), row.status(),
-                size, new SegmentResponse.Progress(row.buildProcessed(), Math.max(row.buildTotal(), row.buildProcessed())),
-                row.createdAt(), row.updatedAt());
+                size, new SegmentResponse.Progress(row.buildProcessed(), Math.max(row.buildTotal(), row.buildProcessed()),
+                phase, waiting), row.createdAt(), row.updatedAt());
+    }
+
+    private BuildPhase phase(Condition condition) {
+        return eventTraits.keys(condition).isEmpty() ? BuildPhase.evaluating : BuildPhase.waiting_for_event_traits;
+    }
+
+    /**
+     * After the change commits, deletes in profile-service the hidden traits {@code dropped} read that no
+     * segment of the workspace reads any more (decided now, under the definition lock).
+     */
+    private void deleteUnusedEventTraitsAfterCommit(String workspaceId, Condition dropped) {
+        Set<String> unused = new HashSet<>(eventTraits.keys(dropped));
+        if (unused.isEmpty()) {
+            return;
+        }
+        segments.list(workspaceId).forEach(row -> unused.removeAll(eventTraits.keys(parser.parse(row.condition()))));
+        if (!unused.isEmpty()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    eventTraits.deleteUnused(workspaceId, unused);
+                }
+            });
+        }
     }
 
     private void buildAfterCommit() {

@@ -218,4 +218,32 @@ class ConditionEvaluatorTest {
     private static JsonNode json(String json) {
         return MessageCodec.mapper().readTree(json);
     }
+
+    /** Hidden trait value (JSON, or none) | count op | count value | expected: an event node counts 0 without a value. */
+    @ParameterizedTest(name = "{0} {1} {2} -> {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+            3     | gte     | 3      | true
+            2     | gte     | 3      | false
+            none  | gte     | 1      | false
+            none  | lt      | 1      | true
+            none  | eq      | 0      | true
+            null  | eq      | 0      | true
+            0     | neq     | 0      | false
+            4     | gt      | 3      | true
+            3     | lte     | 3      | true
+            none  | between | [0, 2] | true
+            3     | between | [0, 2] | false
+            """)
+    void shouldTestTheCountOfAnEventNodeWithoutAValueAsZero(String value, String op, String count, boolean expected) {
+        EventCondition event = (EventCondition) parser.parse(MessageCodec.mapper().readTree(
+                "{\"event\": \"Order Completed\", \"count\": {\"op\": \"" + op + "\", \"value\": " + count + "}}"));
+        Map<String, JsonNode> computed = new HashMap<>();
+        if (!"none".equals(value)) {
+            computed.put(event.hiddenTrait(), MessageCodec.mapper().readTree(value));
+        }
+        computed.put("other", JsonNodeFactory.instance.numberNode(99));
+        ProfileFacts facts = new ProfileFacts(Map.of(), computed, java.util.Set.of());
+        assertThat(evaluator.matches(event, facts)).isEqualTo(expected);
+        assertThat(evaluator.reads(event).computedTraits()).containsExactly(event.hiddenTrait());
+    }
 }

@@ -17,10 +17,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.kit.security.Scopes;
 import org.opencdp.segmentation.SegmentationServiceApplication;
+import org.opencdp.segmentation.condition.ConditionParser;
+import org.opencdp.segmentation.condition.EventCondition;
 import org.opencdp.segmentation.profile.ProfileKey;
 import org.opencdp.segmentation.profile.ProfileState;
 import org.opencdp.segmentation.profile.ProfileTraitsRepository;
@@ -33,6 +37,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -42,8 +48,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Issue 11: incremental membership agrees with a full rebuild. Each try generates random segments
- * (trees of {@code and}/{@code or}/{@code not}/{@code trait}/{@code computedTrait}/{@code segment}
- * nodes, a segment referencing earlier ones), random profiles and a random sequence of profile
+ * (trees of {@code and}/{@code or}/{@code not}/{@code trait}/{@code computedTrait}/{@code event}/{@code segment}
+ * nodes, a segment referencing earlier ones; {@code event} nodes read their hidden traits, whose values
+ * the changes set as profile-service would, with {@link ProfileServiceStub} answering for it), random profiles and a random sequence of profile
  * changes (traits and computed traits set and removed, times out of order, changes repeated). The
  * changes go through the real incremental path, {@link ProfileChangeService#apply}, in random chunks,
  * one transaction each, as the kit's batch consumer calls it; the segments are live (ready) or still
@@ -67,7 +74,28 @@ class IncrementalAgreesWithRebuildIT {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Instant BASE = Instant.parse("2026-06-01T00:00:00Z");
 
+    /** Two event nodes' facts (their count tests are random); the changes set their hidden traits. */
+    private static final List<String> EVENT_FACTS = List.of("\"event\": \"Order Completed\", \"within\": \"P30D\"",
+            "\"event\": \"Order Completed\", \"where\": [{\"property\": \"total\", \"op\": \"gte\", \"value\": 50}]");
+    private static final List<String> HIDDEN_TRAITS = EVENT_FACTS.stream().map(facts -> ((EventCondition)
+            new ConditionParser().parse(MessageCodec.mapper().readTree("{" + facts + "}"))).hiddenTrait()).toList();
+
+    private static ProfileServiceStub profileService;
+
     private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
+
+    @DynamicPropertySource
+    static void profileService(DynamicPropertyRegistry registry) {
+        profileService = ProfileServiceStub.start();
+        registry.add("cdp.segmentation.profile.url", profileService::url);
+    }
+
+    @AfterAll
+    static void stopProfileService() {
+        if (profileService != null) {
+            profileService.close();
+        }
+    }
 
     @LocalServerPort
     int port;
@@ -244,6 +272,11 @@ class IncrementalAgreesWithRebuildIT {
         if (random.nextBoolean()) {
             computed.put("orders", pick(random, NODES.numberNode(random.nextInt(8)), NODES.nullNode()));
         }
+        for (String hidden : HIDDEN_TRAITS) {
+            if (random.nextInt(3) == 0) {
+                computed.put(hidden, pick(random, NODES.numberNode(random.nextInt(5)), NODES.numberNode(0), NODES.nullNode()));
+            }
+        }
         if (computed.isEmpty() || random.nextBoolean()) {
             computed.put("lastOrderAt", pick(random, text(day(random) + "T08:30:00Z"), NODES.nullNode()));
         }
@@ -300,6 +333,14 @@ class IncrementalAgreesWithRebuildIT {
     }
 
     private static JsonNode computedLeaf(Random random) {
+        if (random.nextInt(3) == 0) {
+            String count = random.nextInt(4) == 0
+                    ? "{\"op\": \"between\", \"value\": [" + random.nextInt(2) + ", " + (1 + random.nextInt(3)) + "]}"
+                    : "{\"op\": \"" + pick(random, "eq", "neq", "gt", "gte", "lt", "lte") + "\", \"value\": "
+                    + random.nextInt(4) + "}";
+            return MessageCodec.mapper().readTree("{" + pick(random, EVENT_FACTS.toArray(String[]::new))
+                    + ", \"count\": " + count + "}");
+        }
         return switch (random.nextInt(4)) {
             case 0 -> leaf("computedTrait", "ltv", pick(random, "gte", "lt", "exists"), NODES.numberNode(random.nextInt(1000)));
             case 1 -> leaf("computedTrait", "orders", "between",

@@ -3,6 +3,7 @@ package org.opencdp.activation.connector;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -20,6 +21,11 @@ public class Connectors {
                 (a, b) -> {
                     throw new IllegalStateException("Two connectors for type " + a.type());
                 }, TreeMap::new));
+    }
+
+    /** Every supported destination type, sorted: the bounded values of the {@code destination_type} metric tag. */
+    public Set<String> types() {
+        return byType.keySet();
     }
 
     public Optional<Connector> find(String type) {

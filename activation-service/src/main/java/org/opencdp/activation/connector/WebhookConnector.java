@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.opencdp.activation.config.ActivationProperties;
 import org.opencdp.activation.network.OutboundHttp;
+import org.opencdp.kit.logging.ServiceLogContext;
 import org.opencdp.kit.problem.ValidationErrors;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -97,7 +97,7 @@ class WebhookConnector implements Connector {
     @Override
     public Map<UUID, SendOutcome> send(ConnectorTarget target, List<OutboundDelivery> deliveries, Instant deadline) {
         Map<UUID, Future<SendOutcome>> running = new LinkedHashMap<>();
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var executor = ServiceLogContext.virtualThreadPerTask("activation-webhook-")) {
             for (OutboundDelivery delivery : deliveries) {
                 running.put(delivery.id(), executor.submit(() -> sendOne(target, delivery, deadline)));
             }

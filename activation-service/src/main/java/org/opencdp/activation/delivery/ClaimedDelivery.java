@@ -8,7 +8,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * A due delivery one dispatcher holds the lease of ({@code leaseToken}) until it records the outcome.
  * {@code firstFailedAt} opens its retry window ({@code null} until a send failed); {@code queuedAt} is
- * when it was queued.
+ * when it was queued; {@code destinationType} its destination's type (webhook, meta, ...);
+ * {@code traceparent} the trace context it was queued in ({@code null} if none).
  */
 record ClaimedDelivery(
         String workspaceId,
@@ -21,5 +22,7 @@ record ClaimedDelivery(
         int waits,
         Instant firstFailedAt,
         Instant queuedAt,
-        UUID leaseToken) {
+        UUID leaseToken,
+        String destinationType,
+        String traceparent) {
 }

@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,6 +32,7 @@ import org.opencdp.activation.identifiers.IdentifierService;
 import org.opencdp.activation.identifiers.IdentifierService.ProfileKey;
 import org.opencdp.activation.identifiers.ProfileIdentifiers;
 import org.opencdp.contracts.ConsentDecisionRequest;
+import org.opencdp.kit.logging.ServiceLogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -302,7 +302,7 @@ class DeliveryDispatcher {
     private <K, R> Map<K, R> inParallel(Collection<K> keys, Function<K, R> task, String what, Instant deadline) {
         Map<K, R> results = new LinkedHashMap<>();
         Map<K, Future<R>> running = new LinkedHashMap<>();
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        ExecutorService executor = ServiceLogContext.virtualThreadPerTask("activation-round-");
         try {
             keys.forEach(key -> running.put(key, executor.submit(() -> task.apply(key))));
             for (Map.Entry<K, Future<R>> entry : running.entrySet()) {

@@ -6,12 +6,15 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.opencdp.activation.connector.DeliveryKind;
 import org.opencdp.activation.destination.DestinationRef;
+import org.opencdp.kit.tracing.TraceContexts;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -32,8 +35,11 @@ class DeliveryRepository {
     private final NamedParameterJdbcTemplate named;
     private final JsonMapper json;
 
-    DeliveryRepository(JdbcTemplate jdbc, JsonMapper json) {
+    private final TraceContexts traces;
+
+    DeliveryRepository(JdbcTemplate jdbc, JsonMapper json, TraceContexts traces) {
         this.jdbc = jdbc;
+        this.traces = traces;
         this.named = new NamedParameterJdbcTemplate(jdbc);
         this.json = json;
     }
@@ -43,7 +49,8 @@ class DeliveryRepository {
      * already queued (the same event or change for the same destination) is left as it is. Rows are
      * written in (workspace, id) order, so concurrent chunks never wait on each other in a cycle.
      * They are queued at the transaction's time plus a microsecond per {@code position}, so the log
-     * and the dispatch order follow the order the messages were consumed in.
+     * and the dispatch order follow the order the messages were consumed in. Each keeps the current
+     * trace context (the consumer batch's span), which its send continues.
      */
     int insertAll(List<QueuedDelivery> queued) {
         int size = queued.size();
@@ -68,14 +75,38 @@ class DeliveryRepository {
         }
         return jdbc.update("""
                         INSERT INTO deliveries (workspace_id, id, destination_id, profile_id, kind, payload,
-                                                source_message_id, next_attempt_at, created_at, updated_at)
-                        SELECT w, i, d, p, k, pl::jsonb, m, queued_at, queued_at, queued_at
+                                                source_message_id, next_attempt_at, created_at, updated_at, traceparent)
+                        SELECT w, i, d, p, k, pl::jsonb, m, queued_at, queued_at, queued_at, ?
                         FROM (SELECT *, now() + o * interval '1 microsecond' AS queued_at
                               FROM unnest(?::text[], ?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::uuid[],
                                           ?::int[]) AS x (w, i, d, p, k, pl, m, o)) rows
                         ORDER BY w, i
                         ON CONFLICT DO NOTHING""",
-                workspaces, ids, destinations, profiles, kinds, payloads, sources, positions);
+                traces.current(), workspaces, ids, destinations, profiles, kinds, payloads, sources, positions);
+    }
+
+    /**
+     * How long the oldest pending delivery of each destination type has waited since it was queued, in
+     * seconds; types without pending deliveries are absent. One index probe per destination ({@code
+     * deliveries_log_by_status}), however long the queue.
+     */
+    Map<String, Double> oldestPendingAgeByType() {
+        Map<String, Double> ages = new HashMap<>();
+        jdbc.query("""
+                        SELECT dest.type, EXTRACT(EPOCH FROM now() - min(oldest.created_at))
+                        FROM destinations dest
+                        CROSS JOIN LATERAL (
+                            SELECT d.created_at
+                            FROM deliveries d
+                            WHERE d.workspace_id = dest.workspace_id AND d.destination_id = dest.id
+                              AND d.status = 'pending'
+                            ORDER BY d.created_at
+                            LIMIT 1) oldest
+                        GROUP BY dest.type""",
+                (ResultSet rs) -> {
+                    ages.put(rs.getString(1), Math.max(0, rs.getDouble(2)));
+                });
+        return ages;
     }
 
     /**
@@ -130,11 +161,15 @@ class DeliveryRepository {
                         FROM due
                         WHERE d.workspace_id = due.workspace_id AND d.id = due.id
                         RETURNING d.workspace_id, d.id, d.destination_id, d.profile_id, d.kind, d.payload::text,
-                                  d.attempts, d.waits, d.first_failed_at, d.created_at""",
+                                  d.attempts, d.waits, d.first_failed_at, d.created_at,
+                                  (SELECT dest.type FROM destinations dest
+                                   WHERE dest.workspace_id = d.workspace_id AND dest.id = d.destination_id),
+                                  d.traceparent""",
                 (rs, i) -> new ClaimedDelivery(rs.getString(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
                         rs.getString(4), DeliveryKind.valueOf(rs.getString(5)), json.readTree(rs.getString(6)),
                         rs.getInt(7), rs.getInt(8), instant(rs.getObject(9, OffsetDateTime.class)),
-                        instant(rs.getObject(10, OffsetDateTime.class)), token),
+                        instant(rs.getObject(10, OffsetDateTime.class)), token, rs.getString(11),
+                        rs.getString(12)),
                 busyWorkspaces, busyIds, destinations, perDestination, lease.toMillis(), token);
     }
 

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.opencdp.activation.destination.DestinationRef;
+import org.opencdp.kit.logging.ServiceLogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +30,8 @@ final class DestinationLanes {
 
     private static final Logger log = LoggerFactory.getLogger(DestinationLanes.class);
 
-    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("activation-destination-", 0).factory());
+    // each worker runs with the round's service (MDC) and trace context: under ./cdp up, six services share the JVM
+    private final ExecutorService workers = ServiceLogContext.virtualThreadPerTask("activation-destination-");
     private final Map<DestinationRef, Lane> running = new ConcurrentHashMap<>();
     private final Clock clock;
 

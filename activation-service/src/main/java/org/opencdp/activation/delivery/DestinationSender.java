@@ -15,6 +15,12 @@ import org.opencdp.activation.connector.SendOutcome;
 import org.opencdp.activation.destination.DestinationRef;
 import org.opencdp.activation.identifiers.IdentifierService.ProfileKey;
 import org.opencdp.activation.identifiers.ProfileIdentifiers;
+import io.micrometer.tracing.Link;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.opencdp.kit.tracing.TraceContexts;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,6 +29,11 @@ import org.springframework.stereotype.Component;
  * jittered backoff honouring Retry-After within the retry window, or a dead letter), store what an
  * audience destination confirmed and record the outcomes. Nothing here waits on another destination,
  * so a destination that is down, slow or trickling delays only its own deliveries.
+ *
+ * <p>Tracing: a destination's share is sent in one span ({@code deliver <type>}) whose parent is the
+ * trace context its first delivery was queued in, linked to the other deliveries' contexts, as a
+ * consumer batch is; the connector's calls are its children. A delivery sent alone (the usual case at
+ * low volume) therefore stays in its event's trace, webhook call included.
  */
 @Component
 class DestinationSender {
@@ -32,8 +43,14 @@ class DestinationSender {
     private final ActivationProperties properties;
     private final Backoff backoff;
     private final Clock clock = Clock.systemUTC();
+    private final TraceContexts traces;
 
-    DestinationSender(AudienceSync audiences, OutcomeRecorder recorder, ActivationProperties properties) {
+    /** At most this many links on a send's span (OpenTelemetry's default limit per span). */
+    private static final int MAX_LINKS = 128;
+
+    DestinationSender(AudienceSync audiences, OutcomeRecorder recorder, ActivationProperties properties,
+                      TraceContexts traces) {
+        this.traces = traces;
         this.audiences = audiences;
         this.recorder = recorder;
         this.properties = properties;
@@ -51,6 +68,45 @@ class DestinationSender {
 
     /** Sends {@code batch}, every call ending by {@code deadline}, and records what became of each delivery. */
     void send(Batch batch, Instant deadline) {
+        Span span = span(batch);
+        try (Tracer.SpanInScope ignored = traces.tracer().withSpan(span)) {
+            sendInSpan(batch, deadline);
+        } catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private Span span(Batch batch) {
+        String parent = null;
+        Set<String> others = new LinkedHashSet<>();
+        for (DeliveryDispatcher.Allowed one : batch.allowed()) {
+            String traceparent = one.delivery().traceparent();
+            if (traceparent == null) {
+                continue;
+            }
+            if (parent == null) {
+                parent = traceparent;
+            } else if (others.size() < MAX_LINKS && !traceparent.equals(parent)) {
+                others.add(traceparent);
+            }
+        }
+        Span.Builder builder = traces.continuing(parent).name("deliver " + batch.connector().type())
+                .tag("cdp.destination.type", batch.connector().type())
+                .tag("cdp.destination.id", batch.destination().id().toString())
+                .tag("cdp.deliveries", batch.allowed().size());
+        for (String other : others) {
+            Link link = traces.linkTo(other);
+            if (link != null) {
+                builder.addLink(link);
+            }
+        }
+        return builder.start();
+    }
+
+    private void sendInSpan(Batch batch, Instant deadline) {
         List<OutboundDelivery> outbound = batch.allowed().stream().map(one -> new OutboundDelivery(one.delivery().id(),
                 one.delivery().destinationId(), one.delivery().workspaceId(), one.delivery().profileId(),
                 one.decisionId(), one.kind(), one.delivery().payload(),

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Records outcomes in one statement ({@link DeliveryRepository#record}), counts those recorded by
- * outcome and warns about those whose lease ran out. The dispatch round records what it settled
+ * outcome and destination type ({@code cdp_activation_deliveries_total{outcome, destination_type}},
+ * registered at 0 for every pair, see {@link DeliveryMetrics}) and warns about those whose lease ran out. The dispatch round records what it settled
  * without sending, and each destination's worker what its sends came to.
  */
 @Component
@@ -30,7 +31,7 @@ class OutcomeRecorder {
         Set<UUID> recorded = deliveries.record(outcomes);
         for (DeliveryOutcome outcome : outcomes) {
             if (recorded.contains(outcome.delivery().id())) {
-                meters.counter("cdp.activation.deliveries", "outcome", outcome.outcome()).increment();
+                DeliveryMetrics.deliveries(meters, outcome.outcome(), outcome.delivery().destinationType()).increment();
             } else {
                 log.warn("The outcome ({}) of delivery {} was not recorded: its lease ran out (another round retries "
                         + "it) or its destination was deleted", outcome.outcome(), outcome.delivery().id());

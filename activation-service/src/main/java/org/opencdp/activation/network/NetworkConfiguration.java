@@ -3,6 +3,7 @@ package org.opencdp.activation.network;
 import org.opencdp.activation.config.ActivationProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.opencdp.kit.tracing.TraceContexts;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -27,7 +28,8 @@ class NetworkConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    OutboundHttp outboundHttp(HostResolver hostResolver, NetworkPolicy policy, ActivationProperties properties) {
-        return new OutboundHttp(new PublicAddressResolver(hostResolver, policy), properties.sendTimeout());
+    OutboundHttp outboundHttp(HostResolver hostResolver, NetworkPolicy policy, ActivationProperties properties,
+                              TraceContexts traces) {
+        return new OutboundHttp(new PublicAddressResolver(hostResolver, policy), properties.sendTimeout(), traces);
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.micrometer.tracing.Span;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -30,6 +31,8 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.opencdp.kit.logging.ServiceLogContext;
+import org.opencdp.kit.tracing.TraceContexts;
 
 /**
  * Every call activation makes to a destination goes through here, so each one:
@@ -40,7 +43,9 @@ import org.apache.hc.core5.util.Timeout;
  *   <li>follows no redirect (a 3xx is the answer), sends no cookies and uses no system proxy;</li>
  *   <li>has a total deadline: connecting, sending and reading the whole (bounded) answer; a receiver
  *       trickling its body is cut off when the deadline passes, its connection closed;</li>
- *   <li>reports failures as sanitised reasons ({@link Reasons}).</li>
+ *   <li>reports failures as sanitised reasons ({@link Reasons});</li>
+ *   <li>is a client span of the current trace ({@code HTTP <method>}) and sends its W3C
+ *       {@code traceparent}, so a receiver that traces can continue it.</li>
  * </ul>
  */
 public class OutboundHttp implements AutoCloseable {
@@ -49,10 +54,16 @@ public class OutboundHttp implements AutoCloseable {
 
     private final PublicAddressResolver resolver;
     private final CloseableHttpClient client;
-    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService calls = ServiceLogContext.virtualThreadPerTask("activation-call-");
+    private final TraceContexts traces;
 
     public OutboundHttp(PublicAddressResolver resolver, Duration longestCall) {
+        this(resolver, longestCall, TraceContexts.noop());
+    }
+
+    public OutboundHttp(PublicAddressResolver resolver, Duration longestCall, TraceContexts traces) {
         this.resolver = resolver;
+        this.traces = traces;
         // the socket's own timeouts are a backstop: each call's deadline (at most longestCall) ends it first
         Timeout timeout = Timeout.of(longestCall.plusSeconds(1));
         this.client = HttpClients.custom()
@@ -94,6 +105,24 @@ public class OutboundHttp implements AutoCloseable {
      * {@code deadline}. Never throws for a failed call.
      */
     public Exchange exchange(Request request, Duration deadline, int maxBodyBytes) {
+        Span span = traces.continuing(null).kind(Span.Kind.CLIENT).name("HTTP " + request.method())
+                .tag("http.request.method", request.method())
+                .tag("server.address", String.valueOf(request.uri().getHost()))
+                .tag("url.path", String.valueOf(request.uri().getRawPath())).start();
+        try {
+            Exchange exchange = exchange(request, deadline, maxBodyBytes, span);
+            switch (exchange) {
+                case Exchange.Answered answered -> span.tag("http.response.status_code", answered.status());
+                case Exchange.Refused refused -> span.tag("error.type", "refused");
+                case Exchange.Unreachable unreachable -> span.tag("error.type", "unreachable");
+            }
+            return exchange;
+        } finally {
+            span.end();
+        }
+    }
+
+    private Exchange exchange(Request request, Duration deadline, int maxBodyBytes, Span span) {
         // checked here and again where the connection is opened, with the checked address pinned
         Optional<String> refusal = request.uri().getHost() == null ? Optional.of("the URL names no host")
                 : resolver.refusal(request.uri().getHost());
@@ -103,6 +132,7 @@ public class OutboundHttp implements AutoCloseable {
         }
         HttpUriRequestBase http = new HttpUriRequestBase(request.method(), request.uri());
         request.headers().forEach(http::setHeader);
+        traces.inject(span, http::setHeader);
         if (request.body() != null) {
             http.setEntity(new ByteArrayEntity(request.body(), ContentType.parse(request.contentType())));
         }

@@ -11,9 +11,12 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.opencdp.activation.destination.DestinationRef;
+import org.opencdp.kit.logging.ServiceLogContext;
+import org.slf4j.MDC;
 
 /** Issue 13 (isolation): one worker per destination, none waiting on another, none kept past its lease. */
 class DestinationLanesTest {
@@ -49,6 +52,19 @@ class DestinationLanesTest {
         slowAnswers.countDown();
         assertThat(slowDone.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(lanes.size()).isZero();
+    }
+
+    /** Issue 17: under ./cdp up (six services, one JVM) a worker's log lines carried no or another service's tag. */
+    @Test
+    void shouldRunEachWorkerWithTheServiceOfTheRoundThatStartedIt() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<String> service = new AtomicReference<>();
+        try (ServiceLogContext.Scope ignored = ServiceLogContext.enter("activation")) {
+            assertThat(lanes.start(healthy, leaseEnd, () -> service.set(MDC.get(ServiceLogContext.MDC_KEY)),
+                    done::countDown)).isTrue();
+        }
+        assertThat(done.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(service).hasValue("activation");
     }
 
     @Test

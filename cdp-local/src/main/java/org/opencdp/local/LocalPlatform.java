@@ -46,7 +46,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  *       {@code --spring.kafka.bootstrap-servers=…}, {@code --spring.datasource.url/username/password=…},
  *       {@code --cdp.kit.security.jwt-secret=…}; activation also {@code --cdp.activation.consent.url}
  *       pointing at this platform's consent-service and {@code --cdp.activation.network.allow} for
- *       loopback, so destinations may be local receivers), then every {@code extraProperties} entry; so
+ *       loopback, so destinations may be local receivers; segmentation {@code --cdp.segmentation.profile.url}
+ *       pointing at this platform's profile-service, for event nodes), then every {@code extraProperties} entry; so
  *       they win over the service's own yml, the kit's defaults and the {@code CDP_*} environment
  *       variables those defaults read. A port of {@code 0} is replaced by
  *       a free port before anything starts; {@link #url} gives the one chosen.
@@ -148,6 +149,10 @@ public final class LocalPlatform implements AutoCloseable {
             arguments.add("--cdp.activation.consent.url=http://localhost:" + ports.get(PlatformService.CONSENT));
             // a local platform delivers to receivers on this machine; other private ranges and cloud metadata stay refused
             arguments.add("--cdp.activation.network.allow=" + LOOPBACK);
+        }
+        if (service == PlatformService.SEGMENTATION) {
+            // event nodes of segments are hidden computed traits of this platform's profile-service
+            arguments.add("--cdp.segmentation.profile.url=http://localhost:" + ports.get(PlatformService.PROFILE));
         }
         settings.extraProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
         return arguments;

@@ -282,6 +282,8 @@ class CdpLocalTest {
                 "--cdp.kit.outbox.poll-interval=50ms");
         assertThat(profile).contains("--server.port=8083")
                 .noneMatch(argument -> argument.startsWith("--cdp.activation."));
+        assertThat(LocalPlatform.arguments(PlatformService.SEGMENTATION, settings, settings.ports()))
+                .contains("--server.port=8084", "--cdp.segmentation.profile.url=http://localhost:8083");
         assertThat(settings.toString()).doesNotContain("s".repeat(64));
     }
 

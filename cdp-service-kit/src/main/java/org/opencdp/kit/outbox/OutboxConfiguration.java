@@ -18,7 +18,12 @@ public class OutboxConfiguration {
     OutboxRelay outboxRelay(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
                             KafkaTemplate<String, String> kafka, KitProperties properties, MeterRegistry meters,
                             TraceContexts traces) {
-        return new OutboxRelay(jdbc, new TransactionTemplate(transactionManager), kafka, properties, meters, traces);
+        // a template of its own on the same producer, without Spring Kafka's observation: the relay makes its
+        // producer span itself, continuing the row's stored trace context (the shared template's observation
+        // would start one from whatever is current on the relay's thread, which is nothing)
+        KafkaTemplate<String, String> unobserved = new KafkaTemplate<>(kafka.getProducerFactory());
+        return new OutboxRelay(jdbc, new TransactionTemplate(transactionManager), unobserved, properties, meters,
+                traces);
     }
 
     @Bean

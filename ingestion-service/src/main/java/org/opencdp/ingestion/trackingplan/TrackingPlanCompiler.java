@@ -80,6 +80,10 @@ class TrackingPlanCompiler {
                 errors.add(new InvalidField(path, "An event name must have 1 to " + MAX_EVENT_NAME_LENGTH
                         + " characters, not only spaces."));
             }
+            if (name.indexOf('\0') >= 0) {
+                errors.add(new InvalidField(path.replace("\0", "\\u0000"),
+                        "An event name may not contain the character U+0000, which cannot be stored."));
+            }
             errors.addAll(check(schema, path));
         });
         if (plan.identify() != null) {

@@ -304,6 +304,8 @@ class TrackingPlanCompilerTest {
         assertThat(errorPaths(refused)).containsExactlyInAnyOrder("/events/E/properties/a/const",
                 "/group/properties/a\\u0000b");
         assertThat(errorMessages(refused)).allSatisfy(message -> assertThat(message).contains("U+0000"));
+        assertThat(errorPaths(refuse(plan(Map.of("E\u0000", json("true")), Mode.allow, Mode.allow))))
+                .containsExactly("/events/E\\u0000");
     }
 
     /** Runs {@code action} on a thread with the stack of a request thread (the JVM's default on x64 Linux: 1 MB). */

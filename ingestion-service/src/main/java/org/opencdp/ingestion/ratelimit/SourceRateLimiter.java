@@ -49,6 +49,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class SourceRateLimiter {
 
+    public static final String RATE_LIMITED = "cdp.ingestion.events.rate_limited";
+
     private static final Logger log = LoggerFactory.getLogger(SourceRateLimiter.class);
 
     private final IngestionProperties.RateLimit defaults;
@@ -89,11 +91,15 @@ public class SourceRateLimiter {
         RateLimitOverride limit = source.rateLimit() != null ? source.rateLimit() : defaultLimit;
         Duration wait = allowanceOf(source.sourceId(), limit).take(source, Math.min(events, limit.burst()));
         if (wait != null) {
-            Counter.builder("cdp.ingestion.events.rate_limited")
-                    .description("Events refused because their source was over its rate limit")
-                    .tag("source", source.sourceId()).register(meters).increment(events);
+            rateLimited(meters, source).increment(events);
             throw rateLimited(limit, wait);
         }
+    }
+
+    /** The counter of the source's events refused for its rate limit, {@code cdp.ingestion.events.rate_limited}. */
+    public static Counter rateLimited(MeterRegistry meters, AuthenticatedSource source) {
+        return Counter.builder(RATE_LIMITED).description("Events refused because their source was over its rate limit")
+                .tag("source", source.sourceId()).register(meters);
     }
 
     /** The source's allowance; a new one when its limit changed. No lock on the map when it is there. */

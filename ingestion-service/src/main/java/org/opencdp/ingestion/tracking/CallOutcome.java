@@ -2,7 +2,9 @@ package org.opencdp.ingestion.tracking;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.opencdp.contracts.CdpMessage;
 import org.opencdp.contracts.EventAccepted;
@@ -37,6 +39,7 @@ final class CallOutcome {
     private final List<Violation> violations = new ArrayList<>();
     private int accepted;
     private int invalid;
+    private final Map<Rejection, Integer> invalidByReason = new EnumMap<>(Rejection.class);
     private int suppressed;
     private int blocked;
 
@@ -49,6 +52,7 @@ final class CallOutcome {
     /** An event that breaks the Segment spec. */
     void invalid(int index, JsonNode sent, EventCheck.Invalid check) {
         invalid++;
+        invalidByReason.merge(Rejection.ofEvent(check.code()), 1, Integer::sum);
         rejected.add(new TrackingResponse.Rejected(index, check.code(), check.message()));
         messages.add(rejectedMessage(SegmentEventValidator.personIdOf(sent), withoutWriteKey(sent), check.reasons()));
     }
@@ -120,6 +124,11 @@ final class CallOutcome {
 
     int invalid() {
         return invalid;
+    }
+
+    /** The events that break the Segment spec, by why. */
+    Map<Rejection, Integer> invalidByReason() {
+        return invalidByReason;
     }
 
     int suppressed() {

@@ -3,6 +3,7 @@ package org.opencdp.ingestion.tracking;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import org.opencdp.contracts.EventRejected;
 import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.ingestion.IngestionProperties;
@@ -64,20 +65,21 @@ class TrackingService {
      */
     TrackingResponse single(EventType type, String headerWriteKey, boolean gpc, byte[] body) {
         Instant receivedAt = Instant.now();
-        AuthenticatedSource source = headerWriteKey == null ? null : authenticator.authenticate(headerWriteKey);
+        AuthenticatedSource source = headerWriteKey == null ? null : authenticate(headerWriteKey);
         if (body.length > maxEventSize) {
-            throw tooLarge("An event may have at most " + maxEventSize + " bytes.");
+            throw counted(source, Rejection.too_large, 1,
+                    tooLarge("An event may have at most " + maxEventSize + " bytes."));
         }
-        ObjectNode event = json.readObject(body);
+        ObjectNode event = counting(source, Rejection.invalid_json, 1, () -> json.readObject(body));
         if (source == null) {
-            source = authenticator.authenticate(bodyWriteKey(event));
+            source = authenticate(bodyWriteKey(event));
         }
         rateLimiter.acquire(source, 1);
         CallOutcome outcome = new CallOutcome(source, receivedAt);
         switch (check(type, event, BatchDefaults.single(gpc), receivedAt, NulCharacters.mayOccurIn(body))) {
             case EventCheck.Valid valid -> outcome.admitted(0, event, admission.gate(source).admit(valid.event()));
             case EventCheck.Invalid invalid -> {
-                metrics.rejected(source, 1);
+                metrics.rejected(source, Rejection.ofEvent(invalid.code()), 1);
                 throw CdpException.badRequest("invalid_event", invalid.message())
                         .with("errors", invalid.reasons().stream().map(InvalidEventField::of).toList());
             }
@@ -94,23 +96,26 @@ class TrackingService {
      */
     TrackingResponse batch(String headerWriteKey, boolean gpc, byte[] body) {
         Instant receivedAt = Instant.now();
-        AuthenticatedSource source = headerWriteKey == null ? null : authenticator.authenticate(headerWriteKey);
-        TrackingJson.BatchBody batch = json.readBatch(body);
+        AuthenticatedSource source = headerWriteKey == null ? null : authenticate(headerWriteKey);
+        TrackingJson.BatchBody batch = counting(source, Rejection.invalid_json, 1, () -> json.readBatch(body));
         ObjectNode request = batch.request();
         if (source == null) {
-            source = authenticator.authenticate(bodyWriteKey(request));
+            source = authenticate(bodyWriteKey(request));
         }
         if (!(request.get("batch") instanceof ArrayNode items) || items.isEmpty()) {
-            throw CdpException.badRequest("invalid_batch", "A batch needs 'batch': a non-empty array of events.");
+            throw counted(source, Rejection.invalid_batch, 1,
+                    CdpException.badRequest("invalid_batch", "A batch needs 'batch': a non-empty array of events."));
         }
         if (items.size() > maxBatchSize) {
-            throw CdpException.badRequest("batch_too_large", "A batch may have at most " + maxBatchSize
-                    + " events; this one has " + items.size() + ".").with("limit", maxBatchSize);
+            throw counted(source, Rejection.too_large, items.size(), CdpException.badRequest("batch_too_large",
+                    "A batch may have at most " + maxBatchSize + " events; this one has " + items.size() + ".")
+                    .with("limit", maxBatchSize));
         }
-        BatchDefaults defaults = BatchDefaults.of(request, gpc);
+        BatchDefaults defaults = counting(source, Rejection.invalid_batch, items.size(),
+                () -> BatchDefaults.of(request, gpc));
         boolean mayHoldNul = NulCharacters.mayOccurIn(body);
         if (mayHoldNul) {
-            refuseNulOutsideEvents(request);
+            counting(source, Rejection.invalid_character, items.size(), () -> refuseNulOutsideEvents(request));
         }
         rateLimiter.acquire(source, items.size());
         EventAdmission.Gate gate = admission.gate(source);
@@ -127,7 +132,8 @@ class TrackingService {
             }
         }
         if (outcome.allInvalid(items.size())) {
-            metrics.rejected(source, items.size());
+            AuthenticatedSource known = source;
+            outcome.invalidByReason().forEach((reason, count) -> metrics.rejected(known, reason, count));
             throw CdpException.badRequest("invalid_event", "None of the " + items.size()
                     + " events of the batch is valid.").with("rejected", outcome.rejected());
         }
@@ -149,12 +155,37 @@ class TrackingService {
     }
 
     /** A NUL character in the batch's own fields (its context, integrations...) would reach every event. */
-    private static void refuseNulOutsideEvents(ObjectNode request) {
+    private static ObjectNode refuseNulOutsideEvents(ObjectNode request) {
         String path = NulCharacters.pathOutside(request, "batch");
         if (path != null) {
             throw CdpException.badRequest("invalid_character", "Names and strings may not contain the NUL character "
                     + "(U+0000); the batch has one at " + path + ".");
         }
+        return request;
+    }
+
+    /** The write key's source, whose metrics then exist ({@link TrackingMetrics#seen}). */
+    private AuthenticatedSource authenticate(String writeKey) {
+        AuthenticatedSource source = authenticator.authenticate(writeKey);
+        metrics.seen(source);
+        return source;
+    }
+
+    /** Runs {@code step}; when it refuses the call, counts {@code events} of the source (when known) as {@code reason}. */
+    private <T> T counting(AuthenticatedSource source, Rejection reason, int events, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (CdpException refusal) {
+            throw counted(source, reason, events, refusal);
+        }
+    }
+
+    /** {@code refusal}, once {@code events} of the source (when known) are counted as {@code reason}. */
+    private CdpException counted(AuthenticatedSource source, Rejection reason, int events, CdpException refusal) {
+        if (source != null) {
+            metrics.rejected(source, reason, events);
+        }
+        return refusal;
     }
 
     /** Publishes the call's messages, then counts them and records its violations. */

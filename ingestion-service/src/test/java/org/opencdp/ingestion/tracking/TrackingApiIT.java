@@ -237,7 +237,8 @@ class TrackingApiIT {
             assertThat(rejected).extracting(ConsumerRecord::key).contains(WORKSPACE + ":u-mix", WORKSPACE + ":unknown");
         }
         assertThat(meters.get(TrackingMetrics.ACCEPTED).tag("source", source.id()).counter().count()).isEqualTo(2);
-        assertThat(meters.get(TrackingMetrics.REJECTED).tag("source", source.id()).counter().count()).isEqualTo(3);
+        assertThat(meters.get(TrackingMetrics.REJECTED).tag("source", source.id()).tag("reason", "invalid_event")
+                .counter().count()).isEqualTo(3);
     }
 
     @Test
@@ -318,8 +319,8 @@ class TrackingApiIT {
             assertThat(dropped).extracting(r -> MessageCodec.read(r.value(), EventRejected.class).event()
                     .path("messageId").asString()).containsExactlyInAnyOrder("m-gone-1", "m-gone-2", "m-gone-3",
                     "m-gone-4");
-            assertThat(meters.get(TrackingMetrics.SUPPRESSED).tag("source", source.id()).counter().count())
-                    .isEqualTo(4);
+            assertThat(meters.get(TrackingMetrics.REJECTED).tag("source", source.id()).tag("reason", "suppressed")
+                    .counter().count()).isEqualTo(4);
             assertThat(jdbc.queryForObject("SELECT count(*) FROM suppressions WHERE workspace_id = ?", Long.class,
                     WORKSPACE)).isEqualTo(3);
             assertThat(jdbc.queryForObject("SELECT count(*) FROM suppressions WHERE row(suppressions.*)::text "

@@ -7,8 +7,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -225,6 +227,50 @@ class TrackingErrorsIT {
 
         assertThat(events.await(r -> r.value().contains("m-within-"), 20, Duration.ofSeconds(30))).hasSize(20);
         assertThat(events.drain(r -> r.value().contains("m-over-"), Duration.ofSeconds(1))).isEmpty();
+    }
+
+    @Test
+    void shouldCountEachSourcesEventsAcceptedRejectedByReasonAndRateLimited() { // issue 17
+        TestSource counted = TestSource.create(api, token, "Counted");
+        String key = counted.writeKey();
+        String missingType = "{\"userId\": \"u1\", \"event\": \"E\"}";
+
+        assertThat(api.track("/v1/batch", key, "{\"batch\": [{\"type\": \"track\", \"userId\": \"u1\", \"event\": \"E\"},"
+                + "{\"type\": \"page\", \"userId\": \"u1\"}, " + missingType + "]}").statusCode()).isEqualTo(200);
+        assertProblem(api.track("/v1/track", key, "{oops"), 400, "invalid_json");
+        assertProblem(api.track("/v1/track", key, "{\"userId\": \"u1\"}"), 400, "invalid_event");
+        assertProblem(api.track("/v1/track", key, "{\"userId\": \"u1\", \"event\": \"E\\u0000\"}"), 400,
+                "invalid_event");
+        assertProblem(api.track("/v1/track", key, "{\"userId\": \"u1\", \"event\": \"E\", \"properties\": {\"s\": \""
+                + "x".repeat(40_000) + "\"}}"), 413, "payload_too_large");
+        assertProblem(api.track("/v1/batch", key, batch("too-many", 2_501)), 400, "batch_too_large");
+        assertProblem(api.track("/v1/batch", key, "{\"batch\": []}"), 400, "invalid_batch");
+        assertThat(api.patch("/v1/sources/" + counted.id(), token,
+                "{\"rateLimit\": {\"eventsPerSecond\": 1, \"burst\": 20}}").statusCode()).isEqualTo(200);
+        assertThat(api.track("/v1/batch", key, batch("counted", 20)).statusCode()).isEqualTo(200);
+        assertProblem(api.track("/v1/batch", key, batch("limited", 10)), 429, "rate_limited");
+
+        String metrics = api.get("/actuator/prometheus", null).body();
+
+        assertThat(sample(metrics, "cdp_ingestion_events_accepted_total", counted.id(), null)).isEqualTo(22);
+        assertThat(sample(metrics, "cdp_ingestion_events_rate_limited_total", counted.id(), null)).isEqualTo(10);
+        assertThat(Stream.of(Rejection.values()).collect(Collectors.toMap(Rejection::name,
+                reason -> sample(metrics, "cdp_ingestion_events_rejected_total", counted.id(), reason.name()))))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("invalid_json", 1.0, "too_large", 2_502.0,
+                        "invalid_batch", 1.0, "invalid_event", 2.0, "invalid_character", 1.0, "tracking_plan", 0.0,
+                        "suppressed", 0.0));
+    }
+
+    /** The value of the Prometheus sample {@code name} of the source (and reason), which must be there. */
+    private static double sample(String metrics, String name, String sourceId, String reason) {
+        return metrics.lines()
+                .filter(line -> line.startsWith(name + "{") && line.contains("source=\"" + sourceId + "\"")
+                        && (reason == null || line.contains("reason=\"" + reason + "\"")))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .reduce((a, b) -> {
+                    throw new AssertionError("several samples of " + name + " for " + sourceId + ", " + reason);
+                })
+                .orElseThrow(() -> new AssertionError("no sample of " + name + " for " + sourceId + ", " + reason));
     }
 
     private static String batch(String name, int size) {

@@ -197,8 +197,8 @@ class TrackingPlanIT {
         assertThat(invalid.reasons()).extracting(EventRejected.Reason::path)
                 .containsExactlyInAnyOrder("/properties/total", "/properties/currency");
         assertThat(invalid.reasons()).allSatisfy(reason -> assertThat(reason.code()).isEqualTo("schema_violation"));
-        assertThat(meters.get("cdp.ingestion.events.blocked").tag("source", source.id()).counter().count())
-                .isEqualTo(2);
+        assertThat(meters.get("cdp.ingestion.events.rejected").tag("source", source.id()).tag("reason", "tracking_plan")
+                .counter().count()).isEqualTo(2);
 
         JsonNode violations = json(api.get(sourcePath() + "/violations", reader));
         assertThat(violations.path("violations").asLong()).isEqualTo(2);

@@ -80,6 +80,8 @@ class IncrementalAgreesWithRebuildIT {
     private static final List<String> HIDDEN_TRAITS = EVENT_FACTS.stream().map(facts -> ((EventCondition)
             new ConditionParser().parse(MessageCodec.mapper().readTree("{" + facts + "}"))).hiddenTrait()).toList();
 
+    private static final java.util.concurrent.atomic.AtomicInteger EVENT_NODES = new java.util.concurrent.atomic.AtomicInteger();
+
     private static ProfileServiceStub profileService;
 
     private final TestInfrastructure infrastructure = CdpTestEnvironment.current();
@@ -128,6 +130,7 @@ class IncrementalAgreesWithRebuildIT {
             compared += outcome.pairs();
             members += outcome.incremental().values().stream().mapToLong(Set::size).sum();
         }
+        assertThat(EVENT_NODES.get()).as("event nodes generated").isPositive();
         // the generator must produce segments that both hold and fail for some profiles
         assertThat(compared).as("(segment, profile) pairs compared").isGreaterThan(tries * 40L);
         assertThat(members).as("memberships").isBetween(compared / 20, compared * 19 / 20);
@@ -334,6 +337,7 @@ class IncrementalAgreesWithRebuildIT {
 
     private static JsonNode computedLeaf(Random random) {
         if (random.nextInt(3) == 0) {
+            EVENT_NODES.incrementAndGet();
             String count = random.nextInt(4) == 0
                     ? "{\"op\": \"between\", \"value\": [" + random.nextInt(2) + ", " + (1 + random.nextInt(3)) + "]}"
                     : "{\"op\": \"" + pick(random, "eq", "neq", "gt", "gte", "lt", "lte") + "\", \"value\": "

@@ -28,6 +28,7 @@ public final class SharedPlatform implements BeforeAllCallback {
     private static Tokens tokens;
     private static LogCapture logs;
     private static WebhookReceiver webhook;
+    private static OtlpReceiver traces;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -50,6 +51,10 @@ public final class SharedPlatform implements BeforeAllCallback {
             infrastructure.close();
             infrastructure = null;
         }
+        if (traces != null) {
+            traces.close();
+            traces = null;
+        }
     }
 
     /** The infrastructure the platform runs on (its Kafka, for reading topics). */
@@ -62,6 +67,7 @@ public final class SharedPlatform implements BeforeAllCallback {
     public static synchronized LocalPlatform get() {
         if (platform == null) {
             infrastructure = TestInfrastructure.start();
+            traces = new OtlpReceiver();
             Map<PlatformService, Integer> ports = new EnumMap<>(PlatformService.class);
             for (PlatformService service : PlatformService.values()) {
                 ports.put(service, freePort());
@@ -73,11 +79,20 @@ public final class SharedPlatform implements BeforeAllCallback {
                             "spring.datasource.hikari.maximum-pool-size", "4",
                             "cdp.kit.security.issuer", Tokens.ISSUER,
                             "cdp.kit.security.audience", Tokens.AUDIENCE,
-                            "cdp.activation.network.allow", "127.0.0.0/8,::1,localhost")));
+                            "cdp.activation.network.allow", "127.0.0.0/8,::1,localhost",
+                            // every service exports its spans over OTLP, as to a collector (issue 17)
+                            "management.opentelemetry.tracing.export.otlp.endpoint", traces.endpoint(),
+                            "management.opentelemetry.tracing.export.schedule-delay", "200ms")));
             tokens = new Tokens(infrastructure.jwtSecret());
             logs = LogCapture.attach();
         }
         return platform;
+    }
+
+    /** The spans every service exported since the platform started. */
+    public static synchronized OtlpReceiver traces() {
+        get();
+        return traces;
     }
 
     /** One webhook receiver for every test's destinations (each test reads its own profiles' requests). */

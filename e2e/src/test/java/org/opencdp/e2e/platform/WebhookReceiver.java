@@ -23,7 +23,8 @@ public final class WebhookReceiver implements AutoCloseable {
     private static final String PATH = "/hook";
 
     /** One request the webhook received. */
-    public record Received(String body, String deliveryIdHeader, String timestamp, String signature) {
+    public record Received(String body, String deliveryIdHeader, String timestamp, String signature,
+                           String traceparent) {
 
         public JsonNode json() {
             return MessageCodec.mapper().readTree(body);
@@ -78,7 +79,8 @@ public final class WebhookReceiver implements AutoCloseable {
 
     private static Received received(LoggedRequest request) {
         return new Received(request.getBodyAsString(), request.getHeader("X-CDP-Delivery-Id"),
-                request.getHeader("X-CDP-Timestamp"), request.getHeader("X-CDP-Signature"));
+                request.getHeader("X-CDP-Timestamp"), request.getHeader("X-CDP-Signature"),
+                request.getHeader("traceparent"));
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -13,6 +14,9 @@ import org.junit.jupiter.api.Assumptions;
  * without one, the tests that need it are skipped, saying which and how to get it; with {@code
  * CDP_SDK_SUITE_REQUIRED=1} (CI, see {@code .ci/run}) they fail instead, so CI never passes without
  * having run them.
+ *
+ * <p>Each check reads the environment through a parameter ({@code System::getenv} in the suite), so
+ * that the decision itself is unit-tested ({@code RuntimesTest}) without any runtime.
  */
 final class Runtimes {
 
@@ -28,11 +32,15 @@ final class Runtimes {
 
     /** {@code node} (version {@value #NODE_MAJOR} or newer), or skips (fails when required) the calling test. */
     static Path node() {
-        Path node = onPath("node").orElseGet(() -> missing("Node.js ('node') is not on the PATH; install Node.js "
+        return node(System::getenv);
+    }
+
+    static Path node(UnaryOperator<String> env) {
+        Path node = onPath("node", env).orElseGet(() -> missing(env, "Node.js ('node') is not on the PATH; install Node.js "
                 + NODE_MAJOR + "+ to run the Node and browser SDK tests"));
         String version = version(node);
         if (!version.matches("v\\d+\\..*") || Integer.parseInt(version.substring(1, version.indexOf('.'))) < NODE_MAJOR) {
-            return missing("Node.js " + version + " at " + node + " is older than the SDKs need; install Node.js "
+            return missing(env, "Node.js " + version + " at " + node + " is older than the SDKs need; install Node.js "
                     + NODE_MAJOR + "+ to run the Node and browser SDK tests");
         }
         return node;
@@ -54,35 +62,44 @@ final class Runtimes {
 
     /** {@code npm}, or skips (fails when required) the calling test. */
     static Path npm() {
-        return onPath("npm").orElseGet(() -> missing("npm is not on the PATH; install Node.js " + NODE_MAJOR + "+ with npm "
+        return npm(System::getenv);
+    }
+
+    static Path npm(UnaryOperator<String> env) {
+        return onPath("npm", env).orElseGet(() -> missing(env, "npm is not on the PATH; install Node.js " + NODE_MAJOR + "+ with npm "
                 + "to run the Node and browser SDK tests"));
     }
 
     /** Chromium's executable, or skips (fails when required) the calling test. */
     static Path chromium() {
-        String configured = System.getenv(CHROMIUM);
+        return chromium(System::getenv);
+    }
+
+    static Path chromium(UnaryOperator<String> env) {
+        String configured = env.apply(CHROMIUM);
         Path chromium = Path.of(configured == null || configured.isBlank() ? "/usr/bin/chromium" : configured);
         if (!Files.isExecutable(chromium)) {
-            return missing("Chromium is not at " + chromium + "; install it ('apt-get install chromium' on Debian, "
+            return missing(env, "Chromium is not at " + chromium + "; install it ('apt-get install chromium' on Debian, "
                     + "as .ci/run does) or set " + CHROMIUM + " to run the browser SDK tests");
         }
         return chromium;
     }
 
-    static boolean required() {
-        return "1".equals(System.getenv(REQUIRED)) || "true".equalsIgnoreCase(System.getenv(REQUIRED));
+    static boolean required(UnaryOperator<String> env) {
+        return "1".equals(env.apply(REQUIRED)) || "true".equalsIgnoreCase(env.apply(REQUIRED));
     }
 
-    private static <T> T missing(String reason) {
-        if (required()) {
+    /** Skips the calling test saying why, or fails it when the suite is required. */
+    static <T> T missing(UnaryOperator<String> env, String reason) {
+        if (required(env)) {
             fail(reason + " (" + REQUIRED + " is set, so the SDK suite must run)");
         }
         Assumptions.abort(reason);
         throw new IllegalStateException("unreachable");
     }
 
-    private static Optional<Path> onPath(String command) {
-        String path = System.getenv("PATH");
+    private static Optional<Path> onPath(String command, UnaryOperator<String> env) {
+        String path = env.apply("PATH");
         if (path == null) {
             return Optional.empty();
         }

@@ -1,5 +1,7 @@
 package org.opencdp.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +43,7 @@ class DestinationOutageFaultIT {
             load.stop();
             load.drain(Duration.ofMinutes(5));
             System.out.printf("[%s] load stopped: %d events sent; answers %s%n", TEST, load.sent(), load.statuses());
-            workspace.awaitConsistent(TEST, load, down, healthy);
+            List<String> findings = workspace.awaitConsistent(TEST, load, down, healthy);
 
             Map<String, Long> sentAt = load.sentAtMillis();
             List<Long> before = new ArrayList<>();
@@ -62,6 +64,7 @@ class DestinationOutageFaultIT {
                     + " (%d deliveries); during it p50 %d ms p99 %d ms (%d deliveries)%n", TEST,
                     percentile(before, 50), percentile(before, 99), before.size(),
                     percentile(during, 50), percentile(during, 99), during.size());
+            assertThat(findings).as("what the platform got wrong (printed as FINDING above)").isEmpty();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -52,8 +53,9 @@ class KafkaRestartFaultIT {
             System.out.printf("[%s] load stopped: %d events sent, %d sent again after a refusal; answers %s%n",
                     TEST, load.sent(), resent, load.statuses());
             assertThat(load.answered("503")).as("events answered 503 while the broker was down").isPositive();
-            workspace.awaitConsistent(TEST, load, webhook);
+            List<String> findings = workspace.awaitConsistent(TEST, load, webhook);
             System.out.printf("[%s] dead letters now %s%n", TEST, DeadLetters.count(platform.bootstrapServers()));
+            assertThat(findings).as("what the platform got wrong (printed as FINDING above)").isEmpty();
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -51,11 +52,12 @@ class PostgresOutageFaultIT {
             long resent = load.drain(Duration.ofMinutes(5));
             System.out.printf("[%s] load stopped: %d events sent, %d sent again after a refusal; answers %s%n",
                     TEST, load.sent(), resent, load.statuses());
-            workspace.awaitConsistent(TEST, load, webhook);
+            List<String> findings = workspace.awaitConsistent(TEST, load, webhook);
             Map<String, Long> deadLettersAfter = DeadLetters.count(platform.bootstrapServers());
             System.out.printf("[%s] dead letters before %s, after %s%n", TEST, deadLettersBefore, deadLettersAfter);
             assertThat(DeadLetters.total(deadLettersAfter)).as("dead letters after the outage: %s", deadLettersAfter)
                     .isEqualTo(DeadLetters.total(deadLettersBefore));
+            assertThat(findings).as("what the platform got wrong (printed as FINDING above)").isEmpty();
         }
     }
 }

@@ -3,6 +3,7 @@ package org.opencdp.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -45,9 +46,10 @@ class ServiceKillFaultIT {
             System.out.printf("[%s] load stopped: %d events sent, %d sent again after no answer or a refusal; answers %s%n",
                     TEST, load.sent(), resent, load.statuses());
             assertThat(load.accepted()).isEqualTo(load.sent());
-            workspace.awaitConsistent(TEST, load, webhook);
+            List<String> findings = workspace.awaitConsistent(TEST, load, webhook);
             Map<String, Long> deadLettersAfter = DeadLetters.count(platform.bootstrapServers());
             System.out.printf("[%s] dead letters before %s, after %s%n", TEST, deadLettersBefore, deadLettersAfter);
+            assertThat(findings).as("what the platform got wrong (printed as FINDING above)").isEmpty();
         }
     }
 }

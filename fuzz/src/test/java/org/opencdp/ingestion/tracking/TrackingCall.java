@@ -19,7 +19,6 @@ import org.opencdp.contracts.EventAccepted;
 import org.opencdp.contracts.EventRejected;
 import org.opencdp.contracts.MessageCodec;
 import org.opencdp.contracts.SegmentEvent.EventType;
-import org.opencdp.fuzz.KnownFinding;
 import org.opencdp.fuzz.Outcome;
 import org.opencdp.ingestion.sources.AuthenticatedSource;
 import org.opencdp.kit.problem.CdpException;
@@ -89,8 +88,6 @@ final class TrackingCall {
         } catch (CdpException refused) {
             assertDocumentedRefusal(refused, Set.of("invalid_json"), "");
             return Outcome.REFUSED;
-        } catch (NumberFormatException e) {
-            return hugeExponent(e);
         }
         CallOutcome outcome = new CallOutcome(SOURCE, receivedAt);
         switch (check(type, event, BatchDefaults.single(gpc), receivedAt, NulCharacters.mayOccurIn(body))) {
@@ -111,8 +108,6 @@ final class TrackingCall {
         } catch (CdpException refused) {
             assertDocumentedRefusal(refused, Set.of("invalid_json"), "");
             return Outcome.REFUSED;
-        } catch (NumberFormatException e) {
-            return hugeExponent(e);
         }
         ObjectNode request = batch.request();
         if (!(request.get("batch") instanceof ArrayNode items) || items.isEmpty()) {
@@ -152,15 +147,6 @@ final class TrackingCall {
             return Outcome.REFUSED; // 400 invalid_event, every event listed in 'rejected'
         }
         return publish(outcome);
-    }
-
-    /** {@link KnownFinding#TRACKING_JSON_EXPONENT}, recognised by Jackson's message; anything else fails. */
-    private static Outcome hugeExponent(NumberFormatException e) {
-        if (e.getMessage() == null || !e.getMessage().contains("value exceeds limits")) {
-            throw e;
-        }
-        KnownFinding.TRACKING_JSON_EXPONENT.tolerate("a 500 instead of 400 invalid_json", e);
-        return Outcome.REFUSED;
     }
 
     /** {@code TrackingService.check}: the NUL check when the body may hold one, then the Segment spec. */

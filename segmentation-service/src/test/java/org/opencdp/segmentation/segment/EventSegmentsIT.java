@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opencdp.contracts.EventResolved;
+import org.opencdp.contracts.Identifier;
+import org.opencdp.contracts.IdentifierTypes;
 import org.opencdp.contracts.MessageCodec;
+import org.opencdp.contracts.ProfilesMerged;
 import org.opencdp.contracts.SegmentEvent;
 import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.kit.security.Scopes;
@@ -45,7 +48,7 @@ import tools.jackson.databind.node.ObjectNode;
  * profile-service counts them in the segment's hidden computed trait and publishes the counts, and
  * segmentation's memberships follow — entering in real time, leaving a {@code within} window on time
  * without a new event, {@code between} ranges, {@code where} filters, backdated events, every count
- * op, the hidden trait's life and two workspaces with the same event name.
+ * op, merges, the hidden trait's life and two workspaces with the same event name.
  */
 @CdpIntegrationTest
 @SpringBootTest(classes = SegmentationServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -277,6 +280,25 @@ class EventSegmentsIT {
         } finally {
             theirs.close();
         }
+    }
+
+    @Test
+    void shouldCountTheEventsOfBothProfilesAfterAMerge() {
+        identify(ws, "m1", "m2");
+        order(ws, "m1", Instant.now().minusSeconds(120), 10);
+        order(ws, "m2", Instant.now().minusSeconds(60), 10);
+        client.awaitKnown("m1", "m2");
+        String segment = client.createSegment("Ordered twice", "{\"event\": \"Order Completed\", \"count\": "
+                + "{\"op\": \"gte\", \"value\": 2}}");
+        client.awaitReady(segment);
+        String key = hiddenTraitOf(ws, ORDER);
+        await().atMost(TIMEOUT).until(() -> countOf(ws, "m2", key) == 1);
+        assertThat(members(segment)).isEmpty();
+
+        events.send(new ProfilesMerged(UUID.randomUUID(), ws, Instant.now(), "m1", List.of("m2"),
+                List.of(new Identifier(IdentifierTypes.USER_ID, "u-m1")), UUID.randomUUID(), IdentifierTypes.USER_ID));
+        soon().until(() -> members(segment), m -> m.equals(List.of("m1")));
+        assertThat(countOf(ws, "m1", key)).isEqualTo(2);
     }
 
     @Test

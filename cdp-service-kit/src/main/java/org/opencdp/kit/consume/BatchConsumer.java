@@ -3,9 +3,10 @@ package org.opencdp.kit.consume;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,9 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencdp.kit.inbox.Inbox;
 import org.opencdp.kit.kafka.ConsumerErrorKind;
 import org.opencdp.kit.kafka.ErrorClassifier;
-import io.micrometer.tracing.Link;
-import io.micrometer.tracing.Span;
-import io.micrometer.tracing.Tracer;
 import org.opencdp.kit.logging.ServiceLogContext;
 import org.opencdp.kit.tracing.KafkaTraceHeaders;
 import org.opencdp.kit.tracing.TraceContexts;
@@ -89,9 +87,6 @@ public final class BatchConsumer<T> {
     private final Timer chunks;
     private final TraceContexts traces;
 
-    /** At most this many links on a batch span (OpenTelemetry's default limit per span). */
-    private static final int MAX_LINKS = 128;
-
     BatchConsumer(String name, String service, Function<ConsumerRecord<String, String>, T> decoder, Function<T, UUID> idOf,
                   ChunkHandler<T> handler, int chunkSize, int maxAttempts, TransactionTemplate transactions,
                   Inbox inbox, ConsumedOffsets offsets, Supplier<String> clusterId, MeterRegistry meters,
@@ -140,30 +135,13 @@ public final class BatchConsumer<T> {
 
     /** The poll's span: child of the first traced record, linked to the other records' contexts. */
     private Span batchSpan(List<ConsumerRecord<String, String>> records) {
-        String parent = null;
-        Set<String> others = new LinkedHashSet<>();
-        for (ConsumerRecord<String, String> record : records) {
-            String traceparent = KafkaTraceHeaders.traceparent(record.headers());
-            if (traceparent == null) {
-                continue;
-            }
-            if (parent == null) {
-                parent = traceparent;
-            } else if (others.size() < MAX_LINKS && !traceparent.equals(parent)) {
-                others.add(traceparent);
-            }
-        }
-        Span.Builder builder = traces.continuing(parent).kind(Span.Kind.CONSUMER).name("consume " + name)
+        Span.Builder builder = traces.continuingFirst(records.stream()
+                        .map(record -> KafkaTraceHeaders.traceparent(record.headers())).toList())
+                .kind(Span.Kind.CONSUMER).name("consume " + name)
                 .tag("messaging.system", "kafka").tag("messaging.consumer.group.name", name)
                 .tag("messaging.batch.message_count", records.size());
         if (!records.isEmpty()) {
             builder.tag("messaging.destination.name", records.getFirst().topic());
-        }
-        for (String other : others) {
-            Link link = traces.linkTo(other);
-            if (link != null) {
-                builder.addLink(link);
-            }
         }
         return builder.start();
     }

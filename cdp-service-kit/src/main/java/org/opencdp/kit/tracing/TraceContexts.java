@@ -6,7 +6,9 @@ import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -23,6 +25,9 @@ public final class TraceContexts {
 
     /** The W3C Trace Context header (and outbox column) name. */
     public static final String TRACEPARENT = "traceparent";
+
+    /** At most this many links on one span: OpenTelemetry's default limit. */
+    static final int MAX_LINKS = 128;
 
     private static final TraceContexts NOOP = new TraceContexts(Tracer.NOOP, Propagator.NOOP);
 
@@ -70,6 +75,32 @@ public final class TraceContexts {
             return tracer.spanBuilder();
         }
         return propagator.extract(traceparent, (carrier, key) -> TRACEPARENT.equals(key) ? carrier : null);
+    }
+
+    /**
+     * A span builder for work on many items that each came with a context (a consumer poll's records,
+     * a destination's deliveries): its parent is the first of {@code traceparents} that names one, and it
+     * links to the other distinct ones (at most {@value #MAX_LINKS}, OpenTelemetry's default limit per
+     * span). The first item's trace thus goes on through the work; the others' end at a link to it.
+     */
+    public Span.Builder continuingFirst(Iterable<String> traceparents) {
+        String parent = null;
+        Set<String> others = new LinkedHashSet<>();
+        for (String traceparent : traceparents) {
+            if (TraceParent.parse(traceparent) == null) {
+                continue;
+            }
+            if (parent == null) {
+                parent = traceparent;
+            } else if (others.size() < MAX_LINKS && !traceparent.equals(parent)) {
+                others.add(traceparent);
+            }
+        }
+        Span.Builder builder = continuing(parent);
+        for (String other : others) {
+            builder.addLink(linkTo(other));
+        }
+        return builder;
     }
 
     /** A link to the context {@code traceparent} names, or {@code null} when it names none. */

@@ -58,7 +58,7 @@ public record EventCondition(String event, List<Leaf> where, Leaf count, Duratio
         if (within != null && between != null) {
             throw new IllegalArgumentException("within or between, not both");
         }
-        hiddenTrait = hiddenTraitOf(json(event, where, null, within, between));
+        hiddenTrait = hiddenTraitOf(canonical(json(event, where, null, within, between)));
     }
 
     public EventCondition(String event, List<Leaf> where, Leaf count, Duration within, Between between) {
@@ -72,11 +72,11 @@ public record EventCondition(String event, List<Leaf> where, Leaf count, Duratio
 
     /**
      * The key of the computed trait of profile-service this node reads: {@value #HIDDEN_PREFIX} and the first 32 hex
-     * digits of the SHA-256 of {@link #traitDefinition()} (event, where and window, canonical), so every
-     * segment (and every instance) using the same event facts shares one trait, and the count test is
-     * not part of it.
+     * digits of the SHA-256 of {@link #traitDefinition()} (event, where and window, canonical, numbers by
+     * value), so every segment (and every instance) using the same event facts shares one trait, and the
+     * count test is not part of it.
      */
-    private static String hiddenTraitOf(ObjectNode traitDefinition) {
+    private static String hiddenTraitOf(JsonNode traitDefinition) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(traitDefinition.toString().getBytes(StandardCharsets.UTF_8));
@@ -84,6 +84,29 @@ public record EventCondition(String event, List<Leaf> where, Leaf count, Duratio
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * {@code json} with every number replaced by {@code {"$number": its plain decimal without trailing
+     * zeros}}: the stored condition is read back from jsonb, which may write a number otherwise than the
+     * request did ({@code 1e20} as {@code 100000000000000000000}), and the key must not change with it.
+     * No condition value is an object, so the wrapper collides with nothing.
+     */
+    private static JsonNode canonical(JsonNode json) {
+        if (json.isNumber()) {
+            return NODES.objectNode().put("$number", json.decimalValue().stripTrailingZeros().toPlainString());
+        }
+        if (json.isArray()) {
+            ArrayNode array = NODES.arrayNode();
+            json.forEach(element -> array.add(canonical(element)));
+            return array;
+        }
+        if (json.isObject()) {
+            ObjectNode object = NODES.objectNode();
+            json.forEachEntry((name, value) -> object.set(name, canonical(value)));
+            return object;
+        }
+        return json;
     }
 
     /** The facts the hidden trait counts, canonical: {@code {"event", "where", "within" | "between"}}. */

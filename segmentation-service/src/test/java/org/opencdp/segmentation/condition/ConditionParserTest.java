@@ -186,6 +186,14 @@ class ConditionParserTest {
         assertThat(((EventCondition) parse("{\"event\": \"F\", \"within\": \"P1D\"}")).hiddenTrait()).isNotEqualTo(key);
         assertThat(((EventCondition) parse("{\"event\": \"E\", \"within\": \"P1D\", \"where\": [{\"property\": \"x\", "
                 + "\"op\": \"exists\"}]}")).hiddenTrait()).isNotEqualTo(key);
+        // numbers by value: the stored condition comes back from jsonb, which writes them its own way
+        String big = ((EventCondition) parse("{\"event\": \"E\", \"where\": [{\"property\": \"x\", \"op\": \"in\", "
+                + "\"value\": [1e20, 50.0]}]}")).hiddenTrait();
+        assertThat(((EventCondition) parse("{\"event\": \"E\", \"where\": [{\"property\": \"x\", \"op\": \"in\", "
+                + "\"value\": [100000000000000000000, 50]}]}")).hiddenTrait()).isEqualTo(big);
+        assertThat(((EventCondition) parse("{\"event\": \"E\", \"where\": [{\"property\": \"x\", \"op\": \"in\", "
+                + "\"value\": [\"100000000000000000000\", \"50\"]}]}")).hiddenTrait()).as("a string is not a number")
+                .isNotEqualTo(big);
     }
 
     @ParameterizedTest

@@ -1,5 +1,7 @@
 package org.opencdp.activation.delivery;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,11 +17,6 @@ import org.opencdp.activation.connector.SendOutcome;
 import org.opencdp.activation.destination.DestinationRef;
 import org.opencdp.activation.identifiers.IdentifierService.ProfileKey;
 import org.opencdp.activation.identifiers.ProfileIdentifiers;
-import io.micrometer.tracing.Link;
-import io.micrometer.tracing.Span;
-import io.micrometer.tracing.Tracer;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import org.opencdp.kit.tracing.TraceContexts;
 import org.springframework.stereotype.Component;
 
@@ -44,9 +41,6 @@ class DestinationSender {
     private final Backoff backoff;
     private final Clock clock = Clock.systemUTC();
     private final TraceContexts traces;
-
-    /** At most this many links on a send's span (OpenTelemetry's default limit per span). */
-    private static final int MAX_LINKS = 128;
 
     DestinationSender(AudienceSync audiences, OutcomeRecorder recorder, ActivationProperties properties,
                       TraceContexts traces) {
@@ -80,30 +74,11 @@ class DestinationSender {
     }
 
     private Span span(Batch batch) {
-        String parent = null;
-        Set<String> others = new LinkedHashSet<>();
-        for (DeliveryDispatcher.Allowed one : batch.allowed()) {
-            String traceparent = one.delivery().traceparent();
-            if (traceparent == null) {
-                continue;
-            }
-            if (parent == null) {
-                parent = traceparent;
-            } else if (others.size() < MAX_LINKS && !traceparent.equals(parent)) {
-                others.add(traceparent);
-            }
-        }
-        Span.Builder builder = traces.continuing(parent).name("deliver " + batch.connector().type())
+        return traces.continuingFirst(batch.allowed().stream().map(one -> one.delivery().traceparent()).toList())
+                .name("deliver " + batch.connector().type())
                 .tag("cdp.destination.type", batch.connector().type())
                 .tag("cdp.destination.id", batch.destination().id().toString())
-                .tag("cdp.deliveries", batch.allowed().size());
-        for (String other : others) {
-            Link link = traces.linkTo(other);
-            if (link != null) {
-                builder.addLink(link);
-            }
-        }
-        return builder.start();
+                .tag("cdp.deliveries", batch.allowed().size()).start();
     }
 
     private void sendInSpan(Batch batch, Instant deadline) {

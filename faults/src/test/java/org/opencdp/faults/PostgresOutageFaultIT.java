@@ -52,9 +52,14 @@ class PostgresOutageFaultIT {
             long resent = load.drain(Duration.ofMinutes(5));
             System.out.printf("[%s] load stopped: %d events sent, %d sent again after a refusal; answers %s%n",
                     TEST, load.sent(), resent, load.statuses());
-            List<String> findings = workspace.awaitConsistent(TEST, load, webhook);
+            List<String> findings;
+            try {
+                findings = workspace.awaitConsistent(TEST, load, webhook);
+            } finally {
+                System.out.printf("[%s] dead letters before %s, after %s%n", TEST, deadLettersBefore,
+                        DeadLetters.count(platform.bootstrapServers()));
+            }
             Map<String, Long> deadLettersAfter = DeadLetters.count(platform.bootstrapServers());
-            System.out.printf("[%s] dead letters before %s, after %s%n", TEST, deadLettersBefore, deadLettersAfter);
             assertThat(DeadLetters.total(deadLettersAfter)).as("dead letters after the outage: %s", deadLettersAfter)
                     .isEqualTo(DeadLetters.total(deadLettersBefore));
             assertThat(findings).as("what the platform got wrong (printed as FINDING above)").isEmpty();

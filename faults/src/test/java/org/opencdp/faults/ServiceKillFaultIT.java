@@ -46,9 +46,13 @@ class ServiceKillFaultIT {
             System.out.printf("[%s] load stopped: %d events sent, %d sent again after no answer or a refusal; answers %s%n",
                     TEST, load.sent(), resent, load.statuses());
             assertThat(load.accepted()).isEqualTo(load.sent());
-            List<String> findings = workspace.awaitConsistent(TEST, load, webhook);
-            Map<String, Long> deadLettersAfter = DeadLetters.count(platform.bootstrapServers());
-            System.out.printf("[%s] dead letters before %s, after %s%n", TEST, deadLettersBefore, deadLettersAfter);
+            List<String> findings;
+            try {
+                findings = workspace.awaitConsistent(TEST, load, webhook);
+            } finally {
+                System.out.printf("[%s] dead letters before %s, after %s%n", TEST, deadLettersBefore,
+                        DeadLetters.count(platform.bootstrapServers()));
+            }
             assertThat(findings).as("what the platform got wrong (printed as FINDING above)").isEmpty();
         }
     }

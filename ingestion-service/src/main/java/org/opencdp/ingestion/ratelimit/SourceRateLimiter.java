@@ -91,13 +91,13 @@ public class SourceRateLimiter {
         RateLimitOverride limit = source.rateLimit() != null ? source.rateLimit() : defaultLimit;
         Duration wait = allowanceOf(source.sourceId(), limit).take(source, Math.min(events, limit.burst()));
         if (wait != null) {
-            rateLimited(meters, source).increment(events);
+            rateLimitedCounter(meters, source).increment(events);
             throw rateLimited(limit, wait);
         }
     }
 
     /** The counter of the source's events refused for its rate limit, {@code cdp.ingestion.events.rate_limited}. */
-    public static Counter rateLimited(MeterRegistry meters, AuthenticatedSource source) {
+    public static Counter rateLimitedCounter(MeterRegistry meters, AuthenticatedSource source) {
         return Counter.builder(RATE_LIMITED).description("Events refused because their source was over its rate limit")
                 .tag("source", source.sourceId()).register(meters);
     }

@@ -43,7 +43,7 @@ class TrackingMetrics {
             for (Rejection reason : Rejection.values()) {
                 rejected(source, reason);
             }
-            SourceRateLimiter.rateLimited(registry, source);
+            SourceRateLimiter.rateLimitedCounter(registry, source);
         }
     }
 

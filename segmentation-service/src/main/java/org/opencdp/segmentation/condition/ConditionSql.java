@@ -28,10 +28,11 @@ public final class ConditionSql {
             case Not not -> "(NOT " + of(not.condition(), parameters) + ")";
             case TraitCondition trait -> LeafSql.of(trait.leaf(), "p.traits", parameters);
             case ComputedTraitCondition computed -> LeafSql.of(computed.leaf(), "p.computed_traits", parameters);
-            // the count leaf over {"count": the hidden trait's value, 0 without one}
-            case EventCondition event -> LeafSql.of(event.count(), "jsonb_build_object('count', COALESCE(NULLIF("
+            // the count leaf over {"count": the hidden trait's value, 0 without one}; names bound, no new literals
+            case EventCondition event -> LeafSql.of(event.count(), "jsonb_build_object(CAST("
+                    + parameters.bind(EventCondition.COUNT_PATH.first()) + " AS text), COALESCE(NULLIF("
                     + "p.computed_traits -> CAST(" + parameters.bind(event.hiddenTrait()) + " AS text), 'null'::jsonb),"
-                    + " '0'::jsonb))", parameters);
+                    + " to_jsonb(0)))", parameters);
             case SegmentCondition segment -> "EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = p.workspace_id"
                     + " AND m.segment_id = CAST(" + parameters.bind(segment.segmentId()) + " AS text)"
                     + " AND m.profile_id = p.profile_id AND m.member)";

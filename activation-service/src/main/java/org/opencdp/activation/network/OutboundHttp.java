@@ -107,8 +107,8 @@ public class OutboundHttp implements AutoCloseable {
     public Exchange exchange(Request request, Duration deadline, int maxBodyBytes) {
         Span span = traces.continuing(null).kind(Span.Kind.CLIENT).name("HTTP " + request.method())
                 .tag("http.request.method", request.method())
-                .tag("server.address", String.valueOf(request.uri().getHost()))
-                .tag("url.path", String.valueOf(request.uri().getRawPath())).start();
+                // the host only: a webhook URL's path or query may be its secret (the span leaves the process)
+                .tag("server.address", String.valueOf(request.uri().getHost())).start();
         try {
             Exchange exchange = exchange(request, deadline, maxBodyBytes, span);
             switch (exchange) {

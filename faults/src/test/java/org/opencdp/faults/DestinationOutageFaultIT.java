@@ -43,27 +43,31 @@ class DestinationOutageFaultIT {
             load.stop();
             load.drain(Duration.ofMinutes(5));
             System.out.printf("[%s] load stopped: %d events sent; answers %s%n", TEST, load.sent(), load.statuses());
-            List<String> findings = workspace.awaitConsistent(TEST, load, down, healthy);
-
-            Map<String, Long> sentAt = load.sentAtMillis();
-            List<Long> before = new ArrayList<>();
-            List<Long> during = new ArrayList<>();
-            for (Webhook.Received received : healthy.received()) {
-                Long sent = "event".equals(received.kind()) ? sentAt.get(received.messageId()) : null;
-                if (sent == null) {
-                    continue;
+            List<String> findings;
+            try {
+                findings = workspace.awaitConsistent(TEST, outage, load, down, healthy);
+            } finally {
+                // printed even when the wait fails: the figures matter either way
+                Map<String, Long> sentAt = load.sentAtMillis();
+                List<Long> before = new ArrayList<>();
+                List<Long> during = new ArrayList<>();
+                for (Webhook.Received received : healthy.received()) {
+                    Long sent = "event".equals(received.kind()) ? sentAt.get(received.messageId()) : null;
+                    if (sent == null) {
+                        continue;
+                    }
+                    long latency = received.receivedAtMillis() - sent;
+                    if (sent < outageStart) {
+                        before.add(latency);
+                    } else if (sent < outageEnd) {
+                        during.add(latency);
+                    }
                 }
-                long latency = received.receivedAtMillis() - sent;
-                if (sent < outageStart) {
-                    before.add(latency);
-                } else if (sent < outageEnd) {
-                    during.add(latency);
-                }
+                System.out.printf("[%s] healthy destination, event sent to delivered: before the outage p50 %d ms p99 %d ms"
+                        + " (%d deliveries); during it p50 %d ms p99 %d ms (%d deliveries)%n", TEST,
+                        percentile(before, 50), percentile(before, 99), before.size(),
+                        percentile(during, 50), percentile(during, 99), during.size());
             }
-            System.out.printf("[%s] healthy destination, event sent to delivered: before the outage p50 %d ms p99 %d ms"
-                    + " (%d deliveries); during it p50 %d ms p99 %d ms (%d deliveries)%n", TEST,
-                    percentile(before, 50), percentile(before, 99), before.size(),
-                    percentile(during, 50), percentile(during, 99), during.size());
             assertThat(findings).as("what the platform got wrong (printed as FINDING above)").isEmpty();
         }
     }

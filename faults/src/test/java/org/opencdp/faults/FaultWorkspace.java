@@ -79,7 +79,12 @@ final class FaultWorkspace {
      * the last difference otherwise.
      */
     List<String> awaitConsistent(String test, LoadGenerator load, Webhook... webhooks) {
-        Duration settle = Duration.parse(System.getProperty("faults.settle", "PT15M"));
+        return awaitConsistent(test, Duration.ZERO, load, webhooks);
+    }
+
+    /** As above, allowing {@code backlog} more: the time a destination was down, whose deliveries wait meanwhile. */
+    List<String> awaitConsistent(String test, Duration backlog, LoadGenerator load, Webhook... webhooks) {
+        Duration settle = Duration.parse(System.getProperty("faults.settle", "PT15M")).plus(backlog);
         long start = System.nanoTime();
         long nextNote = start + Duration.ofMinutes(1).toNanos();
         List<String> report = new ArrayList<>();

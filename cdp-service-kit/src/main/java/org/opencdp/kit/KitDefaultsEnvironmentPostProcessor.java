@@ -26,7 +26,9 @@ import org.springframework.core.io.support.ResourcePropertySource;
  * </ul>
  * <p>And, only when {@code CDP_TRACING_OTLP_ENDPOINT} is set and not blank, Boot's OTLP span export
  * endpoint: Boot exports spans as soon as that property exists (even empty), so it is not given a
- * default at all, and without it nothing is exported and nothing tries to reach a collector.
+ * default at all, and without it nothing is exported and nothing tries to reach a collector. Without
+ * it, traces are not recorded either ({@code CDP_TRACING_SAMPLING} defaults to 0 then, to 1 with an
+ * endpoint): a span per event that nobody can see would cost the Tracking API for nothing.
  * A service's yml therefore names the service, its port and its own settings, and nothing else.
  * Runs after the config files are read (it has the default, lowest order), so it sees the name.
  */
@@ -35,6 +37,7 @@ class KitDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
     static final String SERVICE_DEFAULTS = "cdpKitServiceDefaults";
     static final String OTLP_ENDPOINT_VARIABLE = "CDP_TRACING_OTLP_ENDPOINT";
     static final String OTLP_ENDPOINT_PROPERTY = "management.opentelemetry.tracing.export.otlp.endpoint";
+    static final String SAMPLING_PROPERTY = "management.tracing.sampling.probability";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -46,6 +49,12 @@ class KitDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
         if (otlpEndpoint != null && !otlpEndpoint.isBlank() && !environment.containsProperty(OTLP_ENDPOINT_PROPERTY)) {
             environment.getPropertySources().addLast(new MapPropertySource("cdpKitTracingExport",
                     Map.of(OTLP_ENDPOINT_PROPERTY, otlpEndpoint.strip())));
+        }
+        if (!environment.containsProperty(OTLP_ENDPOINT_PROPERTY)) {
+            // nothing leaves the process, so nothing is recorded either unless asked (CDP_TRACING_SAMPLING):
+            // trace ids still travel and name log lines, at no cost per event
+            environment.getPropertySources().addLast(new MapPropertySource("cdpKitTracingUnexported",
+                    Map.of(SAMPLING_PROPERTY, "${CDP_TRACING_SAMPLING:0.0}")));
         }
         try {
             environment.getPropertySources().addLast(new ResourcePropertySource("cdpKitDefaults",

@@ -51,11 +51,13 @@ class KitDefaultsTest {
         assertThat(deployed.getProperty("cdp.kit.security.jwt-secret")).isEqualTo("s3cret");
     }
 
-    /** Issue 17: every trace sampled locally; spans exported only when an OTLP endpoint is set. */
+    /** Issue 17: spans exported (and recorded) only when an OTLP endpoint is set, then every trace by default. */
     @Test
     void shouldSampleEveryTraceAndExportOnlyWhenAnOtlpEndpointIsSet() {
         StandardEnvironment local = environment(Map.of("cdp.kit.service", "profile"), Map.of());
-        assertThat(local.getProperty("management.tracing.sampling.probability")).isEqualTo("1.0");
+        assertThat(local.getProperty("management.tracing.sampling.probability")).isEqualTo("0.0");
+        assertThat(environment(Map.of("cdp.kit.service", "profile"), Map.of("CDP_TRACING_SAMPLING", "0.5"))
+                .getProperty("management.tracing.sampling.probability")).as("asked for without export").isEqualTo("0.5");
         // Boot exports as soon as the property exists, even empty: it must be absent
         assertThat(local.containsProperty("management.opentelemetry.tracing.export.otlp.endpoint")).isFalse();
         assertThat(environment(Map.of("cdp.kit.service", "profile"), Map.of("CDP_TRACING_OTLP_ENDPOINT", " "))
@@ -66,6 +68,9 @@ class KitDefaultsTest {
         assertThat(exporting.getProperty("management.opentelemetry.tracing.export.otlp.endpoint"))
                 .isEqualTo("http://collector:4318/v1/traces");
         assertThat(exporting.getProperty("management.tracing.sampling.probability")).isEqualTo("0.25");
+        assertThat(environment(Map.of("cdp.kit.service", "profile"), Map.of(
+                "CDP_TRACING_OTLP_ENDPOINT", "http://collector:4318/v1/traces"))
+                .getProperty("management.tracing.sampling.probability")).isEqualTo("1.0");
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.opencdp.contracts.Topics;
 import org.opencdp.kit.KitProperties;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
@@ -54,6 +55,12 @@ public class KafkaConfiguration {
     public static final String DLT_ERROR = "cdp_dlt_error";
     /** Header naming the service whose consumer gave up. */
     public static final String DLT_SERVICE = "cdp_dlt_service";
+
+    /** Observed templates never wait for Kafka's cluster id on a sending thread ({@link BackgroundClusterId}). */
+    @Bean
+    static BeanPostProcessor cdpTemplateClusterId(ObjectProvider<KafkaAdmin> admins) {
+        return BackgroundClusterId.forTemplates(admins);
+    }
 
     @Bean
     DefaultKafkaProducerFactoryCustomizer cdpProducerDefaults() {

@@ -27,6 +27,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @CdpIntegrationTest
 @SpringBootTest(classes = TracedKitApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=traced-kit", "cdp.kit.service=tracedkit",
+                "management.tracing.sampling.probability=1.0",
                 "spring.flyway.locations=classpath:db/kit", "cdp.kit.outbox.poll-interval=50ms"})
 class KitTracingIT {
 

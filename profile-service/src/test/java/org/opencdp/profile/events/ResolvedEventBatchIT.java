@@ -192,6 +192,9 @@ class ResolvedEventBatchIT {
         assertThat(client.changesSoFar(ws, first)).as("issue 9: every event a change, in order")
                 .extracting(change -> change.traits().get("plan").asString())
                 .containsExactly("v1", "v2", "v3", "v4", "v5", "v6", "v7");
+        assertThat(client.changesSoFar(ws, first)).extracting(ProfileChanged::occurredAt)
+                .as("issue 15: a profile's changes of one chunk are ordered by occurredAt, none shares one")
+                .isSortedAccordingTo(Instant::compareTo).doesNotHaveDuplicates();
         assertThat(client.changesSoFar(ws, second))
                 .extracting(change -> change.computedTraits().get("last_plan").asString())
                 .containsExactly("v1", "v2", "v3", "v4", "v5", "v6", "v7");

@@ -17,7 +17,7 @@ public final class Bench {
             usage: bench platform [--help for its options]   (what ./cdp bench runs: the whole platform, end to end)
                    bench profile|consent|activation|segmentation [--people 1000000] [--messages 200000]
                                   [--warmup-messages 50000] [--consumers 2] [--timeout 15m]
-                   bench segmentation-latency [--profiles 1000000] [--live-profiles 20000] [--rate 1000] [--warmup 30s] [--duration 60s]
+                   bench segmentation-latency [--profiles 1000000 (0: no build)] [--live-profiles 20000] [--rate 1000] [--warmup 30s] [--duration 60s]
                    bench profile-api [--profiles 1000000] [--rate 1000] [--warmup 15s] [--duration 30s]
                    bench consent-decisions [--profiles 1000000] [--batch 500] [--rate 20] [--warmup 30s] [--duration 60s]
                    bench activation-isolation [--rate 20] [--warmup 15s] [--duration 60s] [--trickle 30s]

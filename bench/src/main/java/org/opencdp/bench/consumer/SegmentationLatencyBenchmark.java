@@ -18,39 +18,53 @@ import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.opencdp.bench.BenchInfrastructure;
+import org.opencdp.contracts.EventResolved;
 import org.opencdp.contracts.MembershipChanged;
 import org.opencdp.contracts.MessageCodec;
-import org.opencdp.contracts.ProfileChanged;
+import org.opencdp.contracts.SegmentEvent;
+import org.opencdp.contracts.SegmentEvent.EventType;
 import org.opencdp.contracts.Topics;
 import org.opencdp.kit.security.Scopes;
 import org.opencdp.kit.security.TokenIssuer;
+import org.opencdp.profile.ProfileServiceApplication;
 import org.opencdp.segmentation.SegmentationServiceApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Issue 11: segmentation's real-time membership and builds, alone on this machine (in-JVM broker,
- * PostgreSQL, segmentation-service with its listeners running, the load generator).
+ * PostgreSQL, profile-service and segmentation-service with their listeners running, the load generator).
  * <ol>
  *   <li><b>Build and preview over {@code --profiles} profiles</b> (default 1,000,000, preloaded by SQL
- *       into workspace {@code bench}): a new segment of mixed node types ({@code and}, {@code trait},
- *       {@code computedTrait}, {@code not}) is created and timed until {@code ready}; then previews of
- *       a trait, a computed-trait and a segment condition are timed.</li>
+ *       into workspace {@code bench}; 0 skips this part): a new segment of mixed node types ({@code and},
+ *       {@code trait}, {@code computedTrait}, {@code not}) is created and timed until {@code ready}; then
+ *       previews of a trait, a computed-trait and a segment condition are timed.</li>
  *   <li><b>Event → membership latency</b> in workspace {@code bench-live} ({@code --live-profiles},
- *       default 20,000, preloaded) with 20 live segments of mixed node types (traits, computed traits,
- *       and/or/not, and segments built on segments, up to three levels): ProfileChanged messages on an
- *       open-loop clock at {@code --rate} (default 1,000/s) for {@code --duration}, after {@code
- *       --warmup}. Five a second are probes: a probe profile (ltv 900) switches its plan between
- *       {@code pro} and {@code free}, which moves it in or out of "Pro and high value" (a segment of two
- *       segment nodes). Latency = the MembershipChanged record's timestamp (when the relay published it)
- *       minus when the probe was sent.</li>
+ *       default 20,000, preloaded into segmentation) with 20 live segments of mixed node types (traits,
+ *       computed traits, and/or/not, segments built on segments, and 5 with {@code event} nodes, whose
+ *       hidden computed traits profile-service keeps). Events enter where identity-service hands them
+ *       on: EventResolved on the resolved events topic, which profile-service consumes and turns into
+ *       ProfileChanged for segmentation. They run on an open-loop clock at {@code --rate} (default
+ *       1,000/s) for {@code --duration}, after {@code --warmup}. Ten a second are probes: five
+ *       identify calls that switch a probe profile's {@code plan} between {@code pro} and {@code free}
+ *       (into or out of "Pro and high value", two {@code segment} nodes: trait-node latency), and five
+ *       third "Order Completed" of a new profile (into "3+ orders in 30 days", an {@code event} node:
+ *       event-node latency). Latency = the MembershipChanged record's timestamp (when the relay
+ *       published it) minus when the probe was sent.</li>
  * </ol>
  */
 public final class SegmentationLatencyBenchmark {
@@ -63,6 +77,11 @@ public final class SegmentationLatencyBenchmark {
     private static final String LIVE_WORKSPACE = "bench-live";
     private static final int PROBES = 2_000;
     private static final int PROBES_PER_SECOND = 5;
+    /** The segments whose entries and exits are timed (see {@link #liveSegments()}, from 1). */
+    private static final int TRAIT_PROBED = 13;
+    private static final int EVENT_PROBED = 4;
+    private static final String ORDER_COMPLETED = "Order Completed";
+    private static final String VIEWED_PRICING = "Viewed Pricing";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String[] PLANS = {"free", "pro", "business"};
@@ -73,9 +92,15 @@ public final class SegmentationLatencyBenchmark {
 
     public static void run(Settings settings) throws Exception {
         try (BenchInfrastructure infrastructure = BenchInfrastructure.start();
+             ConfigurableApplicationContext profile = ProfileServiceApplication.application().run(
+                     infrastructure.serviceArguments("--logging.level.org.opencdp=WARN",
+                             "--spring.kafka.listener.concurrency=2",
+                             "--cdp.profile.retention.maintenance-enabled=false"));
              ConfigurableApplicationContext service = SegmentationServiceApplication.application().run(
                      infrastructure.serviceArguments("--logging.level.org.opencdp=WARN",
-                             "--spring.kafka.listener.concurrency=2"))) {
+                             "--spring.kafka.listener.concurrency=2",
+                             "--cdp.segmentation.profile.url=http://localhost:"
+                                     + profile.getEnvironment().getProperty("local.server.port")))) {
             System.out.printf("segmentation-latency benchmark: %d cores, load average %s%n",
                     Runtime.getRuntime().availableProcessors(), loadAverage());
             long started = System.nanoTime();
@@ -90,7 +115,9 @@ public final class SegmentationLatencyBenchmark {
             String liveToken = issuer.issue(LIVE_WORKSPACE, Scopes.SEGMENTS_READ + " " + Scopes.SEGMENTS_WRITE,
                     "bench", Duration.ofHours(2));
 
-            build(base, buildToken, settings);
+            if (settings.profiles() > 0) {
+                build(base, buildToken, settings);
+            }
             latency(base, liveToken, infrastructure.bootstrapServers(), settings);
         }
     }
@@ -150,12 +177,13 @@ public final class SegmentationLatencyBenchmark {
                 Thread.sleep(200); // polling the API as a user would
             }
         }
-        System.out.printf("  20 live segments built over %,d profiles in %.1f s%n", settings.liveProfiles() + PROBES,
-                (System.nanoTime() - started) / 1e9);
-        String probed = ids.get(13);
+        System.out.printf("  20 live segments (5 with event nodes) built over %,d profiles in %.1f s%n",
+                settings.liveProfiles() + PROBES, (System.nanoTime() - started) / 1e9);
+        Probes traitProbes = new Probes("trait node (identify -> \"Pro and high value\")", ids.get(TRAIT_PROBED));
+        Probes eventProbes = new Probes("event node (3rd Order Completed -> \"3+ orders in 30 days\")",
+                ids.get(EVENT_PROBED));
+        Map<String, Probes> probed = Map.of(traitProbes.segmentId, traitProbes, eventProbes.segmentId, eventProbes);
 
-        Map<String, Long> pending = new ConcurrentHashMap<>();
-        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean measuring = new AtomicBoolean(false);
         AtomicBoolean running = new AtomicBoolean(true);
         Thread watcher = Thread.ofPlatform().name("membership-watcher").start(() -> {
@@ -170,12 +198,9 @@ public final class SegmentationLatencyBenchmark {
                 while (running.get()) {
                     for (var record : consumer.poll(Duration.ofMillis(100))) {
                         MembershipChanged change = MessageCodec.read(record.value(), MembershipChanged.class);
-                        if (!probed.equals(change.segmentId())) {
-                            continue;
-                        }
-                        Long sent = pending.remove(change.profileId());
-                        if (sent != null && measuring.get()) {
-                            latencies.add(record.timestamp() - sent);
+                        Probes probes = probed.get(change.segmentId());
+                        if (probes != null) {
+                            probes.seen(change.profileId(), record.timestamp(), measuring.get());
                         }
                     }
                 }
@@ -186,11 +211,11 @@ public final class SegmentationLatencyBenchmark {
         SplittableRandom random = new SplittableRandom(11);
         boolean[] pro = new boolean[PROBES];
         int nextProbe = 0;
+        long nextOrderProbe = 0;
         long sent = 0;
-        long probes = 0;
         long warmupNanos = settings.warmup().toNanos();
         long totalNanos = warmupNanos + settings.duration().toNanos();
-        double probeEvery = settings.rate() / PROBES_PER_SECOND;
+        long probeEvery = Math.max(2, (long) (settings.rate() / PROBES_PER_SECOND));
         String loadStart = null;
         try (var producer = BenchInfrastructure.loadProducer(bootstrap)) {
             long start = System.nanoTime();
@@ -201,50 +226,123 @@ public final class SegmentationLatencyBenchmark {
                 }
                 if (!measuring.get() && elapsed >= warmupNanos) {
                     measuring.set(true);
-                    latencies.clear();
+                    traitProbes.clear();
+                    eventProbes.clear();
                     loadStart = loadAverage();
                 }
                 long due = (long) (elapsed / 1e9 * settings.rate());
                 for (; sent < due; sent++) {
-                    ProfileChanged change;
-                    if (sent % (long) probeEvery == 0) {
+                    List<EventResolved> events = new ArrayList<>(3);
+                    if (sent % probeEvery == 0) {
                         int probe = nextProbe;
                         nextProbe = (nextProbe + 1) % PROBES;
                         String profileId = "probe-" + probe;
-                        if (pending.containsKey(profileId)) {
+                        if (traitProbes.waitingFor(profileId)) {
                             continue; // its last switch is not seen yet: switching again would pair the wrong records
                         }
                         pro[probe] = !pro[probe];
-                        change = new ProfileChanged(UUID.randomUUID(), LIVE_WORKSPACE, Instant.now(), profileId,
-                                Map.of("plan", NODES.stringNode(pro[probe] ? "pro" : "free")), Map.of());
-                        pending.put(profileId, System.currentTimeMillis());
-                        probes++;
+                        events.add(identify(profileId, Map.of("plan", pro[probe] ? "pro" : "free")));
+                        traitProbes.sent(profileId);
+                    } else if (sent % probeEvery == probeEvery / 2) {
+                        // a new customer's first two orders now, and the third of the one 5 probes (1 s) before
+                        long order = nextOrderProbe++;
+                        events.add(order("eprobe-" + order, 20));
+                        events.add(order("eprobe-" + order, 20));
+                        if (order >= PROBES_PER_SECOND) {
+                            String profileId = "eprobe-" + (order - PROBES_PER_SECOND);
+                            events.add(order(profileId, 20));
+                            eventProbes.sent(profileId);
+                        }
                     } else {
-                        change = background(random, settings.liveProfiles());
+                        events.add(background(random, settings.liveProfiles()));
                     }
-                    producer.send(new ProducerRecord<>(change.topic(), change.key(), MessageCodec.toJson(change)));
+                    for (EventResolved event : events) {
+                        producer.send(new ProducerRecord<>(event.topic(), event.key(), MessageCodec.toJson(event)));
+                    }
                 }
                 Thread.sleep(2); // the open-loop clock's tick
             }
             producer.flush();
         }
-        Thread.sleep(5_000); // the last probes' records
+        String lagAtEnd = lag(bootstrap, "cdp-profile", Topics.RESOLVED_EVENTS) + " EventResolved to go in profile-service, "
+                + lag(bootstrap, "cdp-segmentation", Topics.PROFILE_CHANGES) + " ProfileChanged in segmentation";
+        Thread.sleep(10_000); // the last probes' records
         running.set(false);
         watcher.join();
-        List<Long> sorted;
-        synchronized (latencies) {
-            sorted = new ArrayList<>(latencies);
+        System.out.printf("  event -> membership at %,.0f events/s (EventResolved into profile-service), 20 live segments,"
+                + " %s measured after %s warm-up; load average %s -> %s%n", settings.rate(), settings.duration(),
+                settings.warmup(), loadStart, loadAverage());
+        System.out.printf("  when the load stopped: %s%n", lagAtEnd);
+        traitProbes.report();
+        eventProbes.report();
+    }
+
+    /** How many messages of {@code topic} the consumer group has not committed yet (which stage fell behind). */
+    private static String lag(String bootstrap, String group, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            long lag = 0;
+            for (var end : ends.entrySet()) {
+                OffsetAndMetadata offset = committed.get(end.getKey());
+                lag += Math.max(0, end.getValue().offset() - (offset == null ? 0 : offset.offset()));
+            }
+            return String.format("%,d", lag);
         }
-        sorted.sort(Long::compare);
-        long lost = pending.size();
-        System.out.printf("  event -> membership at %,.0f changes/s, 20 live segments, %s measured after %s warm-up:"
-                        + " %,d probes sent, %,d measured, %,d not seen within 5 s of the end%n",
-                settings.rate(), settings.duration(), settings.warmup(), probes, sorted.size(), lost);
-        if (!sorted.isEmpty()) {
-            long p99 = percentile(sorted, 0.99);
-            System.out.printf("  latency p50 %,d ms, p90 %,d ms, p99 %,d ms, max %,d ms (target p99 < 1 s: %s);"
-                            + " load average %s -> %s%n", percentile(sorted, 0.5), percentile(sorted, 0.9), p99,
-                    sorted.getLast(), p99 < 1000 && lost == 0 ? "met" : "NOT met", loadStart, loadAverage());
+    }
+
+    /** One kind of probe: when each profile's probe was sent, and the latencies of those seen entering or leaving. */
+    private static final class Probes {
+        private final String label;
+        private final String segmentId;
+        private final Map<String, Long> pending = new ConcurrentHashMap<>();
+        private final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        private long sent;
+
+        Probes(String label, String segmentId) {
+            this.label = label;
+            this.segmentId = segmentId;
+        }
+
+        boolean waitingFor(String profileId) {
+            return pending.containsKey(profileId);
+        }
+
+        void sent(String profileId) {
+            pending.put(profileId, System.currentTimeMillis());
+            sent++;
+        }
+
+        void seen(String profileId, long publishedAt, boolean measuring) {
+            Long at = pending.remove(profileId);
+            if (at != null && measuring) {
+                latencies.add(publishedAt - at);
+            }
+        }
+
+        void clear() {
+            latencies.clear();
+            sent = 0;
+        }
+
+        void report() {
+            List<Long> sorted;
+            synchronized (latencies) {
+                sorted = new ArrayList<>(latencies);
+            }
+            sorted.sort(Long::compare);
+            System.out.printf("  %s: %,d probes sent, %,d measured, %,d not seen within 10 s of the end%n", label, sent,
+                    sorted.size(), pending.size());
+            if (!sorted.isEmpty()) {
+                long p99 = percentile(sorted, 0.99);
+                System.out.printf("    latency p50 %,d ms, p90 %,d ms, p99 %,d ms, max %,d ms (target p99 < 1 s: %s)%n",
+                        percentile(sorted, 0.5), percentile(sorted, 0.9), p99, sorted.getLast(),
+                        p99 < 1000 && pending.isEmpty() ? "met" : "NOT met");
+            }
         }
     }
 
@@ -252,53 +350,92 @@ public final class SegmentationLatencyBenchmark {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
     }
 
-    private static ProfileChanged background(SplittableRandom random, long people) {
-        Map<String, JsonNode> traits = new LinkedHashMap<>();
-        Map<String, JsonNode> computed = new LinkedHashMap<>();
-        switch (random.nextInt(6)) {
-            case 0 -> traits.put("plan", NODES.stringNode(PLANS[random.nextInt(PLANS.length)]));
-            case 1 -> traits.put("country", NODES.stringNode(COUNTRIES[random.nextInt(COUNTRIES.length)]));
-            case 2 -> traits.put("age", NODES.numberNode(18 + random.nextInt(60)));
-            case 3 -> traits.put("vip", NODES.booleanNode(random.nextBoolean()));
-            case 4 -> computed.put("ltv", NODES.numberNode(random.nextInt(1000)));
-            default -> {
-                computed.put("orders", NODES.numberNode(random.nextInt(9)));
-                computed.put("lastOrderAt", NODES.stringNode(Instant.now().toString()));
-            }
-        }
-        return new ProfileChanged(UUID.randomUUID(), LIVE_WORKSPACE, Instant.now(), "live-" + (1 + random.nextLong(people)),
-                traits, computed);
+    /** Background traffic: identify calls changing one trait, orders and pricing page views of random people. */
+    private static EventResolved background(SplittableRandom random, long people) {
+        String profileId = "live-" + (1 + random.nextLong(people));
+        return switch (random.nextInt(10)) {
+            case 0 -> identify(profileId, Map.of("plan", PLANS[random.nextInt(PLANS.length)]));
+            case 1 -> identify(profileId, Map.of("country", COUNTRIES[random.nextInt(COUNTRIES.length)]));
+            case 2 -> identify(profileId, Map.of("age", 18 + random.nextInt(60)));
+            case 3 -> identify(profileId, Map.of("vip", random.nextBoolean()));
+            case 4, 5, 6 -> order(profileId, 1 + random.nextInt(200));
+            default -> track(profileId, VIEWED_PRICING, Map.of());
+        };
+    }
+
+    private static EventResolved identify(String profileId, Map<String, Object> traits) {
+        return resolved(profileId, EventType.identify, null, null, traits);
+    }
+
+    private static EventResolved order(String profileId, int total) {
+        return track(profileId, ORDER_COMPLETED, Map.of("total", total));
+    }
+
+    private static EventResolved track(String profileId, String name, Map<String, Object> properties) {
+        return resolved(profileId, EventType.track, name, properties, null);
+    }
+
+    /** An event as identity-service hands it on (EventResolved on the resolved events topic). */
+    private static EventResolved resolved(String profileId, EventType type, String name, Map<String, Object> properties,
+                                          Map<String, Object> traits) {
+        Instant now = Instant.now();
+        SegmentEvent event = new SegmentEvent(type, UUID.randomUUID().toString(), "user-" + profileId, null, name, null,
+                null, null, null, now, now, now, now, NODES.objectNode(), object(properties), object(traits), null);
+        return new EventResolved(UUID.randomUUID(), LIVE_WORKSPACE, profileId, "src_web", now, now, event);
+    }
+
+    private static ObjectNode object(Map<String, Object> values) {
+        return values == null ? null : MessageCodec.mapper().valueToTree(values);
     }
 
     /** The 20 live segments: name and condition, where {@code {"segment": n}} names the n-th (from 1). */
     private static List<Object[]> liveSegments() {
+        Instant now = Instant.now();
         return List.of(
                 new Object[] {"Pro", leaf("trait", "plan", "eq", "pro")},
                 new Object[] {"DACH", leaf("trait", "country", "in", List.of("DE", "AT", "CH"))},
                 new Object[] {"40+", leaf("trait", "age", "gte", 40)},
-                new Object[] {"25 to 35", leaf("trait", "age", "between", List.of(25, 35))},
+                new Object[] {"3+ orders in 30 days", event(ORDER_COMPLETED, List.of(), "gte", 3, "within", "P30D")},
                 new Object[] {"Not free", Map.of("not", leaf("trait", "plan", "eq", "free"))},
                 new Object[] {"Example mail", leaf("trait", "email", "ends_with", "@example.com")},
                 new Object[] {"High value", leaf("computedTrait", "ltv", "gte", 500)},
                 new Object[] {"Frequent", leaf("computedTrait", "orders", "gte", 3)},
-                new Object[] {"Low value", leaf("computedTrait", "ltv", "lt", 50)},
+                new Object[] {"Big order this week", event(ORDER_COMPLETED,
+                        List.of(Map.of("property", "total", "op", "gte", "value", 100)), "gte", 1, "within", "P7D")},
                 new Object[] {"Pro in France", Map.of("and", List.of(leaf("trait", "plan", "eq", "pro"),
                         leaf("trait", "country", "eq", "FR")))},
                 new Object[] {"Big or frequent", Map.of("or", List.of(leaf("computedTrait", "ltv", "gte", 800),
                         leaf("computedTrait", "orders", "gte", 5)))},
-                new Object[] {"30+ outside DE", Map.of("and", List.of(leaf("trait", "age", "gte", 30),
-                        Map.of("not", leaf("trait", "country", "eq", "DE"))))},
+                new Object[] {"Pro, ordered this quarter", Map.of("and", List.of(leaf("trait", "plan", "eq", "pro"),
+                        event(ORDER_COMPLETED, List.of(), "gte", 1, "between",
+                                List.of(now.minus(Duration.ofDays(45)).toString(), now.plus(Duration.ofDays(45)).toString()))))},
                 new Object[] {"Pro and high value", Map.of("and", List.of(Map.of("segment", 1), Map.of("segment", 7)))},
                 new Object[] {"DACH or 40+", Map.of("or", List.of(Map.of("segment", 2), Map.of("segment", 3)))},
                 new Object[] {"Free", Map.of("not", Map.of("segment", 5))},
                 new Object[] {"VIP pro high value", Map.of("and", List.of(Map.of("segment", 13),
                         leaf("trait", "vip", "eq", true)))},
-                new Object[] {"Has ordered", leaf("computedTrait", "lastOrderAt", "exists", null)},
-                new Object[] {"VIP", leaf("trait", "vip", "eq", true)},
+                new Object[] {"Viewed pricing, no order", Map.of("and", List.of(
+                        event(VIEWED_PRICING, List.of(), "gte", 2, "within", "P7D"),
+                        Map.of("not", event(ORDER_COMPLETED, List.of(), "gte", 3, "within", "P30D")),
+                        leaf("computedTrait", "lastOrderAt", "not_exists", null)))},
+                new Object[] {"Pricing regulars", event(VIEWED_PRICING, List.of(), "between", List.of(3, 10),
+                        "within", "P1D")},
                 new Object[] {"Paying, not example mail", Map.of("and", List.of(Map.of("or", List.of(
                         leaf("trait", "plan", "in", List.of("pro", "business")), leaf("computedTrait", "ltv", "gte", 300))),
                         Map.of("not", Map.of("segment", 6))))},
                 new Object[] {"Top tier", Map.of("or", List.of(Map.of("segment", 16), Map.of("segment", 10)))});
+    }
+
+    private static Map<String, Object> event(String name, List<Object> where, String op, Object value, String window,
+                                             Object range) {
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("event", name);
+        if (!where.isEmpty()) {
+            node.put("where", where);
+        }
+        node.put("count", Map.of("op", op, "value", value));
+        node.put(window, range);
+        return node;
     }
 
     private static Map<String, Object> leaf(String member, String path, String op, Object value) {

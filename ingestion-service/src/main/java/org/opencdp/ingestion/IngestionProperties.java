@@ -15,7 +15,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param kafkaAckTimeout how long a Tracking API call waits for Kafka to acknowledge its events
  *     before answering 503 {@code kafka_unavailable}
- * @param retryAfter the {@code Retry-After} sent with that 503
+ * @param retryAfter the {@code Retry-After} sent with that 503 and with 503 {@code database_unavailable}
  * @param maxEventSize the largest single event (Segment: 32 KB)
  * @param maxRequestSize the largest request body, after gzip decompression (Segment: 500 KB)
  * @param maxBatchSize the most events in one batch call
@@ -31,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
  * @param writeKeyGracePeriod how long a rotated write key stays valid next to its successor, so apps
  *     still sending with it lose no events; a rotation may ask for another period or none
  * @param rateLimit the default per-source rate limit
+ * @param database how the Tracking API waits for PostgreSQL (issue 15)
  * @param sdk what the SDK settings endpoints tell browser and mobile SDKs
  */
 @Validated
@@ -47,6 +48,7 @@ public record IngestionProperties(
         @DefaultValue("5m") @NotNull Duration futureEventTimeTolerance,
         @DefaultValue("24h") @NotNull Duration writeKeyGracePeriod,
         @Valid @DefaultValue RateLimit rateLimit,
+        @Valid @DefaultValue Database database,
         @Valid @DefaultValue Sdk sdk) {
 
     /**
@@ -67,6 +69,21 @@ public record IngestionProperties(
             @DefaultValue("10000") @Min(1) int burst,
             @DefaultValue("50ms") @NotNull Duration lease,
             @DefaultValue("1s") @NotNull Duration leaseTtl) {
+    }
+
+    /**
+     * How the Tracking API's hot path waits for PostgreSQL ({@code DatabaseCircuit}): a query that
+     * fails for the infrastructure or takes longer than {@code timeout} opens the circuit; while it is
+     * open the hot path serves what it knows without querying, and probes again every {@code
+     * retryInterval}.
+     *
+     * @param timeout how long a Tracking API call waits for a query (a connection included), instead
+     *     of the pool's 30 s connection timeout
+     * @param retryInterval how often, while the database is unreachable, one call tries it again
+     */
+    public record Database(
+            @DefaultValue("2s") @NotNull Duration timeout,
+            @DefaultValue("5s") @NotNull Duration retryInterval) {
     }
 
     /**

@@ -2,6 +2,7 @@ package org.opencdp.ingestion.ratelimit;
 
 import java.util.Map;
 import java.util.UUID;
+import org.opencdp.ingestion.database.DatabaseCircuit;
 import org.opencdp.ingestion.sources.RateLimitOverride;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -34,9 +35,11 @@ class RateLimitStore {
             RETURNING granted, tokens""";
 
     private final NamedParameterJdbcTemplate jdbc;
+    private final DatabaseCircuit database;
 
-    RateLimitStore(NamedParameterJdbcTemplate jdbc) {
+    RateLimitStore(NamedParameterJdbcTemplate jdbc, DatabaseCircuit database) {
         this.jdbc = jdbc;
+        this.database = database;
     }
 
     /** What one lease took ({@code granted}, 0 when refused) and the tokens the bucket has left. */
@@ -45,11 +48,12 @@ class RateLimitStore {
 
     /**
      * Takes {@code want} tokens from the source's bucket, or all it has if that is at least {@code
-     * need}, or none ({@code 1 <= need <= want <= burst}).
+     * need}, or none ({@code 1 <= need <= want <= burst}). Through the {@link DatabaseCircuit}: throws
+     * its {@link DatabaseCircuit.DatabaseUnavailableException} while the database is unreachable.
      */
     Lease lease(String workspaceId, UUID sourceId, RateLimitOverride limit, int need, int want) {
-        return jdbc.queryForObject(LEASE, Map.of("workspace", workspaceId, "source", sourceId,
+        return database.call(() -> jdbc.queryForObject(LEASE, Map.of("workspace", workspaceId, "source", sourceId,
                         "burst", limit.burst(), "rate", (double) limit.eventsPerSecond(), "need", need, "want", want),
-                (rs, row) -> new Lease(rs.getInt("granted"), rs.getDouble("tokens")));
+                (rs, row) -> new Lease(rs.getInt("granted"), rs.getDouble("tokens"))));
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.opencdp.ingestion.IngestionProperties;
+import org.opencdp.ingestion.database.DatabaseCircuit;
 import org.opencdp.ingestion.sources.AuthenticatedSource;
 import org.opencdp.ingestion.sources.RateLimitOverride;
 import org.opencdp.kit.problem.CdpException;
@@ -45,6 +46,13 @@ import org.springframework.stereotype.Component;
  * side). After a refusal, or a lease ahead that found the bucket short, the instance knows the
  * bucket's level and refuses locally, without a query, until the bucket could have refilled enough
  * for the call.
+ *
+ * <p>While PostgreSQL is unreachable (issue 15: a lease fails with {@link
+ * DatabaseCircuit.DatabaseUnavailableException}) no call is refused or held up for it: the instance
+ * falls back to a local token bucket of the source's full limit, starting full, and takes leases
+ * again once the database answers. N instances may then admit up to N times the limit for the
+ * length of the outage; the counter {@code cdp.ingestion.database.fallbacks{served=rate_limit}}
+ * counts the calls paid that way.
  */
 @Component
 public class SourceRateLimiter {
@@ -126,6 +134,9 @@ public class SourceRateLimiter {
         private boolean leasing;
         private double levelAtRefusal = -1;
         private long refusedAt;
+        /** The local bucket's level while leases fail for the database; -1 while they work. */
+        private double localLevel = -1;
+        private long localAt;
 
         Allowance(RateLimitOverride limit) {
             this.limit = limit;
@@ -155,8 +166,12 @@ public class SourceRateLimiter {
                             return untilRefilled(need - level);
                         }
                     }
-                    RateLimitStore.Lease lease = lease(source, need, Math.max(need,
-                            Math.min(limit.burst(), need + leaseSize)));
+                    RateLimitStore.Lease lease;
+                    try {
+                        lease = lease(source, need, Math.max(need, Math.min(limit.burst(), need + leaseSize)));
+                    } catch (DatabaseCircuit.DatabaseUnavailableException e) {
+                        return takeLocally(cost);
+                    }
                     if (lease.granted() < need) {
                         levelAtRefusal = lease.remaining();
                         refusedAt = now;
@@ -190,6 +205,9 @@ public class SourceRateLimiter {
             } finally {
                 lock.lock();
                 leasing = false;
+                if (lease != null) {
+                    localLevel = -1; // the database answers again: the local bucket is done with
+                }
                 if (lease != null && lease.granted() > 0) {
                     tokens += lease.granted();
                     leasedAt = nanoClock.getAsLong();
@@ -226,12 +244,32 @@ public class SourceRateLimiter {
                     levelAtRefusal = lease.remaining();
                     refusedAt = nanoClock.getAsLong();
                 }
+            } catch (DatabaseCircuit.DatabaseUnavailableException e) {
+                // the circuit logged it; a call that runs out pays from the local bucket
+                log.debug("No rate-limit lease ahead for source {}: the database is unreachable", source.sourceId());
             } catch (RuntimeException e) {
                 // the call that set it off was paid; a call that runs out takes its own lease and meets the error
                 log.warn("Could not lease rate-limit tokens ahead for source {}: {}", source.sourceId(), e.toString());
             } finally {
                 lock.unlock();
             }
+        }
+
+        /**
+         * Pays {@code cost} from the local bucket (held under the lock) when no lease can be taken:
+         * the source's whole limit, enforced by this instance alone. Null when paid, else the wait.
+         */
+        private Duration takeLocally(int cost) {
+            long now = nanoClock.getAsLong();
+            localLevel = localLevel < 0 ? limit.burst()
+                    : Math.min(limit.burst(), localLevel + (now - localAt) / 1e9 * limit.eventsPerSecond());
+            localAt = now;
+            if (localLevel < cost) {
+                return untilRefilled(cost - localLevel);
+            }
+            localLevel -= cost;
+            DatabaseCircuit.fallbacks(meters, "rate_limit").increment();
+            return null;
         }
 
         /** Drops leased tokens unspent {@code lease-ttl} after the latest lease. */

@@ -2,6 +2,7 @@ package org.opencdp.ingestion.sources;
 
 import java.time.Instant;
 import java.util.Optional;
+import org.opencdp.ingestion.database.DatabaseCircuit;
 import org.opencdp.kit.problem.CdpException;
 import org.springframework.stereotype.Component;
 
@@ -18,10 +19,12 @@ public class WriteKeyAuthenticator {
 
     private final SourceRepository sources;
     private final WriteKeyCache cache;
+    private final DatabaseCircuit database;
 
-    WriteKeyAuthenticator(SourceRepository sources, WriteKeyCache cache) {
+    WriteKeyAuthenticator(SourceRepository sources, WriteKeyCache cache, DatabaseCircuit database) {
         this.sources = sources;
         this.cache = cache;
+        this.database = database;
     }
 
     /**
@@ -55,9 +58,21 @@ public class WriteKeyAuthenticator {
                 "The write key is not valid, or its source does not accept events.").challenge(CHALLENGE);
     }
 
+    /**
+     * Reads the key's owner through the {@link DatabaseCircuit}. While the database is unreachable a
+     * key this instance read before keeps its last known owner (issue 15: events of known sources are
+     * still accepted); any other key is a 503 {@code database_unavailable}, as only the database knows it.
+     */
     private KeyOwner load(String hash) {
         long generation = cache.generation();
-        KeyOwner owner = sources.findByWriteKeyHash(hash).orElse(null);
+        KeyOwner owner;
+        try {
+            owner = database.call(() -> sources.findByWriteKeyHash(hash)).orElse(null);
+        } catch (DatabaseCircuit.DatabaseUnavailableException e) {
+            KeyOwner lastKnown = cache.lastKnown(hash).orElseThrow(() -> e);
+            database.countFallback("write_key");
+            return lastKnown;
+        }
         if (owner != null) {
             cache.put(hash, owner, generation);
         }

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
  * entry lives for {@code cdp.ingestion.write-key-cache-ttl}; disabling a source or rotating its key
  * evicts it at once in this instance (other instances see the change when the entry expires).
  * Only keys of existing sources are cached, so the cache is bounded by the number of sources;
- * unknown keys are never cached.
+ * unknown keys are never cached. An expired entry is kept until it is loaded again: while the
+ * database is unreachable, the Tracking API goes on with the last owner it read ({@link #lastKnown}).
  */
 @Component
 class WriteKeyCache {
@@ -41,10 +42,14 @@ class WriteKeyCache {
             return Optional.empty();
         }
         if (System.nanoTime() - entry.loadedAt() > ttlNanos) {
-            byHash.remove(hash, entry);
             return Optional.empty();
         }
         return Optional.of(entry.owner());
+    }
+
+    /** The owner last loaded for the key, however old (not evicted since): for when it cannot be loaded again. */
+    Optional<KeyOwner> lastKnown(String hash) {
+        return Optional.ofNullable(byHash.get(hash)).map(Entry::owner);
     }
 
     /** The current generation; pass it to {@link #put} so a lookup racing an eviction is not cached. */

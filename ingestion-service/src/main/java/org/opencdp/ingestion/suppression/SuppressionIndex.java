@@ -1,5 +1,7 @@
 package org.opencdp.ingestion.suppression;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -40,13 +42,17 @@ import org.springframework.stereotype.Component;
  * cdp.ingestion.suppression-refresh-interval} the ones stored since its previous look (with a
  * minute of overlap, so a slow transaction's rows are not missed): a suppression stored by
  * another instance applies here within that interval; the instance that stored it applies it at
- * once.
+ * once. While the database is unreachable the index keeps serving what it loaded (issue 15): the
+ * first failed refresh is a WARN, the gauge {@value #REFRESH_AGE} (seconds since the latest
+ * successful refresh) shows how stale it is, and the refresh after the outage catches up.
  */
 @Component
 public class SuppressionIndex implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SuppressionIndex.class);
     private static final Duration OVERLAP = Duration.ofMinutes(1);
+    /** Seconds since the index last loaded new suppressions successfully. */
+    public static final String REFRESH_AGE = "cdp.ingestion.suppression.refresh.age";
 
     private final SuppressionRepository repository;
     private final IdentifierRulesView rules;
@@ -55,12 +61,18 @@ public class SuppressionIndex implements SmartLifecycle {
     private final Set<String> workspaces = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService refresher;
     private Instant loadedUpTo;
+    private volatile long refreshedAt = System.nanoTime();
+    private boolean refreshFailing;
     private volatile boolean running;
 
-    SuppressionIndex(SuppressionRepository repository, IdentifierRulesView rules, IngestionProperties properties) {
+    SuppressionIndex(SuppressionRepository repository, IdentifierRulesView rules, IngestionProperties properties,
+                     MeterRegistry meters) {
         this.repository = repository;
         this.rules = rules;
         this.refreshInterval = properties.suppressionRefreshInterval();
+        Gauge.builder(REFRESH_AGE, this, index -> (System.nanoTime() - index.refreshedAt) / 1e9).baseUnit("seconds")
+                .description("Seconds since the suppression index last loaded new suppressions; grows while "
+                        + "PostgreSQL is unreachable").register(meters);
     }
 
     /** Why an event must be refused, if one of its identifiers is suppressed; never names the identifier. */
@@ -124,6 +136,7 @@ public class SuppressionIndex implements SmartLifecycle {
             log.info("Loaded {} suppressed identifier(s)", count[0]);
         }
         loadedUpTo = now;
+        refreshedAt = System.nanoTime();
     }
 
     private boolean suppressed(WorkspaceIdentifierRules workspaceRules, String workspaceId, String type, String value) {
@@ -157,11 +170,22 @@ public class SuppressionIndex implements SmartLifecycle {
         }
     }
 
+    /** Runs on the refresher's single thread: a failure is logged once until a refresh works again. */
     private void refreshQuietly() {
         try {
             refresh();
+            if (refreshFailing) {
+                refreshFailing = false;
+                log.info("Loading new suppressions works again");
+            }
         } catch (RuntimeException e) {
-            log.warn("Could not load new suppressions; will try again: {}", e.toString());
+            if (!refreshFailing) {
+                refreshFailing = true;
+                log.warn("Could not load new suppressions; the index keeps serving the ones it holds and tries "
+                        + "again every {}: {}", refreshInterval, e.toString());
+            } else {
+                log.debug("Could not load new suppressions yet: {}", e.toString());
+            }
         }
     }
 

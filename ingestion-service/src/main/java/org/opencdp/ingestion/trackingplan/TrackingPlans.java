@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.opencdp.ingestion.IngestionProperties;
+import org.opencdp.ingestion.database.DatabaseCircuit;
 import org.opencdp.ingestion.sources.AuthenticatedSource;
 import org.opencdp.kit.problem.CdpException;
 import org.slf4j.Logger;
@@ -30,12 +31,15 @@ public class TrackingPlans {
 
     private final TrackingPlanRepository repository;
     private final TrackingPlanCompiler compiler;
+    private final DatabaseCircuit database;
     private final long ttlNanos;
     private final Map<String, Entry> bySource = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
 
-    TrackingPlans(TrackingPlanRepository repository, TrackingPlanCompiler compiler, IngestionProperties properties) {
+    TrackingPlans(TrackingPlanRepository repository, TrackingPlanCompiler compiler, DatabaseCircuit database,
+                  IngestionProperties properties) {
         this.repository = repository;
+        this.database = database;
         this.compiler = compiler;
         this.ttlNanos = properties.trackingPlanCacheTtl().toNanos();
     }
@@ -56,9 +60,24 @@ public class TrackingPlans {
         bySource.remove(sourceId.toString());
     }
 
+    /**
+     * Reads the source's plan through the {@link DatabaseCircuit}. While the database is unreachable
+     * the plan last read (or the fact that there was none) keeps applying (issue 15); a source whose
+     * plan this instance never read gets 503 {@code database_unavailable}: its events cannot be
+     * checked, and a blocking plan must not be skipped.
+     */
     private Optional<CompiledTrackingPlan> load(AuthenticatedSource source, Entry previous, long now) {
         long generationAtLookup = generation.get();
-        var stored = repository.find(source.workspaceId(), UUID.fromString(source.sourceId()));
+        Optional<TrackingPlanRepository.StoredPlan> stored;
+        try {
+            stored = database.call(() -> repository.find(source.workspaceId(), UUID.fromString(source.sourceId())));
+        } catch (DatabaseCircuit.DatabaseUnavailableException e) {
+            if (previous == null || !previous.workspaceId().equals(source.workspaceId())) {
+                throw e;
+            }
+            database.countFallback("tracking_plan");
+            return previous.plan();
+        }
         Instant updatedAt = stored.map(TrackingPlanRepository.StoredPlan::updatedAt).orElse(null);
         Optional<CompiledTrackingPlan> plan;
         if (previous != null && previous.workspaceId().equals(source.workspaceId())

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.opencdp.contracts.EventRejected.Reason;
+import org.opencdp.ingestion.database.DatabaseCircuit;
 import org.opencdp.ingestion.sources.AuthenticatedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,9 @@ import tools.jackson.databind.node.ObjectNode;
  * (unplanned)} for every unplanned one, so that senders cannot grow the metric without bound.
  *
  * <p>Called after the call's events were acknowledged by Kafka: counting is bookkeeping, so a
- * database failure here is logged and does not fail the call.
+ * database failure here is logged and does not fail the call. The rows are written through the
+ * {@link DatabaseCircuit}, so an unreachable database does not hold the call up either (issue 15):
+ * while it is away the violations are counted by the metric only.
  */
 @Component
 public class ViolationRecorder {
@@ -35,11 +38,13 @@ public class ViolationRecorder {
     private static final Logger log = LoggerFactory.getLogger(ViolationRecorder.class);
 
     private final ViolationRepository repository;
+    private final DatabaseCircuit database;
     private final MeterRegistry meters;
     private final JsonMapper json;
 
-    ViolationRecorder(ViolationRepository repository, MeterRegistry meters, JsonMapper json) {
+    ViolationRecorder(ViolationRepository repository, DatabaseCircuit database, MeterRegistry meters, JsonMapper json) {
         this.repository = repository;
+        this.database = database;
         this.meters = meters;
         this.json = json;
     }
@@ -64,7 +69,13 @@ public class ViolationRecorder {
                     blocked, samples(group, at)));
         }
         try {
-            repository.add(source.workspaceId(), UUID.fromString(source.sourceId()), tallies, at);
+            database.call(() -> {
+                repository.add(source.workspaceId(), UUID.fromString(source.sourceId()), tallies, at);
+                return null;
+            });
+        } catch (DatabaseCircuit.DatabaseUnavailableException e) {
+            log.debug("{} tracking-plan violation(s) of source {} not stored: the database is unreachable",
+                    violations.size(), source.sourceId());
         } catch (DataAccessException e) {
             log.warn("Could not store {} tracking-plan violation(s) of source {}: {}", violations.size(),
                     source.sourceId(), e.getMostSpecificCause().toString());

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.opencdp.ingestion.IngestionProperties;
+import org.opencdp.ingestion.database.DatabaseCircuit;
 import org.opencdp.ingestion.sources.AuthenticatedSource;
 import org.opencdp.ingestion.sources.RateLimitOverride;
 import org.opencdp.kit.problem.CdpException;
@@ -154,6 +155,28 @@ class SourceRateLimiterTest {
     }
 
     @Test
+    void shouldFallBackToTheWholeLimitLocallyWhileTheDatabaseIsUnreachableAndLeaseAgainAfterwardsIssue15() {
+        var bucket = new MemoryBucket(10_000);
+        var meters = new SimpleMeterRegistry();
+        var limiter = new SourceRateLimiter(LIMIT, bucket, clock::get, Runnable::run, meters);
+        bucket.down = true;
+
+        limiter.acquire(SOURCE, 10_000); // the local bucket starts full: the whole burst
+        assertThatThrownBy(() -> limiter.acquire(SOURCE, 1)).isInstanceOfSatisfying(CdpException.class,
+                e -> assertThat(e.code()).isEqualTo("rate_limited"));
+        clock.addAndGet(Duration.ofSeconds(1).toNanos());
+        limiter.acquire(SOURCE, 1_000); // a second of this instance's own refill
+        assertThat(bucket.leases).as("no lease while the database is away").hasValue(0);
+        assertThat(meters.get("cdp.ingestion.database.fallbacks").tag("served", "rate_limit").counter().count())
+                .isEqualTo(2);
+
+        bucket.down = false;
+        limiter.acquire(SOURCE, 10);
+        assertThat(bucket.leases).as("the shared bucket again once the database answers").hasPositiveValue();
+        assertThat(bucket.taken).isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
     void shouldRoundRetryAfterUpToWholeSecondsOfAtLeastOne() {
         assertThat(SourceRateLimiter.retryAfter(Duration.ZERO)).isEqualTo(Duration.ofSeconds(1));
         assertThat(SourceRateLimiter.retryAfter(Duration.ofMillis(1))).isEqualTo(Duration.ofSeconds(1));
@@ -172,11 +195,13 @@ class SourceRateLimiterTest {
         private double tokens;
         private long refilledAt;
         private volatile boolean blockNext;
+        /** The database is unreachable: leases fail as the circuit fails them. */
+        volatile boolean down;
         private CountDownLatch reached;
         private CountDownLatch gate;
 
         MemoryBucket(double tokens) {
-            super(null);
+            super(null, null);
             this.tokens = tokens;
             this.refilledAt = clock.get();
         }
@@ -195,6 +220,9 @@ class SourceRateLimiterTest {
 
         @Override
         Lease lease(String workspaceId, UUID sourceId, RateLimitOverride limit, int need, int want) {
+            if (down) {
+                throw new DatabaseCircuit.DatabaseUnavailableException(Duration.ofSeconds(5));
+            }
             if (blockNext) {
                 blockNext = false;
                 reached.countDown();

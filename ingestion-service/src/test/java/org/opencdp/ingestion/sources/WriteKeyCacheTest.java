@@ -1,6 +1,7 @@
 package org.opencdp.ingestion.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -39,5 +40,17 @@ class WriteKeyCacheTest {
         cache.put("h", owner, cache.generation());
 
         assertThat(cache.get("h")).isEmpty();
+    }
+
+    @Test
+    void shouldKeepTheLastKnownOwnerOfAnExpiredKeyForWhenTheDatabaseIsUnreachableIssue15() {
+        var cache = new WriteKeyCache(Duration.ofNanos(1));
+        cache.put("h", owner, cache.generation());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> cache.get("h").isEmpty());
+        assertThat(cache.lastKnown("h")).contains(owner);
+
+        cache.evict(owner.sourceId());
+        assertThat(cache.lastKnown("h")).as("a disabled or rotated key is forgotten").isEmpty();
     }
 }

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.ArrayList;
 import org.opencdp.conditions.SqlParameters;
@@ -46,7 +47,8 @@ public class ProfileTraitsRepository {
             return stored;
         }
         jdbc.query("""
-                        SELECT workspace_id, profile_id, traits::text, computed_traits::text, updated_at
+                        SELECT workspace_id, profile_id, traits::text, computed_traits::text, updated_at,
+                               traits_written_at::text, computed_traits_written_at::text
                         FROM profile_traits
                         WHERE (workspace_id, profile_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))
                         ORDER BY workspace_id, profile_id
@@ -54,7 +56,7 @@ public class ProfileTraitsRepository {
                 rs -> {
                     ProfileKey key = new ProfileKey(rs.getString(1), rs.getString(2));
                     stored.put(key, new ProfileState(key, toMap(rs.getString(3)), toMap(rs.getString(4)),
-                            rs.getTimestamp(5).toInstant()));
+                            rs.getTimestamp(5).toInstant(), toStamps(rs.getString(6)), toStamps(rs.getString(7))));
                 },
                 keys.stream().map(ProfileKey::workspaceId).toArray(String[]::new),
                 keys.stream().map(ProfileKey::profileId).toArray(String[]::new));
@@ -62,7 +64,9 @@ public class ProfileTraitsRepository {
     }
 
     /**
-     * Stores {@code profiles} as they are (replacing each row's traits), in one statement.
+     * Stores {@code profiles} as they are (replacing each row's traits and their per-key stamps), in
+     * one statement. The ordering guard needs no condition here: the caller folded the changes over
+     * the rows {@link #lock} returned, and holds their locks.
      * {@code locked} are the rows {@link #lock} returned in this transaction; any other profile must
      * be new. If one was inserted meanwhile by another transaction, what the caller computed from
      * "no row" is stale: the statement then fails with {@link OptimisticLockingFailureException}, and
@@ -78,6 +82,8 @@ public class ProfileTraitsRepository {
         String[] traits = new String[size];
         String[] computed = new String[size];
         String[] updatedAt = new String[size];
+        String[] traitsWrittenAt = new String[size];
+        String[] computedWrittenAt = new String[size];
         for (int i = 0; i < size; i++) {
             ProfileState profile = profiles.get(i);
             workspaces[i] = profile.key().workspaceId();
@@ -85,19 +91,24 @@ public class ProfileTraitsRepository {
             traits[i] = json.writeValueAsString(profile.traits());
             computed[i] = json.writeValueAsString(profile.computedTraits());
             updatedAt[i] = profile.updatedAt().toString();
+            traitsWrittenAt[i] = stampsJson(profile.traitsWrittenAt());
+            computedWrittenAt[i] = stampsJson(profile.computedTraitsWrittenAt());
         }
         // xmax = 0 holds for a row this statement inserted, not for one it updated (PostgreSQL's usual idiom)
         List<ProfileKey> updated = jdbc.query("""
-                        INSERT INTO profile_traits AS p (workspace_id, profile_id, traits, computed_traits, updated_at)
-                        SELECT w, id, t::jsonb, c::jsonb, u
-                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[]) AS x (w, id, t, c, u)
+                        INSERT INTO profile_traits AS p (workspace_id, profile_id, traits, computed_traits, updated_at,
+                                                         traits_written_at, computed_traits_written_at)
+                        SELECT w, id, t::jsonb, c::jsonb, u, tw::jsonb, cw::jsonb
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[])
+                             AS x (w, id, t, c, u, tw, cw)
                         ORDER BY w, id COLLATE "C"
                         ON CONFLICT (workspace_id, profile_id) DO UPDATE
                         SET traits = EXCLUDED.traits, computed_traits = EXCLUDED.computed_traits,
-                            updated_at = EXCLUDED.updated_at
+                            updated_at = EXCLUDED.updated_at, traits_written_at = EXCLUDED.traits_written_at,
+                            computed_traits_written_at = EXCLUDED.computed_traits_written_at
                         RETURNING workspace_id, profile_id, xmax = 0""",
                 (rs, i) -> rs.getBoolean(3) ? null : new ProfileKey(rs.getString(1), rs.getString(2)),
-                workspaces, ids, traits, computed, updatedAt).stream().filter(Objects::nonNull).toList();
+                workspaces, ids, traits, computed, updatedAt, traitsWrittenAt, computedWrittenAt).stream().filter(Objects::nonNull).toList();
         for (ProfileKey row : updated) {
             if (!locked.contains(row)) {
                 throw new OptimisticLockingFailureException("Profile " + row.profileId() + " of workspace "
@@ -199,6 +210,19 @@ public class ProfileTraitsRepository {
 
     private ProfileTraits row(ResultSet rs, int rowNum) throws SQLException {
         return new ProfileTraits(rs.getString(1), toMap(rs.getString(2)), toMap(rs.getString(3)));
+    }
+
+    /** Per key, the {@code occurredAt} of the change that last wrote it (an ISO instant, as PostgreSQL or Java writes it). */
+    private Map<String, Instant> toStamps(String text) {
+        Map<String, Instant> stamps = new HashMap<>();
+        toMap(text).forEach((name, at) -> stamps.put(name, OffsetDateTime.parse(at.asString()).toInstant()));
+        return stamps;
+    }
+
+    private String stampsJson(Map<String, Instant> stamps) {
+        Map<String, String> text = new HashMap<>();
+        stamps.forEach((name, at) -> text.put(name, at.toString()));
+        return json.writeValueAsString(text);
     }
 
     private Map<String, JsonNode> toMap(String text) {

@@ -1,6 +1,7 @@
 package org.opencdp.segmentation.realtime;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,11 +25,14 @@ import tools.jackson.databind.JsonNode;
  * profile that enters and leaves a segment within one chunk yields both transitions, in order.
  * Pure: the caller reads the stored state before and writes the result after.
  *
- * <p>Ordering guard (issue 15): a change older than what the profile already holds ({@code
- * occurredAt} before the stored {@code updatedAt}, the latest change applied) is a redelivery or a
- * replay; it is ignored, so it cannot roll traits back. ProfileChanged carries no per-profile
- * sequence; profile-service stamps {@code occurredAt} in the transaction that holds the profile's
- * lock, so it does not go back for one profile (changes of one chunk share it and all apply).
+ * <p>Ordering guard (issue 15), per key: a change sets (or removes) a trait or computed trait only if
+ * it is not older than the change that last wrote that key ({@code occurredAt} against the key's
+ * stored stamp, at PostgreSQL's microsecond precision). So a redelivered, replayed or reordered older
+ * change cannot roll a key back, and still sets the keys no newer change touched. A change's keys
+ * are its own: the guard needs nothing but the stamps, and changes of one instant (the parts of a
+ * split merge change) all apply. It relies on profile-service stamping a profile's changes in the
+ * order it commits them, one apart (see its {@code ResolvedEventService}); ProfileChanged carries no
+ * per-profile version that would not rely on the clock.
  *
  * <p>Evaluation is skipped where it cannot change anything. A segment is evaluated for a change when
  * the profile was not stored before (its memberships were never evaluated), when the segment is still
@@ -52,7 +56,7 @@ final class ProfileChangeFold {
             ProfileKey key = keyOf(change);
             boolean wasKnown = !known.add(key);
             for (SegmentDefinition segment : segments.getOrDefault(change.workspaceId(), List.of())) {
-                if (evaluates(segment, wasKnown, change)) {
+                if (evaluates(segment, wasKnown, keys(change.traits()), keys(change.computedTraits()))) {
                     evaluated.add(key);
                     break;
                 }
@@ -78,18 +82,20 @@ final class ProfileChangeFold {
                 profile = new Folding(key, stored.get(key), members.getOrDefault(key, Set.of()));
                 profiles.put(key, profile);
             }
-            if (profile.isNewerThan(change)) {
-                continue; // redelivered or replayed: older than what the profile holds
+            Applied applied = profile.merge(change);
+            if (known && applied.isEmpty()) {
+                continue; // redelivered, replayed or overtaken: every key is held at a later change
             }
-            profile.merge(change);
             evaluator.evaluate(key, profile.facts(), profile.members, segments.getOrDefault(change.workspaceId(),
-                    List.of()), segment -> evaluates(segment, known, change), transitions);
+                    List.of()), segment -> evaluates(segment, known, applied.traits(), applied.computedTraits()),
+                    transitions);
         }
         return new Result(profiles.values().stream().map(Folding::state).toList(), transitions);
     }
 
-    private static boolean evaluates(SegmentDefinition segment, boolean known, ProfileChanged change) {
-        return !known || segment.building() || segment.reads(keys(change.traits()), keys(change.computedTraits()), Set.of());
+    private static boolean evaluates(SegmentDefinition segment, boolean known, Set<String> traits,
+                                     Set<String> computedTraits) {
+        return !known || segment.building() || segment.reads(traits, computedTraits, Set.of());
     }
 
     static ProfileKey keyOf(ProfileChanged change) {
@@ -107,12 +113,22 @@ final class ProfileChangeFold {
     record Result(List<ProfileState> profiles, List<MembershipTransition> transitions) {
     }
 
+    /** The keys a change set or removed: those the guard let through. */
+    private record Applied(Set<String> traits, Set<String> computedTraits) {
+
+        boolean isEmpty() {
+            return traits.isEmpty() && computedTraits.isEmpty();
+        }
+    }
+
     /** One profile while its changes are folded. */
     private static final class Folding {
 
         private final ProfileKey key;
         private final Map<String, JsonNode> traits;
         private final Map<String, JsonNode> computedTraits;
+        private final Map<String, Instant> traitsWrittenAt;
+        private final Map<String, Instant> computedTraitsWrittenAt;
         private final Set<String> members;
         private Instant updatedAt;
 
@@ -120,43 +136,53 @@ final class ProfileChangeFold {
             this.key = key;
             this.traits = stored == null ? new HashMap<>() : new HashMap<>(stored.traits());
             this.computedTraits = stored == null ? new HashMap<>() : new HashMap<>(stored.computedTraits());
+            this.traitsWrittenAt = stored == null ? new HashMap<>() : new HashMap<>(stored.traitsWrittenAt());
+            this.computedTraitsWrittenAt = stored == null ? new HashMap<>()
+                    : new HashMap<>(stored.computedTraitsWrittenAt());
             this.updatedAt = stored == null ? null : stored.updatedAt();
             this.members = new HashSet<>(members);
-        }
-
-        /** Whether the profile already holds a later change than {@code change}. */
-        boolean isNewerThan(ProfileChanged change) {
-            return updatedAt != null && change.occurredAt() != null && change.occurredAt().isBefore(updatedAt);
         }
 
         ProfileFacts facts() {
             return new ProfileFacts(traits, computedTraits, members);
         }
 
-        void merge(ProfileChanged change) {
-            mergeInto(traits, change.traits());
-            mergeInto(computedTraits, change.computedTraits());
-            Instant at = change.occurredAt() == null ? Instant.now() : change.occurredAt();
-            if (updatedAt == null || at.isAfter(updatedAt)) {
+        /** Applies the keys of {@code change} that no later change wrote; answers which. */
+        Applied merge(ProfileChanged change) {
+            // microseconds, as the stamps are stored: a stamp read back compares as it was written
+            Instant at = (change.occurredAt() == null ? Instant.now() : change.occurredAt()).truncatedTo(ChronoUnit.MICROS);
+            Applied applied = new Applied(mergeInto(traits, traitsWrittenAt, change.traits(), at),
+                    mergeInto(computedTraits, computedTraitsWrittenAt, change.computedTraits(), at));
+            if (updatedAt == null || !applied.isEmpty() && at.isAfter(updatedAt)) {
                 updatedAt = at;
             }
+            return applied;
         }
 
         ProfileState state() {
-            return new ProfileState(key, traits, computedTraits, updatedAt);
+            return new ProfileState(key, traits, computedTraits, updatedAt, traitsWrittenAt, computedTraitsWrittenAt);
         }
 
-        private static void mergeInto(Map<String, JsonNode> current, Map<String, JsonNode> change) {
-            if (change == null) {
-                return;
+        private static Set<String> mergeInto(Map<String, JsonNode> current, Map<String, Instant> writtenAt,
+                                             Map<String, JsonNode> change, Instant at) {
+            if (change == null || change.isEmpty()) {
+                return Set.of();
             }
+            Set<String> applied = new HashSet<>();
             change.forEach((name, value) -> {
+                Instant last = writtenAt.get(name);
+                if (last != null && at.isBefore(last)) {
+                    return; // a later change wrote this key
+                }
                 if (value == null || value.isNull() || value.isMissingNode()) {
                     current.remove(name);
                 } else {
                     current.put(name, value);
                 }
+                writtenAt.put(name, at);
+                applied.add(name);
             });
+            return applied;
         }
     }
 }

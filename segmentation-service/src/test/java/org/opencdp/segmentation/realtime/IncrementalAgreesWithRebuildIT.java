@@ -191,7 +191,7 @@ class IncrementalAgreesWithRebuildIT {
         List<ProfileState> copies = new ArrayList<>();
         transactions.executeWithoutResult(status -> profiles.lock(keys).values().forEach(p -> copies.add(
                 new ProfileState(new ProfileKey(rebuilt, p.key().profileId()), p.traits(), p.computedTraits(),
-                        p.updatedAt()))));
+                        p.updatedAt(), p.traitsWrittenAt(), p.computedTraitsWrittenAt()))));
         transactions.executeWithoutResult(status -> profiles.write(copies, Set.of()));
         List<String> rebuiltIds = createSegments(api, rebuilt, trees, true);
 

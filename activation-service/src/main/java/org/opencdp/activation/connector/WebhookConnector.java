@@ -29,6 +29,12 @@ import tools.jackson.databind.node.ObjectNode;
  * X-CDP-Delivery-Id}, {@code X-CDP-Timestamp} and {@code X-CDP-Signature} headers (see {@link
  * WebhookSigner}). A delivery retried keeps its id, so receivers can de-duplicate by it. The URL must
  * reach a public address ({@link OutboundHttp}), when saved and again at every send.
+ *
+ * <p>The deliveries of one call are sent concurrently; they are of different profiles, since a round
+ * claims at most one delivery per destination and profile ({@code DeliveryRepository#claimDue}), so one
+ * profile's deliveries arrive in the order they were queued. A membership change's body carries its
+ * {@code version} (increasing per profile and segment) and {@code occurredAt}, so a receiver can also
+ * discard a stale one, e.g. a replay.
  */
 @Component
 class WebhookConnector implements Connector {
@@ -119,13 +125,27 @@ class WebhookConnector implements Connector {
         if (delivery.kind() == DeliveryKind.event) {
             body.set("event", delivery.payload());
             body.putNull("segmentId");
+            body.putNull("version");
+            body.putNull("occurredAt");
         } else {
             body.putNull("event");
-            JsonNode segmentId = delivery.payload().path("segmentId");
-            body.put("segmentId", segmentId.isString() ? segmentId.stringValue() : null);
+            JsonNode payload = delivery.payload();
+            body.put("segmentId", text(payload.path("segmentId")));
+            // the membership's version (per profile and segment) and when it changed: a receiver keeps the newest
+            JsonNode version = payload.path("version");
+            if (version.isIntegralNumber()) {
+                body.put("version", version.longValue());
+            } else {
+                body.putNull("version");
+            }
+            body.put("occurredAt", text(payload.path("occurredAt")));
         }
         body.put("sentAt", sentAt.toString());
         return json.writeValueAsBytes(body);
+    }
+
+    private static String text(JsonNode node) {
+        return node.isString() ? node.stringValue() : null;
     }
 
     private SendOutcome sendOne(ConnectorTarget target, OutboundDelivery delivery, Instant deadline) {

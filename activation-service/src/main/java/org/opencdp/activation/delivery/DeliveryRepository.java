@@ -116,9 +116,15 @@ class DeliveryRepository {
      * {@code busy} (their worker in this instance is still sending) are left out, so a slow one never
      * takes a round from the others, and no destination's backlog fills another's share. Rows other
      * dispatchers hold are skipped, and the claimed ones become due again only when {@code lease} ran
-     * out (a dispatcher that died mid-send is thus replaced). A membership delivery is not claimed
-     * while another of the same destination and profile is held by a round, so two rounds never sync
-     * one profile at once ({@link AudienceSync}).
+     * out (a dispatcher that died mid-send is thus replaced).
+     *
+     * <p>Per destination, a profile's deliveries leave one at a time, in the order they were queued
+     * (issue 15): only the oldest pending delivery of a destination and profile is claimed, and none
+     * while another of them is held by a round. So a receiver sees one profile's changes in order,
+     * never two at once, and a failed delivery waiting for its retry holds back the later ones of its
+     * profile to that destination until it is delivered or dead-lettered. Different profiles still go
+     * out together; a profile with many deliveries queued for one destination sends one per round.
+     * Two rounds thus never sync one profile at once either ({@link AudienceSync}).
      */
     List<ClaimedDelivery> claimDue(int perDestination, int destinations, Duration lease, Set<DestinationRef> busy) {
         UUID token = UUID.randomUUID();
@@ -148,11 +154,12 @@ class DeliveryRepository {
                                 FROM deliveries d
                                 WHERE d.workspace_id = ready.workspace_id AND d.destination_id = ready.id
                                   AND d.status = 'pending' AND d.next_attempt_at <= now()
-                                  AND (d.kind = 'event' OR NOT EXISTS (
+                                  AND NOT EXISTS (
                                       SELECT 1 FROM deliveries f
                                       WHERE f.workspace_id = d.workspace_id AND f.destination_id = d.destination_id
-                                        AND f.profile_id = d.profile_id AND f.status = 'pending' AND f.kind <> 'event'
-                                        AND f.lease_token IS NOT NULL AND f.next_attempt_at > now() AND f.id <> d.id))
+                                        AND f.profile_id = d.profile_id AND f.status = 'pending' AND f.id <> d.id
+                                        AND ((f.created_at, f.id) < (d.created_at, d.id)
+                                             OR (f.lease_token IS NOT NULL AND f.next_attempt_at > now())))
                                 ORDER BY d.next_attempt_at
                                 LIMIT ?
                                 FOR UPDATE OF d SKIP LOCKED) picked)

@@ -90,26 +90,44 @@ class WebhookConnectorTest {
         JsonNode body = json.readTree(connector.body(delivery, Instant.parse("2025-01-02T03:04:05.678Z")));
 
         assertThat(body.propertyNames()).containsExactly("deliveryId", "destinationId", "workspaceId", "profileId",
-                "consentDecisionId", "kind", "event", "segmentId", "sentAt");
+                "consentDecisionId", "kind", "event", "segmentId", "version", "occurredAt", "sentAt");
         assertThat(body.path("deliveryId").stringValue()).isEqualTo(delivery.id().toString());
         assertThat(body.path("consentDecisionId").stringValue()).isEqualTo("dec-1");
         assertThat(body.path("kind").stringValue()).isEqualTo("event");
         assertThat(body.path("event")).isEqualTo(event);
         assertThat(body.get("segmentId").isNull()).isTrue();
+        assertThat(body.get("version").isNull()).isTrue();
+        assertThat(body.get("occurredAt").isNull()).isTrue();
         assertThat(body.path("sentAt").stringValue()).isEqualTo("2025-01-02T03:04:05.678Z");
     }
 
     @Test
-    void shouldCarryTheSegmentAndNoEventInASegmentBody() {
+    void shouldCarryTheSegmentItsVersionAndWhenItChangedAndNoEventInASegmentBody() {
         OutboundDelivery delivery = new OutboundDelivery(UUID.randomUUID(), UUID.randomUUID(), "ws", "p1", "dec-2",
-                DeliveryKind.segment_exited, json.createObjectNode().put("segmentId", "seg-9").put("version", 3),
+                DeliveryKind.segment_exited, json.createObjectNode().put("segmentId", "seg-9").put("transition", "exited")
+                        .put("version", 3).put("occurredAt", "2025-01-02T03:04:05.000001Z"),
                 ProfileIdentifiers.NONE);
 
         JsonNode body = json.readTree(connector.body(delivery, Instant.now()));
 
+        assertThat(body.propertyNames()).containsExactly("deliveryId", "destinationId", "workspaceId", "profileId",
+                "consentDecisionId", "kind", "event", "segmentId", "version", "occurredAt", "sentAt");
         assertThat(body.path("kind").stringValue()).isEqualTo("segment_exited");
         assertThat(body.get("event").isNull()).isTrue();
         assertThat(body.path("segmentId").stringValue()).isEqualTo("seg-9");
+        assertThat(body.path("version").longValue()).isEqualTo(3);
+        assertThat(body.path("occurredAt").stringValue()).isEqualTo("2025-01-02T03:04:05.000001Z");
+    }
+
+    @Test
+    void shouldLeaveTheVersionAndTimeNullWhenAMembershipPayloadLacksThem() {
+        OutboundDelivery delivery = new OutboundDelivery(UUID.randomUUID(), UUID.randomUUID(), "ws", "p1", null,
+                DeliveryKind.segment_entered, json.createObjectNode().put("segmentId", "seg-9"), ProfileIdentifiers.NONE);
+
+        JsonNode body = json.readTree(connector.body(delivery, Instant.now()));
+
+        assertThat(body.get("version").isNull()).isTrue();
+        assertThat(body.get("occurredAt").isNull()).isTrue();
     }
 
     @Test

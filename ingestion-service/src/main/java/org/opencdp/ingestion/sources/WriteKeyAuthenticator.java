@@ -75,6 +75,8 @@ public class WriteKeyAuthenticator {
         }
         if (owner != null) {
             cache.put(hash, owner, generation);
+        } else {
+            cache.forget(hash); // so no later outage brings a revoked key back
         }
         return owner;
     }

@@ -70,6 +70,11 @@ class WriteKeyCache {
         }
     }
 
+    /** Forgets a key the database no longer knows (deleted, or revoked on another instance). */
+    void forget(String hash) {
+        byHash.remove(hash);
+    }
+
     /** Forgets every key of the source (after it was disabled, enabled or given a new key). */
     void evict(UUID sourceId) {
         generation.incrementAndGet();

@@ -53,4 +53,14 @@ class WriteKeyCacheTest {
         cache.evict(owner.sourceId());
         assertThat(cache.lastKnown("h")).as("a disabled or rotated key is forgotten").isEmpty();
     }
+
+    @Test
+    void shouldForgetAKeyTheDatabaseNoLongerKnows() {
+        var cache = new WriteKeyCache(Duration.ofMinutes(1));
+        cache.put("h", owner, cache.generation());
+
+        cache.forget("h");
+
+        assertThat(cache.lastKnown("h")).isEmpty();
+    }
 }

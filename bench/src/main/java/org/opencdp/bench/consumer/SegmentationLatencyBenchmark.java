@@ -184,7 +184,7 @@ public final class SegmentationLatencyBenchmark {
                 ids.get(EVENT_PROBED));
         Map<String, Probes> probed = Map.of(traitProbes.segmentId, traitProbes, eventProbes.segmentId, eventProbes);
 
-        AtomicBoolean measuring = new AtomicBoolean(false);
+        boolean measuring = false;
         AtomicBoolean running = new AtomicBoolean(true);
         Thread watcher = Thread.ofPlatform().name("membership-watcher").start(() -> {
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
@@ -200,7 +200,7 @@ public final class SegmentationLatencyBenchmark {
                         MembershipChanged change = MessageCodec.read(record.value(), MembershipChanged.class);
                         Probes probes = probed.get(change.segmentId());
                         if (probes != null) {
-                            probes.seen(change.profileId(), record.timestamp(), measuring.get());
+                            probes.seen(change.profileId(), record.timestamp());
                         }
                     }
                 }
@@ -224,10 +224,10 @@ public final class SegmentationLatencyBenchmark {
                 if (elapsed >= totalNanos) {
                     break;
                 }
-                if (!measuring.get() && elapsed >= warmupNanos) {
-                    measuring.set(true);
-                    traitProbes.clear();
-                    eventProbes.clear();
+                if (!measuring && elapsed >= warmupNanos) {
+                    measuring = true;
+                    traitProbes.startMeasuring();
+                    eventProbes.startMeasuring();
                     loadStart = loadAverage();
                 }
                 long due = (long) (elapsed / 1e9 * settings.rate());
@@ -301,6 +301,7 @@ public final class SegmentationLatencyBenchmark {
         private final String segmentId;
         private final Map<String, Long> pending = new ConcurrentHashMap<>();
         private final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        private volatile long measuredFrom = Long.MAX_VALUE;
         private long sent;
 
         Probes(String label, String segmentId) {
@@ -317,16 +318,18 @@ public final class SegmentationLatencyBenchmark {
             sent++;
         }
 
-        void seen(String profileId, long publishedAt, boolean measuring) {
-            Long at = pending.remove(profileId);
-            if (at != null && measuring) {
-                latencies.add(publishedAt - at);
-            }
-        }
-
-        void clear() {
+        /** Only probes sent from now on count: those of the warm-up may still be queued behind its backlog. */
+        void startMeasuring() {
             latencies.clear();
             sent = 0;
+            measuredFrom = System.currentTimeMillis();
+        }
+
+        void seen(String profileId, long publishedAt) {
+            Long at = pending.remove(profileId);
+            if (at != null && at >= measuredFrom) {
+                latencies.add(publishedAt - at);
+            }
         }
 
         void report() {

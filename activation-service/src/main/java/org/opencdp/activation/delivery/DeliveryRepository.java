@@ -50,7 +50,9 @@ class DeliveryRepository {
      * written in (workspace, id) order, so concurrent chunks never wait on each other in a cycle.
      * They are queued at the transaction's time plus a microsecond per {@code position}, so the log
      * and the dispatch order follow the order the messages were consumed in. Each keeps the current
-     * trace context (the consumer batch's span), which its send continues.
+     * trace context (the consumer batch's span), which its send continues. A delivery queued behind
+     * one of its destination and profile that waits (for a retry, say) is due no earlier than that
+     * one: it would be held back until then anyway ({@link #claimDue}), and claims need not skip it.
      */
     int insertAll(List<QueuedDelivery> queued) {
         int size = queued.size();
@@ -76,7 +78,12 @@ class DeliveryRepository {
         return jdbc.update("""
                         INSERT INTO deliveries (workspace_id, id, destination_id, profile_id, kind, payload,
                                                 source_message_id, next_attempt_at, created_at, updated_at, traceparent)
-                        SELECT w, i, d, p, k, pl::jsonb, m, queued_at, queued_at, queued_at, ?
+                        SELECT w, i, d, p, k, pl::jsonb, m,
+                               GREATEST(queued_at, (SELECT max(f.next_attempt_at) FROM deliveries f
+                                                    WHERE f.workspace_id = w AND f.destination_id = d
+                                                      AND f.profile_id = p AND f.status = 'pending'
+                                                      AND f.lease_token IS NULL)),
+                               queued_at, queued_at, ?
                         FROM (SELECT *, now() + o * interval '1 microsecond' AS queued_at
                               FROM unnest(?::text[], ?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::uuid[],
                                           ?::int[]) AS x (w, i, d, p, k, pl, m, o)) rows
@@ -183,7 +190,10 @@ class DeliveryRepository {
     /**
      * Records the outcomes of a dispatch round in one statement, each only where its lease still
      * holds, and returns the ids recorded. A delivery missing from the answer had its lease run out
-     * (another round has it now) or was deleted with its destination.
+     * (another round has it now) or was deleted with its destination. A delivery that stays pending
+     * (a retry, a postponement) makes the later pending ones of its destination and profile due no
+     * earlier than itself: they are held back until then ({@link #claimDue}), so claims need not skip
+     * them meanwhile.
      */
     Set<UUID> record(List<DeliveryOutcome> outcomes) {
         if (outcomes.isEmpty()) {
@@ -219,6 +229,7 @@ class DeliveryRepository {
             firstFailures[i] = outcome.firstFailedAt() == null ? null : outcome.firstFailedAt().toString();
         }
         return new HashSet<>(jdbc.query("""
+                        WITH recorded AS (
                         UPDATE deliveries d
                         SET status = o.status,
                             consent_decision_id = CASE WHEN o.keeps_decision THEN d.consent_decision_id
@@ -236,7 +247,17 @@ class DeliveryRepository {
                              AS o (workspace_id, id, lease_token, status, keeps_decision, decision_id, attempts, waits,
                                    delay_ms, error, first_failed_at)
                         WHERE d.workspace_id = o.workspace_id AND d.id = o.id AND d.lease_token = o.lease_token
-                        RETURNING d.id""",
+                        RETURNING d.workspace_id, d.destination_id, d.profile_id, d.id, d.created_at, d.status,
+                                  d.next_attempt_at),
+                        held_back AS (
+                            UPDATE deliveries f
+                            SET next_attempt_at = r.next_attempt_at
+                            FROM recorded r
+                            WHERE r.status = 'pending' AND f.workspace_id = r.workspace_id
+                              AND f.destination_id = r.destination_id AND f.profile_id = r.profile_id
+                              AND f.status = 'pending' AND f.lease_token IS NULL
+                              AND (f.created_at, f.id) > (r.created_at, r.id) AND f.next_attempt_at < r.next_attempt_at)
+                        SELECT id FROM recorded""",
                 (rs, i) -> rs.getObject(1, UUID.class),
                 workspaces, ids, leases, statuses, keepDecisions, decisions, attempts, waits, delays, errors,
                 firstFailures));

@@ -12,6 +12,7 @@ import org.opencdp.kit.outbox.Outbox;
 import org.opencdp.profile.computed.ComputedTraitDefinition.Status;
 import org.opencdp.profile.computed.ValueRepository.Computed;
 import org.opencdp.profile.config.ProfileProperties;
+import org.opencdp.profile.profiles.ChangeStamps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -84,7 +85,7 @@ class BackfillWorker {
         if (definition.status() == Status.failed) {
             definitions.markFailed(definition.workspaceId(), definition.key(), now); // unreadable: nothing to backfill
         } else if (definition.status() == Status.deleting) {
-            deleteBatch(definition, now);
+            deleteBatch(definition);
         } else {
             backfillBatch(definition, now);
         }
@@ -102,7 +103,7 @@ class BackfillWorker {
         Instant since = definition.windowLength().map(now::minus).orElse(null);
         Map<String, Computed> computed = values.compute(AggregateQuery.forProfiles(definition, profileIds, since));
         Map<String, JsonNode> stored = traits.storeComputed(definition, computed, now);
-        publish(definition.workspaceId(), definition.key(), stored, now);
+        publish(definition.workspaceId(), definition.key(), stored, ChangeStamps.underLocks(clock));
         definitions.advance(definition.workspaceId(), definition.key(), profileIds.getLast(),
                 definition.processed() + profileIds.size(), now);
         if (profileIds.size() < batchSize) {
@@ -110,11 +111,11 @@ class BackfillWorker {
         }
     }
 
-    private void deleteBatch(ComputedTraitDefinition definition, Instant now) {
+    private void deleteBatch(ComputedTraitDefinition definition) {
         var batch = values.deleteSome(definition.workspaceId(), definition.key(), batchSize);
         Map<String, JsonNode> removed = new TreeMap<>();
         batch.hadValue().forEach(profileId -> removed.put(profileId, NullNode.getInstance()));
-        publish(definition.workspaceId(), definition.key(), removed, now);
+        publish(definition.workspaceId(), definition.key(), removed, ChangeStamps.underLocks(clock));
         if (batch.deleted() < batchSize) {
             definitions.delete(definition.workspaceId(), definition.key());
         }
@@ -132,9 +133,13 @@ class BackfillWorker {
                         ORDER BY id LIMIT ? FOR UPDATE""", String.class, definition.workspaceId(), cursor, batchSize);
     }
 
-    /** One {@link ProfileChanged} per profile with the trait's new value, in one statement. */
-    private void publish(String workspaceId, String key, Map<String, JsonNode> valueByProfile, Instant now) {
+    /**
+     * One {@link ProfileChanged} per profile with the trait's new value, in one statement, stamped once
+     * the batch holds its locks (issue 15).
+     */
+    private void publish(String workspaceId, String key, Map<String, JsonNode> valueByProfile, ChangeStamps stamps) {
         outbox.appendAll(valueByProfile.entrySet().stream().map(entry -> new ProfileChanged(UUID.randomUUID(),
-                workspaceId, now, entry.getKey(), Map.of(), Collections.singletonMap(key, entry.getValue()))).toList());
+                workspaceId, stamps.next(workspaceId, entry.getKey()), entry.getKey(), Map.of(),
+                Collections.singletonMap(key, entry.getValue()))).toList());
     }
 }

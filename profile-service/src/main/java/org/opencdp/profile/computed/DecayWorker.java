@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.kit.outbox.Outbox;
 import org.opencdp.profile.config.ProfileProperties;
+import org.opencdp.profile.profiles.ChangeStamps;
 import org.opencdp.profile.profiles.ProfileService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +87,9 @@ class DecayWorker {
         if (changed.isEmpty()) {
             return false;
         }
-        outbox.append(new ProfileChanged(UUID.randomUUID(), due.workspaceId(), now, due.profileId(), Map.of(),
+        // stamped under the profile's lock, not at the batch's start (issue 15)
+        outbox.append(new ProfileChanged(UUID.randomUUID(), due.workspaceId(),
+                ChangeStamps.underLocks(clock).next(due.workspaceId(), due.profileId()), due.profileId(), Map.of(),
                 changed));
         return true;
     }

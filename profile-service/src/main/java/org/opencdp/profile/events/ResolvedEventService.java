@@ -3,9 +3,7 @@ package org.opencdp.profile.events;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +21,7 @@ import org.opencdp.profile.computed.TrackedEvent;
 import org.opencdp.profile.events.EventRepository.MessageKey;
 import org.opencdp.profile.identifiers.IdentifierService;
 import org.opencdp.profile.identifiers.IdentifierService.EventIdentifiers;
+import org.opencdp.profile.profiles.ChangeStamps;
 import org.opencdp.profile.profiles.ProfileRef;
 import org.opencdp.profile.profiles.ProfileService;
 import org.opencdp.profile.traits.TraitService;
@@ -53,12 +52,8 @@ import tools.jackson.databind.JsonNode;
  *       an id derived from the message.</li>
  * </ol>
  *
- * <p>A change's {@code occurredAt} orders it among its profile's changes, for consumers that guard by
- * it (segmentation ignores a change older than what it holds). So it is read from the clock once the
- * chunk holds its profiles' locks, not when the chunk starts (a transaction that stamped earlier but
- * locked later would publish the newer content with the older time), and the changes of one profile
- * in one chunk are one microsecond apart, in order (sharing one instant, a reordered or replayed
- * older one could not be told from the newer: issue 15). Microseconds, as PostgreSQL stores them.
+ * <p>Each change's {@code occurredAt} comes from {@link ChangeStamps}, read once the chunk holds its
+ * profiles' locks (issue 15).
  *
  * Events of the same profile are folded in their order, so the result (stored state and published
  * changes) is that of applying them one at a time. Content PostgreSQL refuses (a {@code \u0000} in
@@ -141,13 +136,12 @@ class ResolvedEventService {
         List<Map<String, JsonNode>> changedComputed = computedTraits.onEvents(definitions, tracked, now);
 
         List<ProfileChanged> changes = new ArrayList<>();
-        Instant changedAt = clock.instant().truncatedTo(ChronoUnit.MICROS); // under the profiles' locks
-        Map<ProfileRef, Integer> earlierChanges = new HashMap<>();
+        ChangeStamps stamps = ChangeStamps.underLocks(clock);
         for (int i = 0; i < claimed.size(); i++) {
             if (!changedTraits.get(i).isEmpty() || !changedComputed.get(i).isEmpty()) {
-                int nth = earlierChanges.merge(owners.get(i), 1, Integer::sum) - 1;
-                changes.add(new ProfileChanged(changeId(claimed.get(i).message()), owners.get(i).workspaceId(),
-                        changedAt.plus(nth, ChronoUnit.MICROS), owners.get(i).profileId(), changedTraits.get(i),
+                ProfileRef owner = owners.get(i);
+                changes.add(new ProfileChanged(changeId(claimed.get(i).message()), owner.workspaceId(),
+                        stamps.next(owner.workspaceId(), owner.profileId()), owner.profileId(), changedTraits.get(i),
                         changedComputed.get(i)));
             }
         }

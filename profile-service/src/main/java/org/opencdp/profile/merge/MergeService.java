@@ -19,6 +19,7 @@ import org.opencdp.kit.outbox.Outbox;
 import org.opencdp.profile.computed.ComputedTraitService;
 import org.opencdp.profile.events.EventService;
 import org.opencdp.profile.identifiers.IdentifierService;
+import org.opencdp.profile.profiles.ChangeStamps;
 import org.opencdp.profile.profiles.LockedProfile;
 import org.opencdp.profile.profiles.ProfileRef;
 import org.opencdp.profile.profiles.ProfileService;
@@ -86,9 +87,12 @@ class MergeService {
             merge.mergedIds().forEach(id -> named.add(new ProfileRef(merge.workspaceId(), id)));
         }
         profiles.lockAll(named, now);
+        ChangeStamps stamps = ChangeStamps.underLocks(clock); // issue 15: stamped once the profiles are locked
         List<ProfileChanged> changes = new ArrayList<>();
         for (ProfilesMerged merge : merges) {
-            applyOne(merge, now).forEach(change -> changes.addAll(ProfileChangeParts.split(change)));
+            applyOne(merge, now).forEach(change -> changes.addAll(ProfileChangeParts.split(new ProfileChanged(
+                    change.id(), change.workspaceId(), stamps.next(change.workspaceId(), change.profileId()),
+                    change.profileId(), change.traits(), change.computedTraits()))));
         }
         outbox.appendAll(changes);
     }

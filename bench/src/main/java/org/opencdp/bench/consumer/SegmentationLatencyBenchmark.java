@@ -207,6 +207,22 @@ public final class SegmentationLatencyBenchmark {
             }
         });
         Thread.sleep(2_000); // the watcher's consumer joins at the end of the topic
+        List<String> lags = java.util.Collections.synchronizedList(new ArrayList<>());
+        long loadStarted = System.nanoTime();
+        Thread lagSampler = Thread.ofPlatform().name("lag-sampler").start(() -> {
+            try {
+                while (running.get()) {
+                    Thread.sleep(5_000); // a sample every 5 s: which stage queues, and when
+                    lags.add(String.format("%.0fs %s/%s", (System.nanoTime() - loadStarted) / 1e9,
+                            lag(bootstrap, "cdp-profile", Topics.RESOLVED_EVENTS),
+                            lag(bootstrap, "cdp-segmentation", Topics.PROFILE_CHANGES)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                lags.add("sampling failed: " + e);
+            }
+        });
 
         SplittableRandom random = new SplittableRandom(11);
         boolean[] pro = new boolean[PROBES];
@@ -269,10 +285,16 @@ public final class SegmentationLatencyBenchmark {
         Thread.sleep(10_000); // the last probes' records
         running.set(false);
         watcher.join();
+        lagSampler.interrupt();
+        lagSampler.join();
         System.out.printf("  event -> membership at %,.0f events/s (EventResolved into profile-service), 20 live segments,"
                 + " %s measured after %s warm-up; load average %s -> %s%n", settings.rate(), settings.duration(),
                 settings.warmup(), loadStart, loadAverage());
         System.out.printf("  when the load stopped: %s%n", lagAtEnd);
+        synchronized (lags) {
+            System.out.printf("  not yet consumed every 5 s from the start of the load (profile-service/segmentation): %s%n",
+                    String.join(", ", lags));
+        }
         traitProbes.report();
         eventProbes.report();
     }

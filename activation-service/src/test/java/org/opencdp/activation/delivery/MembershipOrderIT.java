@@ -27,8 +27,10 @@ import org.opencdp.kit.security.Scopes;
 import org.opencdp.testsupport.CdpIntegrationTest;
 import org.opencdp.testsupport.CdpTestEnvironment;
 import org.opencdp.testsupport.Workspaces;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -62,6 +64,9 @@ class MembershipOrderIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     private DestinationsApi api;
     private String workspace;
@@ -135,6 +140,15 @@ class MembershipOrderIT {
         // the other profile is not held back: both its changes leave while the failed one waits
         await().atMost(TIMEOUT).until(() -> requestsOf(other).size() == 2);
         assertThat(requestsOf(profileId)).extracting(body -> body.path("version").asLong()).containsExactly(1L);
+        // and the held-back exit is due no earlier than the entry's retry, so claims do not keep skipping it
+        await().atMost(TIMEOUT).until(() -> jdbc.queryForObject("""
+                SELECT bool_and(held.next_attempt_at >= failed.next_attempt_at)
+                FROM deliveries failed JOIN deliveries held
+                  ON held.workspace_id = failed.workspace_id AND held.destination_id = failed.destination_id
+                 AND held.profile_id = failed.profile_id AND held.kind = 'segment_exited'
+                WHERE failed.workspace_id = ? AND failed.profile_id = ? AND failed.kind = 'segment_entered'
+                  AND failed.attempts = 1 AND failed.status = 'pending' AND failed.lease_token IS NULL""",
+                Boolean.class, workspace, profileId), Boolean.TRUE::equals);
 
         await().atMost(TIMEOUT).until(() -> delivered(destinationId) == 4);
         // the exit left only once the entry was delivered: the receiver ends with the profile out of the segment

@@ -1,5 +1,9 @@
 package org.opencdp.testsupport;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -87,6 +91,25 @@ public final class TestInfrastructure implements AutoCloseable {
         properties.put("cdp.kit.kafka.partitions", 3);
         properties.put("cdp.kit.outbox.poll-interval", "50ms");
         return properties;
+    }
+
+    /**
+     * A database outage as the services see it: PostgreSQL refuses every new connection to this
+     * class's database and drops the open ones ({@code refuse} true), or takes connections again.
+     * The server itself stays up, so other test JVMs sharing it are not disturbed.
+     */
+    public void refuseConnections(boolean refuse) throws SQLException {
+        String server = jdbcUrl.substring(0, jdbcUrl.indexOf('/', "jdbc:postgresql://".length()));
+        String path = jdbcUrl.substring(server.length() + 1);
+        String database = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        try (Connection connection = DriverManager.getConnection(server + "/postgres", jdbcUser, jdbcPassword);
+             Statement statement = connection.createStatement()) {
+            statement.execute("ALTER DATABASE \"" + database + "\" ALLOW_CONNECTIONS " + !refuse);
+            if (refuse) {
+                statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                        + database + "'");
+            }
+        }
     }
 
     @Override

@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -70,7 +66,6 @@ class ConsumerErrorModelIT {
 
     @Test
     void shouldApplyEverythingAfterPostgresComesBackAndDeadLetterNothing() throws Exception {
-        String database = jdbc.queryForObject("SELECT current_database()", String.class);
         List<ConsentChanged> messages = IntStream.range(0, 20).mapToObj(i -> message("ws_outage", "outage-" + i))
                 .toList();
         double infrastructureBefore = errors("infrastructure");
@@ -78,13 +73,13 @@ class ConsumerErrorModelIT {
 
         try (TopicReader deadLetters = infrastructure.read(DEAD_LETTERS)) {
             try {
-                refuseConnections(database, true);
+                infrastructure.refuseConnections(true);
                 send(messages);
 
                 // the consumer keeps failing on the database, far longer than the old 1 s retry time
                 await().atMost(TIMEOUT).until(() -> errors("infrastructure") >= infrastructureBefore + 4);
             } finally {
-                refuseConnections(database, false);
+                infrastructure.refuseConnections(false);
             }
 
             // the test's own pool may still be refilling after the outage: its failures are not the consumer's
@@ -152,20 +147,6 @@ class ConsumerErrorModelIT {
         }
     }
 
-    /** Makes PostgreSQL refuse every connection to the service's database, and drops the open ones; or undoes it. */
-    private void refuseConnections(String database, boolean refuse) throws SQLException {
-        String url = infrastructure.jdbcUrl();
-        String admin = url.substring(0, url.indexOf('/', "jdbc:postgresql://".length())) + "/postgres";
-        try (Connection connection = DriverManager.getConnection(admin, infrastructure.jdbcUser(),
-                infrastructure.jdbcPassword());
-             Statement statement = connection.createStatement()) {
-            statement.execute("ALTER DATABASE \"" + database + "\" ALLOW_CONNECTIONS " + !refuse);
-            if (refuse) {
-                statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
-                        + database + "'");
-            }
-        }
-    }
 
     private void send(List<ConsentChanged> messages) {
         try (TopicWriter writer = infrastructure.writer()) {

@@ -8,10 +8,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,14 +73,13 @@ class DatabaseOutageIT {
         ApiClient.body(api.send(api.request("/v1/sources/" + source.id() + "/tracking-plan")
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(plan))), 200);
-        String database = jdbc.queryForObject("SELECT current_database()", String.class);
         List<String> accepted = new ArrayList<>();
 
         try (TopicReader events = infrastructure.read(Topics.EVENTS)) {
             accepted.add(trackOk(api, source)); // the key, the plan and a lease are read while the database is up
             Timestamp leasedBefore = lastLease(source);
             try {
-                refuseConnections(database, true);
+                infrastructure.refuseConnections(true);
 
                 HttpResponse<String> unknown = track(api, "/v1/track", "wk_never_seen_here",
                         "{\"userId\": \"u1\", \"event\": \"Order Completed\"}");
@@ -115,7 +110,7 @@ class DatabaseOutageIT {
                         "{\"userId\": \"u1\", \"messageId\": \"" + identified + "\"}"), 200);
                 accepted.add(identified);
             } finally {
-                refuseConnections(database, false);
+                infrastructure.refuseConnections(false);
             }
 
             List<String> published = events.await(r -> source.published(r), accepted.size(), TIMEOUT).stream()
@@ -157,20 +152,5 @@ class DatabaseOutageIT {
     private double fallbacks(String served) {
         Counter counter = meters.find(DatabaseCircuit.FALLBACKS).tag("served", served).counter();
         return counter == null ? 0 : counter.count();
-    }
-
-    /** Makes PostgreSQL refuse every connection to the service's database, and drops the open ones; or undoes it. */
-    private void refuseConnections(String database, boolean refuse) throws SQLException {
-        String url = infrastructure.jdbcUrl();
-        String admin = url.substring(0, url.indexOf('/', "jdbc:postgresql://".length())) + "/postgres";
-        try (Connection connection = DriverManager.getConnection(admin, infrastructure.jdbcUser(),
-                infrastructure.jdbcPassword());
-             Statement statement = connection.createStatement()) {
-            statement.execute("ALTER DATABASE \"" + database + "\" ALLOW_CONNECTIONS " + !refuse);
-            if (refuse) {
-                statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
-                        + database + "'");
-            }
-        }
     }
 }

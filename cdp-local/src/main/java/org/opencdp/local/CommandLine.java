@@ -26,6 +26,8 @@ final class CommandLine {
               logs     Follow the platform's log (./cdp logs identity: one service's lines only).
               status   Each service's health, consumer lag and outbox backlog (exit code 1 unless all UP).
               bench    Measure the whole platform end to end (./cdp bench --help lists its options).
+              faults   Run the fault suite (faults/README.md): kill -9 of each service, Kafka and PostgreSQL
+                       outages and a destination outage, under load; about an hour with the default outages.
               help     Show this help.
 
             Options of up:
@@ -45,6 +47,11 @@ final class CommandLine {
             Options of status:
               --ingestion-port N      likewise the other services' ports, as for up (defaults 8081-8086)
 
+            Options of faults: Maven options, passed on as they are, e.g.
+              -Dit.test=KafkaRestartFaultIT       one test class only
+              -Dfaults.destination-outage=PT5M    the destination's outage (default PT30M)
+              -Dfaults.postgres-outage=PT30S      PostgreSQL's outage (default PT2M)
+
             Options of token:
               --workspace W           workspace id (required), e.g. demo
               --scopes "S1 S2"        space-separated scopes (default: all management scopes)
@@ -58,6 +65,7 @@ final class CommandLine {
               ./cdp status
               ./cdp token --workspace demo --scopes "profiles:read segments:write" --ttl 1h
               ./cdp bench --rates 500,1000,2000,4000 --step-duration 30s
+              ./cdp faults -Dfaults.destination-outage=PT5M
             """;
 
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)([smhd])");

@@ -46,6 +46,22 @@ class MessageCodecTest {
     }
 
     @Test
+    void shouldReadAProfileChangeWithItsVersionAndOneFromBeforeVersionsAsZero() {
+        String numbered = """
+                {"id":"7d3f2a4e-0a57-4a43-9a39-1c1b7c4e8f00","workspaceId":"ws_1","occurredAt":"2026-11-28T10:15:30Z",
+                 "profileId":"p_1","traits":{"plan":"pro"},"computedTraits":{},"version":42}
+                """;
+        String older = """
+                {"id":"7d3f2a4e-0a57-4a43-9a39-1c1b7c4e8f01","workspaceId":"ws_1","occurredAt":"2026-11-28T10:15:30Z",
+                 "profileId":"p_1","traits":{"plan":"pro"},"computedTraits":{}}
+                """;
+
+        assertThat(MessageCodec.read(numbered, ProfileChanged.class).version()).isEqualTo(42);
+        assertThat(MessageCodec.read(older, ProfileChanged.class).version()).isZero();
+        assertThat(MessageCodec.toJson(MessageCodec.read(numbered, ProfileChanged.class))).contains("\"version\":42");
+    }
+
+    @Test
     void shouldRefuseMessagesWithoutIdOrWorkspaceAsMalformed() {
         assertThatThrownBy(() -> MessageCodec.read("{\"occurredAt\":\"2026-11-28T10:15:30Z\"}", ConsentChanged.class))
                 .isInstanceOf(MalformedMessageException.class)

@@ -1,6 +1,7 @@
 package org.opencdp.bench.consumer;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ final class SegmentationWorkload implements ConsumerWorkload {
 
     private final long people;
     private final SplittableRandom random = new SplittableRandom(29);
+    /** Each person's last change number: profile-service numbers a profile's changes 1, 2, 3, … */
+    private final Map<Long, Long> versions = new HashMap<>();
 
     SegmentationWorkload(long people) {
         this.people = people;
@@ -81,7 +84,7 @@ final class SegmentationWorkload implements ConsumerWorkload {
                     ? "@example.com" : "@example.org")));
         }
         var change = new ProfileChanged(UUID.randomUUID(), BenchData.WORKSPACE, Instant.now(), BenchData.profileId(person),
-                traits, Map.of());
+                traits, Map.of(), versions.merge(person, 1L, Long::sum));
         return new ProducerRecord<>(change.topic(), change.key(), MessageCodec.toJson(change));
     }
 

@@ -12,7 +12,10 @@ import org.opencdp.kit.outbox.Outbox;
 import org.opencdp.profile.computed.ComputedTraitDefinition.Status;
 import org.opencdp.profile.computed.ValueRepository.Computed;
 import org.opencdp.profile.config.ProfileProperties;
-import org.opencdp.profile.profiles.ChangeStamps;
+import org.opencdp.profile.profiles.ChangeVersions;
+import org.opencdp.profile.profiles.ChangeVersions.Change;
+import org.opencdp.profile.profiles.ProfileRef;
+import org.opencdp.profile.profiles.ProfileService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,7 +31,10 @@ import tools.jackson.databind.node.NullNode;
  * left to neither side), locks its profiles (in id order, the order every multi-profile lock uses),
  * computes their states in one SQL query, stores them and publishes a {@link ProfileChanged} per
  * profile with a value (one statement each), and moves the cursor, so the progress ({@code
- * processed} / {@code total}) is visible as it goes. Any number of instances can run it: a
+ * processed} / {@code total}) is visible as it goes. A batch of a deleted trait locks the profiles
+ * holding its values (in {@code ProfileRef.LOCK_ORDER}), deletes the values and publishes their
+ * removal. Each batch's changes are numbered by {@link ChangeVersions} under those locks (issue 15),
+ * so they take their place among the profiles' other changes. Any number of instances can run it: a
  * definition is claimed with {@code FOR UPDATE SKIP LOCKED}.
  */
 @Component
@@ -40,6 +46,8 @@ class BackfillWorker {
     private final HandOverLocks locks;
     private final ValueRepository values;
     private final ComputedTraitService traits;
+    private final ProfileService profiles;
+    private final ChangeVersions versions;
     private final Outbox outbox;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -47,12 +55,14 @@ class BackfillWorker {
     private final int batchSize;
 
     BackfillWorker(DefinitionRepository definitions, HandOverLocks locks, ValueRepository values,
-                   ComputedTraitService traits, Outbox outbox, JdbcTemplate jdbc, TransactionTemplate transactions,
-                   Clock clock, ProfileProperties properties) {
+                   ComputedTraitService traits, ProfileService profiles, ChangeVersions versions, Outbox outbox,
+                   JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock, ProfileProperties properties) {
         this.definitions = definitions;
         this.locks = locks;
         this.values = values;
         this.traits = traits;
+        this.profiles = profiles;
+        this.versions = versions;
         this.outbox = outbox;
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -103,7 +113,7 @@ class BackfillWorker {
         Instant since = definition.windowLength().map(now::minus).orElse(null);
         Map<String, Computed> computed = values.compute(AggregateQuery.forProfiles(definition, profileIds, since));
         Map<String, JsonNode> stored = traits.storeComputed(definition, computed, now);
-        publish(definition.workspaceId(), definition.key(), stored, ChangeStamps.underLocks(clock));
+        publish(definition.workspaceId(), definition.key(), stored);
         definitions.advance(definition.workspaceId(), definition.key(), profileIds.getLast(),
                 definition.processed() + profileIds.size(), now);
         if (profileIds.size() < batchSize) {
@@ -112,12 +122,15 @@ class BackfillWorker {
     }
 
     private void deleteBatch(ComputedTraitDefinition definition) {
-        var batch = values.deleteSome(definition.workspaceId(), definition.key(), batchSize);
+        String workspaceId = definition.workspaceId();
+        List<String> holders = values.holdersOf(workspaceId, definition.key(), batchSize);
+        // their removals are numbered among their other changes: locked first, in the one order (issue 15)
+        profiles.lockExisting(holders.stream().map(id -> new ProfileRef(workspaceId, id)).toList());
         Map<String, JsonNode> removed = new TreeMap<>();
-        batch.hadValue().forEach(profileId -> removed.put(profileId, NullNode.getInstance()));
-        publish(definition.workspaceId(), definition.key(), removed, ChangeStamps.underLocks(clock));
-        if (batch.deleted() < batchSize) {
-            definitions.delete(definition.workspaceId(), definition.key());
+        values.deleteOf(workspaceId, definition.key(), holders).forEach(profileId -> removed.put(profileId, NullNode.getInstance()));
+        publish(workspaceId, definition.key(), removed);
+        if (holders.size() < batchSize) {
+            definitions.delete(workspaceId, definition.key());
         }
     }
 
@@ -134,12 +147,12 @@ class BackfillWorker {
     }
 
     /**
-     * One {@link ProfileChanged} per profile with the trait's new value, in one statement, stamped once
-     * the batch holds its locks (issue 15).
+     * One {@link ProfileChanged} per profile with the trait's new value, numbered under the batch's
+     * locks (issue 15), in one statement.
      */
-    private void publish(String workspaceId, String key, Map<String, JsonNode> valueByProfile, ChangeStamps stamps) {
-        outbox.appendAll(valueByProfile.entrySet().stream().map(entry -> new ProfileChanged(UUID.randomUUID(),
-                workspaceId, stamps.next(workspaceId, entry.getKey()), entry.getKey(), Map.of(),
-                Collections.singletonMap(key, entry.getValue()))).toList());
+    private void publish(String workspaceId, String key, Map<String, JsonNode> valueByProfile) {
+        outbox.appendAll(versions.number(valueByProfile.entrySet().stream().map(entry -> new Change(UUID.randomUUID(),
+                new ProfileRef(workspaceId, entry.getKey()), Map.of(), Collections.singletonMap(key, entry.getValue())))
+                .toList()));
     }
 }

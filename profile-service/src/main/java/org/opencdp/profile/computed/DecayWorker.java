@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.kit.outbox.Outbox;
 import org.opencdp.profile.config.ProfileProperties;
-import org.opencdp.profile.profiles.ChangeStamps;
+import org.opencdp.profile.profiles.ChangeVersions;
+import org.opencdp.profile.profiles.ChangeVersions.Change;
+import org.opencdp.profile.profiles.ProfileRef;
 import org.opencdp.profile.profiles.ProfileService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,8 @@ import tools.jackson.databind.JsonNode;
  * Makes sliding windows slide when no event arrives: every value of a windowed trait carries
  * {@code expires_at}, the time its oldest counted event leaves the window. This job recomputes the
  * values whose time came (one transaction per profile, under the profile's lock), stores the next
- * expiry, and publishes the changed values. A value is at most one {@code decay-interval} late.
+ * expiry, and publishes the changed values, numbered by {@link ChangeVersions} under that lock
+ * (issue 15). A value is at most one {@code decay-interval} late.
  * Instances may run it at once: the profile lock serialises them and the second finds nothing due.
  */
 @Component
@@ -33,18 +35,20 @@ class DecayWorker {
     private final ValueRepository values;
     private final ComputedTraitService traits;
     private final ProfileService profiles;
+    private final ChangeVersions versions;
     private final Outbox outbox;
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final int batchSize;
 
     DecayWorker(DefinitionRepository definitions, ValueRepository values, ComputedTraitService traits,
-                ProfileService profiles, Outbox outbox, TransactionTemplate transactions, Clock clock,
-                ProfileProperties properties) {
+                ProfileService profiles, ChangeVersions versions, Outbox outbox, TransactionTemplate transactions,
+                Clock clock, ProfileProperties properties) {
         this.definitions = definitions;
         this.values = values;
         this.traits = traits;
         this.profiles = profiles;
+        this.versions = versions;
         this.outbox = outbox;
         this.transactions = transactions;
         this.clock = clock;
@@ -87,10 +91,9 @@ class DecayWorker {
         if (changed.isEmpty()) {
             return false;
         }
-        // stamped under the profile's lock, not at the batch's start (issue 15)
-        outbox.append(new ProfileChanged(UUID.randomUUID(), due.workspaceId(),
-                ChangeStamps.underLocks(clock).next(due.workspaceId(), due.profileId()), due.profileId(), Map.of(),
-                changed));
+        // numbered under the profile's lock, taken above (issue 15)
+        outbox.appendAll(versions.number(List.of(new Change(UUID.randomUUID(),
+                new ProfileRef(due.workspaceId(), due.profileId()), Map.of(), changed))));
         return true;
     }
 }

@@ -27,10 +27,6 @@ class ValueRepository {
     record Computed(JsonNode state, Instant oldest) {
     }
 
-    /** How many values a batch deleted, and the profiles among them that had a (non-null) value. */
-    record DeletedBatch(int deleted, List<String> hadValue) {
-    }
-
     /** A profile whose windowed traits are due for a recompute. */
     record Due(String workspaceId, String profileId) {
     }
@@ -144,14 +140,20 @@ class ValueRepository {
                 .map(row -> (String) row.get("trait_key")).sorted().toList();
     }
 
-    /** Deletes up to {@code limit} values of one trait; returns the profiles that had a (non-null) value. */
-    DeletedBatch deleteSome(String workspaceId, String key, int limit) {
+    /** Up to {@code limit} profiles that hold a value (or a removal) of one trait. */
+    List<String> holdersOf(String workspaceId, String key, int limit) {
+        return jdbc.queryForList("""
+                SELECT profile_id FROM computed_traits WHERE workspace_id = ? AND trait_key = ? LIMIT ?""",
+                String.class, workspaceId, key, limit);
+    }
+
+    /** Deletes the values of one trait of {@code profileIds}; returns the profiles that had a (non-null) value. */
+    List<String> deleteOf(String workspaceId, String key, List<String> profileIds) {
         List<Map<String, Object>> rows = jdbc.queryForList("""
-                DELETE FROM computed_traits WHERE workspace_id = ? AND trait_key = ? AND profile_id IN (
-                    SELECT profile_id FROM computed_traits WHERE workspace_id = ? AND trait_key = ? LIMIT ?)
-                RETURNING profile_id, value::text AS value""", workspaceId, key, workspaceId, key, limit);
-        return new DeletedBatch(rows.size(), rows.stream().filter(row -> !"null".equals(row.get("value")))
-                .map(row -> (String) row.get("profile_id")).toList());
+                DELETE FROM computed_traits WHERE workspace_id = ? AND trait_key = ? AND profile_id = ANY(?::text[])
+                RETURNING profile_id, value::text AS value""", workspaceId, key, profileIds.toArray(String[]::new));
+        return rows.stream().filter(row -> !"null".equals(row.get("value")))
+                .map(row -> (String) row.get("profile_id")).toList();
     }
 
     /** Runs an aggregate query: the state per profile that has counted events. */

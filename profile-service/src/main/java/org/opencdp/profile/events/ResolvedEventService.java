@@ -21,7 +21,8 @@ import org.opencdp.profile.computed.TrackedEvent;
 import org.opencdp.profile.events.EventRepository.MessageKey;
 import org.opencdp.profile.identifiers.IdentifierService;
 import org.opencdp.profile.identifiers.IdentifierService.EventIdentifiers;
-import org.opencdp.profile.profiles.ChangeStamps;
+import org.opencdp.profile.profiles.ChangeVersions;
+import org.opencdp.profile.profiles.ChangeVersions.Change;
 import org.opencdp.profile.profiles.ProfileRef;
 import org.opencdp.profile.profiles.ProfileService;
 import org.opencdp.profile.traits.TraitService;
@@ -48,14 +49,13 @@ import tools.jackson.databind.JsonNode;
  *   <li>The events stored, in one multi-row insert.</li>
  *   <li>Traits by event time with provenance: read once, folded in memory event after event,
  *       written once; identifiers in one insert; computed traits read, folded and written once.</li>
- *   <li>One {@link ProfileChanged} per event that changed a value, appended in one statement, with
- *       an id derived from the message.</li>
+ *   <li>One {@link ProfileChanged} per event that changed a value, with an id derived from the
+ *       message, numbered by {@link ChangeVersions} (one statement: each profile's changes get its
+ *       next versions, in the events' order, under the locks taken above; issue 15) and appended in
+ *       one statement.</li>
  * </ol>
  *
- * <p>Each change's {@code occurredAt} comes from {@link ChangeStamps}, read once the chunk holds its
- * profiles' locks (issue 15).
- *
- * Events of the same profile are folded in their order, so the result (stored state and published
+ * <p>Events of the same profile are folded in their order, so the result (stored state and published
  * changes) is that of applying them one at a time. Content PostgreSQL refuses (a {@code \u0000} in
  * a string, say) fails the chunk; the kit then applies it one event per transaction, and the event
  * at fault fails alone, as a {@link PermanentMessageException} naming it, and is dead-lettered.
@@ -74,16 +74,19 @@ class ResolvedEventService {
     private final TraitService traits;
     private final IdentifierService identifiers;
     private final ComputedTraitService computedTraits;
+    private final ChangeVersions versions;
     private final Clock clock;
 
     ResolvedEventService(Outbox outbox, EventRepository events, ProfileService profiles, TraitService traits,
-                         IdentifierService identifiers, ComputedTraitService computedTraits, Clock clock) {
+                         IdentifierService identifiers, ComputedTraitService computedTraits, ChangeVersions versions,
+                         Clock clock) {
         this.outbox = outbox;
         this.events = events;
         this.profiles = profiles;
         this.traits = traits;
         this.identifiers = identifiers;
         this.computedTraits = computedTraits;
+        this.versions = versions;
         this.clock = clock;
     }
 
@@ -135,17 +138,14 @@ class ResolvedEventService {
         identifiers.recordAll(seen);
         List<Map<String, JsonNode>> changedComputed = computedTraits.onEvents(definitions, tracked, now);
 
-        List<ProfileChanged> changes = new ArrayList<>();
-        ChangeStamps stamps = ChangeStamps.underLocks(clock);
+        List<Change> changes = new ArrayList<>();
         for (int i = 0; i < claimed.size(); i++) {
             if (!changedTraits.get(i).isEmpty() || !changedComputed.get(i).isEmpty()) {
-                ProfileRef owner = owners.get(i);
-                changes.add(new ProfileChanged(changeId(claimed.get(i).message()), owner.workspaceId(),
-                        stamps.next(owner.workspaceId(), owner.profileId()), owner.profileId(), changedTraits.get(i),
+                changes.add(new Change(changeId(claimed.get(i).message()), owners.get(i), changedTraits.get(i),
                         changedComputed.get(i)));
             }
         }
-        outbox.appendAll(changes);
+        outbox.appendAll(versions.number(changes));
     }
 
     /**

@@ -19,7 +19,8 @@ import org.opencdp.kit.outbox.Outbox;
 import org.opencdp.profile.computed.ComputedTraitService;
 import org.opencdp.profile.events.EventService;
 import org.opencdp.profile.identifiers.IdentifierService;
-import org.opencdp.profile.profiles.ChangeStamps;
+import org.opencdp.profile.profiles.ChangeVersions;
+import org.opencdp.profile.profiles.ChangeVersions.Change;
 import org.opencdp.profile.profiles.LockedProfile;
 import org.opencdp.profile.profiles.ProfileRef;
 import org.opencdp.profile.profiles.ProfileService;
@@ -42,9 +43,12 @@ import tools.jackson.databind.node.NullNode;
  * the chunk): the survivor and merged profiles locked, the merged profiles' traits folded into the
  * survivor by event time, their events and identifiers moved to it, their computed traits folded,
  * and they are marked merged into it (so their ids answer with the survivor, and an event resolved
- * to them later lands on it). Last, in one statement, the survivors' changes are published, plus the
- * removal of every trait of each merged profile (it has none left of its own), each split into parts
- * that fit a Kafka record when it would not ({@link ProfileChangeParts}). A merge delivered
+ * to them later lands on it). Last, the survivors' changes, plus the removal of every trait of each
+ * merged profile (it has none left of its own: its last change), are numbered in one statement
+ * ({@link ChangeVersions}, under the locks taken above: the survivor's numbering goes on from its own
+ * last version, issue 15), each split into parts that fit a Kafka record when it would not ({@link
+ * ProfileChangeParts}; the parts share the change's version), and published in one statement. A
+ * merge delivered
  * again, or naming profiles already merged into the survivor, changes nothing; nor does a merge
  * into a profile erased at a privacy request, and an erased profile is never merged (issue 12).
  */
@@ -64,16 +68,19 @@ class MergeService {
     private final EventService events;
     private final IdentifierService identifiers;
     private final ComputedTraitService computedTraits;
+    private final ChangeVersions versions;
     private final Clock clock;
 
     MergeService(Outbox outbox, ProfileService profiles, TraitService traits, EventService events,
-                 IdentifierService identifiers, ComputedTraitService computedTraits, Clock clock) {
+                 IdentifierService identifiers, ComputedTraitService computedTraits, ChangeVersions versions,
+                 Clock clock) {
         this.outbox = outbox;
         this.profiles = profiles;
         this.traits = traits;
         this.events = events;
         this.identifiers = identifiers;
         this.computedTraits = computedTraits;
+        this.versions = versions;
         this.clock = clock;
     }
 
@@ -87,18 +94,17 @@ class MergeService {
             merge.mergedIds().forEach(id -> named.add(new ProfileRef(merge.workspaceId(), id)));
         }
         profiles.lockAll(named, now);
-        ChangeStamps stamps = ChangeStamps.underLocks(clock); // issue 15: stamped once the profiles are locked
-        List<ProfileChanged> changes = new ArrayList<>();
+        List<Change> changes = new ArrayList<>();
         for (ProfilesMerged merge : merges) {
-            applyOne(merge, now).forEach(change -> changes.addAll(ProfileChangeParts.split(new ProfileChanged(
-                    change.id(), change.workspaceId(), stamps.next(change.workspaceId(), change.profileId()),
-                    change.profileId(), change.traits(), change.computedTraits()))));
+            changes.addAll(applyOne(merge, now));
         }
-        outbox.appendAll(changes);
+        List<ProfileChanged> parts = new ArrayList<>();
+        versions.number(changes).forEach(change -> parts.addAll(ProfileChangeParts.split(change)));
+        outbox.appendAll(parts);
     }
 
     /** One merge, its profiles locked; returns the changes it publishes. */
-    private List<ProfileChanged> applyOne(ProfilesMerged message, Instant now) {
+    private List<Change> applyOne(ProfilesMerged message, Instant now) {
         String workspaceId = message.workspaceId();
         String survivorId = profiles.canonicalId(workspaceId, message.survivorId());
         Set<String> candidates = new LinkedHashSet<>(message.mergedIds());
@@ -141,17 +147,17 @@ class MergeService {
                     moved);
         }
         ComputedTraitService.Absorbed computed = computedTraits.absorb(workspaceId, survivorId, mergedIds, now);
-        List<ProfileChanged> changes = new ArrayList<>();
+        List<Change> changes = new ArrayList<>();
         if (!changedTraits.isEmpty() || !computed.changed().isEmpty()) {
-            changes.add(new ProfileChanged(changeId(message, survivorId), workspaceId, now, survivorId, changedTraits,
-                    computed.changed()));
+            changes.add(new Change(changeId(message, survivorId), new ProfileRef(workspaceId, survivorId),
+                    changedTraits, computed.changed()));
         }
         for (String mergedId : mergedIds) {
             Map<String, JsonNode> removedTraits = removals(traitKeysOfMerged.get(mergedId));
             Map<String, JsonNode> removedComputed = removals(computed.removedByMergedId().getOrDefault(mergedId,
                     List.of()));
             if (!removedTraits.isEmpty() || !removedComputed.isEmpty()) {
-                changes.add(new ProfileChanged(changeId(message, mergedId), workspaceId, now, mergedId,
+                changes.add(new Change(changeId(message, mergedId), new ProfileRef(workspaceId, mergedId),
                         removedTraits, removedComputed));
             }
         }

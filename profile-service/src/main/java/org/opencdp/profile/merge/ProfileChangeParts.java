@@ -16,10 +16,11 @@ import tools.jackson.databind.JsonNode;
  * event's are, at 32 KB), so one merge's change can outgrow Kafka's 1 MB record and would be parked
  * by the outbox: segmentation's copy of the survivor would then stay wrong for good. Such a change
  * is split into parts of at most {@link #MAX_BYTES} of JSON, each a {@code ProfileChanged} of the
- * same profile and time with some of the keys. A change is a set of new values per key, so the
- * parts together say what the whole said, in any order; consumers that guard by {@code occurredAt}
- * accept several changes of the same instant. The first part keeps the change's id, the others get
- * ids derived from it, so a merge done again publishes the same parts.
+ * same profile, time and {@code version} with some of the keys (disjoint). A change is a set of new
+ * values per key, so the parts together say what the whole said, in any order; consumers guard each
+ * key by the version that last wrote it, and a version equal to that one is accepted, so every part
+ * applies (issue 15). The first part keeps the change's id, the others get ids derived from it, so a
+ * merge done again publishes the same parts.
  */
 final class ProfileChangeParts {
 
@@ -73,7 +74,7 @@ final class ProfileChangeParts {
         UUID id = index == 0 ? change.id() : UUID.nameUUIDFromBytes((change.id() + ":part:" + index)
                 .getBytes(StandardCharsets.UTF_8));
         return new ProfileChanged(id, change.workspaceId(), change.occurredAt(), change.profileId(), Map.copyOf(traits),
-                Map.copyOf(computed));
+                Map.copyOf(computed), change.version());
     }
 
     private static int sizeOf(Map.Entry<String, JsonNode> entry) {

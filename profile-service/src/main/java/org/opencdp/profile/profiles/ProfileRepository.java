@@ -99,6 +99,44 @@ class ProfileRepository {
         return touched;
     }
 
+    /**
+     * Moves each profile's {@code change_version} forward by its count (issue 15; see {@link
+     * ChangeVersions}); returns each profile's counter after the move. One statement. The caller holds
+     * the rows' locks; a profile without a row is left out of the answer.
+     */
+    Map<ProfileRef, Long> reserveVersions(Map<ProfileRef, Integer> counts) {
+        List<ProfileRef> refs = List.copyOf(counts.keySet());
+        Map<ProfileRef, Long> last = new HashMap<>();
+        jdbc.query("""
+                        UPDATE profiles p SET change_version = p.change_version + x.n
+                        FROM unnest(?::text[], ?::text[], ?::bigint[]) AS x (w, i, n)
+                        WHERE p.workspace_id = x.w AND p.id = x.i
+                        RETURNING p.workspace_id, p.id, p.change_version""",
+                (RowCallbackHandler) rs -> last.put(new ProfileRef(rs.getString(1), rs.getString(2)), rs.getLong(3)),
+                refs.stream().map(ProfileRef::workspaceId).toArray(String[]::new),
+                refs.stream().map(ProfileRef::profileId).toArray(String[]::new),
+                refs.stream().map(ref -> (long) counts.get(ref)).toArray(Long[]::new));
+        return last;
+    }
+
+    /**
+     * Locks the existing rows of {@code refs} (whatever their state) in {@link ProfileRef#LOCK_ORDER},
+     * creating none. One statement.
+     */
+    void lockExisting(Collection<ProfileRef> refs) {
+        List<ProfileRef> distinct = refs.stream().distinct().toList();
+        if (distinct.isEmpty()) {
+            return;
+        }
+        jdbc.query("""
+                        SELECT p.id FROM profiles p JOIN unnest(?::text[], ?::text[]) AS x (w, i)
+                            ON p.workspace_id = x.w AND p.id = x.i
+                        ORDER BY p.workspace_id COLLATE "C", p.id COLLATE "C" FOR UPDATE OF p""",
+                (RowCallbackHandler) rs -> { },
+                distinct.stream().map(ProfileRef::workspaceId).toArray(String[]::new),
+                distinct.stream().map(ProfileRef::profileId).toArray(String[]::new));
+    }
+
     /** Locks an existing profile's row; returns it, or empty when there is none (or it was erased). */
     Optional<Profile> lock(String workspaceId, String id) {
         return jdbc.query("""

@@ -96,6 +96,17 @@ public class ProfileService {
         profiles.upsertAll(refs, at);
     }
 
+    /**
+     * Locks the existing profiles of {@code refs}, in {@link ProfileRef#LOCK_ORDER}, in one statement,
+     * creating none and changing nothing: for a job that publishes changes of profiles it found
+     * through other rows (a deleted computed trait's values), before it numbers them ({@link
+     * ChangeVersions}).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void lockExisting(Collection<ProfileRef> refs) {
+        profiles.lockExisting(refs);
+    }
+
     /** Records that {@code id} was merged into {@code survivorId}; both must be locked. */
     @Transactional(propagation = Propagation.MANDATORY)
     public void markMerged(String workspaceId, String id, String survivorId, Instant at) {

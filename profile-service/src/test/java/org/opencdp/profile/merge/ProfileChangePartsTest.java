@@ -18,6 +18,7 @@ import tools.jackson.databind.node.NullNode;
 class ProfileChangePartsTest {
 
     private static final Instant AT = Instant.parse("2026-12-06T00:00:00Z");
+    private static final long VERSION = 42;
 
     @Test
     void shouldLeaveAChangeThatFitsAsItIs() {
@@ -45,6 +46,7 @@ class ProfileChangePartsTest {
             assertThat(part.workspaceId()).isEqualTo(change.workspaceId());
             assertThat(part.profileId()).isEqualTo(change.profileId());
             assertThat(part.occurredAt()).isEqualTo(AT);
+            assertThat(part.version()).as("issue 15: the parts of a change share its version").isEqualTo(VERSION);
         });
         Map<String, JsonNode> allTraits = new HashMap<>();
         Map<String, JsonNode> allComputed = new HashMap<>();
@@ -72,10 +74,11 @@ class ProfileChangePartsTest {
         assertThat(parts).hasSizeGreaterThan(1);
         assertThat(parts).allSatisfy(part -> assertThat(MessageCodec.toBytes(part).length).isLessThanOrEqualTo(20_000));
         assertThat(parts.stream().mapToInt(part -> part.traits().size()).sum()).isEqualTo(5_000);
+        assertThat(parts).extracting(ProfileChanged::version).containsOnly(VERSION);
     }
 
     private static ProfileChanged change(Map<String, JsonNode> traits, Map<String, JsonNode> computed) {
-        return new ProfileChanged(UUID.randomUUID(), "ws_parts", AT, "p-1", traits, computed);
+        return new ProfileChanged(UUID.randomUUID(), "ws_parts", AT, "p-1", traits, computed, VERSION);
     }
 
     private static JsonNode text(String value) {

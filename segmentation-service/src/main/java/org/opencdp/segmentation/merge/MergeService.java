@@ -33,7 +33,9 @@ import org.springframework.stereotype.Service;
  * later ProfileChanged messages of them (profile-service's own "all keys removed", replays) change
  * nothing, so no ghost can enter a {@code not_exists} segment; each survivor segmentation knows is
  * re-evaluated against every segment. Its merged traits arrive as profile-service's ProfileChanged
- * for the survivor, which real-time evaluation applies like any other.
+ * for the survivor, which real-time evaluation applies like any other. Nothing of a merged-away row
+ * is copied into the survivor's, in particular none of its per-key versions (issue 15): they count
+ * another profile's changes, and compared with the survivor's would hold back its next change.
  *
  * <p>Statements: the shared definition lock (1), the merged-away ids already gone (merged before,
  * or erased by a privacy command: left alone) (1), the segments (1, +1 after a definition change),

@@ -23,7 +23,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The {@code profile_traits} table: each profile's current traits and computed traits. */
+/**
+ * The {@code profile_traits} table: each profile's current traits and computed traits, and per key the
+ * change that last wrote it ({@link WrittenBy}, which the ordering guard of issue 15 compares): its
+ * version in {@code traits_versions} / {@code computed_traits_versions}, and its {@code occurredAt} in
+ * {@code traits_written_at} / {@code computed_traits_written_at} only while that version is 0 (a change
+ * from before versions; the stamps serve nothing but that fallback).
+ */
 @Repository
 public class ProfileTraitsRepository {
 
@@ -48,7 +54,8 @@ public class ProfileTraitsRepository {
         }
         jdbc.query("""
                         SELECT workspace_id, profile_id, traits::text, computed_traits::text, updated_at,
-                               traits_written_at::text, computed_traits_written_at::text
+                               traits_versions::text, traits_written_at::text,
+                               computed_traits_versions::text, computed_traits_written_at::text
                         FROM profile_traits
                         WHERE (workspace_id, profile_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))
                         ORDER BY workspace_id, profile_id
@@ -56,7 +63,8 @@ public class ProfileTraitsRepository {
                 rs -> {
                     ProfileKey key = new ProfileKey(rs.getString(1), rs.getString(2));
                     stored.put(key, new ProfileState(key, toMap(rs.getString(3)), toMap(rs.getString(4)),
-                            rs.getTimestamp(5).toInstant(), toStamps(rs.getString(6)), toStamps(rs.getString(7))));
+                            rs.getTimestamp(5).toInstant(), writtenBy(rs.getString(6), rs.getString(7)),
+                            writtenBy(rs.getString(8), rs.getString(9))));
                 },
                 keys.stream().map(ProfileKey::workspaceId).toArray(String[]::new),
                 keys.stream().map(ProfileKey::profileId).toArray(String[]::new));
@@ -64,8 +72,9 @@ public class ProfileTraitsRepository {
     }
 
     /**
-     * Stores {@code profiles} as they are (replacing each row's traits and their per-key stamps), in
-     * one statement. The ordering guard needs no condition here: the caller folded the changes over
+     * Stores {@code profiles} as they are (replacing each row's traits and, per key, the version of the
+     * change that last wrote it, and its {@code occurredAt} only where that version is 0: the guard's
+     * fallback for changes from before versions is the only reader of the stamps), in one statement. The ordering guard needs no condition here: the caller folded the changes over
      * the rows {@link #lock} returned, and holds their locks.
      * {@code locked} are the rows {@link #lock} returned in this transaction; any other profile must
      * be new. If one was inserted meanwhile by another transaction, what the caller computed from
@@ -82,7 +91,9 @@ public class ProfileTraitsRepository {
         String[] traits = new String[size];
         String[] computed = new String[size];
         String[] updatedAt = new String[size];
+        String[] traitsVersions = new String[size];
         String[] traitsWrittenAt = new String[size];
+        String[] computedVersions = new String[size];
         String[] computedWrittenAt = new String[size];
         for (int i = 0; i < size; i++) {
             ProfileState profile = profiles.get(i);
@@ -91,24 +102,31 @@ public class ProfileTraitsRepository {
             traits[i] = json.writeValueAsString(profile.traits());
             computed[i] = json.writeValueAsString(profile.computedTraits());
             updatedAt[i] = profile.updatedAt().toString();
-            traitsWrittenAt[i] = stampsJson(profile.traitsWrittenAt());
-            computedWrittenAt[i] = stampsJson(profile.computedTraitsWrittenAt());
+            traitsVersions[i] = versionsJson(profile.traitsWrittenBy());
+            traitsWrittenAt[i] = stampsJson(profile.traitsWrittenBy());
+            computedVersions[i] = versionsJson(profile.computedTraitsWrittenBy());
+            computedWrittenAt[i] = stampsJson(profile.computedTraitsWrittenBy());
         }
         // xmax = 0 holds for a row this statement inserted, not for one it updated (PostgreSQL's usual idiom)
         List<ProfileKey> updated = jdbc.query("""
                         INSERT INTO profile_traits AS p (workspace_id, profile_id, traits, computed_traits, updated_at,
-                                                         traits_written_at, computed_traits_written_at)
-                        SELECT w, id, t::jsonb, c::jsonb, u, tw::jsonb, cw::jsonb
-                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[])
-                             AS x (w, id, t, c, u, tw, cw)
+                                                         traits_versions, traits_written_at,
+                                                         computed_traits_versions, computed_traits_written_at)
+                        SELECT w, id, t::jsonb, c::jsonb, u, tv::jsonb, tw::jsonb, cv::jsonb, cw::jsonb
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[],
+                                    ?::text[], ?::text[])
+                             AS x (w, id, t, c, u, tv, tw, cv, cw)
                         ORDER BY w, id COLLATE "C"
                         ON CONFLICT (workspace_id, profile_id) DO UPDATE
                         SET traits = EXCLUDED.traits, computed_traits = EXCLUDED.computed_traits,
-                            updated_at = EXCLUDED.updated_at, traits_written_at = EXCLUDED.traits_written_at,
+                            updated_at = EXCLUDED.updated_at,
+                            traits_versions = EXCLUDED.traits_versions, traits_written_at = EXCLUDED.traits_written_at,
+                            computed_traits_versions = EXCLUDED.computed_traits_versions,
                             computed_traits_written_at = EXCLUDED.computed_traits_written_at
                         RETURNING workspace_id, profile_id, xmax = 0""",
                 (rs, i) -> rs.getBoolean(3) ? null : new ProfileKey(rs.getString(1), rs.getString(2)),
-                workspaces, ids, traits, computed, updatedAt, traitsWrittenAt, computedWrittenAt).stream().filter(Objects::nonNull).toList();
+                workspaces, ids, traits, computed, updatedAt, traitsVersions, traitsWrittenAt, computedVersions,
+                computedWrittenAt).stream().filter(Objects::nonNull).toList();
         for (ProfileKey row : updated) {
             if (!locked.contains(row)) {
                 throw new OptimisticLockingFailureException("Profile " + row.profileId() + " of workspace "
@@ -212,17 +230,40 @@ public class ProfileTraitsRepository {
         return new ProfileTraits(rs.getString(1), toMap(rs.getString(2)), toMap(rs.getString(3)));
     }
 
-    /** Per key, the {@code occurredAt} of the change that last wrote it (an ISO instant, as PostgreSQL or Java writes it). */
-    private Map<String, Instant> toStamps(String text) {
-        Map<String, Instant> stamps = new HashMap<>();
-        toMap(text).forEach((name, at) -> stamps.put(name, OffsetDateTime.parse(at.asString()).toInstant()));
-        return stamps;
+    /**
+     * Per key, the change that last wrote it, from a row's version map and its stamps (an ISO instant,
+     * as PostgreSQL or Java writes it). A key the version map lacks (a row written before versions
+     * existed) is version 0; the stamps hold only keys of version 0.
+     */
+    private Map<String, WrittenBy> writtenBy(String versionsText, String stampsText) {
+        Map<String, JsonNode> versions = toMap(versionsText);
+        Map<String, JsonNode> stamps = toMap(stampsText);
+        Set<String> keys = new HashSet<>(versions.keySet());
+        keys.addAll(stamps.keySet());
+        Map<String, WrittenBy> writtenBy = new HashMap<>();
+        for (String name : keys) {
+            JsonNode at = stamps.get(name);
+            writtenBy.put(name, new WrittenBy(versions.containsKey(name) ? versions.get(name).asLong() : 0,
+                    at == null ? null : OffsetDateTime.parse(at.asString()).toInstant()));
+        }
+        return writtenBy;
     }
 
-    private String stampsJson(Map<String, Instant> stamps) {
-        Map<String, String> text = new HashMap<>();
-        stamps.forEach((name, at) -> text.put(name, at.toString()));
-        return json.writeValueAsString(text);
+    private String versionsJson(Map<String, WrittenBy> writtenBy) {
+        Map<String, Long> versions = new HashMap<>();
+        writtenBy.forEach((name, by) -> versions.put(name, by.version()));
+        return json.writeValueAsString(versions);
+    }
+
+    /** The stamps the 0-version fallback compares: only the keys a change from before versions wrote last. */
+    private String stampsJson(Map<String, WrittenBy> writtenBy) {
+        Map<String, String> stamps = new HashMap<>();
+        writtenBy.forEach((name, by) -> {
+            if (by.version() == 0) {
+                stamps.put(name, by.at().toString());
+            }
+        });
+        return json.writeValueAsString(stamps);
     }
 
     private Map<String, JsonNode> toMap(String text) {

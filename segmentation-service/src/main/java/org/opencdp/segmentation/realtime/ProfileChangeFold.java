@@ -14,6 +14,7 @@ import org.opencdp.segmentation.condition.ProfileFacts;
 import org.opencdp.segmentation.membership.MembershipTransition;
 import org.opencdp.segmentation.profile.ProfileKey;
 import org.opencdp.segmentation.profile.ProfileState;
+import org.opencdp.segmentation.profile.WrittenBy;
 import org.opencdp.segmentation.segment.SegmentDefinition;
 import org.opencdp.segmentation.segment.SegmentsEvaluator;
 import tools.jackson.databind.JsonNode;
@@ -26,13 +27,18 @@ import tools.jackson.databind.JsonNode;
  * Pure: the caller reads the stored state before and writes the result after.
  *
  * <p>Ordering guard (issue 15), per key: a change sets (or removes) a trait or computed trait only if
- * it is not older than the change that last wrote that key ({@code occurredAt} against the key's
- * stored stamp, at PostgreSQL's microsecond precision). So a redelivered, replayed or reordered older
- * change cannot roll a key back, and still sets the keys no newer change touched. A change's keys
- * are its own: the guard needs nothing but the stamps, and changes of one instant (the parts of a
- * split merge change) all apply. It relies on profile-service stamping a profile's changes in the
- * order it commits them, one apart (see its {@code ResolvedEventService}); ProfileChanged carries no
- * per-profile version that would not rely on the clock.
+ * it is not older than the change that last wrote that key, as {@link WrittenBy#yieldsTo} decides:
+ * by the change's {@code version} (profile-service numbers a profile's changes in commit order under
+ * its lock, so no clock is involved), a numbered change always beating one from before versions (0),
+ * and between two of those by {@code occurredAt} (at PostgreSQL's microsecond precision; that
+ * fallback is all the {@code occurredAt} stamps are kept for, so a key a numbered change wrote keeps
+ * none). So a
+ * redelivered, replayed or reordered older change cannot roll a key back, even if its clock ran ahead,
+ * and still sets the keys no newer change touched. A change's keys are its own: the guard needs
+ * nothing but the keys' {@link WrittenBy}, and the parts of one split change (one version, disjoint
+ * keys) all apply. Versions count per profile: a merged-away profile's never meet its survivor's,
+ * since a merge copies no key's {@link WrittenBy} (the survivor's merged traits arrive as its own
+ * ProfileChanged).
  *
  * <p>Evaluation is skipped where it cannot change anything. A segment is evaluated for a change when
  * the profile was not stored before (its memberships were never evaluated), when the segment is still
@@ -127,8 +133,8 @@ final class ProfileChangeFold {
         private final ProfileKey key;
         private final Map<String, JsonNode> traits;
         private final Map<String, JsonNode> computedTraits;
-        private final Map<String, Instant> traitsWrittenAt;
-        private final Map<String, Instant> computedTraitsWrittenAt;
+        private final Map<String, WrittenBy> traitsWrittenBy;
+        private final Map<String, WrittenBy> computedTraitsWrittenBy;
         private final Set<String> members;
         private Instant updatedAt;
 
@@ -136,9 +142,9 @@ final class ProfileChangeFold {
             this.key = key;
             this.traits = stored == null ? new HashMap<>() : new HashMap<>(stored.traits());
             this.computedTraits = stored == null ? new HashMap<>() : new HashMap<>(stored.computedTraits());
-            this.traitsWrittenAt = stored == null ? new HashMap<>() : new HashMap<>(stored.traitsWrittenAt());
-            this.computedTraitsWrittenAt = stored == null ? new HashMap<>()
-                    : new HashMap<>(stored.computedTraitsWrittenAt());
+            this.traitsWrittenBy = stored == null ? new HashMap<>() : new HashMap<>(stored.traitsWrittenBy());
+            this.computedTraitsWrittenBy = stored == null ? new HashMap<>()
+                    : new HashMap<>(stored.computedTraitsWrittenBy());
             this.updatedAt = stored == null ? null : stored.updatedAt();
             this.members = new HashSet<>(members);
         }
@@ -151,8 +157,9 @@ final class ProfileChangeFold {
         Applied merge(ProfileChanged change) {
             // microseconds, as the stamps are stored: a stamp read back compares as it was written
             Instant at = (change.occurredAt() == null ? Instant.now() : change.occurredAt()).truncatedTo(ChronoUnit.MICROS);
-            Applied applied = new Applied(mergeInto(traits, traitsWrittenAt, change.traits(), at),
-                    mergeInto(computedTraits, computedTraitsWrittenAt, change.computedTraits(), at));
+            WrittenBy by = new WrittenBy(change.version(), at);
+            Applied applied = new Applied(mergeInto(traits, traitsWrittenBy, change.traits(), by),
+                    mergeInto(computedTraits, computedTraitsWrittenBy, change.computedTraits(), by));
             if (updatedAt == null || !applied.isEmpty() && at.isAfter(updatedAt)) {
                 updatedAt = at;
             }
@@ -160,18 +167,18 @@ final class ProfileChangeFold {
         }
 
         ProfileState state() {
-            return new ProfileState(key, traits, computedTraits, updatedAt, traitsWrittenAt, computedTraitsWrittenAt);
+            return new ProfileState(key, traits, computedTraits, updatedAt, traitsWrittenBy, computedTraitsWrittenBy);
         }
 
-        private static Set<String> mergeInto(Map<String, JsonNode> current, Map<String, Instant> writtenAt,
-                                             Map<String, JsonNode> change, Instant at) {
+        private static Set<String> mergeInto(Map<String, JsonNode> current, Map<String, WrittenBy> writtenBy,
+                                             Map<String, JsonNode> change, WrittenBy by) {
             if (change == null || change.isEmpty()) {
                 return Set.of();
             }
             Set<String> applied = new HashSet<>();
             change.forEach((name, value) -> {
-                Instant last = writtenAt.get(name);
-                if (last != null && at.isBefore(last)) {
+                WrittenBy last = writtenBy.get(name);
+                if (last != null && !last.yieldsTo(by)) {
                     return; // a later change wrote this key
                 }
                 if (value == null || value.isNull() || value.isMissingNode()) {
@@ -179,7 +186,7 @@ final class ProfileChangeFold {
                 } else {
                     current.put(name, value);
                 }
-                writtenAt.put(name, at);
+                writtenBy.put(name, by);
                 applied.add(name);
             });
             return applied;

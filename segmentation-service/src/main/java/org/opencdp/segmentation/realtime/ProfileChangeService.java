@@ -76,6 +76,9 @@ class ProfileChangeService {
             throw new PermanentMessageException("ProfileChanged " + message.id() + " has no "
                     + (message.workspaceId() == null ? "workspaceId" : "profileId"));
         }
+        if (message.version() < 0) {
+            throw new PermanentMessageException("ProfileChanged " + message.id() + " has a negative version");
+        }
         return message;
     }
 

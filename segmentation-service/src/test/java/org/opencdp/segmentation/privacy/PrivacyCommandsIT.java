@@ -26,7 +26,6 @@ import org.opencdp.contracts.PrivacyCommandAcknowledged;
 import org.opencdp.contracts.PrivacyCommandAcknowledged.Outcome;
 import org.opencdp.contracts.PrivacyCommandIssued;
 import org.opencdp.contracts.PrivacyCommandIssued.Command;
-import org.opencdp.contracts.ProfileChanged;
 import org.opencdp.contracts.ProfilesMerged;
 import org.opencdp.contracts.Topics;
 import org.opencdp.segmentation.SegmentationServiceApplication;
@@ -98,22 +97,22 @@ class PrivacyCommandsIT {
         String free = client.createSegment("Free", FREE);
         client.awaitReady(pro);
         client.awaitReady(free);
-        change(workspaceId, "jane", Map.of("plan", "\"free\"", "email", "\"jane@example.com\"", "city", city), Map.of());
-        change(workspaceId, "jane-old", Map.of("plan", "\"pro\""), Map.of());
-        change(workspaceId, "john", Map.of("plan", "\"pro\""), Map.of());
+        change(client, "jane", Map.of("plan", "\"free\"", "email", "\"jane@example.com\"", "city", city), Map.of());
+        change(client, "jane-old", Map.of("plan", "\"pro\""), Map.of());
+        change(client, "john", Map.of("plan", "\"pro\""), Map.of());
         await().atMost(TIMEOUT).until(() -> members(client, pro).equals(List.of("jane-old", "john")));
         writer.send(new ProfilesMerged(UUID.randomUUID(), workspaceId, Instant.now(), "jane", List.of("jane-old"),
                 List.of(), UUID.randomUUID(), "email"));
-        change(workspaceId, "jane", Map.of("plan", "\"pro\""), Map.of("lifetime_value", "120"));
+        change(client, "jane", Map.of("plan", "\"pro\""), Map.of("lifetime_value", "120"));
         await().atMost(TIMEOUT).until(() -> members(client, pro).equals(List.of("jane", "john"))
                 && members(client, free).isEmpty());
         return new Fixture(workspaceId, client, pro, free);
     }
 
-    private RecordMetadata change(String workspaceId, String profileId, Map<String, String> traits,
+    /** The profile's next change in the driver's workspace, numbered by {@link SegmentationDriver#nextVersion}. */
+    private RecordMetadata change(SegmentationDriver client, String profileId, Map<String, String> traits,
                                   Map<String, String> computedTraits) {
-        return writer.send(new ProfileChanged(UUID.randomUUID(), workspaceId, Instant.now(), profileId,
-                nodes(traits), nodes(computedTraits)));
+        return writer.send(client.nextChange(profileId, nodes(traits), nodes(computedTraits)));
     }
 
     private static Map<String, JsonNode> nodes(Map<String, String> values) {
@@ -212,9 +211,9 @@ class PrivacyCommandsIT {
         assertThat(erased(theirs.workspaceId())).isEmpty();
 
         // profile-service's last change of her, a replay, a change of the merged-away id, identity's merge again
-        change(mine.workspaceId(), "jane", Map.of("plan", "null", "email", "null"), Map.of());
-        change(mine.workspaceId(), "jane", Map.of("plan", "\"pro\""), Map.of());
-        RecordMetadata lastChange = change(mine.workspaceId(), "jane-old", Map.of("plan", "\"free\""), Map.of());
+        change(mine.client(), "jane", Map.of("plan", "null", "email", "null"), Map.of());
+        change(mine.client(), "jane", Map.of("plan", "\"pro\""), Map.of());
+        RecordMetadata lastChange = change(mine.client(), "jane-old", Map.of("plan", "\"free\""), Map.of());
         RecordMetadata merge = writer.send(new ProfilesMerged(UUID.randomUUID(), mine.workspaceId(), Instant.now(),
                 "jane", List.of("jane-old"), List.of(), UUID.randomUUID(), "email"));
         List<MembershipChanged> published = membershipsPublished(mine.workspaceId(),

@@ -51,7 +51,8 @@ import tools.jackson.databind.node.ObjectNode;
  * (trees of {@code and}/{@code or}/{@code not}/{@code trait}/{@code computedTrait}/{@code event}/{@code segment}
  * nodes, a segment referencing earlier ones; {@code event} nodes read their hidden traits, whose values
  * the changes set as profile-service would, with {@link ProfileServiceStub} answering for it), random profiles and a random sequence of profile
- * changes (traits and computed traits set and removed, times out of order, changes repeated). The
+ * changes (traits and computed traits set and removed; numbered per profile as profile-service
+ * does, some from before versions, some delivered late, out of order; changes repeated). The
  * changes go through the real incremental path, {@link ProfileChangeService#apply}, in random chunks,
  * one transaction each, as the kit's batch consumer calls it; the segments are live (ready) or still
  * building while they arrive. Then the same segments are built from scratch, by the background
@@ -153,16 +154,29 @@ class IncrementalAgreesWithRebuildIT {
         int profileCount = 8 + random.nextInt(20);
         List<ProfileChanged> changes = new ArrayList<>();
         int changeCount = 30 + random.nextInt(120);
+        // each profile's changes numbered 1, 2, 3, … as profile-service commits them (issue 15), a few of a
+        // profile's first ones from before versions (0); one in five held back and delivered late (out of
+        // order): the ordering guard ignores what a newer change wrote
+        Map<String, Long> versions = new HashMap<>();
+        List<ProfileChanged> heldBack = new ArrayList<>();
         for (int c = 0; c < changeCount; c++) {
             if (!changes.isEmpty() && random.nextInt(10) == 0) {
                 changes.add(changes.get(random.nextInt(changes.size()))); // repeated (a redelivery or a replay)
                 continue;
             }
-            // mostly forwards in time, one in five backwards (out of order): the ordering guard ignores those
-            Instant at = BASE.plusSeconds(random.nextInt(5) == 0 ? random.nextInt(c + 1) : c * 2L + random.nextInt(3));
-            changes.add(new ProfileChanged(UUID.randomUUID(), incremental, at, "p" + random.nextInt(profileCount),
-                    traits(random), random.nextInt(3) == 0 ? computedTraits(random) : Map.of()));
+            if (!heldBack.isEmpty() && random.nextInt(4) == 0) {
+                changes.add(heldBack.remove(random.nextInt(heldBack.size())));
+                continue;
+            }
+            String profileId = "p" + random.nextInt(profileCount);
+            long version = !versions.containsKey(profileId) && random.nextInt(4) == 0 ? 0
+                    : versions.merge(profileId, 1L, Long::sum);
+            Instant at = BASE.plusSeconds(c * 2L + random.nextInt(3));
+            ProfileChanged change = new ProfileChanged(UUID.randomUUID(), incremental, at, profileId,
+                    traits(random), random.nextInt(3) == 0 ? computedTraits(random) : Map.of(), version);
+            (random.nextInt(5) == 0 ? heldBack : changes).add(change);
         }
+        changes.addAll(heldBack);
         TransactionTemplate transactions = new TransactionTemplate(transactionManager);
         for (int from = 0; from < changes.size(); ) {
             int to = Math.min(changes.size(), from + 1 + random.nextInt(random.nextBoolean() ? 3 : 25));
@@ -191,7 +205,7 @@ class IncrementalAgreesWithRebuildIT {
         List<ProfileState> copies = new ArrayList<>();
         transactions.executeWithoutResult(status -> profiles.lock(keys).values().forEach(p -> copies.add(
                 new ProfileState(new ProfileKey(rebuilt, p.key().profileId()), p.traits(), p.computedTraits(),
-                        p.updatedAt(), p.traitsWrittenAt(), p.computedTraitsWrittenAt()))));
+                        p.updatedAt(), p.traitsWrittenBy(), p.computedTraitsWrittenBy()))));
         transactions.executeWithoutResult(status -> profiles.write(copies, Set.of()));
         List<String> rebuiltIds = createSegments(api, rebuilt, trees, true);
 

@@ -107,8 +107,8 @@ class MergesAndReferencesIT {
         });
         await().atMost(TIMEOUT).until(() -> api.get("/v1/profiles/merged/segments", client.readToken()).statusCode() == 404);
         // profile-service then publishes the merged-away profile with every key removed; a replay may follow
-        changeAt(ws, "merged", "{\"plan\": null, \"email\": null}", Instant.now());
-        changeAt(ws, "merged", "{\"plan\": \"pro\"}", Instant.now());
+        change("merged", "{\"plan\": null, \"email\": null}");
+        changeAt("merged", 1, Instant.now(), "{\"plan\": \"pro\"}");
         client.changeProfile("marker", "{\"email\": \"m@example.com\"}");
         client.awaitKnown("survivor", "marker");
         assertProblem(api.get("/v1/profiles/merged/segments", client.readToken()), 404, "profile_not_found");
@@ -157,21 +157,49 @@ class MergesAndReferencesIT {
     }
 
     /**
+     * Issue 15: versions count per profile (profile-service's counter of each), so a merge must carry
+     * none of the merged-away profile's into the survivor: the survivor's next change, numbered far
+     * below the merged-away profile's, still sets the plan both had, and the survivor's row keeps its
+     * own versions only (and no stamp: those serve changes from before versions alone).
+     */
+    @Test
+    void shouldKeepTheSurvivorsOwnVersionsWhenAProfileWithHigherVersionsIsMergedIntoIt() {
+        String pro = client.createSegment("Pro", PRO);
+        client.awaitReady(pro);
+        changeAt("survivor", 1, Instant.now(), "{\"plan\": \"free\"}");
+        changeAt("merged", 7, Instant.now(), "{\"plan\": \"pro\", \"city\": \"Lyon\"}");
+        topic.await(client.of(pro), 1, TIMEOUT);
+        client.awaitKnown("survivor", "merged");
+
+        merge(ws, "survivor", "merged");
+        await().atMost(TIMEOUT).until(() -> api.get("/v1/profiles/merged/segments", client.readToken()).statusCode() == 404);
+        // profile-service's fold of merged into survivor, numbered by the survivor's own counter
+        changeAt("survivor", 2, Instant.now(), "{\"plan\": \"pro\", \"city\": \"Lyon\"}");
+
+        await().atMost(TIMEOUT).until(() -> memberIds(pro).equals(List.of("survivor")));
+        assertThat(MessageCodec.mapper().readTree(jdbc.queryForObject("SELECT traits_versions::text FROM profile_traits"
+                + " WHERE workspace_id = ? AND profile_id = 'survivor'", String.class, ws)))
+                .isEqualTo(MessageCodec.mapper().readTree("{\"plan\": 2, \"city\": 2}"));
+        assertThat(jdbc.queryForObject("SELECT traits_written_at::text FROM profile_traits"
+                + " WHERE workspace_id = ? AND profile_id = 'survivor'", String.class, ws)).isEqualTo("{}");
+    }
+
+    /**
      * Issue 15: a change replayed after a later one (past the inbox, with a new message id) rolls
-     * nothing back: its plan is older than the stored one and is ignored, while its age (last written
-     * by an older change still) is set, as profile-service holds it.
+     * nothing back: its plan is older (by version) than the stored one and is ignored, while its age
+     * (last written by an older change still) is set, as profile-service holds it.
      */
     @Test
     void shouldIgnoreAnOlderProfileChangeDeliveredAfterANewerOne() {
         String pro = client.createSegment("Pro", PRO);
         client.awaitReady(pro);
         Instant t0 = Instant.now().minusSeconds(60);
-        changeAt(ws, "p1", "{\"plan\": \"pro\", \"age\": 30}", t0);
-        changeAt(ws, "p1", "{\"plan\": \"free\"}", t0.plusSeconds(10));
+        changeAt("p1", 1, t0, "{\"plan\": \"pro\", \"age\": 30}");
+        changeAt("p1", 3, t0.plusSeconds(10), "{\"plan\": \"free\"}");
         topic.await(client.of(pro), 2, TIMEOUT);
 
-        changeAt(ws, "p1", "{\"plan\": \"pro\", \"age\": 31}", t0.plusSeconds(5));
-        changeAt(ws, "p1", "{\"city\": \"Lyon\"}", t0.plusSeconds(20));
+        changeAt("p1", 2, t0.plusSeconds(5), "{\"plan\": \"pro\", \"age\": 31}");
+        changeAt("p1", 4, t0.plusSeconds(20), "{\"city\": \"Lyon\"}");
 
         await().atMost(TIMEOUT).until(() -> client.previewSize(
                 "{\"trait\": \"city\", \"op\": \"eq\", \"value\": \"Lyon\"}") == 1);
@@ -189,22 +217,22 @@ class MergesAndReferencesIT {
         client.awaitReady(vipPro);
         client.awaitReady(small);
 
-        send(ws, "p1", Instant.now(), Map.of("plan", "\"pro\""), Map.of("lifetime_value", "100"));
+        send("p1", Map.of("plan", "\"pro\""), Map.of("lifetime_value", "100"));
         // p1 answers 404 until its first change is stored
         await().atMost(TIMEOUT).ignoreExceptionsInstanceOf(AssertionError.class)
                 .until(() -> client.segmentsOf("p1").equals(List.of(small)));
-        send(ws, "p1", Instant.now(), Map.of(), Map.of("lifetime_value", "600.5"));
+        send("p1", Map.of(), Map.of("lifetime_value", "600.5"));
         await().atMost(TIMEOUT).until(() -> memberIds(vipPro).equals(List.of("p1")));
         assertThat(memberIds(big)).containsExactly("p1");
         assertThat(memberIds(small)).isEmpty();
-        send(ws, "p1", Instant.now(), Map.of(), Map.of("lifetime_value", "null"));
+        send("p1", Map.of(), Map.of("lifetime_value", "null"));
         await().atMost(TIMEOUT).until(() -> memberIds(small).equals(List.of("p1")));
         assertThat(memberIds(vipPro)).isEmpty();
         assertThat(client.previewSize("{\"segment\": \"" + small + "\"}")).isEqualTo(1);
         assertThat(client.previewSize("{\"computedTrait\": \"lifetime_value\", \"op\": \"exists\"}")).isZero();
 
         // a new segment over a referenced one builds from its current members
-        send(ws, "p2", Instant.now(), Map.of(), Map.of("lifetime_value", "900"));
+        send("p2", Map.of(), Map.of("lifetime_value", "900"));
         await().atMost(TIMEOUT).until(() -> memberIds(big).equals(List.of("p2")));
         String notBig = client.createSegment("Not big", "{\"not\": {\"segment\": \"" + big + "\"}}");
         JsonNode ready = client.awaitReady(notBig);
@@ -268,19 +296,23 @@ class MergesAndReferencesIT {
                 List.of(mergedId), List.of(), UUID.randomUUID(), "email")));
     }
 
-    private void changeAt(String workspaceId, String profileId, String traitsJson, Instant at) {
-        Map<String, String> traits = new HashMap<>();
-        MessageCodec.mapper().readTree(traitsJson).forEachEntry((k, v) -> traits.put(k, v.toString()));
-        send(workspaceId, profileId, at, traits, Map.of());
+    /** The profile's next change ({@link SegmentationDriver#nextVersion}), stamped now. */
+    private void change(String profileId, String traitsJson) {
+        changesSent.add(writer.send(client.nextChange(profileId, SegmentationDriver.traits(traitsJson), Map.of())));
     }
 
-    private void send(String workspaceId, String profileId, Instant at, Map<String, String> traits,
-                      Map<String, String> computed) {
+    /** A change with the version and time given: a test of the ordering guard's own. */
+    private void changeAt(String profileId, long version, Instant at, String traitsJson) {
+        changesSent.add(writer.send(new ProfileChanged(UUID.randomUUID(), ws, at, profileId,
+                SegmentationDriver.traits(traitsJson), Map.of(), version)));
+    }
+
+    private void send(String profileId, Map<String, String> traits, Map<String, String> computed) {
         Map<String, JsonNode> t = new HashMap<>();
         traits.forEach((k, v) -> t.put(k, MessageCodec.mapper().readTree(v)));
         Map<String, JsonNode> c = new HashMap<>();
         computed.forEach((k, v) -> c.put(k, MessageCodec.mapper().readTree(v)));
-        changesSent.add(writer.send(new ProfileChanged(UUID.randomUUID(), workspaceId, at, profileId, t, c)));
+        changesSent.add(writer.send(client.nextChange(profileId, t, c)));
     }
 
     private List<String> memberIds(String segmentId) {

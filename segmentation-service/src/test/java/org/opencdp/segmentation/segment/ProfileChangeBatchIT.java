@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.opencdp.segmentation.segment.SegmentationDriver.TIMEOUT;
 import static org.opencdp.segmentation.segment.SegmentationDriver.header;
 import static org.opencdp.segmentation.segment.SegmentationDriver.memberships;
-import static org.opencdp.segmentation.segment.SegmentationDriver.profileChanged;
 import static org.opencdp.testsupport.ApiClient.json;
 
 import io.micrometer.core.instrument.Counter;
@@ -99,7 +98,7 @@ class ProfileChangeBatchIT {
         double appliedBefore = messages("applied");
         double duplicatesBefore = messages("duplicate");
 
-        String entering = profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\"}");
+        String entering = client.profileChanged(UUID.randomUUID(), "p1", "{\"plan\": \"pro\"}");
         List<RecordMetadata> sent = batching.sendAllRecords(List.of(record("p1", entering), record("p1", entering)));
 
         await().atMost(TIMEOUT).until(() -> messages("applied") - appliedBefore + messages("duplicate")
@@ -115,9 +114,12 @@ class ProfileChangeBatchIT {
     void shouldCountAChangeOnceWhenProfileServiceRepublishesItUnderANewMessageId() {
         String pro = readySegment("Pro", PRO);
 
+        // the same change (the same version) under two message ids
         List<RecordMetadata> sent = batching.sendAllRecords(List.of(
-                record("p1", profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\", \"age\": 30}")),
-                record("p1", profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\", \"age\": 30}"))));
+                record("p1", SegmentationDriver.profileChanged(UUID.randomUUID(), ws, "p1", 1,
+                        "{\"plan\": \"pro\", \"age\": 30}")),
+                record("p1", SegmentationDriver.profileChanged(UUID.randomUUID(), ws, "p1", 1,
+                        "{\"plan\": \"pro\", \"age\": 30}"))));
 
         topic.await(client.of(pro), 1, TIMEOUT);
         assertThat(transitions(pro, sent)).containsExactly("p1 entered v1");
@@ -129,18 +131,18 @@ class ProfileChangeBatchIT {
         String pro = readySegment("Pro", PRO);
         UUID nulId = UUID.randomUUID();
         String undecodable = "{\"id\": \"not json";
-        // built in the order they are sent: each is stamped now, and an older change than the profile holds is ignored
-        String first = profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\"}");
-        String age = profileChanged(UUID.randomUUID(), ws, "p1", "{\"age\": 41}");
-        String nul = profileChanged(nulId, ws, "p1", "{\"name\": \"a\\u0000b\"}");
+        // built in the order they are sent: each is numbered next, and an older change than the profile holds is ignored
+        String first = client.profileChanged(UUID.randomUUID(), "p1", "{\"plan\": \"pro\"}");
+        String age = client.profileChanged(UUID.randomUUID(), "p1", "{\"age\": 41}");
+        String nul = client.profileChanged(nulId, "p1", "{\"name\": \"a\\u0000b\"}");
         try (TopicReader deadLetters = infrastructure.read(Topics.deadLetters("segmentation"))) {
             List<RecordMetadata> sent = batching.sendAllRecords(List.of(
                     record("p1", first),
                     record("p1", undecodable),
                     record("p1", age),
                     record("p1", nul),
-                    record("p1", profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"free\"}")),
-                    record("p1", profileChanged(UUID.randomUUID(), ws, "p1", "{\"plan\": \"pro\", \"tier\": 2}"))));
+                    record("p1", client.profileChanged(UUID.randomUUID(), "p1", "{\"plan\": \"free\"}")),
+                    record("p1", client.profileChanged(UUID.randomUUID(), "p1", "{\"plan\": \"pro\", \"tier\": 2}"))));
 
             List<ConsumerRecord<String, String>> dead = deadLetters.await(
                     r -> Topics.key(ws, "p1").equals(r.key()), 2, TIMEOUT);
@@ -167,11 +169,11 @@ class ProfileChangeBatchIT {
     void shouldKeepEachProfilesOrderAcrossChunksOfThree() {
         String pro = readySegment("Pro", PRO);
         List<ProducerRecord<String, String>> records = new ArrayList<>();
-        records.add(record("q", profileChanged(UUID.randomUUID(), ws, "q", "{\"plan\": \"pro\"}")));
+        records.add(record("q", client.profileChanged(UUID.randomUUID(), "q", "{\"plan\": \"pro\"}")));
         for (String plan : List.of("pro", "free", "pro", "free", "pro", "free", "free")) {
-            records.add(record("p", profileChanged(UUID.randomUUID(), ws, "p", "{\"plan\": \"" + plan + "\"}")));
+            records.add(record("p", client.profileChanged(UUID.randomUUID(), "p", "{\"plan\": \"" + plan + "\"}")));
         }
-        records.add(record("q", profileChanged(UUID.randomUUID(), ws, "q", "{\"plan\": \"free\"}")));
+        records.add(record("q", client.profileChanged(UUID.randomUUID(), "q", "{\"plan\": \"free\"}")));
 
         List<RecordMetadata> sent = batching.sendAllRecords(records);
 

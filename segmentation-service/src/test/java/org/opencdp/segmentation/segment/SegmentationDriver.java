@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,8 +29,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Drives the segmentation service of one (fresh) workspace from a test, on the shared
- * {@link ApiClient} and {@link TopicWriter}: profile changes in as profile-service publishes them,
- * segments through the Segments API, memberships read back.
+ * {@link ApiClient} and {@link TopicWriter}: profile changes in as profile-service publishes them
+ * (numbered 1, 2, 3, … per profile in the order the test builds them, issue 15), segments through
+ * the Segments API, memberships read back.
  */
 public final class SegmentationDriver implements AutoCloseable {
 
@@ -40,6 +42,7 @@ public final class SegmentationDriver implements AutoCloseable {
     private final ApiClient api;
     private final TopicWriter writer;
     private final List<RecordMetadata> sent = new ArrayList<>();
+    private final Map<String, Long> versions = new ConcurrentHashMap<>();
 
     public SegmentationDriver(TestInfrastructure infrastructure, String workspaceId, int port) {
         this.infrastructure = infrastructure;
@@ -62,9 +65,29 @@ public final class SegmentationDriver implements AutoCloseable {
 
     /** Publishes a ProfileChanged (as profile-service does) and returns the record value, for re-delivery. */
     public String changeProfile(String profileId, String traitsJson) {
-        String value = profileChanged(UUID.randomUUID(), workspaceId, profileId, traitsJson);
+        String value = profileChanged(UUID.randomUUID(), profileId, traitsJson);
         send(profileId, value);
         return value;
+    }
+
+    /**
+     * The next version of this workspace's profile: 1, 2, 3, … per profile, in the order they are asked
+     * for, as profile-service numbers a profile's changes in commit order (issue 15).
+     */
+    public long nextVersion(String profileId) {
+        return versions.merge(profileId, 1L, Long::sum);
+    }
+
+    /** A change of this workspace's profile, with its {@link #nextVersion}, stamped now. */
+    public ProfileChanged nextChange(String profileId, Map<String, JsonNode> traits,
+                                     Map<String, JsonNode> computedTraits) {
+        return new ProfileChanged(UUID.randomUUID(), workspaceId, Instant.now(), profileId, traits, computedTraits,
+                nextVersion(profileId));
+    }
+
+    /** The record value of the next change of this workspace's profile ({@link #nextVersion}), with message id {@code id}. */
+    public String profileChanged(UUID id, String profileId, String traitsJson) {
+        return profileChanged(id, workspaceId, profileId, nextVersion(profileId), traitsJson);
     }
 
     /** Publishes {@code value} (any text) to the profile changes under the profile's key. */
@@ -82,11 +105,21 @@ public final class SegmentationDriver implements AutoCloseable {
         return await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50));
     }
 
-    /** The record value of a ProfileChanged with message id {@code id} setting (or, with null, removing) traits. */
-    public static String profileChanged(UUID id, String workspaceId, String profileId, String traitsJson) {
+    /**
+     * The record value of a ProfileChanged with message id {@code id} and {@code version} setting (or,
+     * with null, removing) traits.
+     */
+    public static String profileChanged(UUID id, String workspaceId, String profileId, long version,
+                                        String traitsJson) {
+        return MessageCodec.toJson(new ProfileChanged(id, workspaceId, Instant.now(), profileId, traits(traitsJson),
+                Map.of(), version));
+    }
+
+    /** A trait map as ProfileChanged carries it: a JSON null stays a null node (it removes the key). */
+    public static Map<String, JsonNode> traits(String json) {
         Map<String, JsonNode> traits = new HashMap<>();
-        MessageCodec.mapper().readTree(traitsJson).forEachEntry(traits::put);
-        return MessageCodec.toJson(new ProfileChanged(id, workspaceId, Instant.now(), profileId, traits, Map.of()));
+        MessageCodec.mapper().readTree(json).forEachEntry(traits::put);
+        return traits;
     }
 
     /**

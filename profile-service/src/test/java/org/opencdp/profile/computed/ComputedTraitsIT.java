@@ -255,6 +255,33 @@ class ComputedTraitsIT {
     }
 
     @Test
+    void shouldNumberBackfillDecayAndDeletionChangesAmongTheEventChangesOfTheSameProfile() {
+        String ws = "ws_ct_versions";
+        String profileId = "p-" + UUID.randomUUID();
+        client.send(identify(ws, profileId, "vi1", T, "{\"plan\":\"a\"}"),
+                track(ws, profileId, "vo1", Instant.now().minusSeconds(1), ORDER, "{}"));
+        client.awaitEvents(ws, profileId, 2);
+        String writer = infrastructure.token(ws, "profiles:write");
+        create(writer, "recent_v", "\"aggregation\":\"count\",\"within\":\"PT8S\"");
+        awaitReady(ws, List.of("recent_v"));
+        client.send(identify(ws, profileId, "vi2", T.plusSeconds(1), "{\"plan\":\"b\"}"));
+        client.awaitChanges(ws, profileId, c -> c.computedTraits().containsKey("recent_v")
+                && c.computedTraits().get("recent_v").asLong() == 0);
+        assertThat(api.delete("/v1/computed-traits/recent_v", writer).statusCode()).isEqualTo(204);
+        client.awaitChanges(ws, profileId, c -> c.computedTraits().containsKey("recent_v")
+                && c.computedTraits().get("recent_v").isNull());
+
+        List<ProfileChanged> published = client.changesSoFar(ws, profileId);
+
+        assertThat(published).extracting(ProfileChanged::version)
+                .as("issue 15: events, backfill, decay and deletion share one numbering, in commit order")
+                .containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(published).extracting(ComputedTraitsIT::describe).as("the event, the backfill, ..., the deletion")
+                .startsWith("plan=\"a\"", "recent_v=1").endsWith("recent_v=null")
+                .contains("plan=\"b\"", "recent_v=0");
+    }
+
+    @Test
     void shouldAnswerProblemsAndKeepWorkspacesApart() {
         String ws = "ws_ct_mine";
         String writer = infrastructure.token(ws, "profiles:write");
@@ -426,6 +453,14 @@ class ComputedTraitsIT {
         String token = client.token(ws);
         await().atMost(TIMEOUT).until(() -> keys.stream().allMatch(key -> "ready".equals(
                 body(api.get("/v1/computed-traits/" + key, token), 200).path("status").asString())));
+    }
+
+    /** A change's content as key=value (its only key here). */
+    private static String describe(ProfileChanged change) {
+        Map<String, JsonNode> values = change.traits().isEmpty() ? change.computedTraits() : change.traits();
+        assertThat(values).hasSize(1);
+        Map.Entry<String, JsonNode> entry = values.entrySet().iterator().next();
+        return entry.getKey() + "=" + entry.getValue();
     }
 
     private static void assertSame(String what, JsonNode actual, JsonNode expected) {

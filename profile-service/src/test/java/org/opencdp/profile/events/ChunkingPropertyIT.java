@@ -47,9 +47,9 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
  * identifiers shared between profiles, some events outside a window) go to one workspace one event
  * per chunk and to another in random chunks, through the resolved-events listener and the kit's
  * batch consumer; both end with the same events, traits with provenance, identifiers and computed
- * traits, and published the same changes per profile in the same order. The traits are those of
- * resolving every first occurrence by event time, and the windowed computed traits those of the
- * events inside their windows.
+ * traits, and published the same changes per profile in the same order, with the same versions (1 to
+ * n, without gap or repeat: issue 15). The traits are those of resolving every first occurrence by
+ * event time, and the windowed computed traits those of the events inside their windows.
  */
 class ChunkingPropertyIT {
 
@@ -162,7 +162,7 @@ class ChunkingPropertyIT {
                 body(api.get("/v1/computed-traits/" + key, writer), 200).path("status").asString())));
     }
 
-    /** Each profile's published changes (traits, computed traits), in order, up to a marker sent last. */
+    /** Each profile's published changes (version, traits, computed traits), in order, up to a marker sent last. */
     private static Map<String, List<String>> published(String ws, ConsumerFeed feed) {
         List<String> profiles = service.bean(JdbcTemplate.class).queryForList(
                 "SELECT id FROM profiles WHERE workspace_id = ? ORDER BY id", String.class, ws);
@@ -180,8 +180,10 @@ class ChunkingPropertyIT {
                 if (change.traits().containsKey(marker)) {
                     done.add(change.profileId());
                 } else if (!done.contains(change.profileId())) {
-                    changes.computeIfAbsent(change.profileId(), p -> new ArrayList<>())
-                            .add(change.traits() + " " + change.computedTraits());
+                    List<String> ofProfile = changes.computeIfAbsent(change.profileId(), p -> new ArrayList<>());
+                    assertThat(change.version()).as("issue 15: %s's changes numbered 1, 2, 3, … in order",
+                            change.profileId()).isEqualTo(ofProfile.size() + 1);
+                    ofProfile.add("v" + change.version() + " " + change.traits() + " " + change.computedTraits());
                 }
             }
             assertThat(done).hasSameSizeAs(profiles);

@@ -143,6 +143,18 @@ class ProfileMergesIT {
         assertThat(mergedChange.traits().values()).allMatch(JsonNode::isNull);
         assertThat(mergedChange.computedTraits()).containsOnlyKeys("orders");
         assertThat(mergedChange.computedTraits().get("orders").isNull()).isTrue();
+        assertThat(survivorChange.version()).as("issue 15: after the survivor's 3 changes (2 identifies, 1 order)")
+                .isEqualTo(4);
+        assertThat(mergedChange.version()).as("the merged profile's last: after its 4").isEqualTo(5);
+        assertThat(client.changesSoFar(WS, survivor)).extracting(ProfileChanged::version)
+                .containsExactly(1L, 2L, 3L, 4L); // and the marker's, 5
+
+        client.send(identify(WS, merged, "late-" + merged, T.plusSeconds(30), "{\"late\":true}"));
+
+        assertThat(client.awaitChanges(WS, survivor, c -> c.traits().containsKey("late")).getLast().version())
+                .as("a late event of the merged id lands on the survivor, whose numbering goes on").isEqualTo(6);
+        assertThat(jdbc.queryForObject("SELECT change_version FROM profiles WHERE workspace_id = ? AND id = ?",
+                Long.class, WS, merged)).as("the merged-away profile published nothing more").isEqualTo(5);
     }
 
     @Test
@@ -270,6 +282,9 @@ class ProfileMergesIT {
         assertThat(parts).allSatisfy(part -> assertThat(MessageCodec.toBytes(part).length).isLessThan(1_000_000));
         assertThat(parts.stream().mapToInt(part -> part.traits().size()).sum()).as("every trait in one part").isEqualTo(40);
         assertThat(parkedChanges()).as("no row parked by the outbox").isEqualTo(parkedBefore);
+        assertThat(parts).extracting(ProfileChanged::version)
+                .as("issue 15: the parts of the merge's change share its version, after the survivor's identify")
+                .containsOnly(2L);
     }
 
     @Test

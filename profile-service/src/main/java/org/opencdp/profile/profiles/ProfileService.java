@@ -19,7 +19,8 @@ import org.springframework.transaction.annotation.Transactional;
  * until its transaction ends. A chunk of events locks the live profiles it stores events for (after
  * following redirects without locks), and a merge all the profiles it names, always in {@link
  * ProfileRef#LOCK_ORDER}, so two chunks, or a chunk and a merge, cannot wait on each other in a
- * cycle.
+ * cycle. Under those locks a transaction numbers the changes it publishes ({@link ChangeVersions},
+ * issue 15), which is why every publisher of a profile's changes holds its lock.
  */
 @Service
 public class ProfileService {

@@ -74,7 +74,8 @@ public class ProfileTraitsRepository {
     /**
      * Stores {@code profiles} as they are (replacing each row's traits and, per key, the version of the
      * change that last wrote it, and its {@code occurredAt} only where that version is 0: the guard's
-     * fallback for changes from before versions is the only reader of the stamps), in one statement. The ordering guard needs no condition here: the caller folded the changes over
+     * fallback for changes from before versions is the only reader of the stamps), in one statement.
+     * The ordering guard needs no condition here: the caller folded the changes over
      * the rows {@link #lock} returned, and holds their locks.
      * {@code locked} are the rows {@link #lock} returned in this transaction; any other profile must
      * be new. If one was inserted meanwhile by another transaction, what the caller computed from

@@ -53,6 +53,8 @@ class DeliveryRepository {
      * trace context (the consumer batch's span), which its send continues. A delivery queued behind
      * one of its destination and profile that waits (for a retry, say) is due no earlier than that
      * one: it would be held back until then anyway ({@link #claimDue}), and claims need not skip it.
+     * That look-up is one probe of {@code deliveries_held_back_by_profile} (V9), however long a down
+     * destination's backlog grows.
      */
     int insertAll(List<QueuedDelivery> queued) {
         int size = queued.size();

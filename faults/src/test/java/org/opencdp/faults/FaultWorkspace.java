@@ -254,7 +254,8 @@ final class FaultWorkspace {
                 }
             });
             assertThat(untold).as("profiles with fewer membership deliveries to %s than changes", webhook.url()).isEmpty();
-            // the state a receiver ends in: the last membership delivery to arrive (the body has no version to order by)
+            // the state a receiver ends in: the last membership delivery to arrive. A destination gets one profile's
+            // deliveries in queued order, so this holds without ordering by the body's version (which would also tell it)
             List<String> wrongState = new ArrayList<>();
             for (String profile : profileOfUser.values()) {
                 boolean member = expectedMembers.contains(profile);

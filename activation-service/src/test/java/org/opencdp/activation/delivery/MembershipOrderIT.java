@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opencdp.activation.ActivationServiceApplication;
+import org.opencdp.activation.connector.DeliveryKind;
 import org.opencdp.contracts.MembershipChanged;
 import org.opencdp.contracts.MembershipChanged.Transition;
 import org.opencdp.kit.security.Scopes;
@@ -34,12 +35,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Issue 15 (ordering): a webhook receiver can tell a profile's membership. A destination receives one
  * profile's deliveries one at a time, in the order they were queued; a failed one waiting for its
- * retry holds back the later ones of its profile (not those of other profiles); and a membership
- * change's body carries its {@code version} and {@code occurredAt}.
+ * retry holds back the later ones of its profile (not those of other profiles), spread by the time
+ * queued between them, and the next one is due at once when it is done; and a membership change's
+ * body carries its {@code version} and {@code occurredAt}.
  */
 @CdpIntegrationTest
 @SpringBootTest(classes = ActivationServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -67,6 +70,9 @@ class MembershipOrderIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    DeliveryRepository deliveries;
 
     private DestinationsApi api;
     private String workspace;
@@ -158,7 +164,57 @@ class MembershipOrderIT {
         assertThat(requestsOf(other)).extracting(body -> body.path("version").asLong()).containsExactly(1L, 2L);
     }
 
+    @Test
+    void shouldSpreadAQueueBehindAWaitingDeliveryByItsSpacingAndReleaseTheNextOneAsSoonAsItIsDone() {
+        // a disabled destination: the dispatcher leaves its deliveries alone, and the test records for it
+        UUID destinationId = UUID.fromString(api.createWebhook(peers.url(hook), "s", "[]", "[\"" + segmentId + "\"]",
+                false));
+        String profileId = newProfile();
+        List<UUID> queue = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        for (UUID id : queue) {
+            deliveries.insertAll(List.of(new QueuedDelivery(workspace, id, destinationId, profileId,
+                    DeliveryKind.segment_entered, "{}", UUID.randomUUID(), 0)));
+        }
+        // queued an hour apart, as during a long outage
+        jdbc.update("UPDATE deliveries SET created_at = created_at + interval '1 hour' WHERE id = ?", queue.get(1));
+        jdbc.update("UPDATE deliveries SET created_at = created_at + interval '2 hours' WHERE id = ?", queue.get(2));
+
+        // the first one fails and waits five minutes for its retry
+        deliveries.record(List.of(DeliveryOutcome.retry(lease(queue.getFirst(), profileId, destinationId), null, 1,
+                Duration.ofMinutes(5), "HTTP 503", Instant.now())));
+
+        // the later ones are due after it by the time queued between them, not all at its instant
+        assertThat(after(queue.get(1), queue.getFirst(), "next_attempt_at")).startsWith("01:00:00")
+                .isEqualTo(after(queue.get(1), queue.getFirst(), "created_at"));
+        assertThat(after(queue.get(2), queue.getFirst(), "next_attempt_at")).startsWith("02:00:00")
+                .isEqualTo(after(queue.get(2), queue.getFirst(), "created_at"));
+
+        // the first one is delivered: the next one is due at once, the one after it still waits its turn
+        deliveries.record(List.of(DeliveryOutcome.delivered(lease(queue.getFirst(), profileId, destinationId),
+                "dec-" + profileId, 2)));
+
+        assertThat(jdbc.queryForObject("SELECT next_attempt_at <= now() FROM deliveries WHERE id = ?", Boolean.class,
+                queue.get(1))).isTrue();
+        assertThat(jdbc.queryForObject("SELECT next_attempt_at > now() + interval '1 hour' FROM deliveries WHERE id = ?",
+                Boolean.class, queue.get(2))).isTrue();
+    }
+
     // --- helpers
+
+    /** Takes the lease of a queued delivery as a dispatcher's claim does; the delivery as claimed. */
+    private ClaimedDelivery lease(UUID id, String profileId, UUID destinationId) {
+        UUID token = UUID.randomUUID();
+        jdbc.update("UPDATE deliveries SET lease_token = ?, next_attempt_at = now() + interval '1 minute' WHERE id = ?",
+                token, id);
+        return new ClaimedDelivery(workspace, id, destinationId, profileId, DeliveryKind.segment_entered,
+                JsonNodeFactory.instance.objectNode(), 0, 0, null, Instant.now(), token, "webhook", null);
+    }
+
+    /** How much later {@code column} (a time) of {@code later} is than that of {@code first}, as PostgreSQL prints it. */
+    private String after(UUID later, UUID first, String column) {
+        return jdbc.queryForObject("SELECT (l." + column + " - f." + column + ")::text FROM deliveries l, deliveries f"
+                + " WHERE l.id = ? AND f.id = ?", String.class, later, first);
+    }
 
     private String newProfile() {
         String profileId = "p-" + UUID.randomUUID();

@@ -32,9 +32,8 @@ import tools.jackson.databind.JsonNode;
  * its lock, so no clock is involved), a numbered change always beating one from before versions (0),
  * and between two of those by {@code occurredAt} (at PostgreSQL's microsecond precision; that
  * fallback is all the {@code occurredAt} stamps are kept for, so a key a numbered change wrote keeps
- * none). So a
- * redelivered, replayed or reordered older change cannot roll a key back, even if its clock ran ahead,
- * and still sets the keys no newer change touched. A change's keys are its own: the guard needs
+ * none). So a redelivered, replayed or reordered older change cannot roll a key back, even if its
+ * clock ran ahead, and still sets the keys no newer change touched. A change's keys are its own: the guard needs
  * nothing but the keys' {@link WrittenBy}, and the parts of one split change (one version, disjoint
  * keys) all apply. Versions count per profile: a merged-away profile's never meet its survivor's,
  * since a merge copies no key's {@link WrittenBy} (the survivor's merged traits arrive as its own
